@@ -1,0 +1,121 @@
+// swift-tools-version: 6.1
+// Jiekun (解困): the hardship-worker relief programme of 云政办发〔2017〕20号 as ZeroMQ microservices.
+import PackageDescription
+
+/// Settings applied to every target of the package (Swift 6 language mode is the tools' default).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Jiekun",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jiekun", targets: ["JiekunCLI"]),
+        .executable(name: "fabric-probe", targets: ["FabricProbe"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "HouseholdDomain", targets: ["HouseholdDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: libzmq
+        .systemLibrary(
+            name: "CZeroMQ",
+            path: "Shared/CZeroMQ",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(
+            name: "ZeroMQ",
+            dependencies: ["CZeroMQ"],
+            path: "Shared/ZeroMQ",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: the policy and the household file (pure: no ZeroMQ, no storage)
+        .target(
+            name: "HouseholdDomain",
+            dependencies: [
+                .product(name: "Yams", package: "Yams")
+            ],
+            path: "Shared/HouseholdDomain",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: the event fabric: envelope, journal, feeds with replay, request/reply, CURVE with ZAP
+        .target(
+            name: "EventFabric",
+            dependencies: [
+                "ZeroMQ",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/EventFabric",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: a realistic sample caseload in the import format (`jiekun sample`, benchmarks, the demo)
+        .target(
+            name: "SampleCaseload",
+            dependencies: ["HouseholdDomain"],
+            path: "Shared/SampleCaseload",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: executables
+        .executableTarget(
+            name: "JiekunCLI",
+            dependencies: [
+                "HouseholdDomain",
+                "SampleCaseload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/jiekun",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: tests
+        .target(
+            name: "TestSupport",
+            path: "Shared/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ZeroMQTests",
+            dependencies: ["ZeroMQ", "TestSupport"],
+            path: "Tests/ZeroMQTests",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FabricProbe",
+            dependencies: ["EventFabric"],
+            path: "Tests/FabricProbe",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventFabricTests",
+            dependencies: ["EventFabric", "TestSupport"],
+            path: "Tests/EventFabricTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SampleCaseloadTests",
+            dependencies: ["SampleCaseload", "HouseholdDomain", "TestSupport"],
+            path: "Tests/SampleCaseloadTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HouseholdDomainTests",
+            dependencies: ["HouseholdDomain", "TestSupport"],
+            path: "Tests/HouseholdDomainTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+import HouseholdDomain
+
+/// `jiekun`: the command-line tool for union staff, department staff and operations.
+@main
+struct Jiekun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jiekun",
+        abstract: "Jiekun (解困): hardship-worker files, their assessment and the services that help them out of hardship.",
+        subcommands: [AssessCommand.self, SampleCommand.self]
+    )
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Buffered output to a file descriptor (standard output or standard error).
+struct Terminal {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+
+    /// Standard output.
+    static var standardOutput: Terminal { Terminal(handle: .standardOutput) }
+    private init(handle: FileHandle) { self.handle = handle }
+
+    /// Appends text; flushes when the buffer passes 64 KiB.
+    mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Appends bytes.
+    mutating func write(bytes: Data) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes text to standard error at once (unbuffered).
+    static func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Writes what is buffered.
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,124 @@
+/// What reading one import file gave: one entry per household, in order of first appearance.
+///
+/// Source: formats/household-csv.md. A household with any error is not filed; the others are.
+public struct HouseholdImport: Sendable {
+    /// The columns of the import file, by their English names (formats/household-csv.md).
+    public enum Column: String, Sendable, Hashable, CaseIterable {
+        case fileNumber = "file_number"
+        case divisionCode = "division_code"
+        case filedOn = "filed_on"
+        case monthlyIncome = "monthly_income"
+        case monthlySpecialExpense = "monthly_special_expense"
+        case housing
+        case primaryCause = "primary_cause"
+        case secondaryCauses = "secondary_causes"
+        case singleParent = "single_parent"
+        case migrantWorker = "migrant_worker"
+        case ruralPovertyRegistered = "rural_poverty_registered"
+        case onDibao = "on_dibao"
+        case employerArrears = "employer_arrears"
+        case employer
+        case employerCreditCode = "employer_uscc"
+        case name
+        case idNumber = "id_number"
+        case relation
+        case health
+        case workStatus = "work_status"
+        case schoolLevel = "school_level"
+        case pensionInsurance = "pension_insurance"
+        case medicalInsurance = "medical_insurance"
+        case wantsBusiness = "wants_business"
+    }
+
+    /// One household of the file.
+    public struct Entry: Sendable {
+        /// 档案编号 as written.
+        public var fileNumber: String
+        /// The row of the household's columns: the worker's row, or the household's first row without one.
+        public var householdRow: Int
+        /// The validated household, or `nil` when ``errors`` is not empty.
+        public var household: Household?
+        /// Errors, in row order; any error keeps the household from being filed.
+        public var errors: [ImportIssue]
+        /// Warnings (e.g. a wrong credit code); they do not stop filing.
+        public var warnings: [ImportIssue]
+        /// What could be read even when the household has errors (for reports that show the numbers they can).
+        public var facts: Facts
+    }
+
+    /// Household facts read independently of the household's other errors; `nil` where unreadable.
+    public struct Facts: Sendable, Hashable {
+        /// The division code when it is six digits.
+        public var divisionCode: String?
+        /// The prefecture of that code when the code is in the reference list (valid on the date or not).
+        public var prefectureCode: String?
+        /// The filing date when it is a real date.
+        public var filedOn: LocalDate?
+        /// The monthly income when it is a valid amount.
+        public var monthlyIncome: Yuan?
+        /// The number of rows of the household.
+        public var size: Int
+
+        /// Creates the facts.
+        public init(
+            divisionCode: String? = nil, prefectureCode: String? = nil, filedOn: LocalDate? = nil,
+            monthlyIncome: Yuan? = nil, size: Int
+        ) {
+            self.divisionCode = divisionCode
+            self.prefectureCode = prefectureCode
+            self.filedOn = filedOn
+            self.monthlyIncome = monthlyIncome
+            self.size = size
+        }
+    }
+
+    /// The households, in order of first appearance in the file.
+    public var entries: [Entry]
+    /// Issues about the file as a whole, e.g. an unknown column (a warning; the column is ignored).
+    public var fileWarnings: [ImportIssue]
+    /// Each recognised column's header as written in the file (Chinese or English).
+    public var headers: [Column: String]
+
+    /// Creates an import result.
+    public init(entries: [Entry], fileWarnings: [ImportIssue], headers: [Column: String]) {
+        self.entries = entries
+        self.fileWarnings = fileWarnings
+        self.headers = headers
+    }
+}
+
+/// Why nothing in a file can be assessed (`jiekun assess` exits with status 2).
+public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Reason: Sendable, Equatable {
+        /// The file does not exist or cannot be read.
+        case unreadable(path: String, detail: String)
+        /// The bytes are not UTF-8; `offset` is the first bad byte (0-based).
+        case notUTF8(offset: Int)
+        /// A quoted field is not closed, or a quote stands inside an unquoted field.
+        case brokenQuoting(row: Int)
+        /// Required columns are missing from the header (their Chinese names).
+        case missingColumns([String])
+        /// A column is given twice (e.g. by its Chinese and its English name).
+        case duplicateColumn(String)
+        /// The file has no header row.
+        case empty
+    }
+
+    /// What went wrong.
+    public var reason: Reason
+
+    /// Creates a failure.
+    public init(_ reason: Reason) { self.reason = reason }
+
+    public var description: String {
+        switch reason {
+        case .unreadable(let path, let detail): return "cannot read \(path): \(detail)"
+        case .notUTF8(let offset): return "the file is not UTF-8 (first bad byte at offset \(offset))"
+        case .brokenQuoting(let row): return "broken CSV quoting at row \(row)"
+        case .missingColumns(let names): return "required columns missing from the header: \(names.joined(separator: ", "))"
+        case .duplicateColumn(let name): return "column \(name) appears twice in the header"
+        case .empty: return "the file is empty: no header row"
+        }
+    }
+}

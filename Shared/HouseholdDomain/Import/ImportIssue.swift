@@ -1,0 +1,52 @@
+/// One problem found in an import file: an error (the household is not filed) or a warning (it is).
+///
+/// Every issue names the file's row number (the header is row 1), the column as written in the file's header, the
+/// value (identity numbers masked to their first 6 and last 4 characters) and what is wrong
+/// (formats/household-csv.md "Errors").
+public struct ImportIssue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A stable code for programs, e.g. `import.id_number.check_character`.
+    public var code: String
+    /// The file's row number; the header is row 1.
+    public var row: Int
+    /// The column's header as written in the file (Chinese or English), or `""` when the issue is about the row.
+    public var column: String
+    /// The value as written, identity numbers masked.
+    public var value: String
+    /// What is wrong, for the person who must fix the input.
+    public var message: String
+
+    /// Creates an issue.
+    public init(code: String, row: Int, column: String, value: String, message: String) {
+        self.code = code
+        self.row = row
+        self.column = column
+        self.value = value
+        self.message = message
+    }
+
+    private enum CodingKeys: String, CodingKey { case row, column, value, message }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = ""
+        row = try container.decode(Int.self, forKey: .row)
+        column = try container.decode(String.self, forKey: .column)
+        value = try container.decode(String.self, forKey: .value)
+        message = try container.decode(String.self, forKey: .message)
+    }
+
+    /// Encodes exactly `row`, `column`, `value`, `message` (the `jiekun assess --json` shape).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(row, forKey: .row)
+        try container.encode(column, forKey: .column)
+        try container.encode(value, forKey: .value)
+        try container.encode(message, forKey: .message)
+    }
+
+    /// `row 3, 公民身份号码 "530102********1314": wrong check character …`.
+    public var description: String {
+        let place = column.isEmpty ? "row \(row)" : "row \(row), \(column)"
+        return "\(place) \"\(value)\": \(message)"
+    }
+}

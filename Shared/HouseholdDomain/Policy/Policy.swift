@@ -1,0 +1,112 @@
+/// The policy parameters of one province: everything `POLICY.md` leaves open, as data (DESIGN "Storage and
+/// configuration": policy is a versioned data file, not code).
+///
+/// Loaded from a human-editable YAML file under `deploy/policy/` by ``Policy/load(yaml:source:counties:)``, which
+/// refuses a file with gaps. Money in yuan; the minimum living standard `S` in yuan per person per month.
+public struct Policy: Sendable {
+    /// A name for people, e.g. `Yunnan (云政办发〔2017〕20号)`.
+    public var name: String
+    /// The file's version, e.g. `2017.1`; reports and events name it.
+    public var version: String
+    /// The multiples and switches of §3.
+    public var eligibility: EligibilityParameters
+    /// Ages that decide working age (policy Part B, "Persons and household facts").
+    public var persons: PersonParameters
+    /// Each measure's amount and processing time.
+    public var measures: [Measure.Code: MeasureTerms]
+    /// Per prefecture (six-digit code) and year: `S`, public-rental units and budgets.
+    public var prefectures: [String: PrefectureParameters]
+
+    /// The multiples and switches of policy §3.
+    public struct EligibilityParameters: Sendable, Hashable {
+        /// `k2`: category 2 takes `S ≤ pc ≤ k2·S` (policy §3.2; default 1.5, the ACFTU file standard).
+        public var category2UpperMultiple: Multiple
+        /// Category 3 takes `pc ≤ m·S` (policy §3.3; 3).
+        public var category3UpperMultiple: Multiple
+        /// Whether categories 2 and 3 also need `(income − special expenses) ÷ size ≤ S` (policy §3, "in
+        /// difficulty"; on by default).
+        public var expenseAdjustedTest: Bool
+
+        /// Creates the parameters.
+        public init(category2UpperMultiple: Multiple, category3UpperMultiple: Multiple, expenseAdjustedTest: Bool) {
+            self.category2UpperMultiple = category2UpperMultiple
+            self.category3UpperMultiple = category3UpperMultiple
+            self.expenseAdjustedTest = expenseAdjustedTest
+        }
+    }
+
+    /// Ages of policy Part B.
+    public struct PersonParameters: Sendable, Hashable {
+        /// Working age starts at this age (16).
+        public var workingAgeFrom: Int
+        /// Retirement age of men (60).
+        public var menRetirementAge: Int
+        /// Retirement age of women (50, enterprise workers).
+        public var womenRetirementAge: Int
+
+        /// Creates the parameters.
+        public init(workingAgeFrom: Int, menRetirementAge: Int, womenRetirementAge: Int) {
+            self.workingAgeFrom = workingAgeFrom
+            self.menRetirementAge = menRetirementAge
+            self.womenRetirementAge = womenRetirementAge
+        }
+
+        /// The retirement age for `sex`.
+        public func retirementAge(of sex: Sex) -> Int { sex == .male ? menRetirementAge : womenRetirementAge }
+    }
+
+    /// What a measure pays and how long it takes.
+    public struct MeasureTerms: Sendable, Hashable {
+        /// Yuan paid per measure instance (0 for a service that pays nothing).
+        public var amount: Yuan
+        /// Days from the filing date to delivery when decided by rule (`auto` mode).
+        public var processingDays: Int
+        /// Where the figures come from (`placeholder: …` when not published).
+        public var basis: String
+
+        /// Whether the measure pays money and so draws on a budget (policy §5.2).
+        public var paysMoney: Bool { amount > .zero }
+    }
+
+    /// One prefecture's parameters.
+    public struct PrefectureParameters: Sendable, Hashable {
+        /// 昆明市, …
+        public var name: String
+        /// Per year.
+        public var years: [Int: YearParameters]
+    }
+
+    /// One prefecture's parameters for one year.
+    public struct YearParameters: Sendable, Hashable {
+        /// `S`: the urban minimum living standard, yuan per person per month (policy §3).
+        public var minimumLivingStandard: Yuan
+        /// Where `S` comes from (`published …` or `placeholder: …`).
+        public var minimumLivingStandardBasis: String
+        /// Public-rental units the prefecture can allocate to filed households that year (policy §4.2.5), or
+        /// `nil` for a year outside the budget years.
+        public var publicRentalUnits: Int?
+        /// Budget (yuan) of each measure that pays money (policy §5.2); empty outside the budget years.
+        public var budgets: [Measure.Code: Yuan]
+        /// Where the units and budgets come from.
+        public var budgetBasis: String
+    }
+
+    /// `S` for a prefecture and year: yuan per person per month (policy §3).
+    ///
+    /// - Returns: `nil` when the policy has no standard for them.
+    public func minimumLivingStandard(prefecture: String, year: Int) -> Yuan? {
+        prefectures[prefecture]?.years[year]?.minimumLivingStandard
+    }
+
+    /// The terms of a measure (every code has terms in a loaded policy).
+    public func terms(of code: Measure.Code) -> MeasureTerms {
+        guard let terms = measures[code] else { preconditionFailure("policy has no terms for \(code.rawValue)") }
+        return terms
+    }
+
+    /// The years that have units and budgets, in order.
+    public var budgetYears: [Int] {
+        let years = prefectures.values.flatMap { $0.years.filter { $0.value.publicRentalUnits != nil }.keys }
+        return Set(years).sorted()
+    }
+}

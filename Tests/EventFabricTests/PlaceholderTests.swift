@@ -1,0 +1,2 @@
+import Testing
+@Test func eventFabricPlaceholder() { #expect(Bool(true)) }

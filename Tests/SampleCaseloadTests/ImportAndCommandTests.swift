@@ -1,0 +1,99 @@
+import Foundation
+import HouseholdDomain
+import SampleCaseload
+import TestSupport
+import Testing
+
+@Suite("Sample caseload: read back by the importer and written by `jiekun sample`")
+struct ImportAndCommandTests {
+    static let today = LocalDate(year: 2026, month: 1, day: 1)!
+
+    @Test func theImporterFilesEveryGeneratedHouseholdWithoutAnIssue() throws {
+        let caseload = SampleFixture.clean
+        let imported = try HouseholdImporter(today: Self.today).read(bytes: Array(caseload.text.utf8))
+        #expect(imported.fileWarnings.isEmpty)
+        #expect(imported.entries.count == 2000)
+        for (entry, household) in zip(imported.entries, caseload.householdViews) {
+            #expect(entry.errors.isEmpty, "\(entry.fileNumber): \(entry.errors)")
+            #expect(entry.warnings.isEmpty, "\(entry.fileNumber): \(entry.warnings)")
+            #expect(entry.fileNumber == household.value(.fileNumber))
+            #expect(entry.household?.size == household.size)
+            #expect(entry.household?.monthlyIncome == household.income)
+        }
+    }
+
+    @Test func theImporterRejectsExactlyTheHouseholdsWithMistakes() throws {
+        let generator = SampleFixture.generator(seed: 11, mistakeRate: 0.02)
+        let text = generator.csv(households: 2000)
+        let imported = try HouseholdImporter(today: Self.today).read(bytes: Array(text.utf8))
+        let clean = SampleFixture.generator(seed: 11).csv(households: 2000)
+        // The households whose rows differ from the file without mistakes, by kind of mistake.
+        let rows = ParsedCaseload(text)
+        let cleanRows = ParsedCaseload(clean)
+        var withErrors: Set<String> = []
+        var withWarningsOnly: Set<String> = []
+        for (household, cleanHousehold) in zip(rows.householdViews, cleanRows.householdViews) {
+            let changed = zip(household.rows, cleanHousehold.rows).filter { rows.rows[$0] != cleanRows.rows[$1] }
+            guard !changed.isEmpty else { continue }
+            let onlyCreditCode = changed.allSatisfy { row, cleanRow in
+                zip(rows.rows[row], cleanRows.rows[cleanRow]).enumerated().allSatisfy { column, pair in
+                    pair.0 == pair.1 || column == Column.creditCode.rawValue
+                }
+            }
+            if onlyCreditCode {
+                withWarningsOnly.insert(household.value(.fileNumber))
+            } else {
+                withErrors.insert(household.value(.fileNumber))
+            }
+        }
+        #expect(withErrors.count > 60)
+        #expect(!withWarningsOnly.isEmpty)
+        #expect(Set(imported.entries.filter { !$0.errors.isEmpty }.map(\.fileNumber)) == withErrors)
+        let warned = Set(imported.entries.filter { !$0.warnings.isEmpty }.map(\.fileNumber))
+        #expect(withWarningsOnly.isSubset(of: warned))
+    }
+
+    /// The built `jiekun`, when this test run built it.
+    static var executable: URL? {
+        let url = Fixtures.productsDirectory.appendingPathComponent("jiekun")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: Data, error: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, outputData, String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: executable != nil, "needs the built jiekun"))
+    func theCommandWritesTheLibrarysBytesAndASummary() throws {
+        let policy = SampleFixture.policyPath
+        let result = try Self.run([
+            "sample", "--households", "120", "--seed", "9", "--mistake-rate", "0.01", "--policy", policy, "--output",
+            "-",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let expected = SampleFixture.generator(seed: 9, mistakeRate: 0.01).csv(households: 120)
+        #expect(result.output == Data(expected.utf8))
+        #expect(result.error.contains("120 households"))
+        #expect(result.error.contains("\(expected.utf8.count) bytes"))
+    }
+
+    @Test(.enabled(if: executable != nil, "needs the built jiekun"))
+    func theCommandNamesAPolicyFileItCannotRead() throws {
+        let missing = "/nonexistent/policy.yaml"
+        let result = try Self.run(["sample", "--households", "1", "--seed", "1", "--policy", missing, "--output", "-"])
+        #expect(result.status == 2)
+        #expect(result.error.contains(missing))
+        #expect(result.output.isEmpty)
+    }
+}
