@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "jiekun", targets: ["JiekunCLI"]),
         .executable(name: "fabric-probe", targets: ["FabricProbe"]),
+        .executable(name: "assess-bench", targets: ["AssessBenchmark"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HouseholdDomain", targets: ["HouseholdDomain"]),
     ],
@@ -78,6 +79,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/jiekun",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: benchmarks (release builds: `swift run -c release assess-bench`)
+        .executableTarget(
+            name: "AssessBenchmark",
+            dependencies: ["HouseholdDomain", "SampleCaseload"],
+            path: "Benchmarks/AssessBenchmark",
             swiftSettings: swiftSettings
         ),
 

@@ -7,6 +7,6 @@ struct Jiekun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jiekun",
         abstract: "Jiekun (解困): hardship-worker files, their assessment and the services that help them out of hardship.",
-        subcommands: [AssessCommand.self, SampleCommand.self]
+        subcommands: [AssessCommand.self, SampleCommand.self, DemoCommand.self]
     )
 }
