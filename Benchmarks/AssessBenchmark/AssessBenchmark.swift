@@ -48,7 +48,8 @@ enum AssessBenchmark {
             let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
             print(
                 "run \(run): \(imported.entries.count) households (\(eligible) eligible, \(errors) with errors) in "
-                    + String(format: "%.3f s wall, %.3f s CPU (import %.3f s) — %.0f households/s", wallSeconds,
+                    + String(
+                        format: "%.3f s wall, %.3f s CPU (import %.3f s) — %.0f households/s", wallSeconds,
                         cpu, cpuImport, Double(imported.entries.count) / wallSeconds))
         }
         let peak = peakResidentKiB()

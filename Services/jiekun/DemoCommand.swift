@@ -144,11 +144,13 @@ struct DemoReport {
         for (index, column) in columns.enumerated() {
             line += String(totals[column, default: 0]).padded(index == 3 ? 14 : index == 4 ? 9 : 8, right: true)
         }
-        output.write(line + "\n\nMeasures the plans ask for, by lead department (policy §4.2; amounts are placeholders):\n")
+        output.write(
+            line + "\n\nMeasures the plans ask for, by lead department (policy §4.2; amounts are placeholders):\n")
         for department in Department.allCases {
             guard let (count, yuan) = measures[department] else { continue }
-            output.write("  " + department.rawValue.padded(20) + String(count).padded(9, right: true) + " measures"
-                + "\(yuan) yuan".padded(22, right: true) + "\n")
+            output.write(
+                "  " + department.rawValue.padded(20) + String(count).padded(9, right: true) + " measures"
+                    + "\(yuan) yuan".padded(22, right: true) + "\n")
         }
         output.write("\nRefused rows: \(refusedHouseholds) households not filed (\(refused.count) errors)")
         if refused.isEmpty {

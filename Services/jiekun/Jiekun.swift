@@ -6,7 +6,8 @@ import HouseholdDomain
 struct Jiekun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jiekun",
-        abstract: "Jiekun (解困): hardship-worker files, their assessment and the services that help them out of hardship.",
+        abstract:
+            "Jiekun (解困): hardship-worker files, their assessment and the services that help them out of hardship.",
         subcommands: [AssessCommand.self, SampleCommand.self, DemoCommand.self]
     )
 }

@@ -27,7 +27,8 @@ enum PolicyLocation {
         let inCurrentDirectory = FileManager.default.currentDirectoryPath + "/" + shippedRelativePath
         tried.append(inCurrentDirectory)
         if FileManager.default.fileExists(atPath: inCurrentDirectory) { return inCurrentDirectory }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         while folder.pathComponents.count > 1 {
             let candidate = folder.appendingPathComponent(shippedRelativePath).path
             if FileManager.default.fileExists(atPath: candidate) { return candidate }

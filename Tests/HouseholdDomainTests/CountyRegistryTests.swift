@@ -9,7 +9,8 @@ struct CountyRegistryTests {
     func embeddedCopy() throws {
         let url = Fixtures.sharedFolder.appendingPathComponent("reference/yunnan-counties.csv")
         guard FileManager.default.fileExists(atPath: url.path) else { return }
-        let shared = try String(contentsOf: url, encoding: .utf8)
+        // Verbatim but for line breaks: the shared file may have CRLF, the embedded copy has LF.
+        let shared = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
         #expect(shared.trimmingCharacters(in: .newlines) == CountyRegistry.yunnanCSV.trimmingCharacters(in: .newlines))
     }
 

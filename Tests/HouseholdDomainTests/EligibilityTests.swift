@@ -35,9 +35,13 @@ struct EligibilityTests {
         Case("§3.1 exactly S×2 is not category 1; no cause → not eligible", income: "992", expense: "0", expected: nil),
         // §3.2: S ≤ pc ≤ 1.5 S, a category-2 cause (ill member), adjusted (income − expense) ≤ S × 2.
         Case("§3.2 exactly S×2, ill member, adjusted 992 ≤ 992", income: "992", health: .ill, expected: 2),
-        Case("§3.2 exactly 1.5·S×2, adjusted 1488 − 496 = 992", income: "1488", expense: "496", health: .ill, expected: 2),
+        Case(
+            "§3.2 exactly 1.5·S×2, adjusted 1488 − 496 = 992", income: "1488", expense: "496", health: .ill, expected: 2
+        ),
         Case("§3.2 adjusted one fen above", income: "1488", expense: "495.99", health: .ill, expected: nil),
-        Case("§3.2 one fen above 1.5·S×2; ill is no category-3 cause", income: "1488.01", expense: "1000", health: .ill, expected: nil),
+        Case(
+            "§3.2 one fen above 1.5·S×2; ill is no category-3 cause", income: "1488.01", expense: "1000", health: .ill,
+            expected: nil),
         Case("§3.2 disabled member", income: "1200", expense: "300", health: .disabled, expected: 2),
         Case("§3.2 cause 下岗失业", income: "1200", expense: "300", cause: .laidOff, expected: 2),
         Case("§3.2 cause 化解过剩产能", income: "1200", expense: "300", cause: .overcapacityReduction, expected: 2),
@@ -51,7 +55,8 @@ struct EligibilityTests {
         Case("§3.3 member 重大疾病", income: "2000", expense: "1500", health: .majorIllness, expected: 3),
         Case("§3.2 and §3.3 both met → the lower number", income: "1400", expense: "500", cause: .other, expected: 2),
         Case("§3.3 其他 above 1.5·S", income: "1500", expense: "600", cause: .other, expected: 3),
-        Case("expenses above income pass the adjusted test", income: "1400", expense: "5000", cause: .other, expected: 2),
+        Case(
+            "expenses above income pass the adjusted test", income: "1400", expense: "5000", cause: .other, expected: 2),
     ]
 
     @Test("categories at every boundary", arguments: cases)
@@ -84,7 +89,8 @@ struct EligibilityTests {
         household.isSingleParent = true
         #expect(Eligibility.decide(household, standard: B.standard, parameters: B.eligibility).category == .two)
         household.isSingleParent = false
-        household.members.append(B.member(3, .child, born: "2006-01-01", sex: .female, work: .student, school: .primary))
+        household.members.append(
+            B.member(3, .child, born: "2006-01-01", sex: .female, work: .student, school: .primary))
         // Three members: S × 3 = 1488, income 1200 is category 1 now; raise it into the category-2 band.
         household.monthlyIncome = Yuan("1600")!
         household.monthlySpecialExpense = Yuan("112")!

@@ -16,7 +16,8 @@ struct ExitReadinessTests {
             members: [
                 B.member(
                     1, .worker, born: "1975-06-12", sex: .male, work: .laidOff, pension: .enrolled, wantsBusiness: true),
-                B.member(2, .spouse, born: "1977-02-03", sex: .female, health: .ill, work: .none, pension: .notEnrolled),
+                B.member(
+                    2, .spouse, born: "1977-02-03", sex: .female, health: .ill, work: .none, pension: .notEnrolled),
                 B.member(3, .child, born: "2004-09-18", sex: .male, work: .student, school: .juniorSecondary),
             ])
     }

@@ -122,9 +122,10 @@ struct MeasurePlanTests {
             Self.planned {
                 $0.members.append(B.member(3, .parent, born: "1960-01-01", sex: .male, pension: .notEnrolled))
             } == ["relief.dibao"])
-        #expect(Self.planned { $0.members[1].pensionInsurance = .notEnrolled } == [
-            "insurance.pension-enrolment", "relief.dibao",
-        ])
+        #expect(
+            Self.planned { $0.members[1].pensionInsurance = .notEnrolled } == [
+                "insurance.pension-enrolment", "relief.dibao",
+            ])
         #expect(
             Self.planned {
                 $0.members[1].pensionInsurance = .notEnrolled
@@ -143,20 +144,23 @@ struct MeasurePlanTests {
 
     @Test("§4.2.2 medical security, by category")
     func medical() {
-        #expect(Self.planned { $0.members[1].medicalInsurance = .notEnrolled } == [
-            "medical.basic-enrolment", "relief.dibao",
-        ])
+        #expect(
+            Self.planned { $0.members[1].medicalInsurance = .notEnrolled } == [
+                "medical.basic-enrolment", "relief.dibao",
+            ])
         // Ill (患病) in category 1: assistance and mutual aid; in category 2: mutual aid only.
-        #expect(Self.planned { $0.members[1].health = .ill } == [
-            "medical.assistance", "medical.mutual-aid", "relief.dibao",
-        ])
+        #expect(
+            Self.planned { $0.members[1].health = .ill } == [
+                "medical.assistance", "medical.mutual-aid", "relief.dibao",
+            ])
         var household = B.household(income: "1000")
         household.members[1].health = .ill
         #expect(Self.codes(household, category: .two) == ["medical.mutual-aid"])
         household.members[1].health = .majorIllness
-        #expect(Self.codes(household, category: .three) == [
-            "medical.assistance", "medical.catastrophic", "medical.mutual-aid",
-        ])
+        #expect(
+            Self.codes(household, category: .three) == [
+                "medical.assistance", "medical.catastrophic", "medical.mutual-aid",
+            ])
         household.members[1].health = .disabled
         #expect(Self.codes(household, category: .two) == [])
     }

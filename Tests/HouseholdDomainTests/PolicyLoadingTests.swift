@@ -79,12 +79,17 @@ struct PolicyLoadingTests {
         }
     }
 
-    @Test("bad values are refused", arguments: [
-        ("category2UpperMultiple: 1.5", "category2UpperMultiple: -1", "eligibility.category2UpperMultiple"),
-        ("category3UpperMultiple: 3", "category3UpperMultiple: 1.2", "eligibility.category3UpperMultiple"),
-        ("expenseAdjustedTest: true", "expenseAdjustedTest: yes please", "eligibility.expenseAdjustedTest"),
-        ("{amount: 1000, processingDays: 30", "{amount: 10.005, processingDays: 30", "measures.employment.living-allowance.amount"),
-    ])
+    @Test(
+        "bad values are refused",
+        arguments: [
+            ("category2UpperMultiple: 1.5", "category2UpperMultiple: -1", "eligibility.category2UpperMultiple"),
+            ("category3UpperMultiple: 3", "category3UpperMultiple: 1.2", "eligibility.category3UpperMultiple"),
+            ("expenseAdjustedTest: true", "expenseAdjustedTest: yes please", "eligibility.expenseAdjustedTest"),
+            (
+                "{amount: 1000, processingDays: 30", "{amount: 10.005, processingDays: 30",
+                "measures.employment.living-allowance.amount"
+            ),
+        ])
     func badValues(old: String, new: String, path: String) throws {
         let text = try Self.shippedText(replacing: old, with: new)
         do {

@@ -116,7 +116,8 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .unreadable(let path, let detail): return "cannot read \(path): \(detail)"
         case .notUTF8(let offset): return "the file is not UTF-8 (first bad byte at offset \(offset))"
         case .brokenQuoting(let row): return "broken CSV quoting at row \(row)"
-        case .missingColumns(let names): return "required columns missing from the header: \(names.joined(separator: ", "))"
+        case .missingColumns(let names):
+            return "required columns missing from the header: \(names.joined(separator: ", "))"
         case .duplicateColumn(let name): return "column \(name) appears twice in the header"
         case .empty: return "the file is empty: no header row"
         }

@@ -43,7 +43,9 @@ public struct IdentityNumber: Sendable, Hashable, Codable, CustomStringConvertib
         }
         guard let birthDate = LocalDate(compact: bytes[6..<14]) else { return .failure(.invalidBirthDate) }
         let expected = checkCharacter(for: bytes[0..<17])
-        guard last == expected else { return .failure(.wrongCheckCharacter(expected: Character(Unicode.Scalar(expected)))) }
+        guard last == expected else {
+            return .failure(.wrongCheckCharacter(expected: Character(Unicode.Scalar(expected))))
+        }
         let sequenceDigit = Int(bytes[16] - UInt8(ascii: "0"))
         return .success(
             IdentityNumber(

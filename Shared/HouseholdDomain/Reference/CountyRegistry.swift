@@ -71,7 +71,9 @@ public struct CountyRegistry: Sendable {
 
     /// Yunnan's divisions as shipped with Jiekun.
     public static let yunnan: CountyRegistry = {
-        do { return try CountyRegistry(csv: yunnanCSV) } catch { fatalError("the embedded county list is broken: \(error)") }
+        do { return try CountyRegistry(csv: yunnanCSV) } catch {
+            fatalError("the embedded county list is broken: \(error)")
+        }
     }()
 
     /// The unit with `code`, valid or not.

@@ -103,7 +103,8 @@ public enum MeasurePlan {
         // §4.2.3 children's schooling: one per child at school; Golden Autumn per child at 高职 or 本科
         for child in facts.childrenAtSchool {
             instances.append(
-                MeasureInstance(fileNumber: household.fileNumber, code: .educationStudentAid, memberNumber: child.number))
+                MeasureInstance(
+                    fileNumber: household.fileNumber, code: .educationStudentAid, memberNumber: child.number))
             if child.schoolLevel == .higherVocational || child.schoolLevel == .undergraduate {
                 instances.append(
                     MeasureInstance(
