@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "jiekun", targets: ["JiekunCLI"]),
         .executable(name: "fabric-probe", targets: ["FabricProbe"]),
         .executable(name: "assess-bench", targets: ["AssessBenchmark"]),
+        .executable(name: "fabric-bench", targets: ["FabricBenchmark"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HouseholdDomain", targets: ["HouseholdDomain"]),
     ],
@@ -89,6 +90,12 @@ let package = Package(
             path: "Benchmarks/AssessBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "FabricBenchmark",
+            dependencies: ["EventFabric"],
+            path: "Benchmarks/FabricBenchmark",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: tests
         .target(
@@ -118,6 +125,12 @@ let package = Package(
             name: "SampleCaseloadTests",
             dependencies: ["SampleCaseload", "HouseholdDomain", "TestSupport"],
             path: "Tests/SampleCaseloadTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JiekunCLITests",
+            dependencies: ["JiekunCLI", "TestSupport"],
+            path: "Tests/JiekunCLITests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

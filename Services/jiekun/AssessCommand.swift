@@ -43,7 +43,7 @@ struct AssessCommand: ParsableCommand {
         var hadErrors = false
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
             for entry in imported.entries {
                 let record = AssessmentRecord(entry: entry, headers: imported.headers, assessor: assessor)
                 hadErrors = hadErrors || !record.errors.isEmpty

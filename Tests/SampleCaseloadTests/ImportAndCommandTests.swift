@@ -53,28 +53,11 @@ struct ImportAndCommandTests {
         #expect(withWarningsOnly.isSubset(of: warned))
     }
 
-    /// The built `jiekun`, when this test run built it.
-    static var executable: URL? {
-        let url = Fixtures.productsDirectory.appendingPathComponent("jiekun")
-        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+    static func run(_ arguments: [String]) throws -> CommandRunner.Result {
+        try CommandRunner.run("jiekun", arguments)
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: Data, error: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, outputData, String(decoding: errorData, as: UTF8.self))
-    }
-
-    @Test(.enabled(if: executable != nil, "needs the built jiekun"))
+    @Test
     func theCommandWritesTheLibrarysBytesAndASummary() throws {
         let policy = SampleFixture.policyPath
         let result = try Self.run([
@@ -88,7 +71,7 @@ struct ImportAndCommandTests {
         #expect(result.error.contains("\(expected.utf8.count) bytes"))
     }
 
-    @Test(.enabled(if: executable != nil, "needs the built jiekun"))
+    @Test
     func theCommandNamesAPolicyFileItCannotRead() throws {
         let missing = "/nonexistent/policy.yaml"
         let result = try Self.run(["sample", "--households", "1", "--seed", "1", "--policy", missing, "--output", "-"])
