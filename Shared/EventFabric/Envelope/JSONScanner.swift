@@ -1,0 +1,317 @@
+/// A strict JSON reader over a byte buffer (RFC 8259), for the envelope's single pass over an event.
+///
+/// It validates everything it passes over — structure, numbers, literals, string escapes and UTF-8 — and never
+/// traps: every problem is an ``EnvelopeError``. Nesting is limited (``maximumDepth``) so that hostile input
+/// cannot exhaust the stack. Values the envelope does not need (the `data` object, unknown extensions) are
+/// skipped without building anything.
+struct JSONScanner {
+    /// The deepest nesting of arrays and objects accepted inside a skipped value.
+    static let maximumDepth = 128
+
+    /// The text being read.
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// The position of the next byte to read.
+    var index = 0
+
+    /// Creates a scanner at the start of `bytes`.
+    ///
+    /// - Parameter bytes: The JSON text; must outlive the scanner.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Whether every byte was read.
+    var isAtEnd: Bool { index >= bytes.count }
+
+    /// The next byte, or `nil` at the end.
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    /// The error for a syntax problem at the current position.
+    var syntaxError: EnvelopeError { .invalidJSON(offset: index) }
+
+    /// Skips spaces, tabs, line feeds and carriage returns.
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Reads one expected byte.
+    ///
+    /// - Parameter byte: The byte required at this position.
+    /// - Throws: ``EnvelopeError/invalidJSON(offset:)`` if another byte (or the end) is found.
+    mutating func expect(_ byte: UInt8) throws(EnvelopeError) {
+        guard index < bytes.count, bytes[index] == byte else { throw syntaxError }
+        index += 1
+    }
+
+    /// Reads a string token, validating its escapes and UTF-8, starting at its opening quote.
+    ///
+    /// - Returns: The range of the raw content between the quotes, and whether it holds escapes.
+    /// - Throws: ``EnvelopeError/invalidJSON(offset:)``, ``EnvelopeError/notUTF8``.
+    mutating func scanString() throws(EnvelopeError) -> (content: Range<Int>, escaped: Bool) {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        var escaped = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                return (start..<index, escaped)
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+                try scanEscape()
+            } else if byte < 0x20 {
+                throw syntaxError
+            } else if byte < 0x80 {
+                index += 1
+            } else {
+                try scanMultibyteScalar()
+            }
+        }
+        throw syntaxError
+    }
+
+    /// Reads a string token and returns its decoded text.
+    ///
+    /// - Returns: The string's value.
+    /// - Throws: As ``scanString()``.
+    mutating func readString() throws(EnvelopeError) -> String {
+        let (content, escaped) = try scanString()
+        return try decodeString(content, escaped: escaped)
+    }
+
+    /// Decodes the raw content of a string token already validated by ``scanString()``.
+    ///
+    /// - Parameters:
+    ///   - content: The range between the quotes.
+    ///   - escaped: Whether it holds escapes.
+    /// - Returns: The text.
+    /// - Throws: ``EnvelopeError/invalidJSON(offset:)`` for an escape that names no Unicode scalar.
+    func decodeString(_ content: Range<Int>, escaped: Bool) throws(EnvelopeError) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[content])
+        guard escaped else { return String(decoding: raw, as: UTF8.self) }
+        var output: [UInt8] = []
+        output.reserveCapacity(raw.count)
+        var position = content.lowerBound
+        while position < content.upperBound {
+            let byte = bytes[position]
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                position += 1
+                continue
+            }
+            let kind = bytes[position + 1]
+            position += 2
+            switch kind {
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                var value = UInt32(hexValue(at: position))
+                position += 4
+                if (0xD800...0xDBFF).contains(value) {
+                    // scanEscape checked that a low surrogate escape follows.
+                    let low = UInt32(hexValue(at: position + 2))
+                    position += 6
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(value) else { throw .invalidJSON(offset: position) }
+                UTF8.encode(scalar) { output.append($0) }
+            default: output.append(kind)  // '"', '\\', '/'
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Skips one JSON value of any kind, validating it.
+    ///
+    /// - Parameter depth: The nesting depth of the value.
+    /// - Throws: ``EnvelopeError/invalidJSON(offset:)``, ``EnvelopeError/notUTF8``.
+    mutating func skipValue(depth: Int = 0) throws(EnvelopeError) {
+        guard depth <= Self.maximumDepth, let byte = peek else { throw syntaxError }
+        switch byte {
+        case UInt8(ascii: "{"):
+            index += 1
+            skipWhitespace()
+            if peek == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                _ = try scanString()
+                skipWhitespace()
+                try expect(UInt8(ascii: ":"))
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard let next = peek else { throw syntaxError }
+                index += 1
+                if next == UInt8(ascii: "}") { return }
+                guard next == UInt8(ascii: ",") else { throw .invalidJSON(offset: index - 1) }
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if peek == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard let next = peek else { throw syntaxError }
+                index += 1
+                if next == UInt8(ascii: "]") { return }
+                guard next == UInt8(ascii: ",") else { throw .invalidJSON(offset: index - 1) }
+            }
+        case UInt8(ascii: "\""):
+            _ = try scanString()
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+        default:
+            try scanNumber()
+        }
+    }
+
+    /// Reads a literal (`true`, `false`, `null`).
+    ///
+    /// - Parameter literal: The literal expected.
+    /// - Throws: ``EnvelopeError/invalidJSON(offset:)`` if the bytes differ.
+    mutating func expectLiteral(_ literal: StaticString) throws(EnvelopeError) {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - index >= count else { throw syntaxError }
+        for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
+            throw .invalidJSON(offset: index + offset)
+        }
+        index += count
+    }
+
+    /// Reads a number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    ///
+    /// - Throws: ``EnvelopeError/invalidJSON(offset:)`` for anything else.
+    mutating func scanNumber() throws(EnvelopeError) {
+        if peek == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek, isDigit(first) else { throw syntaxError }
+        index += 1
+        if first != UInt8(ascii: "0") { skipDigits() }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            guard let digit = peek, isDigit(digit) else { throw syntaxError }
+            skipDigits()
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard let digit = peek, isDigit(digit) else { throw syntaxError }
+            skipDigits()
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Skips decimal digits.
+    private mutating func skipDigits() {
+        while let byte = peek, isDigit(byte) { index += 1 }
+    }
+
+    /// Whether a byte is an ASCII decimal digit.
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+
+    /// Validates one escape sequence at the current position (a backslash), including surrogate pairs.
+    private mutating func scanEscape() throws(EnvelopeError) {
+        guard index + 1 < bytes.count else { throw syntaxError }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            guard let value = checkedHexValue(at: index + 2) else { throw syntaxError }
+            index += 6
+            if (0xDC00...0xDFFF).contains(value) { throw .invalidJSON(offset: index - 6) }  // lone low surrogate
+            if (0xD800...0xDBFF).contains(value) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u"),
+                    let low = checkedHexValue(at: index + 2), (0xDC00...0xDFFF).contains(low)
+                else { throw syntaxError }
+                index += 6
+            }
+        default:
+            throw syntaxError
+        }
+    }
+
+    /// Reads four hexadecimal digits, checking bounds and digits.
+    ///
+    /// - Parameter position: The first digit's position.
+    /// - Returns: The value, or `nil` if the four bytes are not hexadecimal digits.
+    private func checkedHexValue(at position: Int) -> UInt16? {
+        guard position + 4 <= bytes.count else { return nil }
+        var value: UInt16 = 0
+        for offset in 0..<4 {
+            let byte = bytes[position + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt16(digit)
+        }
+        return value
+    }
+
+    /// Reads four hexadecimal digits already validated by ``checkedHexValue(at:)``.
+    ///
+    /// - Parameter position: The first digit's position.
+    /// - Returns: The value.
+    private func hexValue(at position: Int) -> UInt16 {
+        checkedHexValue(at: position) ?? 0
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at the current position (Unicode 15 table 3-7: no overlongs, no
+    /// surrogates, nothing above U+10FFFF).
+    private mutating func scanMultibyteScalar() throws(EnvelopeError) {
+        let lead = bytes[index]
+        let count: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: count = 2
+        case 0xE0:
+            count = 3
+            secondRange = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: count = 3
+        case 0xED:
+            count = 3
+            secondRange = 0x80...0x9F
+        case 0xF0:
+            count = 4
+            secondRange = 0x90...0xBF
+        case 0xF1...0xF3: count = 4
+        case 0xF4:
+            count = 4
+            secondRange = 0x80...0x8F
+        default: throw .notUTF8
+        }
+        guard index + count <= bytes.count, secondRange.contains(bytes[index + 1]) else { throw .notUTF8 }
+        for offset in 2..<count where bytes[index + offset] & 0xC0 != 0x80 {
+            throw .notUTF8
+        }
+        index += count
+    }
+}
