@@ -63,6 +63,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the programme's operations: budgets, automatic decisions, supporting flows, the provincial report
+        .target(
+            name: "ReliefProgramme",
+            dependencies: ["HouseholdDomain"],
+            path: "Shared/ReliefProgramme",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: a realistic sample caseload in the import format (`jiekun sample`, benchmarks, the demo)
         .target(
             name: "SampleCaseload",
@@ -76,6 +84,7 @@ let package = Package(
             name: "JiekunCLI",
             dependencies: [
                 "HouseholdDomain",
+                "ReliefProgramme",
                 "SampleCaseload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -131,6 +140,12 @@ let package = Package(
             name: "JiekunCLITests",
             dependencies: ["JiekunCLI", "TestSupport"],
             path: "Tests/JiekunCLITests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReliefProgrammeTests",
+            dependencies: ["ReliefProgramme", "HouseholdDomain", "TestSupport"],
+            path: "Tests/ReliefProgrammeTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

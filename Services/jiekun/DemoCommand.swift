@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HouseholdDomain
+import ReliefProgramme
 import SampleCaseload
 
 /// `jiekun demo`: the main job. Today it runs what is built — a 2017-scale sample caseload through import,
@@ -62,6 +63,19 @@ struct DemoCommand: ParsableCommand {
                 + "(\(Self.rate(imported.entries.count, assessTime)) households/s)\n\n")
         report.render(to: &output)
 
+        // 3. The programme, computed sequentially: departments decide by rule, the coordinator judges exit.
+        let runStart = clock.now
+        var run = ProgrammeRun(policy: loaded)
+        let valid = imported.entries.compactMap(\.household).enumerated().sorted {
+            ($0.element.filedOn, $0.offset) < ($1.element.filedOn, $1.offset)
+        }
+        for (_, household) in valid { _ = try? run.file(household) }
+        let province = ProvinceReport(files: run.files, years: loaded.budgetYears)
+        output.write(
+            "\n3. The programme run sequentially in this process (auto mode, filing order) in "
+                + "\(Self.seconds(clock.now - runStart)):\n")
+        province.render(to: &output)
+
         output.write(
             """
 
@@ -70,7 +84,8 @@ struct DemoCommand: ParsableCommand {
               - the seven services (union registry, hr-employment, medical-insurance, education-aid, housing,
                 civil-affairs, coordinator) that decide and deliver these measures and report exits per year
                 against the 30 % target.
-            Until then the demo stops at the plan: who is eligible and which measures each household needs.
+            Part 3 is what the services will compute distributed over seven processes: the same rules, run here in
+            one process.
 
             """)
         output.flush()

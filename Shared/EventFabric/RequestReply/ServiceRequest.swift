@@ -104,8 +104,8 @@ enum RequestWire {
     static let maxClientIDLength = 128
     /// The longest operation name, bytes.
     static let maxOperationLength = 64
-    /// The most digits of a request number (`UInt64.max` has 20).
-    static let maxNumberDigits = 20
+    /// The most digits of a request number (SQLite stores it as a signed 64-bit integer: `Int64.max` has 19).
+    static let maxNumberDigits = 19
 
     /// Why a request or reply is malformed, for logs and the body of a refusal.
     struct Malformed: Error, Sendable {
@@ -173,14 +173,14 @@ enum RequestWire {
         )
     }
 
-    /// Decodes a request number: 1 to 20 ASCII digits, a positive `UInt64`.
+    /// Decodes a request number: 1 to 19 ASCII digits, from 1 to `Int64.max`.
     ///
     /// - Parameter frame: The frame.
     /// - Returns: The number.
     /// - Throws: ``Malformed`` otherwise.
     static func number(_ frame: [UInt8]) throws -> UInt64 {
         guard (1...maxNumberDigits).contains(frame.count), frame.allSatisfy({ (0x30...0x39).contains($0) }),
-            let number = UInt64(String(decoding: frame, as: UTF8.self)), number > 0
+            let number = UInt64(String(decoding: frame, as: UTF8.self)), number > 0, number <= UInt64(Int64.max)
         else {
             throw Malformed(reason: "the request number is not a positive decimal")
         }

@@ -39,7 +39,7 @@ extension EndpointSecurity {
     ///   `security.endpoint.plain_network` for plain network traffic without `insecure`,
     ///   `security.zap.invalid_domain` for a CURVE server without a valid ZAP domain.
     public func validate(endpoint: String, insecure: Bool) throws -> String? {
-        guard let separator = endpoint.range(of: "://"), !endpoint[separator.upperBound...].isEmpty else {
+        guard let separator = endpoint.firstRange(of: "://"), !endpoint[separator.upperBound...].isEmpty else {
             throw FabricSecurityError.invalidEndpoint(endpoint)
         }
         let transport = endpoint[..<separator.lowerBound].lowercased()

@@ -1,0 +1,548 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Synchronization
+import ZeroMQ
+
+/// Sends a service's journaled events on its feeds, heartbeats them, and serves replay (DESIGN "Nothing lost").
+///
+/// The publisher runs on a thread of its own, which owns all its sockets:
+/// - one **PUB** socket per feed, each on its own endpoint with its own ``EndpointSecurity`` (data minimisation:
+///   each consuming agency gets its own feed, and ZAP admits only its key there). After each committed
+///   transaction that appended to a feed (``Journal/observeCommits(_:)``), the thread is woken through an
+///   `inproc://` PUSH/PULL signal and sends the new journal entries as two-frame CloudEvents (topic = type).
+/// - a **heartbeat** per feed every ``Configuration/heartbeatInterval``: topic `jiekun.heartbeat`, carrying the
+///   feed's latest sequence, so that a subscriber notices a loss even when the feed is quiet.
+/// - one **ROUTER** replay endpoint serving ``ReplayProtocol`` requests: "feed F after sequence N, at most K
+///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's latest
+///   sequence; the server never sends unrequested data, so a slow reader cannot exhaust memory.
+///
+/// High-water marks, chosen on purpose: each PUB has `SNDHWM` = ``Configuration/sendHighWaterMark`` (100,000 by
+/// default, about 100 MiB of 1 KiB events per slow subscriber at worst). Beyond it the live PUB drops — by design:
+/// the journal never drops, and the subscriber recovers the gap by replay. The ROUTER is mandatory-routing and sends
+/// without blocking; a reply that cannot be queued is dropped and the client asks again after its timeout.
+///
+/// A restarted publisher continues from the journal: sequences are `max + 1` of the journal, and what was
+/// committed while it was down reaches subscribers by replay (heartbeats advertise it).
+///
+/// Shutdown: ``FabricContext/shutdown()`` makes the thread's blocked poll fail with `ETERM`; the thread closes
+/// its sockets and ends. ``join()`` (or ``joined()``) waits for that.
+public final class FeedPublisher: Sendable {
+    /// One feed: a PUB endpoint and who may read it.
+    public struct Feed: Sendable, Hashable {
+        /// The feed's name, as in the journal (e.g. `housing`).
+        public var name: String
+        /// The endpoint to bind, such as `tcp://0.0.0.0:7101` or `tcp://127.0.0.1:*`.
+        public var endpoint: String
+        /// How the endpoint is secured (a CURVE server in production).
+        public var security: EndpointSecurity
+        /// The ZAP user ids (peer names) allowed to replay this feed; `nil` admits any peer (plain endpoints).
+        public var readers: Set<String>?
+
+        /// Creates a feed.
+        ///
+        /// - Parameters:
+        ///   - name: The feed's name.
+        ///   - endpoint: The PUB endpoint to bind.
+        ///   - security: How the endpoint is secured.
+        ///   - readers: The peer names allowed to replay it; by default, the names admitted by a CURVE server
+        ///     `security`, or anyone for `.plain`.
+        public init(name: String, endpoint: String, security: EndpointSecurity = .plain, readers: Set<String>? = nil)
+        {
+            self.name = name
+            self.endpoint = endpoint
+            self.security = security
+            if let readers {
+                self.readers = readers
+            } else if case .curveServer(_, _, let admitted) = security {
+                self.readers = Set(admitted.values)
+            } else {
+                self.readers = nil
+            }
+        }
+    }
+
+    /// The publisher's settings.
+    public struct Configuration: Sendable {
+        /// The `source` of heartbeats, such as `/jiekun/union-registry`.
+        public var source: String
+        /// The feeds to publish.
+        public var feeds: [Feed]
+        /// The replay ROUTER's endpoint to bind.
+        public var replayEndpoint: String
+        /// How the replay endpoint is secured.
+        public var replaySecurity: EndpointSecurity
+        /// The interval between heartbeats on each feed.
+        public var heartbeatInterval: Duration
+        /// `ZMQ_SNDHWM` of each PUB, in messages: beyond it a slow subscriber's live messages are dropped.
+        public var sendHighWaterMark: Int
+        /// The most events in one replay chunk, whatever the client asks.
+        public var replayMaxEvents: Int
+        /// The most payload bytes in one replay chunk (one event at least).
+        public var replayMaxBytes: Int
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - source: The `source` of heartbeats.
+        ///   - feeds: The feeds.
+        ///   - replayEndpoint: The replay ROUTER's endpoint.
+        ///   - replaySecurity: How the replay endpoint is secured.
+        ///   - heartbeatInterval: The heartbeat interval; 1 s by default.
+        ///   - sendHighWaterMark: Each PUB's `SNDHWM`; 100,000 messages by default.
+        ///   - replayMaxEvents: The most events per chunk; 1,000 by default.
+        ///   - replayMaxBytes: The most bytes per chunk; 4 MiB by default.
+        public init(
+            source: String,
+            feeds: [Feed],
+            replayEndpoint: String,
+            replaySecurity: EndpointSecurity = .plain,
+            heartbeatInterval: Duration = .seconds(1),
+            sendHighWaterMark: Int = 100_000,
+            replayMaxEvents: Int = 1_000,
+            replayMaxBytes: Int = 4 << 20
+        ) {
+            self.source = source
+            self.feeds = feeds
+            self.replayEndpoint = replayEndpoint
+            self.replaySecurity = replaySecurity
+            self.heartbeatInterval = heartbeatInterval
+            self.sendHighWaterMark = sendHighWaterMark
+            self.replayMaxEvents = replayMaxEvents
+            self.replayMaxBytes = replayMaxBytes
+        }
+    }
+
+    /// The endpoints actually bound (with the ports the system picked).
+    public struct Endpoints: Sendable, Hashable {
+        /// Feed name → its PUB endpoint.
+        public var feeds: [String: String]
+        /// The replay ROUTER's endpoint.
+        public var replay: String
+    }
+
+    /// Who sent a replay request.
+    public struct ReplayPeer: Sendable, Hashable {
+        /// The ROUTER's routing id of the connection.
+        public var routingID: [UInt8]
+        /// The ZAP user id (the peer's name admitted by the ZAP handler), when the binding can read it; `nil`
+        /// otherwise.
+        public var userID: String?
+    }
+
+    /// Decides whether a peer may replay a feed.
+    public typealias Authorizer = @Sendable (_ peer: ReplayPeer, _ feed: Feed) -> Bool
+
+    /// The default policy: a feed with no ``Feed/readers`` admits anyone; otherwise the peer's ZAP user id must be
+    /// one of them (a peer without a user id is refused).
+    public static let readersAuthorizer: Authorizer = { peer, feed in
+        guard let readers = feed.readers else { return true }
+        guard let userID = peer.userID else { return false }
+        return readers.contains(userID)
+    }
+
+    /// Counters of one feed, readable in process.
+    public struct Statistics: Sendable, Hashable {
+        /// The latest sequence sent live (or found in the journal at start).
+        public var latestSent: UInt64 = 0
+        /// Events sent live since start.
+        public var published: Int = 0
+        /// Events sent in replay chunks since start.
+        public var replayed: Int = 0
+        /// Replay requests refused (denied, unknown feed, malformed).
+        public var replayRefused: Int = 0
+    }
+
+    /// State shared between the publisher's thread and the store's commit hook.
+    private struct Shared {
+        /// Feeds with commits not yet sent → highest sequence hinted.
+        var hints: [String: UInt64] = [:]
+        /// Whether a wake-up signal is in flight.
+        var signalled = false
+        /// The PUSH end of the wake-up signal; used only under the lock, closed by the thread at exit.
+        var signal: Socket?
+        /// Per feed counters.
+        var statistics: [String: Statistics] = [:]
+        /// The thread, once started.
+        var worker: WorkerThread?
+    }
+
+    private let store: EventStore
+    private let context: FabricContext
+    private let configuration: Configuration
+    private let authorize: Authorizer
+    private let logger: Logger
+    private let shared = Mutex(Shared())
+
+    /// Distinguishes the `inproc://` signal endpoints of the process's publishers.
+    private static let instances = Atomic<Int>(0)
+
+    /// Creates a publisher; ``start()`` binds and runs it.
+    ///
+    /// - Parameters:
+    ///   - store: The service's store, whose journal holds the feeds.
+    ///   - context: The fabric context its sockets are made in.
+    ///   - configuration: The feeds and endpoints.
+    ///   - authorize: Who may replay which feed; ``readersAuthorizer`` by default.
+    ///   - logger: For notices, with `feed.name` metadata; never payloads.
+    public init(
+        store: EventStore,
+        context: FabricContext,
+        configuration: Configuration,
+        authorize: @escaping Authorizer = FeedPublisher.readersAuthorizer,
+        logger: Logger
+    ) {
+        self.store = store
+        self.context = context
+        self.configuration = configuration
+        self.authorize = authorize
+        self.logger = logger
+    }
+
+    /// Starts the publisher's thread, which binds every endpoint, and returns once they are bound.
+    ///
+    /// - Returns: The bound endpoints.
+    /// - Throws: ``ZMQError`` if an endpoint cannot be bound, `DatabaseError` if the journal cannot be read, or
+    ///   ``FeedError/alreadyStarted``.
+    @discardableResult
+    public func start() throws -> Endpoints {
+        guard shared.withLock({ $0.worker == nil }) else { throw FeedError.alreadyStarted }
+        let instance = Self.instances.wrappingAdd(1, ordering: .relaxed).newValue
+        let (worker, endpoints) = try WorkerThread.start(name: "jiekun.feed-publisher") {
+            [self] (ready: @Sendable (Result<Endpoints, any Error>) -> Void) in
+            run(instance: instance, ready: ready)
+        }
+        shared.withLock { $0.worker = worker }
+        return endpoints
+    }
+
+    /// Blocks until the publisher's thread has ended (after ``FabricContext/shutdown()``).
+    public func join() {
+        shared.withLock { $0.worker }?.join()
+    }
+
+    /// Blocks until the publisher's thread has ended, at most `timeout`.
+    ///
+    /// - Parameter timeout: The longest wait.
+    /// - Returns: Whether the thread has ended (`true` also if it never started).
+    public func join(timeout: Duration) -> Bool {
+        shared.withLock { $0.worker }?.join(timeout: timeout) ?? true
+    }
+
+    /// Suspends until the publisher's thread has ended.
+    public func joined() async {
+        await shared.withLock { $0.worker }?.joined()
+    }
+
+    /// The counters of a feed.
+    ///
+    /// - Parameter feed: The feed's name.
+    /// - Returns: Its counters (zero for an unknown feed).
+    public func statistics(of feed: String) -> Statistics {
+        shared.withLock { $0.statistics[feed] } ?? Statistics()
+    }
+
+    // MARK: The thread
+
+    /// The sockets and state owned by the publisher's thread.
+    private struct Loop {
+        var publishers: [String: Socket] = [:]
+        var router: Socket?
+        var wake: Socket?
+        var sent: [String: UInt64] = [:]
+        var topics: [String: [UInt8]] = [:]
+        var retry = false
+
+        /// Closes every socket.
+        mutating func close() {
+            for socket in publishers.values { socket.close() }
+            router?.close()
+            wake?.close()
+        }
+    }
+
+    /// The thread's body: set up, report, loop until the context is shut down, clean up.
+    ///
+    /// - Parameters:
+    ///   - instance: The publisher's number in the process.
+    ///   - ready: Reports the setup's outcome.
+    private func run(instance: Int, ready: @Sendable (Result<Endpoints, any Error>) -> Void) {
+        var loop = Loop()
+        var observation: Journal.Observation?
+        defer {
+            observation?.cancel()
+            loop.close()
+            shared.withLock { shared in
+                shared.signal?.close()
+                shared.signal = nil
+            }
+        }
+        let endpoints: Endpoints
+        do {
+            endpoints = try setUp(&loop, instance: instance)
+            observation = store.journal.observeCommits { [self] feeds in noteCommitted(feeds) }
+        } catch {
+            ready(.failure(error))
+            return
+        }
+        ready(.success(endpoints))
+        logger.info(
+            "feed publisher started",
+            metadata: ["feed.names": "\(configuration.feeds.map(\.name))", "feed.replay": "\(endpoints.replay)"])
+        // Entries committed between setUp's read and the observation are sent by this first pass.
+        shared.withLock { $0.hints = Dictionary(uniqueKeysWithValues: configuration.feeds.map { ($0.name, 0) }) }
+        do {
+            try serve(&loop)
+        } catch ZMQError.contextTerminated {
+            logger.info("feed publisher stopping: context shut down")
+        } catch {
+            logger.error("feed publisher stopped by an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Creates and binds every socket, and reads where each feed stands.
+    ///
+    /// - Parameters:
+    ///   - loop: The thread's state to fill.
+    ///   - instance: The publisher's number in the process.
+    /// - Returns: The bound endpoints.
+    /// - Throws: ``ZMQError``, `DatabaseError`.
+    private func setUp(_ loop: inout Loop, instance: Int) throws -> Endpoints {
+        let signalEndpoint = "inproc://jiekun.feed-publisher.\(instance)"
+        let wake = try context.socket(.pull, security: .plain)
+        loop.wake = wake
+        try wake.bind(signalEndpoint)
+        let signal = try context.socket(.push, security: .plain)
+        try signal.connect(signalEndpoint)
+        shared.withLock { $0.signal = signal }
+
+        var feedEndpoints: [String: String] = [:]
+        for feed in configuration.feeds {
+            let socket = try context.socket(.pub, security: feed.security)
+            loop.publishers[feed.name] = socket
+            try socket.setSendHighWaterMark(configuration.sendHighWaterMark)
+            feedEndpoints[feed.name] = try socket.bind(feed.endpoint)
+        }
+        let router = try context.socket(.router, security: configuration.replaySecurity)
+        loop.router = router
+        try router.setRouterMandatory(true)
+        let replayEndpoint = try router.bind(configuration.replayEndpoint)
+
+        let latest = try store.writer.read { db in
+            try configuration.feeds.map { ($0.name, try store.journal.latestSequence(of: $0.name, in: db)) }
+        }
+        for (feed, sequence) in latest {
+            loop.sent[feed] = sequence
+        }
+        shared.withLock { shared in
+            for (feed, sequence) in latest { shared.statistics[feed, default: Statistics()].latestSent = sequence }
+        }
+        return Endpoints(feeds: feedEndpoints, replay: replayEndpoint)
+    }
+
+    /// The loop: wait for a commit signal, a replay request or the next heartbeat, and serve it.
+    ///
+    /// - Parameter loop: The thread's state.
+    /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
+    private func serve(_ loop: inout Loop) throws {
+        guard let wake = loop.wake, let router = loop.router else { return }
+        var poller = Poller()
+        poller.register(wake)
+        poller.register(router)
+        let interval = configuration.heartbeatInterval
+        var nextHeartbeat = ContinuousClock.now + interval
+        try sendCommitted(&loop)
+        while true {
+            let ready = try poller.poll(timeout: max(nextHeartbeat - .now, .zero))
+            for item in ready {
+                if item.socket === wake {
+                    while (try? wake.receive(flags: .dontWait)) != nil {}
+                    try sendCommitted(&loop)
+                } else {
+                    try serveReplay(router)
+                }
+            }
+            let now = ContinuousClock.now
+            if now >= nextHeartbeat {
+                if loop.retry { try sendCommitted(&loop) }
+                try sendHeartbeats(&loop)
+                nextHeartbeat = max(nextHeartbeat + interval, now)
+            }
+        }
+    }
+
+    /// Called on the writer's thread after a commit that appended: records the hint and wakes the thread.
+    ///
+    /// - Parameter feeds: Feed → highest sequence appended.
+    private func noteCommitted(_ feeds: [String: UInt64]) {
+        shared.withLock { shared in
+            var relevant = false
+            for (feed, sequence) in feeds where shared.statistics[feed] != nil {
+                shared.hints[feed] = max(shared.hints[feed] ?? 0, sequence)
+                relevant = true
+            }
+            guard relevant, !shared.signalled, let signal = shared.signal else { return }
+            do {
+                try signal.send([UInt8](), flags: .dontWait)
+                shared.signalled = true
+            } catch {
+                // ETERM at shutdown, or a signal already queued: the thread will look anyway.
+            }
+        }
+    }
+
+    /// Sends the journal entries committed since the last send, feed by feed, in chunks.
+    ///
+    /// - Parameter loop: The thread's state.
+    /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
+    private func sendCommitted(_ loop: inout Loop) throws {
+        let hinted = shared.withLock { shared in
+            shared.signalled = false
+            defer { shared.hints = [:] }
+            return shared.hints
+        }
+        let retrying = loop.retry
+        loop.retry = false
+        for feed in configuration.feeds where retrying || hinted[feed.name] != nil {
+            guard let socket = loop.publishers[feed.name] else { continue }
+            let chunk = 2_000
+            var sentNow = 0
+            while true {
+                let after = loop.sent[feed.name] ?? 0
+                let entries: [Journal.Entry]
+                do {
+                    entries = try store.writer.read { db in
+                        try store.journal.entries(of: feed.name, after: after, maxCount: chunk, in: db)
+                    }
+                } catch {
+                    logger.error(
+                        "cannot read the journal; retrying at the next heartbeat",
+                        metadata: ["feed.name": "\(feed.name)", "error": "\(error)"])
+                    loop.retry = true
+                    break
+                }
+                for entry in entries {
+                    let topic = loop.topics[entry.type] ?? Array(entry.type.utf8)
+                    if loop.topics.count < 1_000 { loop.topics[entry.type] = topic }
+                    try socket.send([topic, entry.payload])
+                }
+                if let last = entries.last { loop.sent[feed.name] = last.sequence }
+                sentNow += entries.count
+                if entries.count < chunk { break }
+            }
+            guard sentNow > 0 else { continue }
+            let latest = loop.sent[feed.name] ?? 0
+            shared.withLock { shared in
+                shared.statistics[feed.name, default: Statistics()].latestSent = latest
+                shared.statistics[feed.name, default: Statistics()].published += sentNow
+            }
+            Counter(label: "jiekun.events.published", dimensions: [("feed", feed.name)]).increment(by: sentNow)
+        }
+    }
+
+    /// Sends one heartbeat per feed, carrying the latest sequence sent.
+    ///
+    /// - Parameter loop: The thread's state.
+    /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
+    private func sendHeartbeats(_ loop: inout Loop) throws {
+        for feed in configuration.feeds {
+            guard let socket = loop.publishers[feed.name] else { continue }
+            let message = ReplayProtocol.heartbeat(
+                feed: feed.name, latest: loop.sent[feed.name] ?? 0, source: configuration.source)
+            try socket.send(message)
+        }
+    }
+
+    /// Answers the replay requests waiting on the ROUTER (a bounded number per call, to keep serving the rest).
+    ///
+    /// - Parameter router: The replay ROUTER.
+    /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
+    private func serveReplay(_ router: Socket) throws {
+        for _ in 0..<64 {
+            let frames: [[UInt8]]
+            do {
+                frames = try router.receive(flags: .dontWait)
+            } catch ZMQError.wouldBlock {
+                return
+            }
+            guard let routingID = frames.first else { continue }
+            let reply = answer(frames.dropFirst(), peer: ReplayPeer(routingID: routingID, userID: nil))
+            do {
+                try router.send([routingID] + reply.frames(), flags: .dontWait)
+            } catch ZMQError.wouldBlock {
+                logger.debug("replay reply dropped: the client's queue is full", metadata: ["feed.name": "\(reply.feed)"])
+            } catch ZMQError.hostUnreachable {
+                logger.debug("replay reply dropped: the client is gone", metadata: ["feed.name": "\(reply.feed)"])
+            }
+        }
+    }
+
+    /// Builds the reply to one replay request.
+    ///
+    /// - Parameters:
+    ///   - frames: The request's frames, without the routing id.
+    ///   - peer: Who sent it.
+    /// - Returns: The reply.
+    private func answer(_ frames: ArraySlice<[UInt8]>, peer: ReplayPeer) -> ReplayProtocol.Reply {
+        guard let request = ReplayProtocol.Request(frames: frames) else {
+            refuseReplay(feed: nil, reason: "bad-request")
+            return ReplayProtocol.Reply(status: .badRequest, feed: "", after: 0, latest: 0)
+        }
+        guard let feed = configuration.feeds.first(where: { $0.name == request.feed }) else {
+            refuseReplay(feed: nil, reason: "unknown-feed")
+            return ReplayProtocol.Reply(status: .unknownFeed, feed: request.feed, after: request.after, latest: 0)
+        }
+        guard authorize(peer, feed) else {
+            refuseReplay(feed: feed.name, reason: "denied", peer: peer.userID)
+            return ReplayProtocol.Reply(status: .denied, feed: feed.name, after: request.after, latest: 0)
+        }
+        do {
+            let (entries, latest) = try store.writer.read { db in
+                let entries = try store.journal.entries(
+                    of: feed.name, after: request.after, maxCount: min(request.limit, configuration.replayMaxEvents),
+                    maxBytes: configuration.replayMaxBytes, in: db)
+                return (entries, try store.journal.latestSequence(of: feed.name, in: db))
+            }
+            shared.withLock { $0.statistics[feed.name, default: Statistics()].replayed += entries.count }
+            return ReplayProtocol.Reply(
+                status: .ok, feed: feed.name, after: request.after, latest: latest, events: entries.map(\.payload))
+        } catch {
+            logger.error("cannot read the journal for a replay", metadata: ["feed.name": "\(feed.name)"])
+            // An empty chunk with latest 0 makes the client retry later; it never advances a cursor.
+            return ReplayProtocol.Reply(status: .ok, feed: feed.name, after: request.after, latest: 0)
+        }
+    }
+
+    /// Counts and logs a refused replay request.
+    ///
+    /// - Parameters:
+    ///   - feed: The feed asked for, if known.
+    ///   - reason: `bad-request`, `unknown-feed` or `denied`.
+    ///   - peer: The requester's ZAP user id, if known (an agency name, not personal data).
+    private func refuseReplay(feed: String?, reason: String, peer: String? = nil) {
+        if let feed {
+            shared.withLock { $0.statistics[feed, default: Statistics()].replayRefused += 1 }
+        }
+        Counter(label: "jiekun.replay.refused", dimensions: [("reason", reason)]).increment()
+        logger.warning(
+            "replay request refused",
+            metadata: ["feed.name": "\(feed ?? "-")", "replay.reason": "\(reason)", "peer.user": "\(peer ?? "-")"])
+    }
+}
+
+/// A misuse of a feed component.
+public enum FeedError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `start()` was called twice.
+    case alreadyStarted
+    /// A subscriber's configuration names the same upstream twice.
+    case duplicateUpstream(String)
+
+    /// An explanation for the programmer.
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "the component is already started"
+        case .duplicateUpstream(let name): "the upstream '\(name)' is configured twice"
+        }
+    }
+}

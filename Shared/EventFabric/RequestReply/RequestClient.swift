@@ -1,0 +1,367 @@
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// The client side of request/reply: sends a command or query to a ``RequestServer`` over a DEALER and waits for
+/// its reply, retrying on timeout (the zguide's "Lazy Pirate").
+///
+/// Each request gets the next number of this client (from `firstRequestNumber`, increasing); see
+/// ``RequestServer`` for the wire frames. When no reply arrives within ``Options/timeout``, the client closes its
+/// DEALER (dropping the unsent request and any late reply with it), opens a new one and sends the *same* request
+/// again — same client id, same number — up to ``Options/retries`` times, then throws ``RequestTimeoutError``.
+/// The server recognises the retry and answers it from its store, so the operation runs once however many
+/// attempts it took. A reply whose client id or number does not match the request in flight is discarded.
+///
+/// ## Threads
+/// ``request(_:body:)-(String,[UInt8])`` blocks the calling thread: call it from a thread you own (a command-line
+/// tool's main thread, a service's worker thread). From async code, call the `async` overload, which runs the
+/// blocking call on a dedicated `Thread` and never blocks the Swift concurrency pool; in an async context the
+/// compiler picks that overload. Calls on one client are serialised (one request in flight at a time, as Lazy
+/// Pirate requires); use several clients for parallel requests.
+///
+/// ## Client ids
+/// The default client id (``makeClientID(prefix:)``) is random, so numbers may start at 1 each time the process
+/// starts. A client that keeps a stable id across restarts must also continue its numbering
+/// (`firstRequestNumber`), or the server answers its new requests with old stored replies (it refuses a number
+/// reused for a different operation, but cannot tell two requests of the same operation apart).
+public final class RequestClient: Sendable {
+    /// The client's settings.
+    public struct Options: Sendable, Hashable {
+        /// How long to wait for a reply before retrying.
+        public var timeout: Duration
+        /// How many times to resend a request after the first attempt timed out.
+        public var retries: Int
+        /// `ZMQ_MAXMSGSIZE`, bytes: the largest reply accepted (query results may be large).
+        public var maxMessageSize: Int64
+        /// `ZMQ_SNDHWM` and `ZMQ_RCVHWM` of the DEALER: one request is in flight, so a few suffice.
+        public var highWaterMark: Int
+
+        /// Creates options.
+        ///
+        /// - Parameters:
+        ///   - timeout: The wait for each attempt's reply (2.5 s).
+        ///   - retries: The resends after a timeout (3, so 4 attempts in all).
+        ///   - maxMessageSize: The largest reply accepted, bytes (16 MiB).
+        ///   - highWaterMark: The DEALER's queue limits (10).
+        public init(
+            timeout: Duration = .milliseconds(2500),
+            retries: Int = 3,
+            maxMessageSize: Int64 = 16 << 20,
+            highWaterMark: Int = 10
+        ) {
+            self.timeout = timeout
+            self.retries = retries
+            self.maxMessageSize = maxMessageSize
+            self.highWaterMark = highWaterMark
+        }
+    }
+
+    /// The client's stable id, sent with every request.
+    public let clientID: String
+
+    /// The server's endpoint.
+    public let endpoint: String
+
+    /// The settings.
+    public let options: Options
+
+    /// The fabric context the DEALER is made in.
+    private let fabric: FabricContext
+
+    /// The DEALER's security, usually ``EndpointSecurity/curveClient(keyPair:serverPublicKey:)``.
+    private let security: EndpointSecurity
+
+    /// For retries and discarded replies.
+    private let logger: Logger
+
+    /// The DEALER (opened on first use, reopened after a timeout) and the next request number; the lock
+    /// serialises requests and hands the socket from one calling thread to the next.
+    private let state: Mutex<State>
+
+    /// The client's mutable state.
+    private struct State {
+        /// The DEALER, or `nil` until the next request opens one.
+        var socket: Socket?
+        /// The number of the next request.
+        var nextNumber: UInt64
+    }
+
+    /// Creates a client; the DEALER connects on the first request.
+    ///
+    /// - Parameters:
+    ///   - fabric: The process's fabric context.
+    ///   - endpoint: The server's endpoint, such as `tcp://union.example:7101`.
+    ///   - security: Usually ``EndpointSecurity/curveClient(keyPair:serverPublicKey:)``.
+    ///   - clientID: The client's id, 1 to 128 bytes; random by default.
+    ///   - firstRequestNumber: The number of the first request, from 1 (see "Client ids").
+    ///   - options: Timeout, retries, limits.
+    ///   - logger: For retries and discarded replies.
+    /// - Throws: ``RequestClientError/invalidClientID`` for an empty or too long id or a number out of range.
+    public init(
+        fabric: FabricContext,
+        endpoint: String,
+        security: EndpointSecurity,
+        clientID: String = RequestClient.makeClientID(),
+        firstRequestNumber: UInt64 = 1,
+        options: Options = Options(),
+        logger: Logger
+    ) throws {
+        guard (1...RequestWire.maxClientIDLength).contains(clientID.utf8.count),
+            (1...UInt64(Int64.max)).contains(firstRequestNumber)
+        else {
+            throw RequestClientError.invalidClientID
+        }
+        self.fabric = fabric
+        self.endpoint = endpoint
+        self.security = security
+        self.clientID = clientID
+        self.options = options
+        self.logger = logger
+        self.state = Mutex(State(socket: nil, nextNumber: firstRequestNumber))
+    }
+
+    /// A new random client id: `<prefix>-` and 12 hexadecimal digits, such as `jiekun-cli-3f2a9c0d41b7`.
+    ///
+    /// - Parameter prefix: Names the kind of client in the server's logs.
+    /// - Returns: The id.
+    public static func makeClientID(prefix: String = "jiekun-cli") -> String {
+        let random = UInt64.random(in: 0..<(1 << 48))
+        let hex = String(random, radix: 16)
+        return "\(prefix)-\(String(repeating: "0", count: 12 - hex.count))\(hex)"
+    }
+
+    /// The number the next request will carry.
+    public var nextRequestNumber: UInt64 {
+        state.withLock { $0.nextNumber }
+    }
+
+    /// Sends a request and waits for its reply, retrying on timeout; blocks the calling thread.
+    ///
+    /// - Parameters:
+    ///   - operation: The operation's name, 1 to 64 bytes, such as `household.register`.
+    ///   - body: The operation's argument, JSON in practice.
+    /// - Returns: The server's reply; check its ``ServiceReply/status``.
+    /// - Throws: ``RequestTimeoutError`` when no attempt got a reply, ``RequestClientError/invalidOperation``,
+    ///   ``ZeroMQ/ZMQError`` (such as ``ZeroMQ/ZMQError/contextTerminated`` once the fabric is shut down).
+    public func request(_ operation: String, body: [UInt8]) throws -> ServiceReply {
+        try perform(operation, body: body, isCancelled: { false })
+    }
+
+    /// Sends a request and waits for its reply, retrying on timeout, on a dedicated thread.
+    ///
+    /// The blocking work runs on a new `Thread`, not on the Swift concurrency pool. Cancelling the task abandons
+    /// the request within about 50 ms (the server may still execute it).
+    ///
+    /// - Parameters:
+    ///   - operation: The operation's name.
+    ///   - body: The operation's argument.
+    /// - Returns: The server's reply.
+    /// - Throws: As the blocking overload, and `CancellationError` when the task is cancelled.
+    public func request(_ operation: String, body: [UInt8]) async throws -> ServiceReply {
+        let cancelled = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ServiceReply, any Error>) in
+                let thread = Thread { [self, cancelled] in
+                    continuation.resume(
+                        with: Result {
+                            try perform(operation, body: body, isCancelled: { cancelled.isSet })
+                        }
+                    )
+                }
+                thread.name = "jiekun-request-client"
+                thread.start()
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    /// Closes the DEALER; the next request opens a new one.
+    public func close() {
+        state.withLock { state in
+            state.socket?.close()
+            state.socket = nil
+        }
+    }
+
+    // MARK: Lazy Pirate
+
+    /// The Lazy Pirate loop, holding the lock for the whole request.
+    ///
+    /// - Parameters:
+    ///   - operation: The operation's name.
+    ///   - body: The argument.
+    ///   - isCancelled: Polled while waiting for a reply.
+    /// - Returns: The reply.
+    /// - Throws: As ``request(_:body:)-(String,[UInt8])``, or `CancellationError`.
+    private func perform(
+        _ operation: String,
+        body: [UInt8],
+        isCancelled: () -> Bool
+    ) throws -> ServiceReply {
+        guard (1...RequestWire.maxOperationLength).contains(operation.utf8.count) else {
+            throw RequestClientError.invalidOperation
+        }
+        return try state.withLock { state in
+            let number = state.nextNumber
+            state.nextNumber += 1
+            let request = ServiceRequest(clientID: clientID, number: number, operation: operation, body: body)
+            let frames = RequestWire.frames(of: request)
+            let attempts = max(0, options.retries) + 1
+            for attempt in 1...attempts {
+                let reply: ServiceReply?
+                do {
+                    reply = try attemptRequest(frames, number: number, socket: &state.socket, isCancelled: isCancelled)
+                } catch {
+                    // Cancelled or the context shut down: never leave a socket behind holding a request.
+                    state.socket?.close()
+                    state.socket = nil
+                    throw error
+                }
+                if let reply { return reply }
+                // No reply in time: drop the socket (and whatever it still holds), as the zguide does.
+                state.socket?.close()
+                state.socket = nil
+                logger.info(
+                    attempt < attempts ? "No reply in time; retrying" : "No reply in time; giving up",
+                    metadata: [
+                        "request.client": "\(clientID)", "request.number": "\(number)",
+                        "request.operation": "\(operation)", "request.attempt": "\(attempt)",
+                    ]
+                )
+            }
+            throw RequestTimeoutError(
+                endpoint: endpoint, operation: operation, requestNumber: number, attempts: attempts,
+                timeout: options.timeout
+            )
+        }
+    }
+
+    /// One attempt: sends the request on the (possibly new) DEALER and waits up to the timeout for its reply.
+    ///
+    /// - Parameters:
+    ///   - frames: The request's frames.
+    ///   - number: The request's number, to match the reply.
+    ///   - socket: The DEALER, opened here if `nil`.
+    ///   - isCancelled: Polled while waiting.
+    /// - Returns: The reply, or `nil` on timeout.
+    /// - Throws: ``ZeroMQ/ZMQError``, `CancellationError`.
+    private func attemptRequest(
+        _ frames: [[UInt8]],
+        number: UInt64,
+        socket: inout Socket?,
+        isCancelled: () -> Bool
+    ) throws -> ServiceReply? {
+        let dealer = try socket ?? openSocket()
+        socket = dealer
+        let deadline = ContinuousClock.now + options.timeout
+        do {
+            try dealer.send(frames)  // bounded by ZMQ_SNDTIMEO = the timeout
+        } catch ZMQError.wouldBlock {
+            return nil
+        }
+        while true {
+            if isCancelled() { throw CancellationError() }
+            let remaining = deadline - .now
+            guard remaining > .zero else { return nil }
+            guard let received = try dealer.receive(timeout: min(remaining, .milliseconds(50))) else { continue }
+            guard let decoded = try? RequestWire.reply(from: received), decoded.clientID == clientID,
+                decoded.number == number
+            else {
+                logger.debug(
+                    "Discarded a reply that does not match the request in flight",
+                    metadata: ["request.client": "\(clientID)", "request.number": "\(number)"]
+                )
+                continue
+            }
+            return decoded.reply
+        }
+    }
+
+    /// Opens and connects a new DEALER.
+    ///
+    /// - Returns: The socket.
+    /// - Throws: ``ZeroMQ/ZMQError``, ``FabricSecurityError``.
+    private func openSocket() throws -> Socket {
+        let socket = try fabric.socket(.dealer, security: security)
+        do {
+            try socket.setLinger(.zero)
+            try socket.setMaxMessageSize(options.maxMessageSize)
+            try socket.setSendHighWaterMark(options.highWaterMark)
+            try socket.setReceiveHighWaterMark(options.highWaterMark)
+            try socket.setSendTimeout(options.timeout)
+            try socket.connect(endpoint)
+        } catch {
+            socket.close()
+            throw error
+        }
+        return socket
+    }
+}
+
+/// A flag a task's cancellation handler sets and a blocking thread polls.
+private final class CancellationFlag: Sendable {
+    /// Whether the task was cancelled.
+    private let flag = Atomic<Bool>(false)
+
+    /// Whether the task was cancelled.
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+
+    /// Marks the task cancelled.
+    func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// No reply arrived for a request after every attempt.
+public struct RequestTimeoutError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The server's endpoint.
+    public let endpoint: String
+    /// The operation requested.
+    public let operation: String
+    /// The request's number (a later retry by hand may reuse it to get the stored reply).
+    public let requestNumber: UInt64
+    /// The attempts made.
+    public let attempts: Int
+    /// The wait for each attempt.
+    public let timeout: Duration
+
+    /// Creates the error.
+    ///
+    /// - Parameters:
+    ///   - endpoint: The server's endpoint.
+    ///   - operation: The operation requested.
+    ///   - requestNumber: The request's number.
+    ///   - attempts: The attempts made.
+    ///   - timeout: The wait for each attempt.
+    public init(endpoint: String, operation: String, requestNumber: UInt64, attempts: Int, timeout: Duration) {
+        self.endpoint = endpoint
+        self.operation = operation
+        self.requestNumber = requestNumber
+        self.attempts = attempts
+        self.timeout = timeout
+    }
+
+    /// Such as `no reply from tcp://127.0.0.1:7101 to household.register #3 after 4 attempts of 2.5 seconds`.
+    public var description: String {
+        "no reply from \(endpoint) to \(operation) #\(requestNumber) after \(attempts) attempts of \(timeout) each; "
+            + "is the server running, and does it admit this client's key?"
+    }
+}
+
+/// An invalid argument of a ``RequestClient``.
+public enum RequestClientError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The client id is not 1 to 128 bytes, or the first request number is not from 1 to `Int64.max`.
+    case invalidClientID
+    /// The operation name is not 1 to 64 bytes.
+    case invalidOperation
+
+    /// What is wrong.
+    public var description: String {
+        switch self {
+        case .invalidClientID:
+            "a client id has 1 to 128 bytes, and request numbers run from 1 to Int64.max"
+        case .invalidOperation:
+            "an operation name has 1 to 64 bytes"
+        }
+    }
+}

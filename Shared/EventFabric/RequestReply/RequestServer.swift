@@ -1,0 +1,495 @@
+import Dispatch
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Synchronization
+import ZeroMQ
+
+/// The server side of request/reply: a ROUTER on a thread of its own that executes each command or query once,
+/// stores its reply, and answers retries from the store (DESIGN "Nothing lost", "Lazy Pirate").
+///
+/// ## Wire frames
+/// Every frame is UTF-8 text except the bodies, which are bytes (JSON in practice).
+///
+/// Client → server (the client's DEALER sends five frames; the ROUTER prefixes the connection's routing id):
+///
+/// | # | frame | content |
+/// |---|---|---|
+/// | 0 | version | `JKREQ1` |
+/// | 1 | client id | the client's stable id, 1 to 128 bytes, such as `jiekun-cli-3f2a9c0d41b7` |
+/// | 2 | request number | decimal ASCII, 1 to `Int64.max`, increasing per client; a retry repeats it |
+/// | 3 | operation | 1 to 64 bytes, such as `household.register` |
+/// | 4 | body | the operation's argument, possibly empty |
+///
+/// Server → client: `JKREP1`, the client id and the request number as received, the status (`ok`, `error` or
+/// `refused`, see ``ServiceReply/Status``), and the body. A malformed request (wrong frame count, unknown
+/// version tag, invalid client id or operation, a request number that is not a positive decimal) is refused:
+/// counted, logged, answered `refused` with a JSON reason (its id frames echoed when they are short enough), and
+/// never stops the server.
+///
+/// ## Executed once
+/// For each well-formed request the server opens one write transaction on its store: if the `replies` table
+/// (``ReplyStore``) holds the request's reply, that reply is sent again; otherwise the handler runs with the
+/// transaction's `Database` and its reply is inserted before the commit. Executing the operation and storing
+/// its reply thus commit together, so a request retried after a lost reply, a client timeout or a server crash
+/// and restart is executed once. A request number reused for another operation is refused. If the handler
+/// throws, the transaction rolls back (nothing executed, nothing stored) and the client gets `error`; a retry
+/// executes it afresh.
+///
+/// ## Sockets
+/// - ROUTER with `ZMQ_ROUTER_MANDATORY` and non-blocking sends: a reply to a client that vanished
+///   (`EHOSTUNREACH`) or stopped reading (`EAGAIN` at the high-water mark) is logged and dropped, never blocking
+///   the server.
+/// - High-water marks (``Options/receiveHighWaterMark``, ``Options/sendHighWaterMark``): 100 messages per
+///   connection each way. A Lazy Pirate client has one request in flight, so 100 only fills up for a misbehaving
+///   peer, whose further messages then wait in its own queue (TCP pushes back) instead of the server's memory.
+/// - Maximum message size (``Options/maxMessageSize``): 1 MiB. Commands and queries are small JSON documents; a
+///   peer sending more is disconnected by libzmq before the message is read.
+/// - ZMTP heartbeats (``Options/heartbeatInterval``) so that a client host that died without closing its
+///   connection is noticed and its queue freed.
+///
+/// ## Threads
+/// The ROUTER is created and bound in ``init(fabric:endpoint:security:store:options:logger:handler:)``, then
+/// handed over to a `Thread` of its own that alone uses it (never the Swift concurrency pool). The handler runs
+/// on that thread, one request at a time. ``stop(timeout:)`` or ``FabricContext/shutdown()`` ends it.
+public final class RequestServer: Sendable {
+    /// The handler executing one operation: gets the request (with its authenticated ``ServiceRequest/peer``) and
+    /// the `Database` of the write transaction that will also store its reply; returns the reply.
+    ///
+    /// Runs on the server's thread. Return ``ServiceReply/error(_:)`` or ``ServiceReply/refused(_:)`` for an
+    /// operation its rules refuse: that decision is stored like a success. Throw only for an unexpected failure:
+    /// the transaction then rolls back.
+    public typealias Handler = @Sendable (ServiceRequest, Database) throws -> ServiceReply
+
+    /// The server's settings; the defaults suit commands and queries of a province's services.
+    public struct Options: Sendable {
+        /// The server's name in logs and in the metrics' `server` dimension, such as `intake`.
+        public var name: String
+        /// `ZMQ_MAXMSGSIZE`, bytes: a larger request disconnects its sender.
+        public var maxMessageSize: Int64
+        /// `ZMQ_RCVHWM`, messages queued per client connection before TCP pushes back.
+        public var receiveHighWaterMark: Int
+        /// `ZMQ_SNDHWM`, replies queued per client connection; beyond it replies are dropped.
+        public var sendHighWaterMark: Int
+        /// `ZMQ_HEARTBEAT_IVL` (and three times it as `ZMQ_HEARTBEAT_TIMEOUT`), or `nil` for no heartbeats.
+        public var heartbeatInterval: Duration?
+        /// Test hook: returns `true` to drop the reply of a request after it was executed and stored, as if the
+        /// network lost it.
+        package var dropsReply: (@Sendable (ServiceRequest) -> Bool)?
+
+        /// Creates options.
+        ///
+        /// - Parameters:
+        ///   - name: The server's name in logs and metrics.
+        ///   - maxMessageSize: The largest request accepted, bytes (1 MiB).
+        ///   - receiveHighWaterMark: Requests queued per connection (100).
+        ///   - sendHighWaterMark: Replies queued per connection (100).
+        ///   - heartbeatInterval: The ZMTP heartbeat interval (10 s), or `nil`.
+        public init(
+            name: String = "requests",
+            maxMessageSize: Int64 = 1 << 20,
+            receiveHighWaterMark: Int = 100,
+            sendHighWaterMark: Int = 100,
+            heartbeatInterval: Duration? = .seconds(10)
+        ) {
+            self.name = name
+            self.maxMessageSize = maxMessageSize
+            self.receiveHighWaterMark = receiveHighWaterMark
+            self.sendHighWaterMark = sendHighWaterMark
+            self.heartbeatInterval = heartbeatInterval
+        }
+    }
+
+    /// What the server did since it started.
+    public struct Statistics: Sendable, Hashable {
+        /// Requests whose operation was executed (the handler ran and its reply was stored).
+        public var executed = 0
+        /// Retried requests answered from the store.
+        public var replayed = 0
+        /// Malformed requests, and request numbers reused for another operation, refused.
+        public var refused = 0
+        /// Requests whose handler threw (rolled back, answered `error`).
+        public var failed = 0
+        /// Replies dropped because the client vanished or stopped reading.
+        public var repliesDropped = 0
+    }
+
+    /// The endpoint bound, with the port the system chose, for clients to connect to.
+    public let endpoint: String
+
+    /// The settings.
+    public let options: Options
+
+    /// The counters.
+    private let counts = Mutex(Statistics())
+
+    /// Set by ``stop(timeout:)``.
+    private let stopRequested = Atomic<Bool>(false)
+
+    /// Whether the thread is serving.
+    private let running = Atomic<Bool>(true)
+
+    /// Signalled once when the thread ends.
+    private let stopped = DispatchSemaphore(value: 0)
+
+    /// The `inproc://` endpoint ``stop(timeout:)`` wakes the thread through.
+    private let controlEndpoint: String
+
+    /// The context the sockets belong to.
+    private let context: Context
+
+    /// The service's store.
+    private let store: any DatabaseWriter
+
+    /// The operations.
+    private let handler: Handler
+
+    /// For refusals, dropped replies and failures.
+    private let logger: Logger
+
+    /// `jiekun.requests.{executed,replayed,refused,failed}` and `jiekun.replies.dropped`, dimension `server`.
+    private let metrics: Counters
+
+    /// The swift-metrics counters of the server.
+    private struct Counters: Sendable {
+        let executed: Counter
+        let replayed: Counter
+        let refused: Counter
+        let failed: Counter
+        let dropped: Counter
+
+        init(server: String) {
+            let dimensions = [("server", server)]
+            executed = Counter(label: "jiekun.requests.executed", dimensions: dimensions)
+            replayed = Counter(label: "jiekun.requests.replayed", dimensions: dimensions)
+            refused = Counter(label: "jiekun.requests.refused", dimensions: dimensions)
+            failed = Counter(label: "jiekun.requests.failed", dimensions: dimensions)
+            dropped = Counter(label: "jiekun.replies.dropped", dimensions: dimensions)
+        }
+    }
+
+    /// Makes the server numbers of ``controlEndpoint`` unique in the process.
+    private static let serverCounter = Atomic<Int>(0)
+
+    /// Binds the ROUTER and starts serving on a thread of its own.
+    ///
+    /// When this returns, the endpoint is bound and requests are queued for the thread.
+    ///
+    /// - Parameters:
+    ///   - fabric: The process's fabric context (its ZAP handler admits the clients of a CURVE endpoint).
+    ///   - endpoint: Where to bind, such as `tcp://0.0.0.0:7101` or `tcp://127.0.0.1:*`.
+    ///   - security: Usually ``EndpointSecurity/curveServer(keyPair:domain:admitted:)``.
+    ///   - store: The service's SQLite store, migrated with ``registerMigrations(_:)``.
+    ///   - options: Limits, high-water marks, name.
+    ///   - logger: For refusals, dropped replies and failures.
+    ///   - handler: Executes one operation in the store's write transaction.
+    /// - Throws: ``ZeroMQ/ZMQError`` if the socket cannot be made or bound, ``FabricSecurityError`` for an invalid
+    ///   security, ``RequestServerError`` if the store lacks the `replies` table, or a GRDB error reading it.
+    public init(
+        fabric: FabricContext,
+        endpoint: String,
+        security: EndpointSecurity,
+        store: any DatabaseWriter,
+        options: Options = Options(),
+        logger: Logger,
+        handler: @escaping Handler
+    ) throws {
+        guard try store.read(ReplyStore.isInstalled) else { throw RequestServerError.repliesTableMissing }
+        let number = Self.serverCounter.add(1, ordering: .relaxed).newValue
+        self.controlEndpoint = "inproc://jiekun-request-server-\(number)-control"
+        self.context = fabric.context
+        self.store = store
+        self.options = options
+        self.handler = handler
+        self.logger = logger
+        self.metrics = Counters(server: options.name)
+
+        let router = try fabric.socket(.router, security: security)
+        let control: Socket
+        do {
+            try router.setRouterMandatory(true)
+            try router.setMaxMessageSize(options.maxMessageSize)
+            try router.setReceiveHighWaterMark(options.receiveHighWaterMark)
+            try router.setSendHighWaterMark(options.sendHighWaterMark)
+            if let interval = options.heartbeatInterval {
+                try router.setHeartbeatInterval(interval)
+                try router.setHeartbeatTimeout(interval * 3)
+            }
+            self.endpoint = try router.bind(endpoint)
+            control = try fabric.context.socket(.pull)
+            do {
+                try control.setLinger(.zero)
+                try control.bind(controlEndpoint)
+            } catch {
+                control.close()
+                throw error
+            }
+        } catch {
+            router.close()
+            throw error
+        }
+        logger.info(
+            "Request server listening",
+            metadata: ["server": "\(options.name)", "server.endpoint": "\(self.endpoint)"]
+        )
+        // Both sockets are handed over to the thread, which alone uses them from now on.
+        let thread = Thread { [self] in
+            serve(router: router, control: control)
+        }
+        thread.name = "jiekun-requests-\(options.name)"
+        thread.start()
+    }
+
+    /// Registers the migration of the `replies` table (``ReplyStore/registerMigrations(_:)``).
+    ///
+    /// - Parameter migrator: The service store's migrator.
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        ReplyStore.registerMigrations(&migrator)
+    }
+
+    /// What the server did since it started.
+    public var statistics: Statistics {
+        counts.withLock { $0 }
+    }
+
+    /// Whether the server's thread is still serving.
+    public var isRunning: Bool {
+        running.load(ordering: .acquiring)
+    }
+
+    /// Stops serving: the thread finishes the request in hand, unbinds the endpoint (waiting until its listening
+    /// socket is closed, so the port can be bound again at once), closes the ROUTER and ends.
+    ///
+    /// Blocks the calling thread: do not call it from the Swift concurrency pool. Calling it again, or after the
+    /// fabric context was shut down, only waits.
+    ///
+    /// - Parameter timeout: The longest wait for the thread to end.
+    /// - Returns: Whether the thread ended in time.
+    @discardableResult
+    public func stop(timeout: Duration = .seconds(5)) -> Bool {
+        stopRequested.store(true, ordering: .releasing)
+        if let wake = try? context.socket(.push) {
+            try? wake.setLinger(.milliseconds(100))
+            if (try? wake.connect(controlEndpoint)) != nil {
+                try? wake.send([UInt8](), flags: .dontWait)
+            }
+            wake.close()
+        }
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        guard stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
+        stopped.signal()  // let other waiters through
+        return true
+    }
+
+    // MARK: Serving
+
+    /// The thread's loop.
+    ///
+    /// - Parameters:
+    ///   - router: The bound ROUTER, owned by this thread.
+    ///   - control: The PULL that ``stop(timeout:)`` wakes the thread through.
+    private func serve(router: Socket, control: Socket) {
+        defer {
+            router.close()
+            control.close()
+            running.store(false, ordering: .releasing)
+            stopped.signal()
+            logger.info("Request server stopped", metadata: ["server": "\(options.name)"])
+        }
+        var poller = Poller()
+        poller.register(router, for: .readable)
+        poller.register(control, for: .readable)
+        do {
+            while !stopRequested.load(ordering: .acquiring) {
+                // The timeout only bounds how long a lost wake-up could delay a stop.
+                let ready = try poller.poll(timeout: .milliseconds(500))
+                guard ready.contains(where: { $0.socket === router }) else { continue }
+                // Serve what is queued, a bounded batch at a time, so a stop is noticed under load.
+                for _ in 0..<100 {
+                    guard let message = try router.receiveMessage(timeout: .zero) else { break }
+                    try handle(message, router: router)
+                }
+            }
+        } catch ZMQError.contextTerminated {
+            return
+        } catch {
+            logger.error("Request server stopped on a socket failure", metadata: ["error": "\(error)"])
+            return
+        }
+        unbind(router)
+    }
+
+    /// Unbinds the endpoint and waits (briefly) until libzmq's I/O thread has closed the listening socket.
+    ///
+    /// - Parameter router: The ROUTER.
+    private func unbind(_ router: Socket) {
+        let monitor = try? router.monitor(events: .closed)
+        defer { monitor?.close() }
+        guard (try? router.unbind(endpoint)) != nil else { return }
+        _ = try? monitor?.receive(timeout: .seconds(1)) { $0.kind == .closed }
+    }
+
+    /// Answers one message.
+    ///
+    /// - Parameters:
+    ///   - message: The routing id and the request's frames, with the connection's user id.
+    ///   - router: The ROUTER.
+    /// - Throws: ``ZeroMQ/ZMQError/contextTerminated`` to end the loop.
+    private func handle(_ message: ReceivedMessage, router: Socket) throws {
+        let routingID = message.frames[0]
+        let payload = message.frames.dropFirst()
+        let request: ServiceRequest
+        do {
+            request = try RequestWire.request(from: payload, peer: message.userID)
+        } catch let malformed as RequestWire.Malformed {
+            count(\.refused, metrics.refused)
+            logger.warning(
+                "Request refused: malformed",
+                metadata: [
+                    "server": "\(options.name)", "request.peer": "\(message.userID ?? "-")",
+                    "request.frames": "\(payload.count)", "reason": "\(malformed.reason)",
+                ]
+            )
+            let frames = Array(payload)
+            let clientID = frames.count > 1 && frames[1].count <= RequestWire.maxClientIDLength ? frames[1] : []
+            let number = frames.count > 2 && frames[2].count <= RequestWire.maxNumberDigits ? frames[2] : []
+            let reply = ServiceReply.refused(Self.reason(malformed.reason))
+            try send(reply, to: routingID, clientID: clientID, number: number, router: router, request: nil)
+            return
+        }
+
+        let reply = execute(request)
+        if let dropsReply = options.dropsReply, dropsReply(request) {
+            logger.debug("Reply dropped by the test hook", metadata: metadata(of: request))
+            return
+        }
+        try send(
+            reply, to: routingID, clientID: Array(request.clientID.utf8), number: Array(String(request.number).utf8),
+            router: router, request: request
+        )
+    }
+
+    /// The outcome of one transaction.
+    private enum Outcome {
+        case executed
+        case replayed
+        case conflict
+    }
+
+    /// Executes a request once, or finds its stored reply, in one write transaction.
+    ///
+    /// - Parameter request: The request.
+    /// - Returns: The reply to send.
+    private func execute(_ request: ServiceRequest) -> ServiceReply {
+        do {
+            let (reply, outcome) = try store.write { db -> (ServiceReply, Outcome) in
+                if let stored = try ReplyStore.storedReply(db, clientID: request.clientID, number: request.number) {
+                    guard stored.operation == request.operation else {
+                        return (.refused(Self.reason("request number reused for another operation")), .conflict)
+                    }
+                    return (stored.reply, .replayed)
+                }
+                let reply = try handler(request, db)
+                try ReplyStore.store(db, reply: reply, for: request, at: Date())
+                return (reply, .executed)
+            }
+            switch outcome {
+            case .executed:
+                count(\.executed, metrics.executed)
+            case .replayed:
+                count(\.replayed, metrics.replayed)
+                logger.debug("Retried request answered from the store", metadata: metadata(of: request))
+            case .conflict:
+                count(\.refused, metrics.refused)
+                logger.warning("Request refused: number reused for another operation", metadata: metadata(of: request))
+            }
+            return reply
+        } catch {
+            // The error's text may carry personal data from the request: log its type only.
+            count(\.failed, metrics.failed)
+            var metadata = metadata(of: request)
+            metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            logger.warning("Request failed; its transaction was rolled back", metadata: metadata)
+            return .error(Self.reason("the operation failed"))
+        }
+    }
+
+    /// Sends a reply without blocking; a reply that cannot be sent is logged and dropped.
+    ///
+    /// - Parameters:
+    ///   - reply: The reply.
+    ///   - routingID: The client connection's routing id.
+    ///   - clientID: The client id frame to echo.
+    ///   - number: The request number frame to echo.
+    ///   - router: The ROUTER.
+    ///   - request: The request, for the log, if it was well-formed.
+    /// - Throws: ``ZeroMQ/ZMQError/contextTerminated`` to end the loop.
+    private func send(
+        _ reply: ServiceReply,
+        to routingID: [UInt8],
+        clientID: [UInt8],
+        number: [UInt8],
+        router: Socket,
+        request: ServiceRequest?
+    ) throws {
+        do {
+            try router.send(
+                [routingID] + RequestWire.frames(of: reply, clientID: clientID, number: number), flags: .dontWait
+            )
+        } catch ZMQError.contextTerminated {
+            throw ZMQError.contextTerminated
+        } catch {
+            count(\.repliesDropped, metrics.dropped)
+            var metadata = request.map(metadata(of:)) ?? ["server": "\(options.name)"]
+            metadata["error"] = "\(error)"
+            logger.warning("Reply dropped: the client is gone or not reading", metadata: metadata)
+        }
+    }
+
+    /// Counts an event in ``statistics`` and in its swift-metrics counter.
+    ///
+    /// - Parameters:
+    ///   - field: The statistics field.
+    ///   - counter: The metrics counter.
+    private func count(_ field: WritableKeyPath<Statistics, Int>, _ counter: Counter) {
+        counts.withLock { $0[keyPath: field] += 1 }
+        counter.increment()
+    }
+
+    /// The log metadata of a request (ids and operation only, never its body).
+    ///
+    /// - Parameter request: The request.
+    /// - Returns: The metadata.
+    private func metadata(of request: ServiceRequest) -> Logger.Metadata {
+        [
+            "server": "\(options.name)", "request.client": "\(request.clientID)",
+            "request.number": "\(request.number)", "request.operation": "\(request.operation)",
+            "request.peer": "\(request.peer ?? "-")",
+        ]
+    }
+
+    /// The JSON body of a server-made refusal or error: `{"reason":"…"}`.
+    ///
+    /// - Parameter reason: A short reason without personal data.
+    /// - Returns: The body.
+    static func reason(_ reason: String) -> [UInt8] {
+        let object = ["reason": reason]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { Array($0) } ?? []
+    }
+}
+
+/// A ``RequestServer`` that cannot start.
+public enum RequestServerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The store has no `replies` table: ``RequestServer/registerMigrations(_:)`` was not part of its migrator.
+    case repliesTableMissing
+
+    /// What to fix.
+    public var description: String {
+        switch self {
+        case .repliesTableMissing:
+            "the store has no `replies` table: register RequestServer.registerMigrations(_:) in its migrator"
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import Logging
+
+/// One service's SQLite database (DESIGN "Storage"): its journal, its cursors, its idempotency and refusal records,
+/// and whatever tables the service adds through its own migrations.
+///
+/// The store is a GRDB `DatabasePool` in WAL mode with `synchronous = NORMAL`. Why `NORMAL` and not `FULL`: in WAL
+/// mode, `NORMAL` makes a commit durable against the *process* dying at any point (a crash, `SIGKILL`, an OOM
+/// kill) — the commit is in the WAL file, which the operating system holds — and only skips the `fsync` of each
+/// commit. Only an operating-system crash or power loss can then lose the last transactions (never corrupt the
+/// database); a subscriber that loses its last cursor advances simply replays them from its upstream journals, and
+/// a publisher's lost tail was never acknowledged downstream. This buys the throughput of one `fsync` per WAL
+/// checkpoint instead of one per transaction.
+///
+/// A service applies an input event, writes its own records and appends its output events in *one* write
+/// transaction (`store.writer.write { db in … }`, with ``Journal/append(_:to:in:)`` and
+/// ``Cursors/advance(_:to:in:)``): the transactional outbox. After the commit the journal tells its observers
+/// (the ``FeedPublisher``), which send the new entries.
+///
+/// Tables (migration `eventfabric.v1`):
+/// - `journal(feed, sequence, id, type, subject, effective_date, payload BLOB)`, primary key `(feed, sequence)`;
+/// - `cursors(feed PRIMARY KEY, sequence)`;
+/// - `applied_events(event_id PRIMARY KEY)`;
+/// - `refused_events(feed, sequence, id, type, reason, refused_at)`, primary key `(feed, sequence)`.
+public final class EventStore: Sendable {
+    /// The database: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
+    public let writer: any DatabaseWriter
+
+    /// The store's journal of outgoing events.
+    public let journal: Journal
+
+    /// The store's cursors over upstream feeds.
+    public let cursors = Cursors()
+
+    /// Opens (creating if needed) the store at `path` and migrates it.
+    ///
+    /// The fabric's own migrations are registered first; `migrations` then registers the service's, which run in
+    /// registration order after them (give them identifiers of your own, such as `housing.v1`).
+    ///
+    /// - Parameters:
+    ///   - path: The SQLite file; its folder must exist.
+    ///   - migrations: Registers the service's migrations on the migrator.
+    ///   - logger: For the store's notices; no payload or personal data is ever logged.
+    /// - Throws: `DatabaseError` when the file cannot be opened or a migration fails.
+    public convenience init(
+        path: String,
+        migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
+        logger: Logger
+    ) throws {
+        let pool = try DatabasePool(path: path, configuration: Self.configuration())
+        try self.init(writer: pool, migrations: migrations, logger: logger)
+    }
+
+    /// Opens a store over an existing GRDB writer, such as an in-memory `DatabaseQueue()` for unit tests.
+    ///
+    /// - Parameters:
+    ///   - writer: The database; for a file, prefer ``init(path:migrations:logger:)``.
+    ///   - migrations: Registers the service's migrations on the migrator.
+    ///   - logger: For the store's notices.
+    /// - Throws: `DatabaseError` when a migration fails.
+    public init(
+        writer: any DatabaseWriter,
+        migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
+        logger: Logger
+    ) throws {
+        var migrator = DatabaseMigrator()
+        Self.registerMigrations(&migrator)
+        try migrations(&migrator)
+        try migrator.migrate(writer)
+        self.writer = writer
+        self.journal = Journal(logger: logger)
+        logger.debug("event store opened", metadata: ["store.path": "\(writer.path)"])
+    }
+
+    /// The GRDB configuration of a store: `synchronous = NORMAL` on every connection (see ``EventStore``).
+    ///
+    /// - Returns: The configuration.
+    public static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    /// Registers the fabric's own tables.
+    ///
+    /// - Parameter migrator: The migrator to register on.
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("eventfabric.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE journal (
+                        feed TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        id TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        subject TEXT,
+                        effective_date TEXT,
+                        payload BLOB NOT NULL,
+                        PRIMARY KEY (feed, sequence)
+                    );
+                    CREATE TABLE cursors (
+                        feed TEXT NOT NULL PRIMARY KEY,
+                        sequence INTEGER NOT NULL
+                    );
+                    CREATE TABLE applied_events (
+                        event_id TEXT NOT NULL PRIMARY KEY
+                    ) WITHOUT ROWID;
+                    CREATE TABLE refused_events (
+                        feed TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        id TEXT,
+                        type TEXT,
+                        reason TEXT NOT NULL,
+                        refused_at TEXT NOT NULL,
+                        PRIMARY KEY (feed, sequence)
+                    );
+                    """)
+        }
+    }
+
+    // MARK: Publishing without a transaction of one's own
+
+    /// Appends events to a feed's journal in one group-committed transaction, and returns their sequences.
+    ///
+    /// One transaction for the whole batch: the journal is then limited by one commit per batch, not per event.
+    /// After the commit the feed's publisher is told and sends them. To emit events together with other writes,
+    /// call ``Journal/append(_:to:in:)`` inside your own transaction instead.
+    ///
+    /// - Parameters:
+    ///   - events: The events, in order; their `sequence` is ignored and assigned.
+    ///   - feed: The feed's name.
+    /// - Returns: The sequences assigned, consecutive and in order.
+    /// - Throws: `DatabaseError` if the transaction fails (then nothing is appended).
+    @discardableResult
+    public func publish(_ events: [CloudEvent], on feed: String) throws -> [UInt64] {
+        try writer.write { db in
+            try events.map { try journal.append($0, to: feed, in: db) }
+        }
+    }
+
+    // MARK: Idempotency and refusals
+
+    /// A refused event as recorded in `refused_events`.
+    public struct Refusal: Sendable, Hashable {
+        /// The feed (subscriber's upstream name) it came on.
+        public var feed: String
+        /// Its sequence in that feed.
+        public var sequence: UInt64
+        /// Its id, if it could be read.
+        public var id: String?
+        /// Its type, if it could be read.
+        public var type: String?
+        /// Why it was refused: an ``EnvelopeError/reason`` code, `type.unknown`, `duplicate`, or `handler: …`.
+        public var reason: String
+    }
+
+    /// The refusals recorded for a feed, in sequence order.
+    ///
+    /// - Parameter feed: The subscriber's upstream name.
+    /// - Returns: The refusals.
+    /// - Throws: `DatabaseError`.
+    public func refusals(of feed: String) throws -> [Refusal] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT sequence, id, type, reason FROM refused_events WHERE feed = ? ORDER BY sequence",
+                arguments: [feed]
+            ).map { row in
+                Refusal(
+                    feed: feed, sequence: UInt64(row[0] as Int64), id: row[1], type: row[2], reason: row[3])
+            }
+        }
+    }
+
+    /// Records an event id as applied, unless it already was.
+    ///
+    /// - Parameters:
+    ///   - id: The event id.
+    ///   - db: The open write transaction.
+    /// - Returns: Whether the id is new (`false`: the event was already applied).
+    /// - Throws: `DatabaseError`.
+    static func markApplied(_ id: String, in db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO applied_events (event_id) VALUES (?)")
+        try statement.execute(arguments: [id])
+        return db.changesCount == 1
+    }
+
+    /// Records a refusal in `refused_events`.
+    ///
+    /// - Parameters:
+    ///   - refusal: The refusal.
+    ///   - db: The open write transaction.
+    /// - Throws: `DatabaseError`.
+    static func record(_ refusal: Refusal, in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO refused_events (feed, sequence, id, type, reason, refused_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        try statement.execute(arguments: [
+            refusal.feed, Int64(refusal.sequence), refusal.id, refusal.type, String(refusal.reason.prefix(500)),
+            CloudEvent.timestamp(),
+        ])
+    }
+}

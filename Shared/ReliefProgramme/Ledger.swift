@@ -1,0 +1,101 @@
+import HouseholdDomain
+
+/// What one agency can still spend: per prefecture and year, the budget of each measure that pays money and the
+/// public-rental units (policy §4.2.5, §5.2).
+///
+/// Draws are made in the order households are decided — filing order, since the union registers files in filing
+/// order — so a measure whose year's budget is spent "waits in filing order for the next year's": it draws on the
+/// first later year that still has money and is delivered on 1 January of that year at the earliest.
+public struct Ledger: Sendable, Hashable, Codable {
+    /// A budget line: one measure's money in one prefecture and year.
+    public struct BudgetLine: Sendable, Hashable, Codable {
+        /// Prefecture code.
+        public var prefecture: String
+        /// Budget year.
+        public var year: Int
+        /// The measure.
+        public var measure: Measure.Code
+    }
+
+    /// A stock line: the public-rental units of one prefecture and year.
+    public struct StockLine: Sendable, Hashable, Codable {
+        /// Prefecture code.
+        public var prefecture: String
+        /// Year.
+        public var year: Int
+    }
+
+    /// Remaining money per line, yuan.
+    public private(set) var budgets: [BudgetLine: Yuan]
+    /// Remaining units per line.
+    public private(set) var units: [StockLine: Int]
+    /// The budget years, in order.
+    public let years: [Int]
+
+    /// A full ledger for the given measures, from the policy's budgets and stock.
+    ///
+    /// - Parameters:
+    ///   - policy: the policy whose budget years, budgets and units fill the ledger.
+    ///   - measures: the measures whose budgets this agency holds (e.g. the union holds `medical.mutual-aid` and
+    ///     `education.golden-autumn`, which it pays for the lead departments).
+    ///   - includesUnits: whether the agency holds the public-rental stock (housing).
+    public init(policy: Policy, measures: Set<Measure.Code>, includesUnits: Bool = false) {
+        var budgets: [BudgetLine: Yuan] = [:]
+        var units: [StockLine: Int] = [:]
+        for (prefecture, parameters) in policy.prefectures {
+            for (year, yearParameters) in parameters.years {
+                guard let stock = yearParameters.publicRentalUnits else { continue }
+                if includesUnits { units[StockLine(prefecture: prefecture, year: year)] = stock }
+                for (measure, amount) in yearParameters.budgets where measures.contains(measure) {
+                    budgets[BudgetLine(prefecture: prefecture, year: year, measure: measure)] = amount
+                }
+            }
+        }
+        self.budgets = budgets
+        self.units = units
+        self.years = policy.budgetYears
+    }
+
+    /// Draws `amount` for a measure due on `dueOn`: from the due year's budget, else the first later budget year
+    /// with enough money left.
+    ///
+    /// - Parameters:
+    ///   - amount: yuan to pay.
+    ///   - measure: the budget line's measure.
+    ///   - prefecture: the household's prefecture.
+    ///   - dueOn: filing date + processing days.
+    /// - Returns: the delivery date (`dueOn`, or 1 January of the later year drawn on), or `nil` when no budget
+    ///   year has the money: the measure keeps waiting.
+    /// - Source: policy §5.2; services issue ("waits in filing order for the next year's").
+    public mutating func draw(_ amount: Yuan, for measure: Measure.Code, prefecture: String, dueOn: LocalDate)
+        -> LocalDate?
+    {
+        for year in years where year >= dueOn.year {
+            let line = BudgetLine(prefecture: prefecture, year: year, measure: measure)
+            guard let remaining = budgets[line], remaining >= amount else { continue }
+            budgets[line] = remaining - amount
+            return max(dueOn, LocalDate.startOfYear(year))
+        }
+        return nil
+    }
+
+    /// Takes one public-rental unit of the due year, without looking at later years.
+    ///
+    /// - Returns: whether a unit was free.
+    public mutating func takeUnit(prefecture: String, year: Int) -> Bool {
+        let line = StockLine(prefecture: prefecture, year: year)
+        guard let free = units[line], free > 0 else { return false }
+        units[line] = free - 1
+        return true
+    }
+
+    /// Draws `amount` from one year's budget only.
+    ///
+    /// - Returns: whether the money was there.
+    public mutating func draw(_ amount: Yuan, for measure: Measure.Code, prefecture: String, year: Int) -> Bool {
+        let line = BudgetLine(prefecture: prefecture, year: year, measure: measure)
+        guard let remaining = budgets[line], remaining >= amount else { return false }
+        budgets[line] = remaining - amount
+        return true
+    }
+}

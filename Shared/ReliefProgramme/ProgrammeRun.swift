@@ -1,0 +1,82 @@
+import HouseholdDomain
+
+/// The whole programme computed sequentially in one process: households filed in filing order, every department
+/// deciding by rule (`auto` mode), supporting agencies answering, the coordinator judging exit (§2.3).
+///
+/// The services do the same work distributed over seven processes; both use ``AutomaticDecisions`` and
+/// ``ExitReadiness``, so their reports agree number for number ("distributed equals sequential").
+public struct ProgrammeRun: Sendable {
+    /// The policy applied.
+    public let policy: Policy
+    private let assessor: Assessor
+    private var ledgers: [Department: Ledger]
+    /// Every filed household's outcome, in filing order.
+    public private(set) var files: [FiledHousehold] = []
+
+    /// One filed (eligible) household and what was done for it.
+    public struct FiledHousehold: Sendable, Hashable {
+        /// Its assessment.
+        public var assessment: Assessment
+        /// Every decision, in the order made.
+        public var decisions: [MeasureDecision]
+        /// The §2.3 dimensions and exit.
+        public var readiness: ExitReadiness
+    }
+
+    /// Creates a run with full budgets.
+    public init(policy: Policy, counties: CountyRegistry = .yunnan) {
+        self.policy = policy
+        self.assessor = Assessor(policy: policy, counties: counties)
+        var ledgers: [Department: Ledger] = [:]
+        for agency in Department.allCases where agency != .coordinator {
+            ledgers[agency] = Ledger(
+                policy: policy, measures: AutomaticDecisions.budgetMeasures(of: agency, policy: policy),
+                includesUnits: agency == .housing)
+        }
+        self.ledgers = ledgers
+    }
+
+    /// Files one household: assesses it and, when eligible, lets every department decide its measures.
+    ///
+    /// Call in filing order (the order the union registers files).
+    /// - Returns: the assessment (not eligible households are assessed but not filed).
+    /// - Throws: ``AssessmentError`` when the policy has no `S` for the household's prefecture and year.
+    @discardableResult
+    public mutating func file(_ household: Household) throws(AssessmentError) -> Assessment {
+        let assessment = try assessor.assess(household)
+        guard assessment.isEligible else { return assessment }
+        var decisions: [MeasureDecision] = []
+        for instance in assessment.measures {
+            let lead = instance.code.leadDepartment
+            for step in AutomaticDecisions.steps(
+                for: instance, assessment: assessment, policy: policy, ledger: &ledgers[lead]!)
+            {
+                switch step {
+                case .decided(let decision):
+                    decisions.append(decision)
+                case .awaitingSupport(let decision, let request):
+                    let answer = AutomaticDecisions.support(
+                        request, category: assessment.category, ledger: &ledgers[request.to]!)
+                    decisions.append(
+                        AutomaticDecisions.finalize(
+                            decision, after: answer, policy: policy, ledger: &ledgers[lead]!,
+                            prefecture: assessment.prefectureCode))
+                }
+            }
+        }
+        var outcomes: [String: MeasureOutcome] = [:]
+        for decision in decisions { outcomes[decision.measureID] = decision.outcome ?? outcomes[decision.measureID] }
+        let readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
+        if let exitDate = readiness.exitDate {
+            // The union closes the file on exit; work still waiting for money stops (a closed file stops all its
+            // pending work).
+            for index in decisions.indices
+            where decisions[index].status == .granted && decisions[index].deliveredOn == nil {
+                decisions[index].status = .withdrawn
+                decisions[index].reason = "file closed: exited on \(exitDate)"
+            }
+        }
+        files.append(FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness))
+        return assessment
+    }
+}
