@@ -86,6 +86,7 @@ let package = Package(
                 "HouseholdDomain",
                 "ReliefProgramme",
                 "SampleCaseload",
+                "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/jiekun",

@@ -252,6 +252,7 @@ public final class FeedPublisher: Sendable {
         var wake: Socket?
         var sent: [String: UInt64] = [:]
         var topics: [String: [UInt8]] = [:]
+        var counters: [String: Counter] = [:]
         var retry = false
 
         /// Closes every socket.
@@ -323,6 +324,7 @@ public final class FeedPublisher: Sendable {
             loop.publishers[feed.name] = socket
             try socket.setSendHighWaterMark(configuration.sendHighWaterMark)
             feedEndpoints[feed.name] = try socket.bind(feed.endpoint)
+            loop.counters[feed.name] = Counter(label: "jiekun.events.published", dimensions: [("feed", feed.name)])
         }
         let router = try context.socket(.router, security: configuration.replaySecurity)
         loop.router = router
@@ -437,7 +439,7 @@ public final class FeedPublisher: Sendable {
                 shared.statistics[feed.name, default: Statistics()].latestSent = latest
                 shared.statistics[feed.name, default: Statistics()].published += sentNow
             }
-            Counter(label: "jiekun.events.published", dimensions: [("feed", feed.name)]).increment(by: sentNow)
+            loop.counters[feed.name]?.increment(by: sentNow)
         }
     }
 

@@ -1,0 +1,30 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `jiekun keys generate` and `jiekun keys show` (DESIGN "Security": one key pair per agency instance).
+@Suite("jiekun keys")
+struct KeysCommandTests {
+    @Test("generate writes a 0600 secret key and a public key; show derives the same public key; no overwrite")
+    func generateAndShow() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        let made = try CommandRunner.run(
+            "jiekun", ["keys", "generate", "--agency", "housing", "--output", folder.path])
+        #expect(made.status == 0, "\(made.error)")
+        let secretPath = folder.appendingPathComponent("housing.key").path
+        let publicKey = try String(contentsOfFile: folder.appendingPathComponent("housing.pub").path, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = try String(contentsOfFile: secretPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(publicKey.count == 40 && secret.count == 40)
+        #expect(!made.text.contains(secret), "the secret key is never printed")
+        let permissions = try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        let shown = try CommandRunner.run("jiekun", ["keys", "show", secretPath])
+        #expect(shown.status == 0 && shown.text.trimmingCharacters(in: .newlines) == publicKey)
+        let again = try CommandRunner.run(
+            "jiekun", ["keys", "generate", "--agency", "housing", "--output", folder.path])
+        #expect(again.status == 1 && again.error.contains("never overwritten"))
+        #expect(try String(contentsOfFile: secretPath, encoding: .utf8).contains(secret))
+    }
+}
