@@ -40,29 +40,38 @@ struct SecurityTests {
 
     static let cases: [Case] = [
         // DESIGN "Security": every TCP endpoint uses CURVE; plain TCP only with `insecure: true`, and then a warning.
-        Case(endpoint: "tcp://0.0.0.0:7101", security: .plain, insecure: false,
-             expected: .refused(code: "security.endpoint.plain_network")),
-        Case(endpoint: "tcp://127.0.0.1:7101", security: .plain, insecure: true,
-             expected: .warning(containing: "INSECURE")),
-        Case(endpoint: "ws://127.0.0.1:7101", security: .plain, insecure: false,
-             expected: .refused(code: "security.endpoint.plain_network")),
+        Case(
+            endpoint: "tcp://0.0.0.0:7101", security: .plain, insecure: false,
+            expected: .refused(code: "security.endpoint.plain_network")),
+        Case(
+            endpoint: "tcp://127.0.0.1:7101", security: .plain, insecure: true,
+            expected: .warning(containing: "INSECURE")),
+        Case(
+            endpoint: "ws://127.0.0.1:7101", security: .plain, insecure: false,
+            expected: .refused(code: "security.endpoint.plain_network")),
         Case(endpoint: "inproc://feeds", security: .plain, insecure: false, expected: .accepted),
         Case(endpoint: "ipc:///run/jiekun/intake", security: .plain, insecure: false, expected: .accepted),
         Case(endpoint: "tcp://0.0.0.0:7101", security: server, insecure: false, expected: .accepted),
         Case(endpoint: "tcp://union.example:7101", security: client, insecure: false, expected: .accepted),
         Case(endpoint: "tcp://0.0.0.0:7101", security: server, insecure: true, expected: .accepted),
-        Case(endpoint: "inproc://feeds", security: server, insecure: false, expected: .warning(containing: "no effect")),
-        Case(endpoint: "tcp://0.0.0.0:7101",
-             security: .curveServer(keyPair: keys, domain: "intake", admitted: [:]), insecure: false,
-             expected: .warning(containing: "every client will be refused")),
-        Case(endpoint: "tcp://0.0.0.0:7101",
-             security: .curveServer(keyPair: keys, domain: "", admitted: [keys.publicKey: "x"]), insecure: false,
-             expected: .refused(code: "security.zap.invalid_domain")),
-        Case(endpoint: "0.0.0.0:7101", security: server, insecure: false,
-             expected: .refused(code: "security.endpoint.invalid")),
-        Case(endpoint: "smtp://0.0.0.0:25", security: .plain, insecure: true,
-             expected: .refused(code: "security.endpoint.invalid")),
-        Case(endpoint: "tcp://", security: .plain, insecure: true, expected: .refused(code: "security.endpoint.invalid")),
+        Case(
+            endpoint: "inproc://feeds", security: server, insecure: false, expected: .warning(containing: "no effect")),
+        Case(
+            endpoint: "tcp://0.0.0.0:7101",
+            security: .curveServer(keyPair: keys, domain: "intake", admitted: [:]), insecure: false,
+            expected: .warning(containing: "every client will be refused")),
+        Case(
+            endpoint: "tcp://0.0.0.0:7101",
+            security: .curveServer(keyPair: keys, domain: "", admitted: [keys.publicKey: "x"]), insecure: false,
+            expected: .refused(code: "security.zap.invalid_domain")),
+        Case(
+            endpoint: "0.0.0.0:7101", security: server, insecure: false,
+            expected: .refused(code: "security.endpoint.invalid")),
+        Case(
+            endpoint: "smtp://0.0.0.0:25", security: .plain, insecure: true,
+            expected: .refused(code: "security.endpoint.invalid")),
+        Case(
+            endpoint: "tcp://", security: .plain, insecure: true, expected: .refused(code: "security.endpoint.invalid")),
     ]
 
     @Test("An endpoint and its security are validated before use", arguments: cases)
@@ -121,7 +130,8 @@ struct SecurityTests {
         #expect(try server.zapDomain == "settings")
         #expect(fabric.authenticator.admitted(in: "settings") == [client.publicKey: "housing"])
 
-        let dealer = try fabric.socket(.dealer, security: .curveClient(keyPair: client, serverPublicKey: keys.publicKey))
+        let dealer = try fabric.socket(
+            .dealer, security: .curveClient(keyPair: client, serverPublicKey: keys.publicKey))
         defer { dealer.close() }
         #expect(try dealer.curveServerKey == keys.publicKey)
         #expect(try dealer.curvePublicKey == client.publicKey)
@@ -336,7 +346,8 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     /// - Parameter timeout: The longest wait.
     /// - Returns: The work's result, or `nil` if it did not finish in time.
     func wait(timeout: Duration = FabricTesting.generous) -> Result<Value, any Error>? {
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         guard done.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return nil }
         done.signal()
         return outcome.withLock { $0 }

@@ -77,11 +77,21 @@ struct ZAPAuthenticatorTests {
         let fixture = try Fixture()
         defer { fixture.close() }
         let stranger = try CurveKeyPair.generate()
-        let client = try fixture.client(stranger)
+        let client = try fixture.fabric.socket(
+            .push, security: .curveClient(keyPair: stranger, serverPublicKey: fixture.serverKeys.publicKey))
         defer { client.close() }
+        let clientMonitor = try client.monitor(events: [.handshakeFailed, .handshakeSucceeded])
+        defer { clientMonitor.close() }
+        try client.connect(fixture.endpoint)
         try client.send("must not arrive")
 
         #expect(try fixture.handshake() == .handshakeFailedAuth(statusCode: 400))
+        // The client's monitor shows the refusal too: libzmq sends it an ERROR command with the status.
+        let clientEvent = try clientMonitor.receive(timeout: FabricTesting.generous) {
+            if case .handshakeFailedAuth = $0.kind { return true }
+            return false
+        }
+        #expect(clientEvent?.kind == .handshakeFailedAuth(statusCode: 400))
         let authenticator = fixture.fabric.authenticator
         #expect(authenticator.refusalCount(domain: "intake") >= 1)
         #expect(authenticator.refusalCount(domain: "other") == 0)

@@ -31,9 +31,11 @@ struct MetadataTests {
         }
     }
 
-    @Test("The user id a ZAP handler returns for a CURVE client is the User-Id of its messages", arguments: [
-        SocketType.pull, SocketType.router,
-    ])
+    @Test(
+        "The user id a ZAP handler returns for a CURVE client is the User-Id of its messages",
+        arguments: [
+            SocketType.pull, SocketType.router,
+        ])
     func userIDFromZAP(serverType: SocketType) throws {
         let context = try Context()
         defer { context.shutdown() }

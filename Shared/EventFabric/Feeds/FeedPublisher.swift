@@ -48,8 +48,7 @@ public final class FeedPublisher: Sendable {
         ///   - security: How the endpoint is secured.
         ///   - readers: The peer names allowed to replay it; by default, the names admitted by a CURVE server
         ///     `security`, or anyone for `.plain`.
-        public init(name: String, endpoint: String, security: EndpointSecurity = .plain, readers: Set<String>? = nil)
-        {
+        public init(name: String, endpoint: String, security: EndpointSecurity = .plain, readers: Set<String>? = nil) {
             self.name = name
             self.endpoint = endpoint
             self.security = security
@@ -126,8 +125,8 @@ public final class FeedPublisher: Sendable {
     public struct ReplayPeer: Sendable, Hashable {
         /// The ROUTER's routing id of the connection.
         public var routingID: [UInt8]
-        /// The ZAP user id (the peer's name admitted by the ZAP handler), when the binding can read it; `nil`
-        /// otherwise.
+        /// The ZAP user id of the connection (the peer's name, as the ZAP handler admitted its key); `nil` on an
+        /// endpoint without ZAP (plain).
         public var userID: String?
     }
 
@@ -173,6 +172,7 @@ public final class FeedPublisher: Sendable {
     private let configuration: Configuration
     private let authorize: Authorizer
     private let logger: Logger
+    private let metrics: any MetricsFactory
     private let shared = Mutex(Shared())
 
     /// Distinguishes the `inproc://` signal endpoints of the process's publishers.
@@ -186,18 +186,22 @@ public final class FeedPublisher: Sendable {
     ///   - configuration: The feeds and endpoints.
     ///   - authorize: Who may replay which feed; ``readersAuthorizer`` by default.
     ///   - logger: For notices, with `feed.name` metadata; never payloads.
+    ///   - metricsFactory: Where `jiekun.events.published` and `jiekun.replay.refused` go; the process's
+    ///     `MetricsSystem` by default.
     public init(
         store: EventStore,
         context: FabricContext,
         configuration: Configuration,
         authorize: @escaping Authorizer = FeedPublisher.readersAuthorizer,
-        logger: Logger
+        logger: Logger,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.store = store
         self.context = context
         self.configuration = configuration
         self.authorize = authorize
         self.logger = logger
+        self.metrics = metricsFactory ?? MetricsSystem.factory
     }
 
     /// Starts the publisher's thread, which binds every endpoint, and returns once they are bound.
@@ -324,7 +328,8 @@ public final class FeedPublisher: Sendable {
             loop.publishers[feed.name] = socket
             try socket.setSendHighWaterMark(configuration.sendHighWaterMark)
             feedEndpoints[feed.name] = try socket.bind(feed.endpoint)
-            loop.counters[feed.name] = Counter(label: "jiekun.events.published", dimensions: [("feed", feed.name)])
+            loop.counters[feed.name] = Counter(
+                label: "jiekun.events.published", dimensions: [("feed", feed.name)], factory: metrics)
         }
         let router = try context.socket(.router, security: configuration.replaySecurity)
         loop.router = router
@@ -462,18 +467,20 @@ public final class FeedPublisher: Sendable {
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func serveReplay(_ router: Socket) throws {
         for _ in 0..<64 {
-            let frames: [[UInt8]]
+            let message: ReceivedMessage
             do {
-                frames = try router.receive(flags: .dontWait)
+                message = try router.receiveMessage(flags: .dontWait)
             } catch ZMQError.wouldBlock {
                 return
             }
-            guard let routingID = frames.first else { continue }
-            let reply = answer(frames.dropFirst(), peer: ReplayPeer(routingID: routingID, userID: nil))
+            guard let routingID = message.frames.first else { continue }
+            let peer = ReplayPeer(routingID: routingID, userID: message.userID)
+            let reply = answer(message.frames.dropFirst(), peer: peer)
             do {
                 try router.send([routingID] + reply.frames(), flags: .dontWait)
             } catch ZMQError.wouldBlock {
-                logger.debug("replay reply dropped: the client's queue is full", metadata: ["feed.name": "\(reply.feed)"])
+                logger.debug(
+                    "replay reply dropped: the client's queue is full", metadata: ["feed.name": "\(reply.feed)"])
             } catch ZMQError.hostUnreachable {
                 logger.debug("replay reply dropped: the client is gone", metadata: ["feed.name": "\(reply.feed)"])
             }
@@ -526,7 +533,7 @@ public final class FeedPublisher: Sendable {
         if let feed {
             shared.withLock { $0.statistics[feed, default: Statistics()].replayRefused += 1 }
         }
-        Counter(label: "jiekun.replay.refused", dimensions: [("reason", reason)]).increment()
+        Counter(label: "jiekun.replay.refused", dimensions: [("reason", reason)], factory: metrics).increment()
         logger.warning(
             "replay request refused",
             metadata: ["feed.name": "\(feed ?? "-")", "replay.reason": "\(reason)", "peer.user": "\(peer ?? "-")"])

@@ -272,7 +272,10 @@ public final class ZAPAuthenticator: Sendable {
         guard credentials.count == 1, let key = try? Z85.encode(credentials[credentials.startIndex]),
             key.utf8.count == CurveKeyPair.z85KeyLength
         else {
-            refuse(domain: domain, fingerprint: "-", address: address, reason: "malformed CURVE credentials", status: 500)
+            refuse(
+                domain: domain, fingerprint: "-", address: address, reason: "malformed CURVE credentials",
+                status: 500
+            )
             return reply("500", "malformed credentials")
         }
         let fingerprint = Self.fingerprint(ofPublicKey: key)
