@@ -265,4 +265,15 @@ public struct SupportAnswer: Sendable, Hashable, Codable {
     public var effectiveOn: LocalDate?
     /// In words.
     public var reason: String
+
+    /// Creates an answer.
+    public init(
+        measureID: String, kind: SupportRequest.Kind, approved: Bool, effectiveOn: LocalDate?, reason: String
+    ) {
+        self.measureID = measureID
+        self.kind = kind
+        self.approved = approved
+        self.effectiveOn = effectiveOn
+        self.reason = reason
+    }
 }

@@ -34,6 +34,30 @@ public struct Assessment: Sendable, Hashable, Codable {
 
     /// Whether the household is eligible (has a category).
     public var isEligible: Bool { category != nil }
+
+    /// Creates an assessment from its parts (e.g. rebuilt by the coordinator from its view of the household).
+    public init(
+        fileNumber: String, divisionCode: String, prefectureCode: String, filedOn: LocalDate, householdSize: Int,
+        monthlyIncome: Yuan, minimumLivingStandard: Yuan, perCapitaIncome: Yuan, category: Eligibility.Category?,
+        reasons: [String], measures: [MeasureInstance], isBelowStandard: Bool, isOnDibao: Bool,
+        isZeroEmployment: Bool, needsHousing: Bool
+    ) {
+        self.fileNumber = fileNumber
+        self.divisionCode = divisionCode
+        self.prefectureCode = prefectureCode
+        self.filedOn = filedOn
+        self.householdSize = householdSize
+        self.monthlyIncome = monthlyIncome
+        self.minimumLivingStandard = minimumLivingStandard
+        self.perCapitaIncome = perCapitaIncome
+        self.category = category
+        self.reasons = reasons
+        self.measures = measures
+        self.isBelowStandard = isBelowStandard
+        self.isOnDibao = isOnDibao
+        self.isZeroEmployment = isZeroEmployment
+        self.needsHousing = needsHousing
+    }
 }
 
 /// Why a valid household cannot be assessed under a policy.

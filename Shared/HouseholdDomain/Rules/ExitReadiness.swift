@@ -23,6 +23,17 @@ public struct ExitReadiness: Sendable, Hashable, Codable {
         public var awaiting: [String]
         /// Refused measure instances blocking it, with the department and reason.
         public var refusals: [Refusal]
+
+        /// Creates a dimension's state.
+        public init(
+            dimension: Measure.Dimension, holds: Bool, since: LocalDate?, awaiting: [String], refusals: [Refusal]
+        ) {
+            self.dimension = dimension
+            self.holds = holds
+            self.since = since
+            self.awaiting = awaiting
+            self.refusals = refusals
+        }
     }
 
     /// A refused measure that blocks a dimension; the coordinator lists the household as blocked.

@@ -1,0 +1,115 @@
+import HouseholdDomain
+
+/// One feed: one publisher's PUB endpoint, whose ZAP domain admits only the listed consumers (DESIGN "Events",
+/// "Security").
+///
+/// ``all`` is the single source of truth of who publishes what to whom: the services configure their endpoints
+/// and subscriptions from it, and the AsyncAPI document (`docs/asyncapi.yaml`) is tested against it.
+/// Source: DESIGN "Services", "Events"; policy §4.1 (the union files households), §4.2 (lead and supporting
+/// departments), §2.3 (exit).
+public struct Feed: Sendable, Hashable, CustomStringConvertible {
+    /// The feed's name, also its AsyncAPI channel address: `households.housing`, `outcomes.civil-affairs`,
+    /// `union.support`, `coordinator.exits`.
+    public let name: String
+    /// The only service that publishes on it.
+    public let publisher: Department
+    /// The services its ZAP domain admits, in ``Department`` order.
+    public let consumers: [Department]
+    /// The event types it carries (``EventPayload/type``), in ``EventCatalogue/types`` order.
+    public let eventTypes: [String]
+    /// For a household feed, the agency whose ``HouseholdView`` it carries (data minimisation); else `nil`.
+    public let viewAgency: Department?
+
+    /// The name.
+    public var description: String { name }
+
+    /// The event types of a household feed.
+    static let householdTypes = [HouseholdRegistered.type, HouseholdUpdated.type, HouseholdClosed.type]
+
+    /// The union's feed of households for one agency: `households.<agency>`, consumed by that agency only and
+    /// carrying that agency's ``HouseholdView``.
+    ///
+    /// - Parameter agency: a department or the coordinator.
+    /// - Returns: the feed, or `nil` for the union (which publishes the household feeds).
+    /// - Source: policy §4.1 (the union files and manages households), DESIGN "data minimisation".
+    public static func households(for agency: Department) -> Feed? {
+        guard agency != .union else { return nil }
+        return Feed(
+            name: "households.\(agency.rawValue)", publisher: .union, consumers: [agency], eventTypes: householdTypes,
+            viewAgency: agency)
+    }
+
+    /// A department's outcomes: `outcomes.<department>`.
+    ///
+    /// Carries `measure.decided`, `measure.delivered` and `support.requested` (and, for civil affairs,
+    /// `support.provided`: its answers to housing's review requests). Consumed by the union (which keeps the file,
+    /// and pays the mutual-aid fee and the Golden Autumn grant that medical insurance and education ask for) and
+    /// the coordinator; housing's outcomes also by civil affairs (review requests), civil affairs' also by housing
+    /// (review answers).
+    /// - Parameter department: one of the five departments.
+    /// - Returns: the feed, or `nil` for the union and the coordinator.
+    /// - Source: policy §4.2 (lead and supporting departments), §4.2.2, §4.2.3, §4.2.5.
+    public static func outcomes(of department: Department) -> Feed? {
+        var consumers: [Department] = [.union, .coordinator]
+        var types = [MeasuresDecided.type, MeasuresDelivered.type, SupportRequested.type]
+        switch department {
+        case .union, .coordinator:
+            return nil
+        case .humanResources, .medicalInsurance, .education:
+            break
+        case .housing:
+            consumers.append(.civilAffairs)
+        case .civilAffairs:
+            consumers.append(.housing)
+            types.append(SupportProvided.type)
+        }
+        return Feed(
+            name: "outcomes.\(department.rawValue)", publisher: department, consumers: sorted(consumers),
+            eventTypes: types, viewAgency: nil)
+    }
+
+    /// The union's answers to payment requests, `union.support`: the mutual-aid fee (§4.2.2) and the Golden Autumn
+    /// grant (§4.2.3), consumed by medical insurance, education and the coordinator.
+    ///
+    /// Source: policy §4.2.2, §4.2.3.
+    public static let unionSupport = Feed(
+        name: "union.support", publisher: .union, consumers: [.medicalInsurance, .education, .coordinator],
+        eventTypes: [SupportProvided.type], viewAgency: nil)
+
+    /// The coordinator's exit readiness, `coordinator.exits`, consumed by the union, which closes the file.
+    ///
+    /// Source: policy §2.3 (两有五保障), Part B "exit".
+    public static let coordinatorExits = Feed(
+        name: "coordinator.exits", publisher: .coordinator, consumers: [.union], eventTypes: [HouseholdExitReady.type],
+        viewAgency: nil)
+
+    /// Every feed of the programme: the household feeds, the union's support, each department's outcomes, the
+    /// coordinator's exits.
+    ///
+    /// Source: DESIGN "Services".
+    public static let all: [Feed] =
+        Department.allCases.compactMap(households(for:)) + [unionSupport]
+        + Department.allCases.compactMap(outcomes(of:)) + [coordinatorExits]
+
+    /// The feed of a name.
+    ///
+    /// - Parameter name: a feed name such as `outcomes.housing`.
+    /// - Returns: the feed, or `nil` when there is none of that name.
+    public static func named(_ name: String) -> Feed? { all.first { $0.name == name } }
+
+    /// The feeds a service publishes.
+    ///
+    /// - Parameter agency: the publishing service.
+    /// - Returns: its feeds, in ``all`` order.
+    public static func published(by agency: Department) -> [Feed] { all.filter { $0.publisher == agency } }
+
+    /// The feeds a service subscribes to (its upstream feeds).
+    ///
+    /// - Parameter agency: the consuming service.
+    /// - Returns: the feeds whose ZAP domain admits it, in ``all`` order.
+    public static func consumed(by agency: Department) -> [Feed] { all.filter { $0.consumers.contains(agency) } }
+
+    private static func sorted(_ departments: [Department]) -> [Department] {
+        Department.allCases.filter(departments.contains)
+    }
+}
