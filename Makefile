@@ -20,6 +20,10 @@ deps:
 		echo "==> installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@python3 -c 'import cloudevents' 2>/dev/null || { echo "==> installing the CloudEvents Python SDK"; \
+		python3 -m pip install --quiet cloudevents; }
+	@python3 -c 'import jsonschema' 2>/dev/null || { echo "==> installing jsonschema (the event schema tests)"; \
+		python3 -m pip install --quiet jsonschema; }
 
 ## build: debug build; fails on any warning in the project's own sources.
 build: deps

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: libzmq
@@ -71,11 +72,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the events the seven services exchange: payloads, per-agency household views, the feeds
+        .target(
+            name: "ProgrammeEvents",
+            dependencies: ["HouseholdDomain", "ReliefProgramme"],
+            path: "Shared/ProgrammeEvents",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: a realistic sample caseload in the import format (`jiekun sample`, benchmarks, the demo)
         .target(
             name: "SampleCaseload",
             dependencies: ["HouseholdDomain"],
             path: "Shared/SampleCaseload",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: what every service executable needs: configuration, logging, lifecycle, counters
+        .target(
+            name: "ServiceRuntime",
+            dependencies: [
+                "EventFabric",
+                "HouseholdDomain",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Shared/ServiceRuntime",
             swiftSettings: swiftSettings
         ),
 
@@ -150,9 +174,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ServiceRuntimeTests",
+            dependencies: ["ServiceRuntime", "TestSupport"],
+            path: "Tests/ServiceRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HouseholdDomainTests",
             dependencies: ["HouseholdDomain", "TestSupport"],
             path: "Tests/HouseholdDomainTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProgrammeEventsTests",
+            dependencies: [
+                "ProgrammeEvents", "HouseholdDomain", "ReliefProgramme", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Tests/ProgrammeEventsTests",
             swiftSettings: swiftSettings
         ),
     ]

@@ -152,7 +152,8 @@ struct EnvelopeTests {
             error: .wrongType(attribute: "sequence")),
         Malformed(
             name: "sequence with a letter",
-            json: #"{"specversion":"1.0","id":"1","source":"/s","type":"t","sequence":"0000000000000000004x","data":{}}"#,
+            json:
+                #"{"specversion":"1.0","id":"1","source":"/s","type":"t","sequence":"0000000000000000004x","data":{}}"#,
             error: .badSequence),
         Malformed(
             name: "effectivedate 30 February",
@@ -196,7 +197,8 @@ struct EnvelopeTests {
             error: .invalidJSON(offset: 66)),
     ]
 
-    @Test("every malformed event is an error value naming the problem (DESIGN Security: bad input is refused)",
+    @Test(
+        "every malformed event is an error value naming the problem (DESIGN Security: bad input is refused)",
         arguments: malformed)
     func malformedIsRefused(_ testCase: Malformed) {
         do {
@@ -220,7 +222,8 @@ struct EnvelopeTests {
         for bad in [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80]] as [[UInt8]] {
             #expect(throws: EnvelopeError.notUTF8) { try CloudEvent(json: prefix + bad + suffix) }
         }
-        let inData = Array(#"{"specversion":"1.0","id":"1","source":"/s","type":"t","data":{"x":""#.utf8) + [0xFE]
+        let inData =
+            Array(#"{"specversion":"1.0","id":"1","source":"/s","type":"t","data":{"x":""#.utf8) + [0xFE]
             + Array(#""}}"#.utf8)
         #expect(throws: EnvelopeError.notUTF8) { try CloudEvent(json: inData) }
         let valid = prefix + Array("张三😀".utf8) + suffix
@@ -246,7 +249,8 @@ struct EnvelopeTests {
 
     @Test("unknown extension attributes with scalar values are accepted and ignored")
     func extensions() throws {
-        let json = #"{"specversion":"1.0","id":"1","source":"/s","type":"t","traceparent":"00-ab","n1":3.5,"#
+        let json =
+            #"{"specversion":"1.0","id":"1","source":"/s","type":"t","traceparent":"00-ab","n1":3.5,"#
             + #""flag":true,"dataschema":"https://x/y","data":{}}"#
         let event = try CloudEvent(json: Array(json.utf8))
         #expect(event.id == "1")

@@ -100,17 +100,21 @@ enum FabricProbe {
         let logger = Logger(label: "fabric-probe.subscribe")
         let feed = try option("feed", options)
         let delay = UInt32(options["handler-delay-us"] ?? "0")!
-        let store = try EventStore(path: try option("store", options), migrations: { migrator in
-            migrator.registerMigration("probe.v1") { db in
-                try db.execute(sql: "CREATE TABLE probe_applied (sequence INTEGER NOT NULL, id TEXT NOT NULL)")
-            }
-        }, logger: logger)
+        let store = try EventStore(
+            path: try option("store", options),
+            migrations: { migrator in
+                migrator.registerMigration("probe.v1") { db in
+                    try db.execute(sql: "CREATE TABLE probe_applied (sequence INTEGER NOT NULL, id TEXT NOT NULL)")
+                }
+            }, logger: logger)
         let context = try FabricContext(logger: logger)
         let subscriber = FeedSubscriber(
             store: store, context: context,
             configuration: .init(
                 upstreams: [
-                    .init(feed: feed, endpoint: try option("live", options), replayEndpoint: try option("replay", options))
+                    .init(
+                        feed: feed, endpoint: try option("live", options), replayEndpoint: try option("replay", options)
+                    )
                 ],
                 heartbeatTimeout: .milliseconds(Int(options["heartbeat-timeout-ms"] ?? "2000")!),
                 batchSize: Int(options["batch"] ?? "500")!, replayTimeout: .seconds(2)),

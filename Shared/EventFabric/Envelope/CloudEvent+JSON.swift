@@ -103,19 +103,22 @@ extension CloudEvent {
         return result
     }
 
-    /// The attributes the decoder knows, as bits for detecting duplicates.
-    private enum Known: UInt16 {
-        case specversion = 1
-        case id = 2
-        case source = 4
-        case type = 8
-        case subject = 16
-        case time = 32
-        case datacontenttype = 64
-        case sequence = 128
-        case effectivedate = 256
-        case data = 512
-        case dataBase64 = 1024
+    /// The attributes the decoder knows; the raw value indexes the values read and the bit of `seen`.
+    private enum Known: Int {
+        case specversion
+        case id
+        case source
+        case type
+        case subject
+        case time
+        case datacontenttype
+        case sequence
+        case effectivedate
+        case data
+        case dataBase64
+
+        /// The attribute's bit, for detecting duplicates.
+        var bit: UInt16 { 1 << UInt16(rawValue) }
 
         /// The attribute's name in the JSON object.
         var name: String {
@@ -186,7 +189,7 @@ extension CloudEvent {
         scanner.index += 1
         var seen: UInt16 = 0
         var extensions: Set<String> = []
-        var values: [Known: String] = [:]
+        var values = Values()
         var dataRange: Range<Int>?
         scanner.skipWhitespace()
         if scanner.peek == UInt8(ascii: "}") {
@@ -199,8 +202,8 @@ extension CloudEvent {
                 try scanner.expect(UInt8(ascii: ":"))
                 scanner.skipWhitespace()
                 if let known = Known(name: name) {
-                    guard seen & known.rawValue == 0 else { throw .duplicateAttribute(known.name) }
-                    seen |= known.rawValue
+                    guard seen & known.bit == 0 else { throw .duplicateAttribute(known.name) }
+                    seen |= known.bit
                     switch known {
                     case .data:
                         let start = scanner.index
@@ -233,7 +236,19 @@ extension CloudEvent {
         }
         scanner.skipWhitespace()
         guard scanner.isAtEnd else { throw scanner.syntaxError }
-        return try build(values: values, data: dataRange, hasBase64: seen & Known.dataBase64.rawValue != 0, buffer)
+        return try build(values: values, data: dataRange, hasBase64: seen & Known.dataBase64.bit != 0, buffer)
+    }
+
+    /// The string attributes read, by ``Known`` (a fixed array: no hashing on the hot path).
+    private struct Values {
+        /// One slot per ``Known`` case.
+        private var slots = [String?](repeating: nil, count: 11)
+
+        /// The value of an attribute, if read.
+        subscript(_ attribute: Known) -> String? {
+            get { slots[attribute.rawValue] }
+            set { slots[attribute.rawValue] = newValue }
+        }
     }
 
     /// Validates an unknown member: a CloudEvents extension with a lower-case alphanumeric name and a scalar value.
@@ -268,7 +283,7 @@ extension CloudEvent {
     /// - Returns: The event.
     /// - Throws: ``EnvelopeError`` for the first missing or invalid attribute.
     private static func build(
-        values: [Known: String],
+        values: Values,
         data: Range<Int>?,
         hasBase64: Bool,
         _ buffer: UnsafeBufferPointer<UInt8>

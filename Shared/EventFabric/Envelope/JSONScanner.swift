@@ -58,6 +58,8 @@ struct JSONScanner {
         let start = index
         var escaped = false
         while index < bytes.count {
+            skipPlainASCII()
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }
@@ -221,6 +223,26 @@ struct JSONScanner {
     }
 
     // MARK: Helpers
+
+    /// Skips, eight bytes at a time, string content that needs no attention: stops at or before the first word
+    /// holding a quote, a backslash, a control character or a non-ASCII byte (SWAR: "SIMD within a register").
+    private mutating func skipPlainASCII() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special =
+                (word & highs)  // non-ASCII
+                | ((word &- ones &* 0x20) & ~word & highs)  // a byte below 0x20 (may flag more: then go slowly)
+                | ((quote &- ones) & ~quote & highs)  // a quote
+                | ((backslash &- ones) & ~backslash & highs)  // a backslash
+            if special != 0 { return }
+            index += 8
+        }
+    }
 
     /// Skips decimal digits.
     private mutating func skipDigits() {

@@ -302,7 +302,7 @@ public final class FeedPublisher: Sendable {
         } catch ZMQError.contextTerminated {
             logger.info("feed publisher stopping: context shut down")
         } catch {
-            logger.error("feed publisher stopped by an error", metadata: ["error": "\(error)"])
+            logger.error("feed publisher stopped by an error", metadata: ["error.description": "\(error)"])
         }
     }
 
@@ -425,7 +425,7 @@ public final class FeedPublisher: Sendable {
                 } catch {
                     logger.error(
                         "cannot read the journal; retrying at the next heartbeat",
-                        metadata: ["feed.name": "\(feed.name)", "error": "\(error)"])
+                        metadata: ["feed.name": "\(feed.name)", "error.description": "\(error)"])
                     loop.retry = true
                     break
                 }
@@ -483,6 +483,11 @@ public final class FeedPublisher: Sendable {
                     "replay reply dropped: the client's queue is full", metadata: ["feed.name": "\(reply.feed)"])
             } catch ZMQError.hostUnreachable {
                 logger.debug("replay reply dropped: the client is gone", metadata: ["feed.name": "\(reply.feed)"])
+            } catch ZMQError.contextTerminated {
+                throw ZMQError.contextTerminated
+            } catch {
+                logger.warning(
+                    "replay reply not sent", metadata: ["feed.name": "\(reply.feed)", "error.description": "\(error)"])
             }
         }
     }

@@ -17,7 +17,9 @@ import ZeroMQ
 /// **The handler contract.** ``Handler`` runs on the subscriber's thread *inside the write transaction* that
 /// advances the cursor: it writes the service's state, and may append outgoing events with
 /// ``Journal/append(_:to:in:)`` on the same `db` — all committed together, or not at all. Up to
-/// ``Configuration/batchSize`` consecutive events share one transaction, each in its own savepoint. A crash at any
+/// ``Configuration/batchSize`` consecutive events share one transaction. The handler must have no effect outside
+/// `db`: when it throws, the batch's transaction is rolled back and run again with one savepoint per event, so
+/// the handler may run more than once for an event — only its committed writes count. A crash at any
 /// point therefore neither loses nor double-applies an event; on top of that the event id is recorded in
 /// `applied_events`, and an id seen before is not applied again (refused as `duplicate`).
 ///
@@ -124,7 +126,7 @@ public final class FeedSubscriber: Sendable {
             replayPipeline: Int = 3,
             replayTimeout: Duration = .seconds(5),
             receiveHighWaterMark: Int = 10_000,
-            maxEventBytes: Int = 1 << 20
+            maxEventBytes: Int = Journal.maxEventBytes
         ) {
             self.upstreams = upstreams
             self.heartbeatTimeout = heartbeatTimeout
@@ -270,7 +272,7 @@ public final class FeedSubscriber: Sendable {
             for state in states { flush(state) }
             logger.info("feed subscriber stopping: context shut down")
         } catch {
-            logger.error("feed subscriber stopped by an error", metadata: ["error": "\(error)"])
+            logger.error("feed subscriber stopped by an error", metadata: ["error.description": "\(error)"])
         }
     }
 
@@ -283,22 +285,18 @@ public final class FeedSubscriber: Sendable {
         var states: [UpstreamState] = []
         do {
             for upstream in configuration.upstreams {
-                let live = try context.socket(.sub, security: upstream.security)
+                let live = try makeLiveSocket(upstream)
                 let replay: Socket
                 do {
-                    replay = try context.socket(.dealer, security: upstream.replaySecurity)
+                    replay = try makeReplaySocket(upstream)
                 } catch {
                     live.close()
                     throw error
                 }
-                let state = UpstreamState(
-                    upstream: upstream, live: live, replay: replay, cursor: cursors[upstream.name] ?? 0,
-                    metrics: metrics)
-                states.append(state)
-                try live.setReceiveHighWaterMark(configuration.receiveHighWaterMark)
-                try live.subscribe("")
-                try live.connect(upstream.endpoint)
-                try replay.connect(upstream.replayEndpoint)
+                states.append(
+                    UpstreamState(
+                        upstream: upstream, live: live, replay: replay, cursor: cursors[upstream.name] ?? 0,
+                        metrics: metrics))
             }
         } catch {
             for state in states {
@@ -316,16 +314,58 @@ public final class FeedSubscriber: Sendable {
         return states
     }
 
+    /// Makes an upstream's SUB socket, subscribed to everything and connected.
+    ///
+    /// Every event of a feed is received (no prefix filter): a filtered feed would look like a feed with gaps. A
+    /// subscriber that wants fewer types sets ``Upstream/acceptedTypes``; a publisher that wants to send fewer
+    /// makes another feed.
+    ///
+    /// - Parameter upstream: The upstream.
+    /// - Returns: The socket.
+    /// - Throws: ``ZMQError``.
+    private func makeLiveSocket(_ upstream: Upstream) throws -> Socket {
+        let socket = try context.socket(.sub, security: upstream.security)
+        do {
+            try socket.setReceiveHighWaterMark(configuration.receiveHighWaterMark)
+            try socket.subscribe("")
+            try socket.connect(upstream.endpoint)
+        } catch {
+            socket.close()
+            throw error
+        }
+        return socket
+    }
+
+    /// Makes an upstream's replay DEALER socket, connected.
+    ///
+    /// - Parameter upstream: The upstream.
+    /// - Returns: The socket.
+    /// - Throws: ``ZMQError``.
+    private func makeReplaySocket(_ upstream: Upstream) throws -> Socket {
+        let socket = try context.socket(.dealer, security: upstream.replaySecurity)
+        do {
+            try socket.connect(upstream.replayEndpoint)
+        } catch {
+            socket.close()
+            throw error
+        }
+        return socket
+    }
+
     /// The loop: receive live messages and replay replies, apply them in batches, watch for silence and timeouts.
     ///
     /// - Parameter states: The upstreams' states.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func serve(_ states: [UpstreamState]) throws {
-        var poller = Poller()
-        for state in states {
-            poller.register(state.live)
-            poller.register(state.replay)
+        func makePoller() -> Poller {
+            var poller = Poller()
+            for state in states {
+                poller.register(state.live)
+                poller.register(state.replay)
+            }
+            return poller
         }
+        var poller = makePoller()
         while true {
             let ready = try poller.poll(timeout: nextWakeUp(states))
             for item in ready {
@@ -337,10 +377,12 @@ public final class FeedSubscriber: Sendable {
                 }
             }
             let now = ContinuousClock.now
+            var socketsChanged = false
             for state in states {
                 flush(state)
-                try checkTimers(state, now: now)
+                socketsChanged = try checkTimers(state, now: now) || socketsChanged
             }
+            if socketsChanged { poller = makePoller() }
         }
     }
 
@@ -352,7 +394,11 @@ public final class FeedSubscriber: Sendable {
         let now = ContinuousClock.now
         var deadline = now + .seconds(1)
         for state in states {
-            if !state.silent { deadline = min(deadline, state.lastHeard + configuration.heartbeatTimeout) }
+            if state.silent {
+                deadline = min(deadline, state.lastReconnect + configuration.heartbeatTimeout)
+            } else {
+                deadline = min(deadline, state.lastHeard + configuration.heartbeatTimeout)
+            }
             if state.replaying {
                 if let retryAt = state.retryAt {
                     deadline = min(deadline, retryAt)
@@ -366,11 +412,18 @@ public final class FeedSubscriber: Sendable {
 
     /// Reacts to timers: silence, replay timeout, retry after a failure.
     ///
+    /// A silent upstream's SUB is closed and made anew every heartbeat timeout until it is heard again: libzmq
+    /// does not reconnect a connection it closed for a protocol error (such as a message above the transport's
+    /// size limit), and a fresh socket also clears any other stuck state. A timed-out replay closes the DEALER and
+    /// makes it anew (the "Lazy Pirate" pattern), which also discards late replies.
+    ///
     /// - Parameters:
     ///   - state: The upstream's state.
     ///   - now: The current time.
+    /// - Returns: Whether a socket was replaced (the poller must be rebuilt).
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
-    private func checkTimers(_ state: UpstreamState, now: ContinuousClock.Instant) throws {
+    private func checkTimers(_ state: UpstreamState, now: ContinuousClock.Instant) throws -> Bool {
+        var replaced = false
         if !state.silent && now - state.lastHeard >= configuration.heartbeatTimeout {
             state.silent = true
             state.silenceGauge.record(1)
@@ -384,23 +437,36 @@ public final class FeedSubscriber: Sendable {
                 statistics.silences += 1
             }
         }
-        guard state.replaying else { return }
+        if state.silent && now - state.lastReconnect >= configuration.heartbeatTimeout {
+            logger.info("reconnecting to a silent upstream feed", metadata: ["feed.name": "\(state.upstream.name)"])
+            let live = try makeLiveSocket(state.upstream)
+            state.live.close()
+            state.live = live
+            state.lastReconnect = now
+            replaced = true
+        }
+        guard state.replaying else { return replaced }
         if let retryAt = state.retryAt {
-            guard now >= retryAt else { return }
+            guard now >= retryAt else { return replaced }
             state.retryAt = nil
             state.outstanding = []
             state.nextAfter = state.cursor
             try topUp(state)
         } else if !state.outstanding.isEmpty && now - state.lastRequest >= configuration.replayTimeout {
             logger.warning(
-                "replay request timed out; asking again",
+                "replay request timed out; asking again on a new connection",
                 metadata: ["feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)"])
+            let replay = try makeReplaySocket(state.upstream)
+            state.replay.close()
+            state.replay = replay
+            replaced = true
             state.outstanding = []
             state.nextAfter = state.cursor
             try topUp(state)
         } else if state.outstanding.isEmpty {
             try topUp(state)
         }
+        return replaced
     }
 
     // MARK: Live messages
@@ -628,6 +694,12 @@ public final class FeedSubscriber: Sendable {
         }
         flush(state)
         guard state.retryAt == nil else { return }
+        // A chunk cut short by the publisher's byte cap misaligns the requests pipelined after it: forget them
+        // (their replies will be ignored) and ask again from the cursor.
+        let received = UInt64(reply.events.count)
+        if received < UInt64(configuration.replayChunk) && reply.after + received < reply.latest {
+            state.outstanding = []
+        }
         try finishReplayIfCaughtUp(state, latest: reply.latest)
         if state.outstanding.isEmpty { state.nextAfter = state.cursor }
         try topUp(state)
@@ -666,11 +738,15 @@ public final class FeedSubscriber: Sendable {
         guard state.replaying else { return }
         state.liveBuffer.removeAll { ($0.sequence ?? 0) <= state.cursor }
         if let first = state.liveBuffer.first?.sequence, first == state.cursor + 1 {
-            for event in state.liveBuffer {
-                state.batch.append(Item(sequence: event.sequence ?? 0, event: event, refusal: nil, replayed: false))
-                if state.batch.count >= configuration.batchSize { flush(state) }
-            }
+            let kept = state.liveBuffer
             state.liveBuffer = []
+            for event in kept {
+                state.batch.append(Item(sequence: event.sequence ?? 0, event: event, refusal: nil, replayed: false))
+                if state.batch.count >= configuration.batchSize {
+                    flush(state)
+                    guard state.retryAt == nil else { return }  // the batch failed: replay later
+                }
+            }
             flush(state)
             guard state.retryAt == nil else { return }
         } else if !state.liveBuffer.isEmpty || state.cursor < latest {
@@ -690,24 +766,47 @@ public final class FeedSubscriber: Sendable {
     ///
     /// - Parameter state: The upstream's state.
     private func flush(_ state: UpstreamState) {
-        guard let last = state.batch.last else { return }
+        guard let first = state.batch.first, let last = state.batch.last else { return }
         let items = state.batch
         state.batch = []
+        // Items are queued only in order from the cursor; check it anyway, since a mistake here would skip events.
+        guard first.sequence == state.cursor + 1, last.sequence - first.sequence + 1 == UInt64(items.count) else {
+            logger.error(
+                "events queued out of order; dropping them and replaying",
+                metadata: ["feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)"])
+            state.replaying = true
+            state.outstanding = []
+            state.liveBuffer = []
+            state.retryAt = .now
+            return
+        }
         let upstream = state.upstream
         let outcome: Outcome
         do {
-            outcome = try store.writer.write { db in
-                var outcome = Outcome()
-                for item in items {
-                    try apply(item, upstream: upstream, in: db, outcome: &outcome)
+            // Optimistically without a savepoint per event (they cost a third of the apply time); if a handler
+            // throws, the whole transaction is rolled back and the batch runs again, each event in a savepoint.
+            func run(isolated: Bool) throws -> Outcome {
+                try store.writer.write { db in
+                    var outcome = Outcome()
+                    for item in items {
+                        try apply(item, upstream: upstream, in: db, isolated: isolated, outcome: &outcome)
+                    }
+                    try store.cursors.advance(upstream.name, to: last.sequence, in: db)
+                    return outcome
                 }
-                try store.cursors.advance(upstream.name, to: last.sequence, in: db)
-                return outcome
+            }
+            do {
+                outcome = try run(isolated: items.count == 1)
+            } catch is HandlerFailure {
+                outcome = try run(isolated: true)
             }
         } catch {
             logger.error(
                 "cannot apply a batch of events; nothing applied, replaying it shortly",
-                metadata: ["feed.name": "\(upstream.name)", "feed.sequence": "\(state.cursor)", "error": "\(error)"])
+                metadata: [
+                    "feed.name": "\(upstream.name)", "feed.sequence": "\(state.cursor)",
+                    "error.description": "\(error)",
+                ])
             state.replaying = true
             state.outstanding = []
             state.liveBuffer = []
@@ -746,9 +845,17 @@ public final class FeedSubscriber: Sendable {
     ///   - item: The item.
     ///   - upstream: Its upstream.
     ///   - db: The open write transaction.
+    ///   - isolated: Whether to run the handler in a savepoint, so that its failure refuses this event only;
+    ///     otherwise its failure throws ``HandlerFailure`` and the caller runs the batch again, isolated.
     ///   - outcome: The batch's tally.
-    /// - Throws: `DatabaseError` for a failure of the store itself, which aborts the batch.
-    private func apply(_ item: Item, upstream: Upstream, in db: Database, outcome: inout Outcome) throws {
+    /// - Throws: `DatabaseError` for a failure of the store itself, which aborts the batch; ``HandlerFailure``.
+    private func apply(
+        _ item: Item,
+        upstream: Upstream,
+        in db: Database,
+        isolated: Bool,
+        outcome: inout Outcome
+    ) throws {
         func refuse(_ code: String, detail: String? = nil) throws {
             let refusal = EventStore.Refusal(
                 feed: upstream.name, sequence: item.sequence, id: item.event?.id, type: item.event?.type,
@@ -767,17 +874,24 @@ public final class FeedSubscriber: Sendable {
         }
         var duplicate = false
         do {
-            try db.inSavepoint {
-                guard try EventStore.markApplied(event.id, in: db) else {
-                    duplicate = true
+            if isolated {
+                try db.inSavepoint {
+                    guard try EventStore.markApplied(event.id, in: db) else {
+                        duplicate = true
+                        return .commit
+                    }
+                    try handler(db, event)
                     return .commit
                 }
+            } else if try EventStore.markApplied(event.id, in: db) {
                 try handler(db, event)
-                return .commit
+            } else {
+                duplicate = true
             }
         } catch let error as DatabaseError where Self.isStoreFailure(error) {
             throw error
         } catch {
+            guard isolated else { throw HandlerFailure() }
             try refuse("handler", detail: String(describing: error))
             return
         }
@@ -812,6 +926,9 @@ public final class FeedSubscriber: Sendable {
     }
 }
 
+/// A handler threw in a batch run without savepoints: the batch runs again with one savepoint per event.
+private struct HandlerFailure: Error {}
+
 /// One event (or refused entry) queued for the next transaction.
 private struct Item {
     /// Its position in the feed.
@@ -843,8 +960,10 @@ private struct Outcome {
 /// The subscriber thread's state for one upstream (confined to that thread).
 private final class UpstreamState {
     let upstream: FeedSubscriber.Upstream
-    let live: Socket
-    let replay: Socket
+    /// The SUB socket (made anew while the upstream is silent).
+    var live: Socket
+    /// The replay DEALER (made anew after a replay timeout).
+    var replay: Socket
     /// The last sequence committed.
     var cursor: UInt64
     /// Events queued for the next transaction, consecutive from `cursor + 1`.
@@ -867,6 +986,8 @@ private final class UpstreamState {
     var lastHeard = ContinuousClock.now
     /// Whether the upstream is silent.
     var silent = false
+    /// When the SUB was last made anew.
+    var lastReconnect = ContinuousClock.now
     let appliedCounter: Counter
     let replayedCounter: Counter
     let silenceGauge: Gauge

@@ -38,6 +38,13 @@ public final class Journal: Sendable {
         var nextToken = 0
     }
 
+    /// The largest event the journal accepts, in bytes of JSON: 1 MiB.
+    ///
+    /// Every subscriber accepts events up to this size by default (``FeedSubscriber/Configuration/maxEventBytes``),
+    /// and replay chunks stay far below the fabric's transport limit (`maxMessageSize`, 16 MiB): an event that no
+    /// subscriber could receive would block its feed, so it is refused when it is written.
+    public static let maxEventBytes = 1 << 20
+
     /// The shared state.
     private let state = Mutex(State())
 
@@ -71,12 +78,14 @@ public final class Journal: Sendable {
     ///   - feed: The feed's name, such as `housing`.
     ///   - db: A connection inside a write transaction (`writer.write { db in … }`).
     /// - Returns: The event's sequence in the feed.
-    /// - Throws: ``JournalError/notInTransaction`` outside a transaction, `DatabaseError` from SQLite.
+    /// - Throws: ``JournalError/notInTransaction`` outside a transaction, ``JournalError/eventTooLarge(_:)`` beyond
+    ///   ``maxEventBytes``, `DatabaseError` from SQLite.
     @discardableResult
     public func append(_ event: CloudEvent, to feed: String, in db: Database) throws -> UInt64 {
         guard db.isInsideTransaction else { throw JournalError.notInTransaction }
         let sequence = try latestSequence(of: feed, in: db) + 1
         let payload = event.sequenced(sequence).jsonBytes()
+        guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
@@ -206,12 +215,16 @@ public final class Journal: Sendable {
 public enum JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     /// ``Journal/append(_:to:in:)`` or ``Cursors/advance(_:to:in:)`` was called outside a write transaction.
     case notInTransaction
+    /// The event's JSON is larger than ``Journal/maxEventBytes``; carries its size in bytes.
+    case eventTooLarge(Int)
 
     /// An explanation for the programmer.
     public var description: String {
         switch self {
         case .notInTransaction:
             "journal appends and cursor advances must run inside a write transaction (writer.write { db in … })"
+        case .eventTooLarge(let size):
+            "the event is \(size) bytes of JSON; the journal accepts at most \(Journal.maxEventBytes)"
         }
     }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Runs a service executable's services until SIGTERM or SIGINT, and loads its configuration or exits.
+///
+/// A service's `main` stays thin:
+///
+/// ```swift
+/// let configuration = ServiceRunner.configurationOrExit()
+/// let logger = LoggingBootstrap.bootstrap(level: configuration.logLevel, label: configuration.agency.rawValue)
+/// let counters = Counters()
+/// MetricsBootstrap.bootstrap(counters: counters)
+/// let service = try buildHousing(configuration: configuration, counters: counters, logger: logger)  // AgencyService
+/// await ServiceRunner.runOrExit(services: [service], logger: logger)   // exits 1 if a service fails
+/// ```
+public enum ServiceRunner {
+    /// The exit status of a refused configuration (`EX_CONFIG` of sysexits.h).
+    public static let configurationExitStatus: Int32 = 78
+
+    /// Makes the service group: graceful shutdown on SIGTERM and SIGINT, escalated to cancellation after
+    /// `maximumGracefulShutdownDuration`.
+    ///
+    /// - Parameters:
+    ///   - services: The services, started in order and shut down in reverse order.
+    ///   - logger: The group's logger.
+    ///   - maximumGracefulShutdownDuration: How long a graceful shutdown may take before cancellation (10 s).
+    /// - Returns: The group, to run (tests call `triggerGracefulShutdown()` on it).
+    public static func makeGroup(
+        services: [any Service],
+        logger: Logger,
+        maximumGracefulShutdownDuration: Duration = .seconds(10)
+    ) -> ServiceGroup {
+        var configuration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = maximumGracefulShutdownDuration
+        return ServiceGroup(configuration: configuration)
+    }
+
+    /// Runs the services until SIGTERM or SIGINT (graceful shutdown) or until one of them fails.
+    ///
+    /// - Parameters:
+    ///   - services: The services, started in order and shut down in reverse order.
+    ///   - logger: The group's logger.
+    ///   - maximumGracefulShutdownDuration: How long a graceful shutdown may take before cancellation (10 s).
+    /// - Throws: The first error a service threw.
+    public static func run(
+        services: [any Service],
+        logger: Logger,
+        maximumGracefulShutdownDuration: Duration = .seconds(10)
+    ) async throws {
+        let group = makeGroup(
+            services: services, logger: logger, maximumGracefulShutdownDuration: maximumGracefulShutdownDuration
+        )
+        try await group.run()
+    }
+
+    /// Runs the services like ``run(services:logger:maximumGracefulShutdownDuration:)``; if one fails, logs the
+    /// failure (the error's type only: its text may hold personal data) and exits with status 1, for the
+    /// supervisor to restart the service.
+    ///
+    /// - Parameters:
+    ///   - services: The services, started in order and shut down in reverse order.
+    ///   - logger: The group's logger.
+    ///   - maximumGracefulShutdownDuration: How long a graceful shutdown may take before cancellation (10 s).
+    public static func runOrExit(
+        services: [any Service],
+        logger: Logger,
+        maximumGracefulShutdownDuration: Duration = .seconds(10)
+    ) async {
+        do {
+            try await run(
+                services: services, logger: logger, maximumGracefulShutdownDuration: maximumGracefulShutdownDuration
+            )
+        } catch {
+            let description = (error as? AgencyServiceError).map { "\($0)" } ?? "see the log lines before this one"
+            logger.critical(
+                "jiekun stopped on a failure: \(description)",
+                metadata: ["error.type": "\(String(reflecting: type(of: error)))"]
+            )
+            exit(1)
+        }
+    }
+
+    /// Loads the configuration named by `--config FILE`, or prints every problem to standard error and exits with
+    /// ``configurationExitStatus``.
+    ///
+    /// - Parameters:
+    ///   - arguments: The process's arguments (`CommandLine.arguments`).
+    ///   - environment: The process's environment (for `JIEKUN_…` overrides).
+    /// - Returns: The validated configuration.
+    public static func configurationOrExit(
+        arguments: [String] = CommandLine.arguments,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> AgencyConfiguration {
+        do {
+            return try AgencyConfiguration.load(arguments: arguments, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(configurationExitStatus)
+        }
+    }
+}

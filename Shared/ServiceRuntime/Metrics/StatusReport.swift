@@ -1,0 +1,191 @@
+import EventFabric
+import Foundation
+
+/// What one agency instance has done since it started, answered to a `status` request as JSON: the demo and the
+/// operators wait on it ("every event applied everywhere") instead of sleeping.
+///
+/// ```json
+/// {"agency":"housing","started":"2025-03-01T08:00:00Z",
+///  "feeds":{"households.housing":{"applied":120,"published":0,"refused":1,"replayed":40},
+///           "outcomes.housing":{"applied":0,"published":118,"refused":0,"replayed":0}},
+///  "requests":{"requests":{"executed":3,"failed":0,"refused":0,"replayed":0}},
+///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121}}
+/// ```
+///
+/// Counts since the start come from ``Counters``; `journal` (the latest sequence of each published feed) and
+/// `cursors` (the last sequence applied of each consumed feed) come from the store and survive restarts: a
+/// consumer has caught up with a feed when its cursor equals the publisher's journal sequence.
+public struct StatusReport: Codable, Sendable, Hashable {
+    /// The request operation answered with a report.
+    public static let operation = "status"
+
+    /// The counts of one feed, as publisher or as subscriber.
+    public struct FeedCounts: Codable, Sendable, Hashable {
+        /// Events sent live (publisher).
+        public var published: Int64
+        /// Events applied (subscriber).
+        public var applied: Int64
+        /// Events and messages refused, every reason (subscriber).
+        public var refused: Int64
+        /// Events received by replay (subscriber).
+        public var replayed: Int64
+
+        /// Creates counts.
+        ///
+        /// - Parameters:
+        ///   - published: Events sent live.
+        ///   - applied: Events applied.
+        ///   - refused: Events refused.
+        ///   - replayed: Events received by replay.
+        public init(published: Int64 = 0, applied: Int64 = 0, refused: Int64 = 0, replayed: Int64 = 0) {
+            self.published = published
+            self.applied = applied
+            self.refused = refused
+            self.replayed = replayed
+        }
+    }
+
+    /// The counts of one request server.
+    public struct RequestCounts: Codable, Sendable, Hashable {
+        /// Requests executed.
+        public var executed: Int64
+        /// Retries answered from the store.
+        public var replayed: Int64
+        /// Requests refused (malformed, number reused).
+        public var refused: Int64
+        /// Requests whose operation failed.
+        public var failed: Int64
+
+        /// Creates counts.
+        ///
+        /// - Parameters:
+        ///   - executed: Requests executed.
+        ///   - replayed: Retries answered from the store.
+        ///   - refused: Requests refused.
+        ///   - failed: Requests failed.
+        public init(executed: Int64 = 0, replayed: Int64 = 0, refused: Int64 = 0, failed: Int64 = 0) {
+            self.executed = executed
+            self.replayed = replayed
+            self.refused = refused
+            self.failed = failed
+        }
+    }
+
+    /// The agency (`housing`).
+    public var agency: String
+    /// When the instance started.
+    public var started: Date
+    /// Feed name → its counts since the start.
+    public var feeds: [String: FeedCounts]
+    /// Request server name → its counts since the start.
+    public var requests: [String: RequestCounts]
+    /// Published feed → the latest sequence in the journal, if the store was given.
+    public var journal: [String: UInt64]?
+    /// Consumed feed → the last sequence applied (the cursor), if the store was given.
+    public var cursors: [String: UInt64]?
+
+    /// Creates a report from the counters.
+    ///
+    /// - Parameters:
+    ///   - agency: The agency.
+    ///   - started: When the instance started.
+    ///   - counters: The process's counters.
+    ///   - journal: Published feed → latest journal sequence, if known.
+    ///   - cursors: Consumed feed → cursor, if known.
+    public init(
+        agency: String,
+        started: Date,
+        counters: Counters,
+        journal: [String: UInt64]? = nil,
+        cursors: [String: UInt64]? = nil
+    ) {
+        self.agency = agency
+        self.started = started
+        self.journal = journal
+        self.cursors = cursors
+        var feeds: [String: FeedCounts] = [:]
+        var requests: [String: RequestCounts] = [:]
+        for (key, value) in counters.snapshot() {
+            if let feed = key.dimension("feed") {
+                switch key.label {
+                case Counters.Label.eventsPublished: feeds[feed, default: FeedCounts()].published += value
+                case Counters.Label.eventsApplied: feeds[feed, default: FeedCounts()].applied += value
+                case Counters.Label.eventsRefused: feeds[feed, default: FeedCounts()].refused += value
+                case Counters.Label.eventsReplayed: feeds[feed, default: FeedCounts()].replayed += value
+                default: break
+                }
+            } else if let server = key.dimension("server") {
+                switch key.label {
+                case Counters.Label.requestsExecuted: requests[server, default: RequestCounts()].executed += value
+                case Counters.Label.requestsReplayed: requests[server, default: RequestCounts()].replayed += value
+                case Counters.Label.requestsRefused: requests[server, default: RequestCounts()].refused += value
+                case Counters.Label.requestsFailed: requests[server, default: RequestCounts()].failed += value
+                default: break
+                }
+            }
+        }
+        // A feed known only from the store is listed too, with zero counts since the start.
+        for feed in Array((journal ?? [:]).keys) + Array((cursors ?? [:]).keys) where feeds[feed] == nil {
+            feeds[feed] = FeedCounts()
+        }
+        self.feeds = feeds
+        self.requests = requests
+    }
+
+    /// The report as JSON: sorted keys, dates in ISO 8601.
+    ///
+    /// - Returns: The JSON bytes.
+    /// - Throws: `EncodingError` (not expected).
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(self))
+    }
+
+    /// Reads a report from its JSON.
+    ///
+    /// - Parameter json: The bytes of ``json()``.
+    /// - Returns: The report.
+    /// - Throws: `DecodingError` for anything else.
+    public static func decode(_ json: some Collection<UInt8>) throws -> StatusReport {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(StatusReport.self, from: Data(json))
+    }
+
+    /// A request handler answering ``operation`` with a report that also reads the store's journal and cursors,
+    /// and every other operation with `next` (or a refusal).
+    ///
+    /// - Parameters:
+    ///   - agency: The agency.
+    ///   - started: When the instance started.
+    ///   - counters: The process's counters.
+    ///   - store: The service's store, for the journal's latest sequences and the cursors.
+    ///   - publishedFeeds: The feeds whose latest journal sequence to report.
+    ///   - next: The service's own operations, if any.
+    /// - Returns: The handler to give the ``RequestServer``.
+    public static func handler(
+        agency: String,
+        started: Date,
+        counters: Counters,
+        store: EventStore,
+        publishedFeeds: [String],
+        next: RequestServer.Handler? = nil
+    ) -> RequestServer.Handler {
+        { request, db in
+            guard request.operation == operation else {
+                if let next { return try next(request, db) }
+                let reason = #"{"reason":"unknown operation"}"#
+                return .refused(Array(reason.utf8))
+            }
+            var journal: [String: UInt64] = [:]
+            for feed in publishedFeeds { journal[feed] = try store.journal.latestSequence(of: feed, in: db) }
+            let cursors = try store.cursors.all(in: db)
+            let report = StatusReport(
+                agency: agency, started: started, counters: counters, journal: journal, cursors: cursors
+            )
+            return .ok(try report.json())
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import EventFabric
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@Suite("Event store: journal, cursors, migrations")
+struct EventStoreTests {
+    /// An in-memory store (unit tests), with an extra table registered by a service migration.
+    static func memoryStore() throws -> EventStore {
+        try EventStore(
+            writer: DatabaseQueue(),
+            migrations: { migrator in
+                migrator.registerMigration("service.v1") { db in
+                    try db.execute(sql: "CREATE TABLE households (id TEXT PRIMARY KEY)")
+                }
+            }, logger: FeedTesting.quietLogger)
+    }
+
+    @Test("a file store is a WAL database with synchronous = NORMAL (DESIGN Storage)")
+    func fileStoreSettings() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try EventStore(
+            path: folder.appendingPathComponent("s.sqlite").path, logger: FeedTesting.quietLogger)
+        let (mode, synchronous) = try store.writer.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 1)  // NORMAL
+    }
+
+    @Test("services add their own tables through migrations, after the fabric's")
+    func migrations() throws {
+        let store = try Self.memoryStore()
+        let tables = try store.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        for table in ["journal", "cursors", "applied_events", "refused_events", "households"] {
+            #expect(tables.contains(table))
+        }
+    }
+
+    @Test("sequences are gap-free per feed, and a rolled-back transaction leaves no gap (DESIGN Nothing lost)")
+    func gapFree() throws {
+        let store = try Self.memoryStore()
+        #expect(try store.publish([FeedTesting.event(1), FeedTesting.event(2)], on: "housing") == [1, 2])
+        #expect(try store.publish([FeedTesting.event(3)], on: "coordinator") == [1])
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try store.writer.write { db in
+                #expect(try store.journal.append(FeedTesting.event(4), to: "housing", in: db) == 3)
+                throw Abort()
+            }
+        }
+        #expect(try store.publish([FeedTesting.event(5)], on: "housing") == [3])
+        let entries = try store.writer.read { db in
+            try store.journal.entries(of: "housing", after: 0, maxCount: 10, in: db)
+        }
+        #expect(entries.map(\.sequence) == [1, 2, 3])
+        #expect(entries.map(\.id) == ["evt-1", "evt-2", "evt-5"])
+        let stored = try CloudEvent(json: entries[2].payload)
+        #expect(stored.sequence == 3)
+        #expect(stored.id == "evt-5")
+    }
+
+    @Test("an event larger than the journal's limit is refused when written, not when it would block a feed")
+    func tooLarge() throws {
+        let store = try Self.memoryStore()
+        let event = try FeedTesting.event(1, size: Journal.maxEventBytes + 200)
+        let size = event.sequenced(1).jsonBytes().count
+        #expect(throws: JournalError.eventTooLarge(size)) { try store.publish([event], on: "housing") }
+        #expect(try store.publish([FeedTesting.event(2, size: 900 << 10)], on: "housing") == [1])
+    }
+
+    @Test("appending outside a transaction is refused")
+    func outsideTransaction() throws {
+        let store = try Self.memoryStore()
+        #expect(throws: JournalError.notInTransaction) {
+            try store.writer.writeWithoutTransaction { db in
+                try store.journal.append(FeedTesting.event(1), to: "housing", in: db)
+            }
+        }
+    }
+
+    @Test("the outbox: state, journal and cursor commit together; observers hear once per commit, never on rollback")
+    func outbox() throws {
+        let store = try Self.memoryStore()
+        let heard = Mutex<[[String: UInt64]]>([])
+        let observation = store.journal.observeCommits { feeds in heard.withLock { $0.append(feeds) } }
+        try store.writer.write { db in
+            try db.execute(sql: "INSERT INTO households (id) VALUES ('h1')")
+            try store.journal.append(FeedTesting.event(1), to: "housing", in: db)
+            try store.journal.append(FeedTesting.event(2), to: "housing", in: db)
+            try store.journal.append(FeedTesting.event(3), to: "coordinator", in: db)
+            try store.cursors.advance("union.intake", to: 17, in: db)
+        }
+        struct Abort: Error {}
+        _ = try? store.writer.write { db in
+            try db.execute(sql: "INSERT INTO households (id) VALUES ('h2')")
+            try store.journal.append(FeedTesting.event(4), to: "housing", in: db)
+            throw Abort()
+        }
+        #expect(heard.withLock { $0 } == [["housing": 2, "coordinator": 1]])
+        observation.cancel()
+        try store.publish([FeedTesting.event(5)], on: "housing")
+        #expect(heard.withLock { $0.count } == 1)
+        let (households, cursor, unseen, latest) = try store.writer.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT id FROM households"),
+                try store.cursors.sequence(of: "union.intake", in: db),
+                try store.cursors.sequence(of: "never.seen", in: db),
+                try store.journal.latestSequence(of: "housing", in: db)
+            )
+        }
+        #expect(households == ["h1"])
+        #expect(cursor == 17)
+        #expect(unseen == 0)
+        #expect(latest == 3)
+    }
+
+    @Test("journal reads are bounded in count and bytes, with at least one entry")
+    func boundedReads() throws {
+        let store = try Self.memoryStore()
+        try FeedTesting.publish(10, on: "housing", to: store, size: 1_000)
+        let (window, capped, tiny, past) = try store.writer.read { db in
+            (
+                try store.journal.entries(of: "housing", after: 2, maxCount: 3, in: db),
+                try store.journal.entries(of: "housing", after: 0, maxCount: 10, maxBytes: 2_500, in: db),
+                try store.journal.entries(of: "housing", after: 0, maxCount: 10, maxBytes: 1, in: db),
+                try store.journal.entries(of: "housing", after: 10, maxCount: 10, in: db)
+            )
+        }
+        #expect(window.map(\.sequence) == [3, 4, 5])
+        #expect(capped.count == 2)
+        #expect(tiny.count == 1)
+        #expect(past.isEmpty)
+    }
+
+    @Test("publish groups many events in one transaction")
+    func groupCommit() throws {
+        let store = try Self.memoryStore()
+        let commits = Mutex(0)
+        let observation = store.journal.observeCommits { _ in commits.withLock { $0 += 1 } }
+        defer { observation.cancel() }
+        let sequences = try store.publish((1...1_000).map { try FeedTesting.event($0) }, on: "housing")
+        #expect(sequences == Array(1...1_000))
+        #expect(commits.withLock { $0 } == 1)
+    }
+}

@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import Metrics
+import ServiceRuntime
+import Synchronization
+import Testing
+
+@Suite("Counters and the status report")
+struct CountersTests {
+    /// A factory recording what reaches it, to check forwarding.
+    final class Recording: MetricsFactory, CounterHandler {
+        let increments = Atomic<Int64>(0)
+        func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { self }
+        func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+            NOOPMetricsHandler.instance
+        }
+        func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+            NOOPMetricsHandler.instance
+        }
+        func destroyCounter(_ handler: any CounterHandler) {}
+        func destroyRecorder(_ handler: any RecorderHandler) {}
+        func destroyTimer(_ handler: any TimerHandler) {}
+        func increment(by amount: Int64) { increments.add(amount, ordering: .relaxed) }
+        func reset() {}
+    }
+
+    @Test("A counting factory counts each counter under its label and dimensions, and forwards it")
+    func countingFactory() {
+        let counters = Counters()
+        let upstream = Recording()
+        let factory = CountingMetricsFactory(counters: counters, forwardingTo: upstream)
+        let applied = Counter(
+            label: Counters.Label.eventsApplied, dimensions: [("feed", "households.housing")], factory: factory)
+        applied.increment()
+        applied.increment(by: 4)
+        Counter(label: "jiekun.other", factory: factory).increment()
+        #expect(counters.value(Counters.Label.eventsApplied, dimensions: [("feed", "households.housing")]) == 5)
+        #expect(counters.value("jiekun.other") == 1)
+        #expect(upstream.increments.load(ordering: .relaxed) == 6)
+        applied.reset()
+        #expect(counters.value(Counters.Label.eventsApplied, dimensions: [("feed", "households.housing")]) == 0)
+    }
+
+    @Test("Dimensions are matched in any order; totals add up over other dimensions")
+    func totals() {
+        let counters = Counters()
+        counters.increment(Counters.Label.eventsRefused, dimensions: [("reason", "duplicate"), ("feed", "f")])
+        counters.increment(
+            Counters.Label.eventsRefused, dimensions: [("feed", "f"), ("reason", "type.unknown")], by: 2)
+        counters.increment(Counters.Label.eventsRefused, dimensions: [("feed", "g"), ("reason", "duplicate")])
+        counters.increment(Counters.Label.eventsRefused, dimensions: [("feed", "g")], by: -5)
+        #expect(
+            counters.value(Counters.Label.eventsRefused, dimensions: [("feed", "f"), ("reason", "duplicate")]) == 1)
+        #expect(counters.total(Counters.Label.eventsRefused, where: "feed", is: "f") == 3)
+        #expect(counters.total(Counters.Label.eventsRefused, where: "feed", is: "g") == 1)
+        #expect(
+            Counters.Key(label: "l", dimensions: [("b", "2"), ("a", "1")]).description == "l{a=1,b=2}")
+    }
+
+    @Test("Increments from many threads are all counted")
+    func threadSafe() {
+        let counters = Counters()
+        let factory = CountingMetricsFactory(counters: counters)
+        let counter = Counter(
+            label: Counters.Label.requestsExecuted, dimensions: [("server", "requests")], factory: factory)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<1_000 { counter.increment() }
+        }
+        #expect(counters.value(Counters.Label.requestsExecuted, dimensions: [("server", "requests")]) == 8_000)
+    }
+
+    @Test("The status report groups the counters by feed and by server, and round-trips as JSON")
+    func report() throws {
+        let counters = Counters()
+        counters.increment(Counters.Label.eventsApplied, dimensions: [("feed", "households.housing")], by: 120)
+        counters.increment(Counters.Label.eventsReplayed, dimensions: [("feed", "households.housing")], by: 40)
+        counters.increment(
+            Counters.Label.eventsRefused, dimensions: [("feed", "households.housing"), ("reason", "duplicate")])
+        counters.increment(Counters.Label.eventsPublished, dimensions: [("feed", "outcomes.housing")], by: 118)
+        counters.increment(Counters.Label.requestsExecuted, dimensions: [("server", "requests")], by: 3)
+        counters.increment(Counters.Label.requestsFailed, dimensions: [("server", "requests")])
+        let started = Date(timeIntervalSince1970: 1_740_816_000)
+        let report = StatusReport(
+            agency: "housing", started: started, counters: counters, journal: ["outcomes.housing": 118],
+            cursors: ["households.housing": 121, "outcomes.civil-affairs": 0])
+        #expect(report.feeds["households.housing"] == .init(applied: 120, refused: 1, replayed: 40))
+        #expect(report.feeds["outcomes.housing"] == .init(published: 118))
+        #expect(report.feeds["outcomes.civil-affairs"] == .init())
+        #expect(report.requests["requests"] == .init(executed: 3, failed: 1))
+        let json = try report.json()
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"agency":"housing","cursors":{"households.housing":121,"#))
+        #expect(text.contains(#""started":"2025-03-01T08:00:00Z""#))
+        #expect(try StatusReport.decode(json) == report)
+    }
+}
