@@ -94,7 +94,9 @@ let package = Package(
             dependencies: [
                 "EventFabric",
                 "HouseholdDomain",
+                "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
@@ -126,7 +128,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "FabricBenchmark",
-            dependencies: ["EventFabric"],
+            dependencies: [
+                "EventFabric",
+                "ZeroMQ",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/FabricBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -139,19 +146,30 @@ let package = Package(
         ),
         .testTarget(
             name: "ZeroMQTests",
-            dependencies: ["ZeroMQ", "TestSupport"],
+            dependencies: ["ZeroMQ", "CZeroMQ", "TestSupport"],
             path: "Tests/ZeroMQTests",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "FabricProbe",
-            dependencies: ["EventFabric"],
+            dependencies: [
+                "EventFabric",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/FabricProbe",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EventFabricTests",
-            dependencies: ["EventFabric", "TestSupport"],
+            dependencies: [
+                "EventFabric",
+                "ZeroMQ",
+                "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Tests/EventFabricTests",
             swiftSettings: swiftSettings
         ),
@@ -175,7 +193,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceRuntimeTests",
-            dependencies: ["ServiceRuntime", "TestSupport"],
+            dependencies: [
+                "ServiceRuntime",
+                "EventFabric",
+                "HouseholdDomain",
+                "ZeroMQ",
+                "TestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tests/ServiceRuntimeTests",
             swiftSettings: swiftSettings
         ),

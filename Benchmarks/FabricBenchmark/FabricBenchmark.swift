@@ -61,7 +61,10 @@ enum FabricBenchmark {
                 format: "durable feed:         %10.0f events/s (%d events), %.1f µs CPU per event, "
                     + "latency p50 %.2f ms, p99 %.2f ms",
                 durable.rate, options["events"]!, durableCPU, durable.p50, durable.p99))
-        print(String(format: "ratio raw / durable:  %10.1f× (CPU per event: %.1f×)", raw / durable.rate, durableCPU / rawCPU))
+        print(
+            String(
+                format: "ratio raw / durable:  %10.1f× (CPU per event: %.1f×)", raw / durable.rate, durableCPU / rawCPU)
+        )
         print("peak resident memory of the durable run: \(Memory.peakMiB()) MiB")
 
         let pacedCount = min(100_000, options["events"]!)

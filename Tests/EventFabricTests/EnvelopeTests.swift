@@ -269,30 +269,6 @@ struct EnvelopeTests {
         }
         #expect((try? CloudEvent(source: "/s", type: "t", effectiveDate: "2024-02-29", data: Array("{}".utf8))) != nil)
     }
-
-    @Test("decoding 1 KiB events is fast (50,000 per second in release builds)", .timeLimit(.minutes(1)))
-    func decodingSpeed() throws {
-        let event = try CloudEvent(
-            source: "/jiekun/union-registry", type: "household.registered", subject: "530102-2024-000123",
-            effectiveDate: "2024-03-01", sequence: 1,
-            data: Array(#"{"pad":"\#(String(repeating: "x", count: 850))","n":1}"#.utf8))
-        let message = event.message()
-        #expect(message[1].count >= 1_000)
-        let count = 20_000
-        let start = ContinuousClock.now
-        for _ in 0..<count {
-            _ = try CloudEvent.decode(message: message).get()
-        }
-        let elapsed = ContinuousClock.now - start
-        // The benchmark (release) measures the real rate; here a debug build on a loaded CI core must still decode
-        // far faster than any feed needs, which catches accidental quadratic work.
-        #if DEBUG
-            let floor = 5_000.0
-        #else
-            let floor = 50_000.0
-        #endif
-        #expect(elapsed < .seconds(Double(count) / floor), "decoded \(count) events in \(elapsed)")
-    }
 }
 
 extension Result {

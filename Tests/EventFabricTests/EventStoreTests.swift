@@ -54,14 +54,29 @@ struct EventStoreTests {
             }
         }
         #expect(try store.publish([FeedTesting.event(5)], on: "housing") == [3])
+        // A savepoint rolled back inside a committed transaction: the numbers it used are used again.
+        let numbers = try store.writer.write { db -> [UInt64] in
+            var numbers = [try store.journal.append(FeedTesting.event(6), to: "housing", in: db)]
+            try? db.inSavepoint { () throws -> Database.TransactionCompletion in
+                numbers.append(try store.journal.append(FeedTesting.event(7), to: "housing", in: db))
+                numbers.append(try store.journal.append(FeedTesting.event(8), to: "housing", in: db))
+                throw Abort()
+            }
+            numbers.append(try store.journal.append(FeedTesting.event(9), to: "housing", in: db))
+            numbers.append(try store.journal.append(FeedTesting.event(10), to: "housing", in: db))
+            return numbers
+        }
+        #expect(numbers == [4, 5, 6, 5, 6])
         let entries = try store.writer.read { db in
             try store.journal.entries(of: "housing", after: 0, maxCount: 10, in: db)
         }
-        #expect(entries.map(\.sequence) == [1, 2, 3])
-        #expect(entries.map(\.id) == ["evt-1", "evt-2", "evt-5"])
-        let stored = try CloudEvent(json: entries[2].payload)
-        #expect(stored.sequence == 3)
-        #expect(stored.id == "evt-5")
+        #expect(entries.map(\.sequence) == [1, 2, 3, 4, 5, 6])
+        #expect(entries.map(\.id) == ["evt-1", "evt-2", "evt-5", "evt-6", "evt-9", "evt-10"])
+        for entry in entries {
+            let stored = try CloudEvent(json: entry.payload)
+            #expect(stored.sequence == entry.sequence)
+            #expect(stored.id == entry.id)
+        }
     }
 
     @Test("an event larger than the journal's limit is refused when written, not when it would block a feed")

@@ -508,6 +508,13 @@ public final class FeedSubscriber: Sendable {
             return
         }
         if event.type == ReplayProtocol.heartbeatType {
+            // A heartbeat names its feed: one from another feed means a misconfigured endpoint, whose events would
+            // be applied under this cursor. Say so loudly (at most one heartbeat a second).
+            let data = try? event.decodeData(as: ReplayProtocol.HeartbeatData.self)
+            guard data?.feed == state.upstream.feed else {
+                refuseMessage(state, code: "heartbeat.feed", detail: "a heartbeat of another feed on this endpoint")
+                return
+            }
             updateStatistics(state) { $0.heartbeats += 1 }
             try handleHeartbeat(latest: event.sequence ?? 0, state: state)
             return
@@ -574,19 +581,28 @@ public final class FeedSubscriber: Sendable {
     ///   - state: The upstream's state.
     ///   - reason: Why.
     private func refuseMessage(_ state: UpstreamState, reason: EnvelopeError) {
+        refuseMessage(state, code: reason.reason, detail: reason.description)
+    }
+
+    /// Counts and logs a message refused before its sequence could be known (nothing is recorded in the store).
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - code: The reason's code (the metric's `reason` dimension).
+    ///   - detail: An explanation without any value from the message.
+    private func refuseMessage(_ state: UpstreamState, code: String, detail: String) {
         Counter(
-            label: "jiekun.events.refused", dimensions: [("feed", state.upstream.name), ("reason", reason.reason)],
+            label: "jiekun.events.refused", dimensions: [("feed", state.upstream.name), ("reason", code)],
             factory: metrics
         ).increment()
         logger.warning(
             "malformed message refused",
             metadata: [
-                "feed.name": "\(state.upstream.name)", "refusal.reason": "\(reason.reason)",
-                "refusal.detail": "\(reason)",
+                "feed.name": "\(state.upstream.name)", "refusal.reason": "\(code)", "refusal.detail": "\(detail)",
             ])
         updateStatistics(state) { statistics in
             statistics.refused += 1
-            statistics.refusedByReason[reason.reason, default: 0] += 1
+            statistics.refusedByReason[code, default: 0] += 1
         }
     }
 

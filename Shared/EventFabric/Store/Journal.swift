@@ -30,7 +30,7 @@ public final class Journal: Sendable {
 
     /// The appends of a transaction not yet committed, and the observers to tell on commit.
     private struct State {
-        /// Per open write connection: feed → highest sequence appended in its current transaction.
+        /// Per open write connection: feed → sequence appended last in its current transaction.
         var pending: [ObjectIdentifier: [String: UInt64]] = [:]
         /// The commit observers, by token.
         var observers: [Int: @Sendable ([String: UInt64]) -> Void] = [:]
@@ -83,19 +83,59 @@ public final class Journal: Sendable {
     @discardableResult
     public func append(_ event: CloudEvent, to feed: String, in db: Database) throws -> UInt64 {
         guard db.isInsideTransaction else { throw JournalError.notInTransaction }
+        let connection = ObjectIdentifier(db)
+        // The sequence appended last in this transaction, if any, saves a query per event. The insert checks that it
+        // is still the feed's last (a savepoint rolled back since may have removed it), and falls back to a query.
+        let remembered = state.withLock { $0.pending[connection]?[feed] }
+        if let remembered, try insert(event, to: feed, sequence: remembered + 1, ifLast: remembered, in: db) {
+            notePending(feed: feed, sequence: remembered + 1, in: db)
+            return remembered + 1
+        }
         let sequence = try latestSequence(of: feed, in: db) + 1
-        let payload = event.sequenced(sequence).jsonBytes()
-        guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-        try insert.execute(arguments: [
-            feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
-        ])
+        _ = try insert(event, to: feed, sequence: sequence, ifLast: nil, in: db)
         notePending(feed: feed, sequence: sequence, in: db)
         return sequence
+    }
+
+    /// Inserts an event at a sequence, optionally only if the feed's last sequence is `last`.
+    ///
+    /// - Parameters:
+    ///   - event: The event.
+    ///   - feed: The feed.
+    ///   - sequence: Its sequence.
+    ///   - last: The sequence the feed must end with, or `nil` to insert unconditionally.
+    ///   - db: The open transaction.
+    /// - Returns: Whether the row was inserted.
+    /// - Throws: ``JournalError/eventTooLarge(_:)``, `DatabaseError`.
+    private func insert(
+        _ event: CloudEvent,
+        to feed: String,
+        sequence: UInt64,
+        ifLast last: UInt64?,
+        in db: Database
+    ) throws -> Bool {
+        let payload = event.sequenced(sequence).jsonBytes()
+        guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
+        let values: StatementArguments = [
+            feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
+        ]
+        guard let last else {
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            try statement.execute(arguments: values)
+            return true
+        }
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
+                SELECT ?, ?, ?, ?, ?, ?, ?
+                WHERE (SELECT MAX(sequence) FROM journal WHERE feed = ?) = ?
+                """)
+        try statement.execute(arguments: values + [feed, Int64(last)])
+        return db.changesCount == 1
     }
 
     /// Remembers an append until its transaction ends, registering the commit hook once per transaction.
@@ -111,7 +151,8 @@ public final class Journal: Sendable {
                 state.pending[connection] = [feed: sequence]
                 return true
             }
-            state.pending[connection]![feed] = max(state.pending[connection]![feed] ?? 0, sequence)
+            // The last append is the feed's last entry (append checks it), even after a savepoint rollback.
+            state.pending[connection]![feed] = sequence
             return false
         }
         guard isFirst else { return }
@@ -144,11 +185,11 @@ public final class Journal: Sendable {
 
     /// Calls `observer` after every committed transaction that appended to the journal.
     ///
-    /// The observer receives, for each feed appended to, the highest sequence appended (a hint: a savepoint rolled
+    /// The observer receives, for each feed appended to, the last sequence appended (a hint: a savepoint rolled
     /// back inside the transaction may have removed some entries). It runs on the database's writer thread, right
     /// after the commit: it must be quick and must not touch the database (wake a thread instead).
     ///
-    /// - Parameter observer: Called with feed → highest sequence appended.
+    /// - Parameter observer: Called with feed → last sequence appended.
     /// - Returns: The registration, to cancel.
     public func observeCommits(_ observer: @escaping @Sendable ([String: UInt64]) -> Void) -> Observation {
         let token = state.withLock { state in
