@@ -5,7 +5,8 @@ import ReliefProgramme
 import SampleCaseload
 
 /// `jiekun demo`: the main job. Today it runs what is built — a 2017-scale sample caseload through import,
-/// validation and assessment — and says plainly what is not built yet (the services on the event fabric).
+/// validation, assessment and the whole programme computed sequentially — and says plainly what is not built yet
+/// (the seven services as separate processes on the event fabric).
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -79,11 +80,9 @@ struct DemoCommand: ParsableCommand {
         output.write(
             """
 
-            Not built yet (see the open issues):
-              - the event fabric: durable journals, feeds with replay, request/reply, CURVE with ZAP;
-              - the seven services (union registry, hr-employment, medical-insurance, education-aid, housing,
-                civil-affairs, coordinator) that decide and deliver these measures and report exits per year
-                against the 30 % target.
+            Not built yet (see the open issues): the seven service executables (union registry, hr-employment,
+            medical-insurance, education-aid, housing, civil-affairs, coordinator) running these rules as separate
+            processes on the event fabric, which is built and tested (journals, replay, request/reply, CURVE + ZAP).
             Part 3 is what the services will compute distributed over seven processes: the same rules, run here in
             one process.
 
