@@ -44,12 +44,12 @@ public enum AutomaticDecisions {
     /// The lead department's steps for one measure instance of its plan: ``decidePublicRental(_:assessment:policy:ledger:)``
     /// for `housing.public-rental`, else ``decide(_:assessment:policy:ledger:)``.
     public static func steps(
-        for instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout Ledger
-    ) -> [LeadStep] {
+        for instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout some Budgets
+    ) throws -> [LeadStep] {
         if instance.code == .housingPublicRental {
-            return decidePublicRental(instance, assessment: assessment, policy: policy, ledger: &ledger)
+            return try decidePublicRental(instance, assessment: assessment, policy: policy, ledger: &ledger)
         }
-        return [decide(instance, assessment: assessment, policy: policy, ledger: &ledger)]
+        return [try decide(instance, assessment: assessment, policy: policy, ledger: &ledger)]
     }
 
     /// Decides one measure instance of an eligible household that the department leads, except
@@ -61,9 +61,10 @@ public enum AutomaticDecisions {
     ///   - policy: amounts and processing days.
     ///   - ledger: the lead department's budgets.
     /// - Returns: the decision, or a request to a supporting agency.
+    /// - Throws: what the ledger's store throws.
     public static func decide(
-        _ instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout Ledger
-    ) -> LeadStep {
+        _ instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout some Budgets
+    ) throws -> LeadStep {
         let terms = policy.terms(of: instance.code)
         let dueOn = assessment.filedOn.adding(days: terms.processingDays)
         let category = assessment.category ?? .three
@@ -95,7 +96,7 @@ public enum AutomaticDecisions {
             }
             decision.paidBy = department
             decision.amount = terms.amount
-            decision.deliveredOn = ledger.draw(
+            decision.deliveredOn = try ledger.draw(
                 terms.amount, for: instance.code, prefecture: assessment.prefectureCode, dueOn: dueOn)
             if decision.deliveredOn == nil {
                 decision.reason = "granted by rule; waiting for budget (\(assessment.prefectureCode), §5.2)"
@@ -112,8 +113,8 @@ public enum AutomaticDecisions {
     ///   household received a unit, a rent reduction awaiting civil affairs' review (§4.2.5, Part B
     ///   `housing.rent-reduction`).
     public static func decidePublicRental(
-        _ instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout Ledger
-    ) -> [LeadStep] {
+        _ instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout some Budgets
+    ) throws -> [LeadStep] {
         let prefecture = assessment.prefectureCode
         let dueOn = assessment.filedOn.adding(days: policy.terms(of: .housingPublicRental).processingDays)
         var rental = MeasureDecision(
@@ -122,7 +123,7 @@ public enum AutomaticDecisions {
         let subsidyTerms = policy.terms(of: .housingRentalSubsidy)
         for year in ledger.years where year >= dueOn.year {
             let deliveredOn = max(dueOn, LocalDate.startOfYear(year))
-            if ledger.takeUnit(prefecture: prefecture, year: year) {
+            if try ledger.takeUnit(prefecture: prefecture, year: year) {
                 rental.reason = "a public-rental unit of \(prefecture)'s \(year) stock"
                 rental.deliveredOn = deliveredOn
                 guard assessment.category == .one else { return [.decided(rental)] }
@@ -138,7 +139,7 @@ public enum AutomaticDecisions {
                     to: .civilAffairs, amount: reductionTerms.amount, prefecture: prefecture, dueOn: reductionDue)
                 return [.decided(rental), .awaitingSupport(reduction, review)]
             }
-            if ledger.draw(subsidyTerms.amount, for: .housingRentalSubsidy, prefecture: prefecture, year: year) {
+            if try ledger.draw(subsidyTerms.amount, for: .housingRentalSubsidy, prefecture: prefecture, year: year) {
                 rental.status = .replaced
                 rental.reason = "no public-rental unit free in \(prefecture) in \(year): rental subsidy instead"
                 let subsidy = MeasureDecision(
@@ -163,13 +164,14 @@ public enum AutomaticDecisions {
     ///   - category: the household's category as the supporting agency knows it.
     ///   - ledger: the supporting agency's budgets (the union's for payments).
     /// - Returns: the answer.
-    public static func support(_ request: SupportRequest, category: Eligibility.Category?, ledger: inout Ledger)
-        -> SupportAnswer
+    public static func support(_ request: SupportRequest, category: Eligibility.Category?, ledger: inout some Budgets)
+        throws -> SupportAnswer
     {
         switch request.kind {
         case .payment:
             let code = request.measure
-            let paidOn = ledger.draw(request.amount, for: code, prefecture: request.prefecture, dueOn: request.dueOn)
+            let paidOn = try ledger.draw(
+                request.amount, for: code, prefecture: request.prefecture, dueOn: request.dueOn)
             return SupportAnswer(
                 measureID: request.measureID, kind: .payment, approved: paidOn != nil, effectiveOn: paidOn,
                 reason: paidOn == nil
@@ -196,9 +198,9 @@ public enum AutomaticDecisions {
     ///   - prefecture: the household's prefecture.
     /// - Returns: the final decision.
     public static func finalize(
-        _ decision: MeasureDecision, after answer: SupportAnswer, policy: Policy, ledger: inout Ledger,
+        _ decision: MeasureDecision, after answer: SupportAnswer, policy: Policy, ledger: inout some Budgets,
         prefecture: String
-    ) -> MeasureDecision {
+    ) throws -> MeasureDecision {
         var final = decision
         switch answer.kind {
         case .payment:
@@ -215,7 +217,7 @@ public enum AutomaticDecisions {
             let amount = policy.terms(of: decision.code).amount
             final.paidBy = .housing
             final.amount = amount
-            final.deliveredOn = ledger.draw(amount, for: decision.code, prefecture: prefecture, dueOn: reviewedOn)
+            final.deliveredOn = try ledger.draw(amount, for: decision.code, prefecture: prefecture, dueOn: reviewedOn)
             final.reason =
                 final.deliveredOn == nil
                 ? "approved by civil affairs; waiting for budget (§5.2)" : "approved by civil affairs (§4.2.5)"

@@ -1,12 +1,59 @@
 import HouseholdDomain
 
-/// What one agency can still spend: per prefecture and year, the budget of each measure that pays money and the
-/// public-rental units (policy §4.2.5, §5.2).
+/// What an agency can still spend and allocate: the budget lines and public-rental stock that ``AutomaticDecisions``
+/// draws on (policy §4.2.5, §5.2).
+///
+/// ``Ledger`` keeps them in memory (the sequential ``ProgrammeRun``); a service keeps them in its store, drawing
+/// inside the transaction that applies an event, so that a rolled-back or re-run batch never spends twice.
+public protocol Budgets {
+    /// The budget years, in order.
+    var years: [Int] { get }
+
+    /// Draws `amount` from one year's budget line, when that much is left.
+    ///
+    /// - Returns: whether the money was there (and is now spent).
+    /// - Throws: what the store throws.
+    mutating func draw(_ amount: Yuan, for measure: Measure.Code, prefecture: String, year: Int) throws -> Bool
+
+    /// Takes one public-rental unit of one year's stock, when one is free.
+    ///
+    /// - Returns: whether a unit was free (and is now taken).
+    /// - Throws: what the store throws.
+    mutating func takeUnit(prefecture: String, year: Int) throws -> Bool
+}
+
+extension Budgets {
+    /// Draws `amount` for a measure due on `dueOn`: from the due year's budget, else the first later budget year
+    /// with enough money left.
+    ///
+    /// - Parameters:
+    ///   - amount: yuan to pay.
+    ///   - measure: the budget line's measure.
+    ///   - prefecture: the household's prefecture.
+    ///   - dueOn: filing date + processing days.
+    /// - Returns: the delivery date (`dueOn`, or 1 January of the later year drawn on), or `nil` when no budget
+    ///   year has the money: the measure keeps waiting.
+    /// - Throws: what the store throws.
+    /// - Source: policy §5.2; services issue ("waits in filing order for the next year's").
+    public mutating func draw(_ amount: Yuan, for measure: Measure.Code, prefecture: String, dueOn: LocalDate) throws
+        -> LocalDate?
+    {
+        for year in years where year >= dueOn.year {
+            if try draw(amount, for: measure, prefecture: prefecture, year: year) {
+                return max(dueOn, LocalDate.startOfYear(year))
+            }
+        }
+        return nil
+    }
+}
+
+/// What one agency can still spend, in memory: per prefecture and year, the budget of each measure that pays money
+/// and the public-rental units (policy §4.2.5, §5.2).
 ///
 /// Draws are made in the order households are decided — filing order, since the union registers files in filing
 /// order — so a measure whose year's budget is spent "waits in filing order for the next year's": it draws on the
 /// first later year that still has money and is delivered on 1 January of that year at the earliest.
-public struct Ledger: Sendable, Hashable, Codable {
+public struct Ledger: Budgets, Sendable, Hashable, Codable {
     /// A budget line: one measure's money in one prefecture and year.
     public struct BudgetLine: Sendable, Hashable, Codable {
         /// Prefecture code.
@@ -56,30 +103,7 @@ public struct Ledger: Sendable, Hashable, Codable {
         self.years = policy.budgetYears
     }
 
-    /// Draws `amount` for a measure due on `dueOn`: from the due year's budget, else the first later budget year
-    /// with enough money left.
-    ///
-    /// - Parameters:
-    ///   - amount: yuan to pay.
-    ///   - measure: the budget line's measure.
-    ///   - prefecture: the household's prefecture.
-    ///   - dueOn: filing date + processing days.
-    /// - Returns: the delivery date (`dueOn`, or 1 January of the later year drawn on), or `nil` when no budget
-    ///   year has the money: the measure keeps waiting.
-    /// - Source: policy §5.2; services issue ("waits in filing order for the next year's").
-    public mutating func draw(_ amount: Yuan, for measure: Measure.Code, prefecture: String, dueOn: LocalDate)
-        -> LocalDate?
-    {
-        for year in years where year >= dueOn.year {
-            let line = BudgetLine(prefecture: prefecture, year: year, measure: measure)
-            guard let remaining = budgets[line], remaining >= amount else { continue }
-            budgets[line] = remaining - amount
-            return max(dueOn, LocalDate.startOfYear(year))
-        }
-        return nil
-    }
-
-    /// Takes one public-rental unit of the due year, without looking at later years.
+    /// Takes one public-rental unit of one year's stock.
     ///
     /// - Returns: whether a unit was free.
     public mutating func takeUnit(prefecture: String, year: Int) -> Bool {

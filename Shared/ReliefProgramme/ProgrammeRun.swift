@@ -45,25 +45,7 @@ public struct ProgrammeRun: Sendable {
     public mutating func file(_ household: Household) throws(AssessmentError) -> Assessment {
         let assessment = try assessor.assess(household)
         guard assessment.isEligible else { return assessment }
-        var decisions: [MeasureDecision] = []
-        for instance in assessment.measures {
-            let lead = instance.code.leadDepartment
-            for step in AutomaticDecisions.steps(
-                for: instance, assessment: assessment, policy: policy, ledger: &ledgers[lead]!)
-            {
-                switch step {
-                case .decided(let decision):
-                    decisions.append(decision)
-                case .awaitingSupport(let decision, let request):
-                    let answer = AutomaticDecisions.support(
-                        request, category: assessment.category, ledger: &ledgers[request.to]!)
-                    decisions.append(
-                        AutomaticDecisions.finalize(
-                            decision, after: answer, policy: policy, ledger: &ledgers[lead]!,
-                            prefecture: assessment.prefectureCode))
-                }
-            }
-        }
+        var decisions = decide(assessment)
         var outcomes: [String: MeasureOutcome] = [:]
         for decision in decisions { outcomes[decision.measureID] = decision.outcome ?? outcomes[decision.measureID] }
         let readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
@@ -78,5 +60,34 @@ public struct ProgrammeRun: Sendable {
         }
         files.append(FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness))
         return assessment
+    }
+
+    /// Every department's decisions for an eligible household, supporting agencies answering at once.
+    private mutating func decide(_ assessment: Assessment) -> [MeasureDecision] {
+        do {
+            var decisions: [MeasureDecision] = []
+            for instance in assessment.measures {
+                let lead = instance.code.leadDepartment
+                for step in try AutomaticDecisions.steps(
+                    for: instance, assessment: assessment, policy: policy, ledger: &ledgers[lead]!)
+                {
+                    switch step {
+                    case .decided(let decision):
+                        decisions.append(decision)
+                    case .awaitingSupport(let decision, let request):
+                        let answer = try AutomaticDecisions.support(
+                            request, category: assessment.category, ledger: &ledgers[request.to]!)
+                        decisions.append(
+                            try AutomaticDecisions.finalize(
+                                decision, after: answer, policy: policy, ledger: &ledgers[lead]!,
+                                prefecture: assessment.prefectureCode))
+                    }
+                }
+            }
+            return decisions
+        } catch {
+            // The in-memory ledgers never throw; only a store-backed ledger can.
+            preconditionFailure("an in-memory ledger threw: \(error)")
+        }
     }
 }

@@ -74,12 +74,14 @@ enum Samples {
         var answers: [SupportAnswer] = []
         for instance in assessment.measures {
             let lead = instance.code.leadDepartment
-            let steps = AutomaticDecisions.steps(
+            // The in-memory ledgers never throw.
+            let steps = try! AutomaticDecisions.steps(
                 for: instance, assessment: assessment, policy: policy, ledger: &ledgers[lead]!)
             for case .awaitingSupport(_, let request) in steps {
                 requests.append(request)
                 answers.append(
-                    AutomaticDecisions.support(request, category: assessment.category, ledger: &ledgers[request.to]!))
+                    try! AutomaticDecisions.support(
+                        request, category: assessment.category, ledger: &ledgers[request.to]!))
             }
         }
         return (requests, answers)

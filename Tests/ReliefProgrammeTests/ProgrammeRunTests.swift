@@ -70,15 +70,15 @@ struct ProgrammeRunTests {
         var ledger = Ledger(policy: policy, measures: [.educationStudentAid])
         let amount = Yuan(yuan: 1500)
         let due = LocalDate("2017-04-14")!
-        #expect(ledger.draw(amount, for: .educationStudentAid, prefecture: "530100", dueOn: due) == due)
+        #expect(try ledger.draw(amount, for: .educationStudentAid, prefecture: "530100", dueOn: due) == due)
         #expect(
-            ledger.draw(amount, for: .educationStudentAid, prefecture: "530100", dueOn: due) == LocalDate("2018-01-01"))
+            try ledger.draw(amount, for: .educationStudentAid, prefecture: "530100", dueOn: due)
+                == LocalDate("2018-01-01"))
         // Another prefecture's budget is its own.
-        #expect(ledger.draw(amount, for: .educationStudentAid, prefecture: "530300", dueOn: due) == due)
+        #expect(try ledger.draw(amount, for: .educationStudentAid, prefecture: "530300", dueOn: due) == due)
         // After the last budget year there is nothing: the measure waits.
-        #expect(
-            ledger.draw(amount, for: .educationStudentAid, prefecture: "530100", dueOn: LocalDate("2021-02-01")!) == nil
-        )
+        let late = LocalDate("2021-02-01")!
+        #expect(try ledger.draw(amount, for: .educationStudentAid, prefecture: "530100", dueOn: late) == nil)
     }
 
     @Test("no public-rental unit free: a rental subsidy instead; neither: the next year (§4.2.5)")
