@@ -80,6 +80,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: what each agency does with the events it receives (handlers over its store, no sockets)
+        .target(
+            name: "AgencyDesks",
+            dependencies: [
+                "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Shared/AgencyDesks",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: a realistic sample caseload in the import format (`jiekun sample`, benchmarks, the demo)
         .target(
             name: "SampleCaseload",
@@ -205,6 +216,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/ServiceRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgencyDesksTests",
+            dependencies: [
+                "AgencyDesks", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/AgencyDesksTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,317 @@
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import ProgrammeEvents
+import ReliefProgramme
+
+/// What one department does with the events it receives, in `auto` mode: its household feed's registrations,
+/// updates and closures, and the supporting agencies' answers — deciding and delivering the measures it leads
+/// (policy §4.2.1–§4.2.6) and publishing them on its outcomes feed.
+///
+/// Everything happens inside the subscriber's transaction that applies the event (``apply(_:in:journal:)``): the
+/// desk's records, the budget draws and the outgoing events in the journal commit together with the cursor, so a
+/// crash neither loses nor repeats a decision. The decisions are those of ``AutomaticDecisions``, as in the
+/// sequential ``ProgrammeRun``.
+public struct DepartmentDesk: Sendable {
+    /// The department: hr-employment, medical-insurance, education-aid, housing or civil-affairs.
+    public let department: Department
+    /// The policy: amounts, processing days, budgets.
+    public let policy: Policy
+
+    /// Why an event was refused (the subscriber records it and carries on).
+    public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
+        /// A stable code, e.g. `desk.type.unexpected`.
+        public var code: String
+        /// What is wrong, without personal data.
+        public var description: String
+    }
+
+    /// A desk for `department`.
+    ///
+    /// - Precondition: `department` is one of the five that lead measures.
+    public init(department: Department, policy: Policy) {
+        precondition(
+            ![.union, .coordinator].contains(department), "\(department.rawValue) does not lead measures")
+        self.department = department
+        self.policy = policy
+    }
+
+    /// The feed the desk publishes on: `outcomes.<department>`.
+    public var outcomesFeed: String { "outcomes.\(department.rawValue)" }
+
+    /// The CloudEvents `source` of the desk's events.
+    public var source: String { "/jiekun/\(department.rawValue)" }
+
+    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`).
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        StoredBudgets.registerMigrations(&migrator)
+        migrator.registerMigration("department.desk.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE desk_households (
+                        file_number TEXT PRIMARY KEY, view BLOB NOT NULL, status TEXT NOT NULL
+                    );
+                    CREATE TABLE desk_decisions (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_decisions_by_file ON desk_decisions (file_number);
+                    CREATE TABLE desk_pending_support (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL,
+                        decision BLOB NOT NULL, request BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_pending_by_file ON desk_pending_support (file_number);
+                    """)
+        }
+    }
+
+    /// Seeds the department's budget lines (and housing's stock) from the policy, once.
+    ///
+    /// - Throws: `DatabaseError`.
+    public func seedBudgets(in db: Database) throws {
+        try StoredBudgets.seed(
+            from: Ledger(
+                policy: policy, measures: AutomaticDecisions.budgetMeasures(of: department, policy: policy),
+                includesUnits: department == .housing),
+            in: db)
+    }
+
+    /// Applies one upstream event inside the applying transaction, appending the desk's events to the journal.
+    ///
+    /// - `household.registered`: decides every measure of the view's plan.
+    /// - `household.updated`: decides measures new to the plan, withdraws those no longer in it (not delivered).
+    /// - `household.closed`: withdraws what still waits (a closed file stops all its pending work).
+    /// - `support.provided`: finalizes the measures that waited for that answer.
+    /// - Parameters:
+    ///   - event: the upstream event.
+    ///   - db: the applying transaction's connection.
+    ///   - journal: the store's journal.
+    /// - Throws: ``Refusal`` for an event the desk cannot use; `DatabaseError`, `DecodingError`.
+    public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
+        let decoder = EventCoding.makeDecoder()
+        switch event.type {
+        case HouseholdRegistered.type:
+            let view = try event.decodeData(as: HouseholdRegistered.self, using: decoder).view
+            try receive(view, in: db, journal: journal)
+        case HouseholdUpdated.type:
+            let view = try event.decodeData(as: HouseholdUpdated.self, using: decoder).view
+            try receive(view, in: db, journal: journal)
+        case HouseholdClosed.type:
+            let closed = try event.decodeData(as: HouseholdClosed.self, using: decoder)
+            try close(closed, in: db, journal: journal)
+        case SupportProvided.type:
+            let provided = try event.decodeData(as: SupportProvided.self, using: decoder)
+            try finalize(provided, in: db, journal: journal)
+        default:
+            throw Refusal(
+                code: "desk.type.unexpected", description: "\(department.rawValue) does not handle \(event.type)")
+        }
+    }
+
+    // MARK: Households
+
+    /// A registration or an update: decide what is new in the plan, withdraw what left it.
+    private func receive(_ view: HouseholdView, in db: Database, journal: Journal) throws {
+        guard view.agency == department else {
+            throw Refusal(
+                code: "desk.view.agency", description: "a view for \(view.agency.rawValue), not \(department.rawValue)")
+        }
+        let status = try String.fetchOne(
+            db, sql: "SELECT status FROM desk_households WHERE file_number = ?", arguments: [view.fileNumber])
+        if status == "closed" { return }
+        try db.execute(
+            sql: """
+                INSERT INTO desk_households (file_number, view, status) VALUES (?, ?, 'open')
+                ON CONFLICT (file_number) DO UPDATE SET view = excluded.view
+                """,
+            arguments: [view.fileNumber, try Self.encode(view)])
+
+        let known = try knownDecisions(of: view.fileNumber, in: db)
+        let pending = try pendingMeasureIDs(of: view.fileNumber, in: db)
+        let planned = Set(view.measures.map(\.id))
+        var withdrawn: [MeasureDecision] = []
+        for decision in known.values
+        where !planned.contains(decision.measureID)
+            && !isConsequence(decision, of: planned, fileNumber: view.fileNumber)
+        {
+            if decision.status == .granted && decision.deliveredOn == nil {
+                withdrawn.append(withdraw(decision, because: "no longer applies after the file was updated"))
+            }
+        }
+        for (measureID, decision) in try pendingDecisions(of: view.fileNumber, in: db)
+        where !planned.contains(measureID) && !isConsequence(decision, of: planned, fileNumber: view.fileNumber) {
+            try db.execute(sql: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [measureID])
+            withdrawn.append(withdraw(decision, because: "no longer applies after the file was updated"))
+        }
+        let new = view.measures.filter { known[$0.id] == nil && !pending.contains($0.id) }
+        let assessment = Self.assessment(of: view)
+        var decided = withdrawn
+        var requests: [SupportRequest] = []
+        var budgets = StoredBudgets(db, years: policy.budgetYears)
+        for instance in new {
+            for step in try AutomaticDecisions.steps(
+                for: instance, assessment: assessment, policy: policy, ledger: &budgets)
+            {
+                switch step {
+                case .decided(let decision):
+                    decided.append(decision)
+                case .awaitingSupport(let decision, let request):
+                    requests.append(request)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO desk_pending_support (measure_id, file_number, decision, request)
+                            VALUES (?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            decision.measureID, view.fileNumber, try Self.encode(decision), try Self.encode(request),
+                        ])
+                }
+            }
+        }
+        try record(decided, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
+        if !requests.isEmpty {
+            try append(
+                SupportRequested(fileNumber: view.fileNumber, requests: requests), effectiveOn: view.filedOn,
+                in: db, journal: journal)
+        }
+    }
+
+    /// A decision made by housing as a consequence of a planned one (the rental subsidy replacing a unit, the rent
+    /// reduction after a unit): it stays while its cause is in the plan.
+    private func isConsequence(_ decision: MeasureDecision, of planned: Set<String>, fileNumber: String) -> Bool {
+        guard decision.code == .housingRentalSubsidy || decision.code == .housingRentReduction else { return false }
+        return planned.contains(MeasureInstance.id(fileNumber: fileNumber, code: .housingPublicRental))
+    }
+
+    /// A closed file: what still waits is withdrawn.
+    private func close(_ closed: HouseholdClosed, in db: Database, journal: Journal) throws {
+        try db.execute(
+            sql: "UPDATE desk_households SET status = 'closed' WHERE file_number = ?", arguments: [closed.fileNumber])
+        let because = "file closed (\(closed.reason.rawValue)) on \(closed.closedOn)"
+        var withdrawn: [MeasureDecision] = []
+        for decision in try knownDecisions(of: closed.fileNumber, in: db).values
+        where decision.status == .granted && decision.deliveredOn == nil {
+            withdrawn.append(withdraw(decision, because: because))
+        }
+        for (_, decision) in try pendingDecisions(of: closed.fileNumber, in: db) {
+            withdrawn.append(withdraw(decision, because: because))
+        }
+        try db.execute(sql: "DELETE FROM desk_pending_support WHERE file_number = ?", arguments: [closed.fileNumber])
+        try record(withdrawn, fileNumber: closed.fileNumber, effectiveOn: closed.closedOn, in: db, journal: journal)
+    }
+
+    // MARK: Support
+
+    /// The supporting agency answered: finalize each measure that waited for it here.
+    private func finalize(_ provided: SupportProvided, in db: Database, journal: Journal) throws {
+        var budgets = StoredBudgets(db, years: policy.budgetYears)
+        var decided: [MeasureDecision] = []
+        var effective: LocalDate?
+        for answer in provided.answers {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT decision, request FROM desk_pending_support WHERE measure_id = ?",
+                    arguments: [answer.measureID])
+            else { continue }  // another department's measure, or already withdrawn
+            let decision = try Self.decode(MeasureDecision.self, from: row["decision"])
+            let request = try Self.decode(SupportRequest.self, from: row["request"])
+            try db.execute(sql: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
+            decided.append(
+                try AutomaticDecisions.finalize(
+                    decision, after: answer, policy: policy, ledger: &budgets, prefecture: request.prefecture))
+            effective = [effective, answer.effectiveOn, request.dueOn].compactMap { $0 }.max()
+        }
+        guard let effective else { return }
+        try record(decided, fileNumber: provided.fileNumber, effectiveOn: effective, in: db, journal: journal)
+    }
+
+    // MARK: Records and events
+
+    /// Stores decisions and publishes them: `measure.decided`, then `measure.delivered` for those delivered.
+    private func record(
+        _ decisions: [MeasureDecision], fileNumber: String, effectiveOn: LocalDate, in db: Database, journal: Journal
+    ) throws {
+        guard !decisions.isEmpty else { return }
+        for decision in decisions {
+            try db.execute(
+                sql: """
+                    INSERT INTO desk_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)
+                    ON CONFLICT (measure_id) DO UPDATE SET decision = excluded.decision
+                    """,
+                arguments: [decision.measureID, fileNumber, try Self.encode(decision)])
+        }
+        try append(
+            MeasuresDecided(fileNumber: fileNumber, decisions: decisions), effectiveOn: effectiveOn, in: db,
+            journal: journal)
+        let deliveries = decisions.compactMap { decision -> MeasuresDelivered.Delivery? in
+            guard decision.status == .granted, let deliveredOn = decision.deliveredOn else { return nil }
+            return MeasuresDelivered.Delivery(
+                measureID: decision.measureID, code: decision.code, deliveredOn: deliveredOn, amount: decision.amount,
+                paidBy: decision.paidBy)
+        }
+        if let latest = deliveries.map(\.deliveredOn).max() {
+            try append(
+                MeasuresDelivered(fileNumber: fileNumber, deliveries: deliveries), effectiveOn: latest, in: db,
+                journal: journal)
+        }
+    }
+
+    /// Appends one event to the outcomes feed.
+    private func append(
+        _ payload: some EventPayload, effectiveOn: LocalDate, in db: Database, journal: Journal
+    ) throws {
+        let event = try CloudEvent(
+            source: source, type: type(of: payload).type, subject: payload.fileNumber,
+            effectiveDate: effectiveOn.description, payload: payload, encoder: EventCoding.makeEncoder())
+        try journal.append(event, to: outcomesFeed, in: db)
+    }
+
+    private func withdraw(_ decision: MeasureDecision, because reason: String) -> MeasureDecision {
+        var withdrawn = decision
+        withdrawn.status = .withdrawn
+        withdrawn.reason = reason
+        withdrawn.deliveredOn = nil
+        return withdrawn
+    }
+
+    /// The desk's decisions for a file, by measure id.
+    public func knownDecisions(of fileNumber: String, in db: Database) throws -> [String: MeasureDecision] {
+        var decisions: [String: MeasureDecision] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT measure_id, decision FROM desk_decisions WHERE file_number = ?", arguments: [fileNumber])
+        {
+            decisions[row["measure_id"]] = try Self.decode(MeasureDecision.self, from: row["decision"])
+        }
+        return decisions
+    }
+
+    private func pendingMeasureIDs(of fileNumber: String, in db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db, sql: "SELECT measure_id FROM desk_pending_support WHERE file_number = ?", arguments: [fileNumber]))
+    }
+
+    private func pendingDecisions(of fileNumber: String, in db: Database) throws -> [(String, MeasureDecision)] {
+        try Row.fetchAll(
+            db, sql: "SELECT measure_id, decision FROM desk_pending_support WHERE file_number = ? ORDER BY measure_id",
+            arguments: [fileNumber]
+        ).map { ($0["measure_id"], try Self.decode(MeasureDecision.self, from: $0["decision"])) }
+    }
+
+    /// The facts ``AutomaticDecisions`` reads, from the department's view of the household.
+    static func assessment(of view: HouseholdView) -> Assessment {
+        Assessment(
+            fileNumber: view.fileNumber, divisionCode: view.divisionCode, prefectureCode: view.prefectureCode,
+            filedOn: view.filedOn, householdSize: view.householdSize ?? 0, monthlyIncome: view.monthlyIncome ?? .zero,
+            minimumLivingStandard: view.minimumLivingStandard, perCapitaIncome: view.perCapitaIncome ?? .zero,
+            category: view.category, reasons: [], measures: view.measures,
+            isBelowStandard: view.isBelowStandard ?? false, isOnDibao: view.isOnDibao ?? false,
+            isZeroEmployment: view.isZeroEmployment ?? false, needsHousing: view.needsHousing ?? false)
+    }
+
+    static func encode(_ value: some Encodable) throws -> Data { try EventCoding.makeEncoder().encode(value) }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        try EventCoding.makeDecoder().decode(type, from: data)
+    }
+}

@@ -1,0 +1,181 @@
+import AgencyDesks
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import Logging
+import ProgrammeEvents
+import ReliefProgramme
+import TestSupport
+import Testing
+
+/// The five department desks, fed the union's events and the supporting agencies' answers in filing order, decide
+/// exactly what the sequential ``ProgrammeRun`` decides ("distributed equals sequential", at the desk level).
+@Suite("Department desks")
+struct DepartmentDeskTests {
+    static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
+    static let departments: [Department] = [.humanResources, .medicalInsurance, .education, .housing, .civilAffairs]
+
+    /// One department's desk with its own in-memory store.
+    struct Office {
+        let desk: DepartmentDesk
+        let store: EventStore
+
+        init(_ department: Department, policy: Policy) throws {
+            desk = DepartmentDesk(department: department, policy: policy)
+            store = try EventStore(
+                writer: DatabaseQueue(), migrations: { DepartmentDesk.registerMigrations(&$0) },
+                logger: Logger(label: "test"))
+            let desk = desk
+            try store.writer.write { db in try desk.seedBudgets(in: db) }
+        }
+
+        /// Applies an event and returns the events the desk journaled for it.
+        func apply(_ event: CloudEvent) throws -> [CloudEvent] {
+            let desk = desk
+            let journal = store.journal
+            let before = try store.writer.read { db in try journal.latestSequence(of: desk.outcomesFeed, in: db) }
+            try store.writer.write { db in try desk.apply(event, in: db, journal: journal) }
+            return try store.writer.read { db in
+                try journal.entries(of: desk.outcomesFeed, after: before, maxCount: 1_000, in: db)
+                    .map { try CloudEvent(json: $0.payload) }
+            }
+        }
+
+        func decisions(of fileNumber: String) throws -> [String: MeasureDecision] {
+            let desk = desk
+            return try store.writer.read { db in try desk.knownDecisions(of: fileNumber, in: db) }
+        }
+    }
+
+    static func event(_ payload: some EventPayload, source: String = "/jiekun/union-registry") throws -> CloudEvent {
+        try CloudEvent(
+            source: source, type: type(of: payload).type, subject: payload.fileNumber, payload: payload,
+            encoder: EventCoding.makeEncoder())
+    }
+
+    static func households(policy: Policy) throws -> [Household] {
+        let path = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv").path
+        let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(contentsOfFile: path)
+        return imported.entries.compactMap(\.household).sorted { $0.filedOn < $1.filedOn }
+    }
+
+    @Test("the sample households: every decision equals the sequential run's")
+    func equalsSequential() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let households = try Self.households(policy: policy)
+        var offices: [Department: Office] = [:]
+        for department in Self.departments { offices[department] = try Office(department, policy: policy) }
+        var unionLedger = Ledger(
+            policy: policy, measures: AutomaticDecisions.budgetMeasures(of: .union, policy: policy))
+        let assessor = Assessor(policy: policy)
+
+        for household in households {
+            let assessment = try assessor.assess(household)
+            for department in Self.departments {
+                let office = offices[department]!
+                let view = HouseholdView(
+                    for: department, household: household, assessment: assessment, helper: "某", persons: policy.persons)
+                let emitted = try office.apply(try Self.event(HouseholdRegistered(view: view)))
+                // The supporting agencies answer the requests at once: the union pays, civil affairs reviews.
+                for requested in emitted where requested.type == SupportRequested.type {
+                    let payload = try requested.decodeData(as: SupportRequested.self, using: EventCoding.makeDecoder())
+                    var answers: [SupportAnswer] = []
+                    for request in payload.requests {
+                        if request.to == .union {
+                            answers.append(
+                                try AutomaticDecisions.support(
+                                    request, category: assessment.category, ledger: &unionLedger))
+                        } else {
+                            var none = Ledger(policy: policy, measures: [])
+                            answers.append(
+                                try AutomaticDecisions.support(request, category: assessment.category, ledger: &none))
+                        }
+                    }
+                    _ = try office.apply(
+                        try Self.event(SupportProvided(fileNumber: household.fileNumber, answers: answers)))
+                }
+            }
+        }
+
+        var run = ProgrammeRun(policy: policy)
+        for household in households { try run.file(household) }
+        for file in run.files {
+            var distributed: [String: MeasureDecision] = [:]
+            for department in Self.departments {
+                distributed.merge(try offices[department]!.decisions(of: file.assessment.fileNumber)) { a, _ in a }
+            }
+            let sequential = Dictionary(uniqueKeysWithValues: file.decisions.map { ($0.measureID, $0) })
+            #expect(distributed == sequential, "\(file.assessment.fileNumber)")
+        }
+    }
+
+    @Test("medical insurance: the mutual-aid fee waits for the union's payment, then is delivered")
+    func mutualAidWaitsForTheUnion() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let household = try #require(try Self.households(policy: policy).first { $0.fileNumber == "KM-2017-0001" })
+        let assessment = try Assessor(policy: policy).assess(household)
+        let office = try Office(.medicalInsurance, policy: policy)
+        let view = HouseholdView(for: .medicalInsurance, household: household, assessment: assessment, helper: nil)
+        let emitted = try office.apply(try Self.event(HouseholdRegistered(view: view)))
+        #expect(emitted.map(\.type) == ["measure.decided", "measure.delivered", "support.requested"])
+        #expect(emitted.allSatisfy { $0.subject == "KM-2017-0001" && $0.source == "/jiekun/medical-insurance" })
+        let requested = try emitted[2].decodeData(as: SupportRequested.self, using: EventCoding.makeDecoder())
+        #expect(requested.requests.map(\.measureID) == ["KM-2017-0001/medical.mutual-aid"])
+        #expect(requested.requests.first?.to == .union && requested.requests.first?.amount == Yuan(yuan: 60))
+
+        let answer = SupportAnswer(
+            measureID: "KM-2017-0001/medical.mutual-aid", kind: .payment, approved: true,
+            effectiveOn: LocalDate("2017-03-30"), reason: "the union paid 60.00 yuan")
+        let finalized = try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [answer])))
+        #expect(finalized.map(\.type) == ["measure.decided", "measure.delivered"])
+        let delivered = try finalized[1].decodeData(as: MeasuresDelivered.self, using: EventCoding.makeDecoder())
+        #expect(delivered.deliveries.map(\.deliveredOn) == [LocalDate("2017-03-30")!])
+        #expect(delivered.deliveries.first?.paidBy == .union)
+        // The same answer again changes nothing.
+        #expect(
+            try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [answer]))).isEmpty)
+    }
+
+    @Test("an update withdraws what left the plan and decides what is new; a closure withdraws what waits")
+    func updateAndClose() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        var household = try #require(try Self.households(policy: policy).first { $0.fileNumber == "KM-2017-0001" })
+        let assessor = Assessor(policy: policy)
+        let office = try Office(.medicalInsurance, policy: policy)
+        let view = HouseholdView(
+            for: .medicalInsurance, household: household, assessment: try assessor.assess(household), helper: nil)
+        _ = try office.apply(try Self.event(HouseholdRegistered(view: view)))
+
+        // The spouse turns out uninsured: medical.basic-enrolment is new (30 days → 2017-04-14).
+        household.members[1].medicalInsurance = .notEnrolled
+        let updated = HouseholdView(
+            for: .medicalInsurance, household: household, assessment: try assessor.assess(household), helper: nil)
+        let emitted = try office.apply(try Self.event(HouseholdUpdated(view: updated)))
+        let decided = try emitted[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
+        #expect(decided.decisions.map(\.measureID) == ["KM-2017-0001/medical.basic-enrolment"])
+        #expect(decided.decisions.first?.deliveredOn == LocalDate("2017-04-14"))
+
+        // Closed before the union paid the mutual-aid fee: it is withdrawn.
+        let closed = try office.apply(
+            try Self.event(
+                HouseholdClosed(fileNumber: "KM-2017-0001", reason: .movedAway, closedOn: LocalDate("2017-03-20")!)))
+        let withdrawn = try closed[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
+        #expect(withdrawn.decisions.map(\.measureID) == ["KM-2017-0001/medical.mutual-aid"])
+        #expect(withdrawn.decisions.map(\.status) == [.withdrawn])
+        // A late answer for it is ignored.
+        let answer = SupportAnswer(
+            measureID: "KM-2017-0001/medical.mutual-aid", kind: .payment, approved: true,
+            effectiveOn: LocalDate("2017-03-30"), reason: "paid")
+        #expect(
+            try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [answer]))).isEmpty)
+    }
+
+    @Test("an event the desk does not handle is refused with a reason")
+    func refusesOtherTypes() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let office = try Office(.housing, policy: policy)
+        let event = try CloudEvent(source: "/x", type: "household.exit-ready", subject: "A-1", data: Array("{}".utf8))
+        #expect(throws: DepartmentDesk.Refusal.self) { _ = try office.apply(event) }
+    }
+}
