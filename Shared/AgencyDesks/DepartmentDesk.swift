@@ -50,7 +50,8 @@ public struct DepartmentDesk: Sendable {
             try db.execute(
                 sql: """
                     CREATE TABLE desk_households (
-                        file_number TEXT PRIMARY KEY, view BLOB NOT NULL, status TEXT NOT NULL
+                        file_number TEXT PRIMARY KEY, view BLOB NOT NULL, status TEXT NOT NULL,
+                        closed_reason TEXT, closed_on TEXT
                     );
                     CREATE TABLE desk_decisions (
                         measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
@@ -183,21 +184,31 @@ public struct DepartmentDesk: Sendable {
         return planned.contains(MeasureInstance.id(fileNumber: fileNumber, code: .housingPublicRental))
     }
 
-    /// A closed file: what still waits is withdrawn.
+    /// A closed file: what still waits for money is withdrawn. A measure still waiting for a supporting agency's
+    /// answer is finalized when the answer comes (it may come on another feed, before or after the closure) and
+    /// withdrawn then if it is not delivered — so the outcome does not depend on which feed arrives first.
     private func close(_ closed: HouseholdClosed, in db: Database, journal: Journal) throws {
         try db.execute(
-            sql: "UPDATE desk_households SET status = 'closed' WHERE file_number = ?", arguments: [closed.fileNumber])
-        let because = "file closed (\(closed.reason.rawValue)) on \(closed.closedOn)"
-        var withdrawn: [MeasureDecision] = []
-        for decision in try knownDecisions(of: closed.fileNumber, in: db).values
-        where decision.status == .granted && decision.deliveredOn == nil {
-            withdrawn.append(withdraw(decision, because: because))
-        }
-        for (_, decision) in try pendingDecisions(of: closed.fileNumber, in: db) {
-            withdrawn.append(withdraw(decision, because: because))
-        }
-        try db.execute(sql: "DELETE FROM desk_pending_support WHERE file_number = ?", arguments: [closed.fileNumber])
+            sql: "UPDATE desk_households SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
+            arguments: [closed.reason.rawValue, closed.closedOn.description, closed.fileNumber])
+        let withdrawn = try knownDecisions(of: closed.fileNumber, in: db).values
+            .filter { $0.status == .granted && $0.deliveredOn == nil }
+            .map { $0.withdrawn(atClosure: closed.reason.rawValue, on: closed.closedOn) }
+            .sorted { $0.measureID < $1.measureID }
         try record(withdrawn, fileNumber: closed.fileNumber, effectiveOn: closed.closedOn, in: db, journal: journal)
+    }
+
+    /// The closure of a file, if it is closed.
+    private func closure(of fileNumber: String, in db: Database) throws -> (reason: String, on: LocalDate)? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT closed_reason, closed_on FROM desk_households WHERE file_number = ? AND status = 'closed'",
+                arguments: [fileNumber]),
+            let reason = row["closed_reason"] as String?, let text = row["closed_on"] as String?,
+            let date = LocalDate(text)
+        else { return nil }
+        return (reason, date)
     }
 
     // MARK: Support
@@ -216,9 +227,12 @@ public struct DepartmentDesk: Sendable {
             let decision = try Self.decode(MeasureDecision.self, from: row["decision"])
             let request = try Self.decode(SupportRequest.self, from: row["request"])
             try db.execute(sql: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
-            decided.append(
-                try AutomaticDecisions.finalize(
-                    decision, after: answer, policy: policy, ledger: &budgets, prefecture: request.prefecture))
+            var final = try AutomaticDecisions.finalize(
+                decision, after: answer, policy: policy, ledger: &budgets, prefecture: request.prefecture)
+            if let closure = try closure(of: provided.fileNumber, in: db) {
+                final = final.withdrawn(atClosure: closure.reason, on: closure.on)
+            }
+            decided.append(final)
             effective = [effective, answer.effectiveOn, request.dueOn].compactMap { $0 }.max()
         }
         guard let effective else { return }
@@ -266,6 +280,7 @@ public struct DepartmentDesk: Sendable {
         try journal.append(event, to: outcomesFeed, in: db)
     }
 
+    /// The decision withdrawn after an update of the file (whatever it waited for).
     private func withdraw(_ decision: MeasureDecision, because reason: String) -> MeasureDecision {
         var withdrawn = decision
         withdrawn.status = .withdrawn

@@ -54,6 +54,20 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
         self.deliveredOn = deliveredOn
     }
 
+    /// The decision withdrawn because its file was closed while it still waited (a closed file stops all its
+    /// pending work). Only a granted decision not yet delivered is withdrawn; any other is returned unchanged.
+    ///
+    /// - Parameters:
+    ///   - reason: why the file was closed, e.g. `exited`.
+    ///   - closedOn: the closing date.
+    public func withdrawn(atClosure reason: String, on closedOn: LocalDate) -> MeasureDecision {
+        guard status == .granted, deliveredOn == nil else { return self }
+        var withdrawn = self
+        withdrawn.status = .withdrawn
+        withdrawn.reason = "file closed (\(reason)) on \(closedOn)"
+        return withdrawn
+    }
+
     /// Delivered after its due date, or not delivered at all though granted.
     public var isOverdue: Bool {
         guard status == .granted else { return false }

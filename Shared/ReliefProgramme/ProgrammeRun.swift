@@ -52,11 +52,7 @@ public struct ProgrammeRun: Sendable {
         if let exitDate = readiness.exitDate {
             // The union closes the file on exit; work still waiting for money stops (a closed file stops all its
             // pending work).
-            for index in decisions.indices
-            where decisions[index].status == .granted && decisions[index].deliveredOn == nil {
-                decisions[index].status = .withdrawn
-                decisions[index].reason = "file closed: exited on \(exitDate)"
-            }
+            decisions = decisions.map { $0.withdrawn(atClosure: "exited", on: exitDate) }
         }
         files.append(FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness))
         return assessment

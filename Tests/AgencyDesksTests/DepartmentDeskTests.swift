@@ -156,19 +156,24 @@ struct DepartmentDeskTests {
         #expect(decided.decisions.map(\.measureID) == ["KM-2017-0001/medical.basic-enrolment"])
         #expect(decided.decisions.first?.deliveredOn == LocalDate("2017-04-14"))
 
-        // Closed before the union paid the mutual-aid fee: it is withdrawn.
+        // Closed while the union's answer on the mutual-aid fee is still on its way (another feed): nothing is
+        // withdrawn yet; the answer, when it comes, is final — a fee still waiting for money is then withdrawn.
         let closed = try office.apply(
             try Self.event(
                 HouseholdClosed(fileNumber: "KM-2017-0001", reason: .movedAway, closedOn: LocalDate("2017-03-20")!)))
-        let withdrawn = try closed[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
-        #expect(withdrawn.decisions.map(\.measureID) == ["KM-2017-0001/medical.mutual-aid"])
+        #expect(closed.isEmpty)
+        let waiting = SupportAnswer(
+            measureID: "KM-2017-0001/medical.mutual-aid", kind: .payment, approved: false, effectiveOn: nil,
+            reason: "waiting: the union's budget is spent")
+        let answered = try office.apply(
+            try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [waiting])))
+        #expect(answered.map(\.type) == ["measure.decided"])
+        let withdrawn = try answered[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(withdrawn.decisions.map(\.status) == [.withdrawn])
-        // A late answer for it is ignored.
-        let answer = SupportAnswer(
-            measureID: "KM-2017-0001/medical.mutual-aid", kind: .payment, approved: true,
-            effectiveOn: LocalDate("2017-03-30"), reason: "paid")
+        #expect(withdrawn.decisions.first?.reason == "file closed (movedAway) on 2017-03-20")
+        // A second answer for it is ignored.
         #expect(
-            try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [answer]))).isEmpty)
+            try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [waiting]))).isEmpty)
     }
 
     @Test("an event the desk does not handle is refused with a reason")
