@@ -21,6 +21,13 @@ public struct ProgrammeRun: Sendable {
         public var decisions: [MeasureDecision]
         /// The §2.3 dimensions and exit.
         public var readiness: ExitReadiness
+
+        /// Creates a filed household's record (the coordinator builds them from its store).
+        public init(assessment: Assessment, decisions: [MeasureDecision], readiness: ExitReadiness) {
+            self.assessment = assessment
+            self.decisions = decisions
+            self.readiness = readiness
+        }
     }
 
     /// Creates a run with full budgets.

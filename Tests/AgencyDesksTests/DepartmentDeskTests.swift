@@ -66,17 +66,32 @@ struct DepartmentDeskTests {
         let households = try Self.households(policy: policy)
         var offices: [Department: Office] = [:]
         for department in Self.departments { offices[department] = try Office(department, policy: policy) }
+        let coordinator = CoordinatorDesk(policy: policy)
+        let coordinatorStore = try EventStore(
+            writer: DatabaseQueue(), migrations: { CoordinatorDesk.registerMigrations(&$0) },
+            logger: Logger(label: "test"))
+        func coordinate(_ event: CloudEvent) throws {
+            try coordinatorStore.writer.write { db in
+                try coordinator.apply(event, in: db, journal: coordinatorStore.journal)
+            }
+        }
         var unionLedger = Ledger(
             policy: policy, measures: AutomaticDecisions.budgetMeasures(of: .union, policy: policy))
         let assessor = Assessor(policy: policy)
 
         for household in households {
             let assessment = try assessor.assess(household)
+            try coordinate(
+                try Self.event(
+                    HouseholdRegistered(
+                        view: HouseholdView(
+                            for: .coordinator, household: household, assessment: assessment, helper: nil))))
             for department in Self.departments {
                 let office = offices[department]!
                 let view = HouseholdView(
                     for: department, household: household, assessment: assessment, helper: "某", persons: policy.persons)
                 let emitted = try office.apply(try Self.event(HouseholdRegistered(view: view)))
+                for event in emitted { try coordinate(event) }
                 // The supporting agencies answer the requests at once: the union pays, civil affairs reviews.
                 for requested in emitted where requested.type == SupportRequested.type {
                     let payload = try requested.decodeData(as: SupportRequested.self, using: EventCoding.makeDecoder())
@@ -92,8 +107,9 @@ struct DepartmentDeskTests {
                                 try AutomaticDecisions.support(request, category: assessment.category, ledger: &none))
                         }
                     }
-                    _ = try office.apply(
+                    let finalized = try office.apply(
                         try Self.event(SupportProvided(fileNumber: household.fileNumber, answers: answers)))
+                    for event in finalized { try coordinate(event) }
                 }
             }
         }
@@ -108,6 +124,15 @@ struct DepartmentDeskTests {
             let sequential = Dictionary(uniqueKeysWithValues: file.decisions.map { ($0.measureID, $0) })
             #expect(distributed == sequential, "\(file.assessment.fileNumber)")
         }
+        // The coordinator published each exit on its date, and its report equals the sequential one.
+        let exits = try coordinatorStore.writer.read { db in
+            try coordinatorStore.journal.entries(of: CoordinatorDesk.exitsFeed, after: 0, maxCount: 100, in: db)
+                .map { try CloudEvent(json: $0.payload) }
+        }
+        #expect(exits.map(\.subject) == run.files.map(\.assessment.fileNumber))
+        #expect(exits.map(\.effectiveDate) == run.files.map { $0.readiness.exitDate?.description })
+        let report = try coordinatorStore.writer.read { db in try coordinator.report(in: db) }
+        #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))
     }
 
     @Test("medical insurance: the mutual-aid fee waits for the union's payment, then is delivered")
