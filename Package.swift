@@ -221,7 +221,8 @@ let package = Package(
         .testTarget(
             name: "AgencyDesksTests",
             dependencies: [
-                "AgencyDesks", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme", "TestSupport",
+                "AgencyDesks", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme", "SampleCaseload",
+                "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/AgencyDesksTests",

@@ -62,6 +62,10 @@ public struct DepartmentDesk: Sendable {
                         decision BLOB NOT NULL, request BLOB NOT NULL
                     );
                     CREATE INDEX desk_pending_by_file ON desk_pending_support (file_number);
+                    CREATE TABLE desk_pending_reviews (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, request BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_reviews_by_file ON desk_pending_reviews (file_number);
                     """)
         }
     }
@@ -83,6 +87,8 @@ public struct DepartmentDesk: Sendable {
     /// - `household.updated`: decides measures new to the plan, withdraws those no longer in it (not delivered).
     /// - `household.closed`: withdraws what still waits (a closed file stops all its pending work).
     /// - `support.provided`: finalizes the measures that waited for that answer.
+    /// - `support.requested` (civil affairs only): reviews housing's rent reductions and answers on its outcomes
+    ///   feed (§4.2.5); the other events of a lead department's outcomes feed are accepted and ignored.
     /// - Parameters:
     ///   - event: the upstream event.
     ///   - db: the applying transaction's connection.
@@ -103,6 +109,11 @@ public struct DepartmentDesk: Sendable {
         case SupportProvided.type:
             let provided = try event.decodeData(as: SupportProvided.self, using: decoder)
             try finalize(provided, in: db, journal: journal)
+        case SupportRequested.type where department == .civilAffairs:
+            let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
+            try review(requested, from: event.source, in: db, journal: journal)
+        case SupportRequested.type, MeasuresDecided.type, MeasuresDelivered.type:
+            return  // another department's outcomes, read for the requests addressed to this one
         default:
             throw Refusal(
                 code: "desk.type.unexpected", description: "\(department.rawValue) does not handle \(event.type)")
@@ -170,6 +181,7 @@ public struct DepartmentDesk: Sendable {
             }
         }
         try record(decided, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
+        if department == .civilAffairs { try answerReviews(of: view.fileNumber, in: db, journal: journal) }
         if !requests.isEmpty {
             try append(
                 SupportRequested(fileNumber: view.fileNumber, requests: requests), effectiveOn: view.filedOn,
@@ -237,6 +249,50 @@ public struct DepartmentDesk: Sendable {
         }
         guard let effective else { return }
         try record(decided, fileNumber: provided.fileNumber, effectiveOn: effective, in: db, journal: journal)
+    }
+
+    /// Civil affairs reviews a rent reduction for housing (§4.2.5): approved for a category-1 household, the very
+    /// poorest, as civil affairs' own view of the file says. A request about a file whose view has not arrived yet
+    /// (it comes on another feed) waits for it, so the answer does not depend on which feed arrives first.
+    private func review(_ requested: SupportRequested, from source: String, in db: Database, journal: Journal) throws {
+        let requests = requested.requests.filter { $0.to == .civilAffairs && $0.kind == .review }
+        for request in requests where source != "/jiekun/\(request.from.rawValue)" {
+            throw Refusal(
+                code: "desk.support.sender", description: "\(source) cannot ask on behalf of \(request.from.rawValue)")
+        }
+        for request in requests {
+            try db.execute(
+                sql: """
+                    INSERT INTO desk_pending_reviews (measure_id, file_number, request) VALUES (?, ?, ?)
+                    ON CONFLICT (measure_id) DO NOTHING
+                    """,
+                arguments: [request.measureID, requested.fileNumber, try Self.encode(request)])
+        }
+        try answerReviews(of: requested.fileNumber, in: db, journal: journal)
+    }
+
+    /// Answers the reviews waiting for a file once its view is known.
+    private func answerReviews(of fileNumber: String, in db: Database, journal: Journal) throws {
+        guard
+            let viewData = try Data.fetchOne(
+                db, sql: "SELECT view FROM desk_households WHERE file_number = ?", arguments: [fileNumber])
+        else { return }
+        let category = try Self.decode(HouseholdView.self, from: viewData).category
+        let requests = try Data.fetchAll(
+            db, sql: "SELECT request FROM desk_pending_reviews WHERE file_number = ? ORDER BY measure_id",
+            arguments: [fileNumber]
+        ).map { try Self.decode(SupportRequest.self, from: $0) }
+        guard !requests.isEmpty else { return }
+        try db.execute(sql: "DELETE FROM desk_pending_reviews WHERE file_number = ?", arguments: [fileNumber])
+        var noBudgets = Ledger(policy: policy, measures: [])
+        var answers: [SupportAnswer] = []
+        for request in requests {
+            answers.append(try AutomaticDecisions.support(request, category: category, ledger: &noBudgets))
+        }
+        let effective = answers.compactMap(\.effectiveOn).max() ?? requests.map(\.dueOn).max()!
+        try append(
+            SupportProvided(fileNumber: fileNumber, answers: answers), effectiveOn: effective, in: db,
+            journal: journal)
     }
 
     // MARK: Records and events

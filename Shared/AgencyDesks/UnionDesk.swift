@@ -1,0 +1,294 @@
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import ProgrammeEvents
+import ReliefProgramme
+
+/// What the union registry does (policy §4.1, and the union's parts of §4.2.2 and §4.2.3): it keeps the files
+/// (一户一档) with their plans, pairs each with a helper (一帮一), publishes each consuming agency's view of a file on
+/// its own feed, pays the mutual-aid fee and the Golden Autumn grant when a lead department asks, keeps every
+/// file's plan current from the departments' decisions, and closes a file when the coordinator says it may exit.
+///
+/// Intake (``file(_:headers:in:journal:)``) and every applied event run inside one transaction with the journal
+/// appends, like every desk.
+public struct UnionDesk: Sendable {
+    /// The policy applied to every file.
+    public let policy: Policy
+    /// Helpers per county code, for one-to-one pairing (一帮一), from the union's configuration.
+    public let helpers: [String: [String]]
+    private let assessor: Assessor
+
+    /// The feed of the union's support answers.
+    public static let supportFeed = "union.support"
+    /// The CloudEvents `source` of the union's events.
+    public static let source = "/jiekun/union-registry"
+    /// The agencies that get a view of every file, each on its own feed `households.<agency>`.
+    public static let viewers: [Department] = [
+        .humanResources, .medicalInsurance, .education, .housing, .civilAffairs, .coordinator,
+    ]
+
+    /// Creates the desk.
+    ///
+    /// - Parameters:
+    ///   - policy: the policy.
+    ///   - helpers: helper names per county code (an empty list leaves files of that county unpaired).
+    public init(policy: Policy, helpers: [String: [String]] = [:]) {
+        self.policy = policy
+        self.helpers = helpers
+        self.assessor = Assessor(policy: policy)
+    }
+
+    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1`).
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        StoredBudgets.registerMigrations(&migrator)
+        migrator.registerMigration("union.desk.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE union_files (
+                        file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, filed_on TEXT NOT NULL,
+                        household BLOB NOT NULL, assessment BLOB NOT NULL, helper TEXT,
+                        status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
+                    );
+                    CREATE TABLE union_members (
+                        identity_number TEXT PRIMARY KEY, file_number TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE union_decisions (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
+                    );
+                    CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
+                    """)
+        }
+    }
+
+    /// Seeds the union's budget lines (mutual-aid fees, Golden Autumn grants) from the policy, once.
+    public func seedBudgets(in db: Database) throws {
+        try StoredBudgets.seed(
+            from: Ledger(policy: policy, measures: AutomaticDecisions.budgetMeasures(of: .union, policy: policy)),
+            in: db)
+    }
+
+    // MARK: Intake
+
+    /// What the intake answers for one household of an import.
+    public enum Filing: Sendable, Hashable {
+        /// Filed: the file number and its helper.
+        case filed(fileNumber: String, helper: String?, category: Eligibility.Category)
+        /// Assessed but not eligible (not filed), with the reasons of §3.
+        case notEligible(fileNumber: String, reasons: [String])
+        /// Refused, with the same errors `jiekun assess` gives (row, column, value masked, message).
+        case refused(fileNumber: String, errors: [ImportIssue])
+    }
+
+    /// Files the households of an import (policy §4.1): each valid, eligible household not already on file is
+    /// filed, paired with a helper and published to every consuming agency.
+    ///
+    /// An identity number already in another open or closed file, or a file number already used, refuses the
+    /// household with an error naming the other file (formats: unique across the whole register).
+    /// - Parameters:
+    ///   - entries: the households as imported (`HouseholdImporter`), in filing order.
+    ///   - headers: the import's headers as written (to name columns in errors).
+    ///   - db: a write transaction.
+    ///   - journal: the union's journal.
+    /// - Returns: one answer per entry, in order.
+    /// - Throws: `DatabaseError`, `EncodingError`.
+    public func file(
+        _ entries: [HouseholdImport.Entry], headers: [HouseholdImport.Column: String], in db: Database,
+        journal: Journal
+    ) throws -> [Filing] {
+        var answers: [Filing] = []
+        for entry in entries {
+            guard let household = entry.household else {
+                answers.append(.refused(fileNumber: entry.fileNumber, errors: entry.errors))
+                continue
+            }
+            if let errors = try registerConflicts(of: household, row: entry.householdRow, headers: headers, in: db) {
+                answers.append(.refused(fileNumber: entry.fileNumber, errors: errors))
+                continue
+            }
+            let assessment: Assessment
+            do {
+                assessment = try assessor.assess(household)
+            } catch {
+                let issue = ImportIssue(
+                    code: error.code, row: entry.householdRow, column: headers[.divisionCode] ?? "division_code",
+                    value: household.divisionCode, message: error.message)
+                answers.append(.refused(fileNumber: entry.fileNumber, errors: [issue]))
+                continue
+            }
+            guard let category = assessment.category else {
+                answers.append(.notEligible(fileNumber: household.fileNumber, reasons: assessment.reasons))
+                continue
+            }
+            let helper = try pairHelper(county: household.divisionCode, in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO union_files (file_number, division_code, filed_on, household, assessment, helper, status)
+                    VALUES (?, ?, ?, ?, ?, ?, 'open')
+                    """,
+                arguments: [
+                    household.fileNumber, household.divisionCode, household.filedOn.description,
+                    try DepartmentDesk.encode(household), try DepartmentDesk.encode(assessment), helper,
+                ])
+            for member in household.members {
+                try db.execute(
+                    sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
+                    arguments: [member.identityNumber.value, household.fileNumber])
+            }
+            for agency in Self.viewers {
+                let view = HouseholdView(
+                    for: agency, household: household, assessment: assessment, helper: helper,
+                    persons: policy.persons)
+                try append(
+                    HouseholdRegistered(view: view, planVersion: policy.version), to: "households.\(agency.rawValue)",
+                    effectiveOn: household.filedOn, in: db, journal: journal)
+            }
+            answers.append(.filed(fileNumber: household.fileNumber, helper: helper, category: category))
+        }
+        return answers
+    }
+
+    /// Errors for a household whose file number or identity numbers are already on the register.
+    private func registerConflicts(
+        of household: Household, row: Int, headers: [HouseholdImport.Column: String], in db: Database
+    ) throws -> [ImportIssue]? {
+        var errors: [ImportIssue] = []
+        if try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM union_files WHERE file_number = ?", arguments: [household.fileNumber]) == true
+        {
+            errors.append(
+                ImportIssue(
+                    code: "register.file_number.exists", row: row,
+                    column: headers[.fileNumber] ?? HouseholdImport.Column.fileNumber.rawValue,
+                    value: household.fileNumber, message: "a file with this number is already on the register"))
+        }
+        for member in household.members {
+            if let other = try String.fetchOne(
+                db, sql: "SELECT file_number FROM union_members WHERE identity_number = ?",
+                arguments: [member.identityNumber.value])
+            {
+                errors.append(
+                    ImportIssue(
+                        code: "register.id_number.on_file", row: row,
+                        column: headers[.idNumber] ?? HouseholdImport.Column.idNumber.rawValue,
+                        value: member.identityNumber.masked,
+                        message: "this person is already on the register in file \(other); a person is filed once"))
+            }
+        }
+        return errors.isEmpty ? nil : errors
+    }
+
+    /// The county's helper with the fewest open files (ties: the first listed), or `nil` without helpers.
+    private func pairHelper(county: String, in db: Database) throws -> String? {
+        guard let names = helpers[county], !names.isEmpty else { return nil }
+        var load: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT helper, COUNT(*) AS files FROM union_files
+                WHERE division_code = ? AND status = 'open' AND helper IS NOT NULL GROUP BY helper
+                """,
+            arguments: [county])
+        {
+            load[row["helper"]] = row["files"]
+        }
+        return names.min { (load[$0] ?? 0) < (load[$1] ?? 0) }
+    }
+
+    /// Closes a file (death, moved away, re-identified, safety net — or exited, on the coordinator's word) and
+    /// tells every consuming agency.
+    ///
+    /// - Returns: whether the file was open.
+    /// - Throws: `DatabaseError`, `EncodingError`.
+    @discardableResult
+    public func close(
+        _ fileNumber: String, reason: HouseholdClosed.Reason, on date: LocalDate, in db: Database, journal: Journal
+    ) throws -> Bool {
+        try db.execute(
+            sql: """
+                UPDATE union_files SET status = 'closed', closed_reason = ?, closed_on = ?
+                WHERE file_number = ? AND status = 'open'
+                """,
+            arguments: [reason.rawValue, date.description, fileNumber])
+        guard db.changesCount == 1 else { return false }
+        for agency in Self.viewers {
+            try append(
+                HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date),
+                to: "households.\(agency.rawValue)", effectiveOn: date, in: db, journal: journal)
+        }
+        return true
+    }
+
+    // MARK: Events
+
+    /// Applies one upstream event inside the applying transaction.
+    ///
+    /// - `measure.decided` (any department's outcomes): keeps the file's plan current.
+    /// - `support.requested` addressed to the union: pays from the union's budget in the order asked (§4.2.2,
+    ///   §4.2.3, §5.2) and answers on `union.support`.
+    /// - `household.exit-ready` (coordinator): closes the file as exited, on the exit date.
+    /// - `measure.delivered`, `support.provided`: accepted (the decisions carry the same facts).
+    /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
+    public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
+        let decoder = EventCoding.makeDecoder()
+        switch event.type {
+        case MeasuresDecided.type:
+            let decided = try event.decodeData(as: MeasuresDecided.self, using: decoder)
+            for decision in decided.decisions {
+                try db.execute(
+                    sql: """
+                        INSERT INTO union_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)
+                        ON CONFLICT (measure_id) DO UPDATE SET decision = excluded.decision
+                        """,
+                    arguments: [decision.measureID, decided.fileNumber, try DepartmentDesk.encode(decision)])
+            }
+        case SupportRequested.type:
+            let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
+            let category = try self.category(of: requested.fileNumber, in: db)
+            var budgets = StoredBudgets(db, years: policy.budgetYears)
+            var answers: [SupportAnswer] = []
+            for request in requested.requests where request.to == .union {
+                guard event.source == "/jiekun/\(request.from.rawValue)" else {
+                    throw DepartmentDesk.Refusal(
+                        code: "union.support.sender",
+                        description: "\(event.source) cannot ask on behalf of \(request.from.rawValue)")
+                }
+                answers.append(try AutomaticDecisions.support(request, category: category, ledger: &budgets))
+            }
+            guard !answers.isEmpty else { return }
+            let effective = answers.compactMap(\.effectiveOn).max() ?? requested.requests.map(\.dueOn).max()!
+            try append(
+                SupportProvided(fileNumber: requested.fileNumber, answers: answers), to: Self.supportFeed,
+                effectiveOn: effective, in: db, journal: journal)
+        case HouseholdExitReady.type:
+            guard event.source == CoordinatorDesk.source else {
+                throw DepartmentDesk.Refusal(
+                    code: "union.exit.sender", description: "exit readiness from \(event.source)")
+            }
+            let ready = try event.decodeData(as: HouseholdExitReady.self, using: decoder)
+            try close(ready.fileNumber, reason: .exited, on: ready.exitDate, in: db, journal: journal)
+        case MeasuresDelivered.type, SupportProvided.type:
+            return
+        default:
+            throw DepartmentDesk.Refusal(
+                code: "desk.type.unexpected", description: "the union does not handle \(event.type)")
+        }
+    }
+
+    private func category(of fileNumber: String, in db: Database) throws -> Eligibility.Category? {
+        guard
+            let data = try Data.fetchOne(
+                db, sql: "SELECT assessment FROM union_files WHERE file_number = ?", arguments: [fileNumber])
+        else { return nil }
+        return try DepartmentDesk.decode(Assessment.self, from: data).category
+    }
+
+    private func append(
+        _ payload: some EventPayload, to feed: String, effectiveOn: LocalDate, in db: Database, journal: Journal
+    ) throws {
+        let event = try CloudEvent(
+            source: Self.source, type: type(of: payload).type, subject: payload.fileNumber,
+            effectiveDate: effectiveOn.description, payload: payload, encoder: EventCoding.makeEncoder())
+        try journal.append(event, to: feed, in: db)
+    }
+}
