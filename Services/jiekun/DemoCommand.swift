@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
         let summary = try generator.write(households: households, to: handle)
         try handle.close()
         output.write(
-            "1. Sample caseload: \(summary.households) households, \(summary.rows) persons → \(csvPath) "
+            "1. Sample caseload: \(summary.households) households, \(summary.rows) persons (as `jiekun sample` writes it) "
                 + "(\(Self.seconds(clock.now - generateStart)))\n")
 
         // 2. Import, validate and assess (policy §3, §4.2), as `jiekun assess` does.
@@ -77,6 +77,7 @@ struct DemoCommand: ParsableCommand {
                 + "\(Self.seconds(clock.now - runStart)):\n")
         province.render(to: &output)
 
+        try? FileManager.default.removeItem(atPath: folder.path)
         output.write(
             """
 
@@ -107,7 +108,7 @@ struct DemoReport {
     let counties: CountyRegistry
     let policy: Policy
     private var perPrefecture: [String: [String: Int]] = [:]  // prefecture → column → count
-    private var measures: [Department: (count: Int, yuan: Yuan)] = [:]
+    private var measures: [Department: Int] = [:]
     private var refused: [(fileNumber: String, issue: ImportIssue)] = []
     private var refusedHouseholds = 0
 
@@ -129,12 +130,7 @@ struct DemoReport {
             column = "not eligible"
         }
         perPrefecture[prefecture, default: [:]][column, default: 0] += 1
-        for instance in record.assessment?.measures ?? [] {
-            let department = instance.code.leadDepartment
-            let amount = policy.terms(of: instance.code).amount
-            let current = measures[department] ?? (0, .zero)
-            measures[department] = (current.count + 1, current.yuan + amount)
-        }
+        for instance in record.assessment?.measures ?? [] { measures[instance.code.leadDepartment, default: 0] += 1 }
     }
 
     func render(to output: inout Terminal) {
@@ -158,13 +154,10 @@ struct DemoReport {
         for (index, column) in columns.enumerated() {
             line += String(totals[column, default: 0]).padded(index == 3 ? 14 : index == 4 ? 9 : 8, right: true)
         }
-        output.write(
-            line + "\n\nMeasures the plans ask for, by lead department (policy §4.2; amounts are placeholders):\n")
+        output.write(line + "\n\nMeasures the plans ask for, by lead department (policy §4.2, Part B table):\n")
         for department in Department.allCases {
-            guard let (count, yuan) = measures[department] else { continue }
-            output.write(
-                "  " + department.rawValue.padded(20) + String(count).padded(9, right: true) + " measures"
-                    + "\(yuan) yuan".padded(22, right: true) + "\n")
+            guard let count = measures[department] else { continue }
+            output.write("  " + department.rawValue.padded(20) + String(count).padded(9, right: true) + " measures\n")
         }
         output.write("\nRefused rows: \(refusedHouseholds) households not filed (\(refused.count) errors)")
         if refused.isEmpty {

@@ -70,14 +70,29 @@ struct KeysCommand: ParsableCommand {
         var file: String
 
         func run() throws {
+            guard !file.hasSuffix(".pub") else {
+                Terminal.writeError(
+                    "jiekun keys show: \(file) is a public key file; give the secret key file (NAME.key) beside it\n")
+                throw ExitCode(2)
+            }
+            let text: String
             do {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                print(try CurveKeyPair(secretKey: text).publicKey)
+                text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             } catch {
+                Terminal.writeError("jiekun keys show: cannot read \(file): \(error.localizedDescription)\n")
+                throw ExitCode(2)
+            }
+            guard let pair = try? CurveKeyPair(secretKey: text), text.count == 40 else {
                 Terminal.writeError("jiekun keys show: \(file) is not a secret key file (40 Z85 characters)\n")
                 throw ExitCode(2)
             }
+            let publicFile = String(file.dropLast(file.hasSuffix(".key") ? 4 : 0)) + ".pub"
+            if let published = try? String(contentsOfFile: publicFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines), published != pair.publicKey
+            {
+                Terminal.writeError("jiekun keys show: warning: \(publicFile) holds another public key\n")
+            }
+            print(pair.publicKey)
         }
     }
 }

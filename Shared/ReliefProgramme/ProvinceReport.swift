@@ -5,6 +5,8 @@ import HouseholdDomain
 public struct ProvinceReport: Sendable, Hashable, Codable {
     /// The yearly target of §2.1: at least 30 % of the households on file exit each year.
     public static let targetPercent = 30
+    /// The years the 30 % target applies to (§2.1: 2017, 2018 and 2019; by the end of 2020 all are done).
+    public static let targetYears = 2017...2019
 
     /// One prefecture (or the province) in one year.
     public struct Year: Sendable, Hashable, Codable {

@@ -48,3 +48,15 @@ struct YuanTests {
         #expect(Yuan("1199.99")! < Yuan(yuan: 1200))
     }
 }
+
+@Suite("Import issues")
+struct ImportIssueTests {
+    @Test("a huge value is cut in the issue, saying how long it was")
+    func hugeValueIsCut() {
+        let issue = ImportIssue(
+            code: "x", row: 2, column: "家庭月总收入", value: String(repeating: "9", count: 5_000), message: "bad")
+        #expect(issue.value == String(repeating: "9", count: 100) + "…(5000 characters)")
+        let short = ImportIssue(code: "x", row: 2, column: "c", value: "12.345", message: "bad")
+        #expect(short.value == "12.345")
+    }
+}

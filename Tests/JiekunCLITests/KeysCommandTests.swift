@@ -22,6 +22,11 @@ struct KeysCommandTests {
         #expect(permissions == 0o600)
         let shown = try CommandRunner.run("jiekun", ["keys", "show", secretPath])
         #expect(shown.status == 0 && shown.text.trimmingCharacters(in: .newlines) == publicKey)
+        let publicShown = try CommandRunner.run(
+            "jiekun", ["keys", "show", folder.appendingPathComponent("housing.pub").path])
+        #expect(publicShown.status == 2 && publicShown.error.contains("public key file"))
+        let missing = try CommandRunner.run("jiekun", ["keys", "show", folder.appendingPathComponent("x.key").path])
+        #expect(missing.status == 2 && missing.error.contains("cannot read"))
         let again = try CommandRunner.run(
             "jiekun", ["keys", "generate", "--agency", "housing", "--output", folder.path])
         #expect(again.status == 1 && again.error.contains("never overwritten"))

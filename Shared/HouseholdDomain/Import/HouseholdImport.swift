@@ -114,7 +114,9 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch reason {
         case .unreadable(let path, let detail): return "cannot read \(path): \(detail)"
-        case .notUTF8(let offset): return "the file is not UTF-8 (first bad byte at offset \(offset))"
+        case .notUTF8(let offset):
+            return "the file is not UTF-8 (first bad byte at offset \(offset)); save it as \"CSV UTF-8\" "
+                + "(a spreadsheet's plain CSV export in China is usually GB18030/GBK)"
         case .brokenQuoting(let row): return "broken CSV quoting at row \(row)"
         case .missingColumns(let names):
             return "required columns missing from the header: \(names.joined(separator: ", "))"

@@ -15,12 +15,18 @@ public struct ImportIssue: Sendable, Hashable, Codable, CustomStringConvertible 
     /// What is wrong, for the person who must fix the input.
     public var message: String
 
-    /// Creates an issue.
+    /// The longest value an issue repeats: a longer one is cut, saying how long it was.
+    public static let maximumValueLength = 100
+
+    /// Creates an issue; a value longer than ``maximumValueLength`` characters is cut (`…(5000000 characters)`), so
+    /// one bad cell cannot flood a report.
     public init(code: String, row: Int, column: String, value: String, message: String) {
         self.code = code
         self.row = row
         self.column = column
-        self.value = value
+        self.value =
+            value.count > Self.maximumValueLength
+            ? String(value.prefix(Self.maximumValueLength)) + "…(\(value.count) characters)" : value
         self.message = message
     }
 
