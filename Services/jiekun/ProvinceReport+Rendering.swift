@@ -5,7 +5,7 @@ extension ProvinceReport {
     /// The report as text: per prefecture, files by category, measures delivered and exits per year against the
     /// 30 % target; the province; per department, measures and yuan; money per measure.
     func render(to output: inout Terminal) {
-        let yearHeaders = province.years.map { "\($0.year)".padded(13, right: true) }.joined()
+        let yearHeaders = province.years.map { "\($0.year)".padded(14, right: true) }.joined()
         output.write(
             "  " + "prefecture".padded(22) + "files".padded(7, right: true) + "  cat 1/2/3".padded(19) + yearHeaders
                 + "exited".padded(14, right: true) + "\n")
@@ -14,9 +14,9 @@ extension ProvinceReport {
             let display = name.padded(22 - name.unicodeScalars.filter { $0.value > 0x2E80 }.count)
             let categories = row.filesByCategory.map(String.init).joined(separator: "/")
             let years = row.years.map { year -> String in
-                guard let perMille = year.exitRatePerMille else { return "-".padded(13, right: true) }
+                guard let perMille = year.exitRatePerMille else { return "-".padded(14, right: true) }
                 let mark = ProvinceReport.targetYears.contains(year.year) ? (year.meetsTarget ? " ✓" : " ✗") : "  "
-                return "\(year.exits) \(perMille / 10).\(perMille % 10)%\(mark)".padded(13, right: true)
+                return "\(year.exits) \(perMille / 10).\(perMille % 10)%\(mark)".padded(14, right: true)
             }
             let opened = max(row.filesOpened, 1)
             let cumulative = (row.cumulativeExits * 1000 + opened / 2) / opened
