@@ -14,6 +14,13 @@ let package = Package(
     products: [
         .executable(name: "jiekun", targets: ["JiekunCLI"]),
         .executable(name: "fabric-probe", targets: ["FabricProbe"]),
+        .executable(name: "union-registry", targets: ["UnionRegistry"]),
+        .executable(name: "hr-employment", targets: ["HREmployment"]),
+        .executable(name: "medical-insurance", targets: ["MedicalInsurance"]),
+        .executable(name: "education-aid", targets: ["EducationAid"]),
+        .executable(name: "housing", targets: ["Housing"]),
+        .executable(name: "civil-affairs", targets: ["CivilAffairs"]),
+        .executable(name: "coordinator", targets: ["Coordinator"]),
         .executable(name: "assess-bench", targets: ["AssessBenchmark"]),
         .executable(name: "fabric-bench", targets: ["FabricBenchmark"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
@@ -116,17 +123,77 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the seven services' wiring: desks + store + feeds + request server, from a configuration
+        .target(
+            name: "AgencyServices",
+            dependencies: [
+                "AgencyDesks", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
+                "ServiceRuntime",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/AgencyServices",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: executables
         .executableTarget(
             name: "JiekunCLI",
             dependencies: [
+                "AgencyServices",
+                "EventFabric",
                 "HouseholdDomain",
                 "ReliefProgramme",
                 "SampleCaseload",
+                "ServiceRuntime",
                 "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/jiekun",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "UnionRegistry",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/union-registry",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "HREmployment",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/hr-employment",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MedicalInsurance",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/medical-insurance",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EducationAid",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/education-aid",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Housing",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/housing",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "CivilAffairs",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/civil-affairs",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Coordinator",
+            dependencies: ["AgencyServices", "HouseholdDomain"],
+            path: "Services/coordinator",
             swiftSettings: swiftSettings
         ),
 
@@ -226,6 +293,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/AgencyDesksTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgencyServicesTests",
+            dependencies: [
+                "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
+                "ServiceRuntime", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                "ZeroMQ",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/AgencyServicesTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,6 +8,9 @@ struct Jiekun: ParsableCommand {
         commandName: "jiekun",
         abstract:
             "Jiekun (解困): hardship-worker files, their assessment and the services that help them out of hardship.",
-        subcommands: [AssessCommand.self, SampleCommand.self, DemoCommand.self, KeysCommand.self]
+        subcommands: [
+            AssessCommand.self, SampleCommand.self, DemoCommand.self, KeysCommand.self, ImportCommand.self,
+            StatusCommand.self, ReportCommand.self, HouseholdCommand.self,
+        ]
     )
 }

@@ -110,7 +110,7 @@ public struct AgencyService: Service, CustomStringConvertible {
             started = try await Self.onThread(named: "jiekun-start", start)
         } catch {
             logger.error("jiekun failed to start", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
-            await stop([])
+            await stop([.init(name: "ZAP handler", component: fabric.authenticator)])
             throw error
         }
         logger.info("\(started.summary.line)")

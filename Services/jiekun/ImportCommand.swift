@@ -1,0 +1,163 @@
+import AgencyServices
+import ArgumentParser
+import Foundation
+import HouseholdDomain
+
+/// `jiekun import FILE.csv --endpoint E`: files an import CSV at the union registry, in batches of whole households.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "File the households of an import CSV at the union registry (its `register` operation).",
+        discussion: """
+            Sends the file in batches (each a complete CSV with the header; a household's rows stay together), \
+            then prints how many households were filed, not eligible and refused, and the refused rows' errors. \
+            Exit status: 0 nothing refused; 1 some households refused; 2 the file or the service could not be read.
+            """)
+
+    @Argument(help: "The import file (CSV, UTF-8).")
+    var file: String
+
+    @OptionGroup var service: ServiceEndpoint
+
+    @Option(help: "Households per request.")
+    var batch = 2_000
+
+    func validate() throws {
+        guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
+    }
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Terminal.writeError("jiekun import: cannot read \(file)\n")
+            throw ExitCode(2)
+        }
+        let batches: [CSVBatches.Batch]
+        do {
+            batches = try CSVBatches.split(String(decoding: data, as: UTF8.self), householdsPerBatch: batch)
+        } catch {
+            Terminal.writeError("jiekun import: \(file): \(error)\n")
+            throw ExitCode(2)
+        }
+        var filed = 0
+        var notEligible = 0
+        var refused: [RegisterReply.Household] = []
+        for batch in batches {
+            let body = try MessageCoding.encode(RegisterRequest(csv: batch.csv))
+            let reply = try MessageCoding.decode(
+                RegisterReply.self, from: try service.request(Operation.register, body: body, command: "import"))
+            for household in reply.households {
+                switch household.status {
+                case .filed: filed += 1
+                case .notEligible: notEligible += 1
+                case .refused:
+                    var household = household
+                    household.errors = household.errors?.map { issue in
+                        var issue = issue
+                        issue.row = batch.fileRow(issue.row)
+                        return issue
+                    }
+                    refused.append(household)
+                }
+            }
+        }
+        var output = Terminal.standardOutput
+        output.write("filed \(filed), not eligible \(notEligible), refused \(refused.count)\n")
+        for household in refused {
+            for error in household.errors ?? [] {
+                output.write("  \(household.fileNumber): \(error)\n")
+            }
+        }
+        output.flush()
+        if !refused.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// An import CSV cut into batches of whole households, each a complete CSV with the header.
+enum CSVBatches {
+    /// Why a file cannot be cut.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// One batch.
+    struct Batch {
+        /// The CSV text: the header, then every row of its households.
+        var csv: String
+        /// The file's row number (header = 1) of each of the batch's rows, from the batch's row 2.
+        var rows: [Int]
+
+        /// The file's row number of a row of the batch.
+        func fileRow(_ row: Int) -> Int {
+            rows.indices.contains(row - 2) ? rows[row - 2] : row
+        }
+    }
+
+    /// Cuts the file: rows grouped by file number in order of first appearance, `householdsPerBatch` per batch.
+    static func split(_ text: String, householdsPerBatch: Int) throws -> [Batch] {
+        let records = self.records(text)
+        guard let header = records.first else { throw Failure(description: "the file is empty") }
+        let names = fields(header).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF} ")) }
+        let column = HouseholdImport.Column.fileNumber
+        guard let index = names.firstIndex(where: { $0 == column.chineseHeader || $0 == column.rawValue }) else {
+            throw Failure(description: "no \(column.chineseHeader) (\(column.rawValue)) column in the header")
+        }
+        var order: [String] = []
+        var households: [String: [(row: Int, text: String)]] = [:]
+        for (offset, record) in records.enumerated().dropFirst() {
+            if record.allSatisfy({ $0 == "," || $0.isWhitespace }) { continue }
+            let values = fields(record)
+            let fileNumber = index < values.count ? values[index].trimmingCharacters(in: .whitespaces) : ""
+            if households[fileNumber] == nil { order.append(fileNumber) }
+            households[fileNumber, default: []].append((offset + 1, record))
+        }
+        var batches: [Batch] = []
+        var start = 0
+        while start < order.count {
+            let rows = order[start..<min(start + householdsPerBatch, order.count)].flatMap { households[$0]! }
+            batches.append(
+                Batch(csv: ([header] + rows.map(\.text)).joined(separator: "\n") + "\n", rows: rows.map(\.row)))
+            start += householdsPerBatch
+        }
+        return batches
+    }
+
+    /// The file's records (a quoted field may hold line breaks), without their line ends.
+    static func records(_ text: String) -> [String] {
+        var records: [String] = []
+        var current = ""
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() }
+            if !quoted && (character == "\n" || character == "\r\n" || character == "\r") {
+                records.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { records.append(current) }
+        return records
+    }
+
+    /// The fields of one record, unquoted.
+    static func fields(_ record: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var previous: Character?
+        for character in record {
+            if character == "\"" {
+                if !quoted, previous == "\"" { current.append("\"") }  // "" inside quotes: one quote
+                quoted.toggle()
+            } else if character == "," && !quoted {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        fields.append(current)
+        return fields
+    }
+}

@@ -1,0 +1,71 @@
+import AgencyServices
+import ArgumentParser
+import EventFabric
+import Foundation
+import Logging
+import ServiceRuntime
+
+/// The options of every command that talks to a running service: its request endpoint and, for CURVE, the
+/// server's public key and the operator's secret key file.
+struct ServiceEndpoint: ParsableArguments {
+    @Option(help: "The service's request endpoint, such as tcp://127.0.0.1:7101.")
+    var endpoint: String
+
+    @Option(help: "The service's CURVE public key (40 Z85 characters); with --key, the request uses CURVE.")
+    var serverKey: String?
+
+    @Option(help: "The operator's secret key file (jiekun keys generate); with --server-key.")
+    var key: String?
+
+    @Option(help: "Seconds to wait for each attempt's reply.")
+    var timeout: Int = 30
+
+    func validate() throws {
+        guard (serverKey == nil) == (key == nil) else {
+            throw ValidationError("--server-key and --key go together (CURVE), or neither (plain, local stack only)")
+        }
+        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    /// Sends one request and returns the body of an `ok` reply; prints the reason and exits 1 otherwise.
+    ///
+    /// - Parameters:
+    ///   - operation: The operation.
+    ///   - body: Its JSON body.
+    ///   - command: The command's name, for messages.
+    /// - Returns: The reply's body.
+    func request(_ operation: String, body: [UInt8] = [], command: String) throws -> [UInt8] {
+        let logger = Logger(label: "jiekun.cli") { _ in
+            var handler = StreamLogHandler.standardError(label: "jiekun")
+            handler.logLevel = .warning
+            return handler
+        }
+        let reply: ServiceReply
+        do {
+            let security: EndpointSecurity
+            if let serverKey, let key {
+                security = .curveClient(keyPair: try SecretKeyFile.read(path: key), serverPublicKey: serverKey)
+            } else {
+                security = .plain
+            }
+            let fabric = try FabricContext(logger: logger)
+            defer { fabric.shutdown() }
+            let client = try RequestClient(
+                fabric: fabric, endpoint: endpoint, security: security,
+                options: .init(timeout: .seconds(timeout), retries: 2), logger: logger)
+            defer { client.close() }
+            reply = try client.request(operation, body: body)
+        } catch {
+            Terminal.writeError("jiekun \(command): \(error)\n")
+            throw ExitCode(2)
+        }
+        guard reply.status == .ok else {
+            let reason =
+                (try? MessageCoding.decode(ErrorReply.self, from: reply.body).reason)
+                ?? String(decoding: reply.body, as: UTF8.self)
+            Terminal.writeError("jiekun \(command): \(reply.status.rawValue): \(reason)\n")
+            throw ExitCode(1)
+        }
+        return reply.body
+    }
+}

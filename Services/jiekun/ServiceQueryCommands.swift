@@ -1,0 +1,120 @@
+import AgencyServices
+import ArgumentParser
+import Foundation
+import HouseholdDomain
+import ReliefProgramme
+import ServiceRuntime
+
+/// `jiekun status --endpoint E`: what a running service has done: per feed applied, refused, replayed; its journal
+/// and cursors.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a running service's counters per feed, its journal's latest sequences and its cursors.")
+
+    @OptionGroup var service: ServiceEndpoint
+
+    @Flag(help: "Print the service's JSON as received.")
+    var json = false
+
+    func run() throws {
+        let body = try service.request(StatusReport.operation, command: "status")
+        var output = Terminal.standardOutput
+        defer { output.flush() }
+        if json {
+            output.write(bytes: Data(body))
+            output.write("\n")
+            return
+        }
+        let report = try StatusReport.decode(body)
+        output.write("\(report.agency), started \(ISO8601DateFormatter().string(from: report.started))\n")
+        output.write("  " + "feed".padded(32) + "published".padded(11, right: true) + "applied".padded(9, right: true))
+        output.write("refused".padded(9, right: true) + "replayed".padded(10, right: true))
+        output.write("journal".padded(9, right: true) + "cursor".padded(9, right: true) + "\n")
+        for (feed, counts) in report.feeds.sorted(by: { $0.key < $1.key }) {
+            let journal = report.journal?[feed].map(String.init) ?? "-"
+            let cursor = report.cursors?[feed].map(String.init) ?? "-"
+            output.write("  " + feed.padded(32) + String(counts.published).padded(11, right: true))
+            output.write(String(counts.applied).padded(9, right: true) + String(counts.refused).padded(9, right: true))
+            output.write(String(counts.replayed).padded(10, right: true) + journal.padded(9, right: true))
+            output.write(cursor.padded(9, right: true) + "\n")
+        }
+        for (server, counts) in report.requests.sorted(by: { $0.key < $1.key }) {
+            output.write(
+                "  requests \(server): executed \(counts.executed), replayed \(counts.replayed), "
+                    + "refused \(counts.refused), failed \(counts.failed)\n")
+        }
+    }
+}
+
+/// `jiekun report --endpoint E [--json]`: the coordinator's provincial report.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Show the coordinator's provincial report: exits against the 30 % target, measures, money.")
+
+    @OptionGroup var service: ServiceEndpoint
+
+    @Flag(help: "Print the report's JSON instead of the table.")
+    var json = false
+
+    func run() throws {
+        let body = try service.request(Operation.report, command: "report")
+        var output = Terminal.standardOutput
+        defer { output.flush() }
+        if json {
+            output.write(bytes: Data(body))
+            output.write("\n")
+            return
+        }
+        let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(body))
+        report.render(to: &output)
+    }
+}
+
+/// `jiekun household FILE_NUMBER --endpoint E [--json]`: one household's decisions and §2.3 state, from the
+/// coordinator.
+struct HouseholdCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "household",
+        abstract: "Show one household's decisions and the six dimensions of §2.3, from the coordinator.")
+
+    @Argument(help: "The file number (档案编号).")
+    var fileNumber: String
+
+    @OptionGroup var service: ServiceEndpoint
+
+    @Flag(help: "Print the JSON instead of the text.")
+    var json = false
+
+    func run() throws {
+        let body = try service.request(
+            Operation.household, body: try MessageCoding.encode(HouseholdQuery(fileNumber: fileNumber)),
+            command: "household")
+        var output = Terminal.standardOutput
+        defer { output.flush() }
+        if json {
+            output.write(bytes: Data(body))
+            output.write("\n")
+            return
+        }
+        let state = try MessageCoding.decode(HouseholdState.self, from: body)
+        var line = "\(state.fileNumber): \(state.status)"
+        if let reason = state.closedReason { line += " (\(reason) on \(state.closedOn ?? "?"))" }
+        line += ", category \(state.category.map(String.init) ?? "-"), filed \(state.filedOn)"
+        if let exit = state.readiness.exitDate { line += ", exit date \(exit)" }
+        output.write(line + "\n")
+        for decision in state.decisions {
+            var text = "  \(decision.measureID.padded(40)) \(decision.status.rawValue.padded(10))"
+            text += " \(decision.department.rawValue.padded(18)) \(decision.amount)"
+            text += decision.deliveredOn.map { ", delivered \($0)" } ?? ", due \(decision.dueOn)"
+            output.write(text + "\n")
+        }
+        for dimension in state.readiness.dimensions {
+            var text = "  \(String(describing: dimension.dimension).padded(16)) \(dimension.holds ? "holds" : "open ")"
+            if let since = dimension.since { text += " since \(since)" }
+            if !dimension.awaiting.isEmpty { text += ", awaiting \(dimension.awaiting.joined(separator: ", "))" }
+            output.write(text + "\n")
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import AgencyDesks
+import Foundation
+import HouseholdDomain
+import ProgrammeEvents
+import ReliefProgramme
+
+/// The request operations the services answer beyond `status`, and the JSON bodies they exchange with `jiekun`.
+public enum Operation {
+    /// Union: files the households of an import CSV (``RegisterRequest`` → ``RegisterReply``).
+    public static let register = "register"
+    /// Union: closes a file (``CloseRequest`` → ``CloseReply``).
+    public static let close = "close"
+    /// Coordinator: the provincial report (empty body → `ProvinceReport` JSON).
+    public static let report = "report"
+    /// Coordinator: one household's decisions and §2.3 state (``HouseholdQuery`` → ``HouseholdState``).
+    public static let household = "household"
+}
+
+/// The body of a `register` request: an import CSV, header included (formats/household-csv.md).
+public struct RegisterRequest: Codable, Sendable, Hashable {
+    /// The CSV text with its header; every row of a household is in it.
+    public var csv: String
+
+    /// Creates a request.
+    ///
+    /// - Parameter csv: The CSV text with its header.
+    public init(csv: String) { self.csv = csv }
+}
+
+/// The reply to a `register` request: one answer per household, in filing order.
+public struct RegisterReply: Codable, Sendable, Hashable {
+    /// What became of one household.
+    public struct Household: Codable, Sendable, Hashable {
+        /// How the household ended.
+        public enum Status: String, Codable, Sendable, Hashable {
+            /// Filed and published to the agencies.
+            case filed
+            /// Assessed, not eligible (§3): not filed.
+            case notEligible
+            /// Refused: invalid, or already on the register.
+            case refused
+        }
+
+        /// 档案编号.
+        public var fileNumber: String
+        /// How the household ended.
+        public var status: Status
+        /// The helper paired (filed only, when the county has helpers).
+        public var helper: String?
+        /// The category, 1 to 3 (filed only).
+        public var category: Int?
+        /// Why it is not eligible (not eligible only).
+        public var reasons: [String]?
+        /// Why it was refused, as `jiekun assess` prints them (refused only).
+        public var errors: [ImportIssue]?
+
+        /// Creates an answer.
+        ///
+        /// - Parameter filing: The union desk's answer.
+        public init(_ filing: UnionDesk.Filing) {
+            switch filing {
+            case .filed(let fileNumber, let helper, let category):
+                self.fileNumber = fileNumber
+                self.status = .filed
+                self.helper = helper
+                self.category = category.rawValue
+            case .notEligible(let fileNumber, let reasons):
+                self.fileNumber = fileNumber
+                self.status = .notEligible
+                self.reasons = reasons
+            case .refused(let fileNumber, let errors):
+                self.fileNumber = fileNumber
+                self.status = .refused
+                self.errors = errors
+            }
+        }
+    }
+
+    /// One answer per household, in filing order.
+    public var households: [Household]
+
+    /// Creates a reply.
+    ///
+    /// - Parameter households: The answers.
+    public init(households: [Household]) { self.households = households }
+}
+
+/// The body of a `close` request.
+public struct CloseRequest: Codable, Sendable, Hashable {
+    /// 档案编号.
+    public var fileNumber: String
+    /// Why the file closes.
+    public var reason: HouseholdClosed.Reason
+    /// The business date of the closure.
+    public var closedOn: LocalDate
+
+    /// Creates a request.
+    ///
+    /// - Parameters:
+    ///   - fileNumber: The file.
+    ///   - reason: Why it closes.
+    ///   - closedOn: When.
+    public init(fileNumber: String, reason: HouseholdClosed.Reason, closedOn: LocalDate) {
+        self.fileNumber = fileNumber
+        self.reason = reason
+        self.closedOn = closedOn
+    }
+}
+
+/// The reply to a `close` request.
+public struct CloseReply: Codable, Sendable, Hashable {
+    /// Whether the file was open (and is now closed).
+    public var closed: Bool
+
+    /// Creates a reply.
+    ///
+    /// - Parameter closed: Whether the file was open.
+    public init(closed: Bool) { self.closed = closed }
+}
+
+/// The body of a `household` request.
+public struct HouseholdQuery: Codable, Sendable, Hashable {
+    /// 档案编号.
+    public var fileNumber: String
+
+    /// Creates a query.
+    ///
+    /// - Parameter fileNumber: The file.
+    public init(fileNumber: String) { self.fileNumber = fileNumber }
+}
+
+/// The coordinator's view of one household: its status, decisions and the six dimensions of §2.3.
+public struct HouseholdState: Codable, Sendable, Hashable {
+    /// 档案编号.
+    public var fileNumber: String
+    /// `open` or `closed`.
+    public var status: String
+    /// Why it closed, if it did.
+    public var closedReason: String?
+    /// When it closed, if it did.
+    public var closedOn: String?
+    /// The category, 1 to 3.
+    public var category: Int?
+    /// The filing date.
+    public var filedOn: LocalDate
+    /// Every decision of the plan (the latest per measure).
+    public var decisions: [MeasureDecision]
+    /// The six dimensions and the exit date.
+    public var readiness: ExitReadiness
+
+    /// Creates a state.
+    ///
+    /// - Parameters:
+    ///   - fileNumber: The file.
+    ///   - status: `open` or `closed`.
+    ///   - closedReason: Why it closed.
+    ///   - closedOn: When it closed.
+    ///   - category: The category.
+    ///   - filedOn: The filing date.
+    ///   - decisions: The decisions.
+    ///   - readiness: The §2.3 state.
+    public init(
+        fileNumber: String, status: String, closedReason: String?, closedOn: String?, category: Int?,
+        filedOn: LocalDate, decisions: [MeasureDecision], readiness: ExitReadiness
+    ) {
+        self.fileNumber = fileNumber
+        self.status = status
+        self.closedReason = closedReason
+        self.closedOn = closedOn
+        self.category = category
+        self.filedOn = filedOn
+        self.decisions = decisions
+        self.readiness = readiness
+    }
+}
+
+/// A request refused or failed, as JSON: `{"reason": "…"}`.
+public struct ErrorReply: Codable, Sendable, Hashable {
+    /// What went wrong, without personal data.
+    public var reason: String
+
+    /// Creates an error body.
+    ///
+    /// - Parameter reason: What went wrong.
+    public init(reason: String) { self.reason = reason }
+}
+
+/// The JSON coding of every body: sorted keys, dates as the types encode them.
+public enum MessageCoding {
+    /// Encodes a body.
+    ///
+    /// - Parameter value: The body.
+    /// - Returns: The JSON bytes.
+    /// - Throws: `EncodingError`.
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    /// Decodes a body.
+    ///
+    /// - Parameters:
+    ///   - type: The body's type.
+    ///   - bytes: The JSON bytes.
+    /// - Returns: The body.
+    /// - Throws: `DecodingError`.
+    public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(bytes))
+    }
+}

@@ -1,0 +1,85 @@
+import AgencyDesks
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import ReliefProgramme
+
+/// The union's own request operations: `register` and `close`, each in the request's write transaction.
+struct UnionOperations: Sendable {
+    let desk: UnionDesk
+    let journal: Journal
+
+    func handle(_ request: ServiceRequest, _ db: Database) throws -> ServiceReply {
+        switch request.operation {
+        case Operation.register:
+            guard let body = try? MessageCoding.decode(RegisterRequest.self, from: request.body) else {
+                return try refuse("the body is not {\"csv\": \"…\"}")
+            }
+            let now = Int64(Date().timeIntervalSince1970)
+            let imported: HouseholdImport
+            do {
+                imported = try HouseholdImporter(today: LocalDate.today(clock: now)).read(bytes: Array(body.csv.utf8))
+            } catch {
+                return .error(try MessageCoding.encode(ErrorReply(reason: "\(error)")))
+            }
+            // Filing order: by filing date, then file order (a household without a date is refused anyway).
+            func key(_ entry: (offset: Int, element: HouseholdImport.Entry)) -> (String, Int) {
+                (entry.element.facts.filedOn?.description ?? "", entry.offset)
+            }
+            let entries = imported.entries.enumerated().sorted { key($0) < key($1) }.map(\.element)
+            let filings = try desk.file(entries, headers: imported.headers, in: db, journal: journal)
+            return .ok(try MessageCoding.encode(RegisterReply(households: filings.map(RegisterReply.Household.init))))
+        case Operation.close:
+            guard let body = try? MessageCoding.decode(CloseRequest.self, from: request.body) else {
+                return try refuse("the body is not {\"fileNumber\", \"reason\", \"closedOn\"}")
+            }
+            guard try desk.close(body.fileNumber, reason: body.reason, on: body.closedOn, in: db, journal: journal)
+            else {
+                return .error(try MessageCoding.encode(ErrorReply(reason: "no open file \(body.fileNumber)")))
+            }
+            return .ok(try MessageCoding.encode(CloseReply(closed: true)))
+        default:
+            return try refuse("unknown operation")
+        }
+    }
+}
+
+/// The coordinator's own request operations: `report` and `household`.
+struct CoordinatorOperations: Sendable {
+    let desk: CoordinatorDesk
+
+    func handle(_ request: ServiceRequest, _ db: Database) throws -> ServiceReply {
+        switch request.operation {
+        case Operation.report:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return .ok(Array(try encoder.encode(try desk.report(in: db))))
+        case Operation.household:
+            guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
+                return try refuse("the body is not {\"fileNumber\": \"…\"}")
+            }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT status, closed_reason, closed_on FROM coord_households WHERE file_number = ?",
+                    arguments: [query.fileNumber]),
+                let file = try desk.files(in: db).first(where: { $0.assessment.fileNumber == query.fileNumber })
+            else {
+                return .error(try MessageCoding.encode(ErrorReply(reason: "no file \(query.fileNumber)")))
+            }
+            let state = HouseholdState(
+                fileNumber: query.fileNumber, status: row["status"], closedReason: row["closed_reason"],
+                closedOn: row["closed_on"], category: file.assessment.category?.rawValue,
+                filedOn: file.assessment.filedOn, decisions: file.decisions, readiness: file.readiness)
+            return .ok(try MessageCoding.encode(state))
+        default:
+            return try refuse("unknown operation")
+        }
+    }
+}
+
+/// A refusal with its reason as JSON.
+private func refuse(_ reason: String) throws -> ServiceReply {
+    .refused(try MessageCoding.encode(ErrorReply(reason: reason)))
+}

@@ -1,0 +1,278 @@
+import AgencyServices
+import EventFabric
+import Foundation
+import HouseholdDomain
+import Logging
+import ProgrammeEvents
+import ReliefProgramme
+import ServiceRuntime
+import TestSupport
+import Testing
+
+/// The seven service executables as separate processes on loopback (the local stack's configuration on ports
+/// 27100–27710, plain TCP): the union files the three sample households, every service applies every event, and
+/// the coordinator's report equals the sequential run's, number for number.
+@Suite("The seven services, end to end", .serialized)
+struct SevenServicesTests {
+    static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
+    static let sampleCSV = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv").path
+
+    /// The executable of each agency.
+    static let executables: [Department: String] = [
+        .union: "union-registry", .humanResources: "hr-employment", .medicalInsurance: "medical-insurance",
+        .education: "education-aid", .housing: "housing", .civilAffairs: "civil-affairs", .coordinator: "coordinator",
+    ]
+
+    /// The request endpoint of each agency (the local stack's port + 20000).
+    static func requests(_ agency: Department) -> String {
+        let base: [Department: Int] = [
+            .union: 27101, .humanResources: 27201, .medicalInsurance: 27301, .education: 27401, .housing: 27501,
+            .civilAffairs: 27601, .coordinator: 27701,
+        ]
+        return "tcp://127.0.0.1:\(base[agency]!)"
+    }
+
+    /// The running stack: its processes and a client per agency.
+    final class Stack {
+        let folder: URL
+        var processes: [Department: Process] = [:]
+        let fabric: FabricContext
+        var clients: [Department: RequestClient] = [:]
+
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-seven-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var logger = Logger(label: "seven-services-test")
+            logger.logLevel = .error
+            fabric = try FabricContext(logger: logger)
+            for agency in Department.allCases {
+                clients[agency] = try RequestClient(
+                    fabric: fabric, endpoint: SevenServicesTests.requests(agency), security: .plain,
+                    options: .init(timeout: .seconds(3), retries: 10), logger: logger)
+            }
+        }
+
+        /// Writes each agency's configuration (deploy/local with ports + 20000, the store in the folder) and
+        /// starts its executable.
+        func start() throws {
+            for (agency, executable) in SevenServicesTests.executables {
+                let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/\(executable).yaml")
+                var lines: [String] = []
+                for line in try String(contentsOf: local, encoding: .utf8).split(
+                    separator: "\n", omittingEmptySubsequences: false)
+                {
+                    if line.hasPrefix("store:") {
+                        lines.append("store: \(folder.appendingPathComponent("\(executable).sqlite").path)")
+                    } else if line.hasPrefix("policy:") {
+                        lines.append("policy: \(SevenServicesTests.policyPath)")
+                    } else {
+                        lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:27"))
+                    }
+                }
+                let configuration = folder.appendingPathComponent("\(executable).yaml")
+                try lines.joined(separator: "\n").write(to: configuration, atomically: true, encoding: .utf8)
+                let log = folder.appendingPathComponent("\(executable).log")
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+                let process = Process()
+                process.executableURL = Fixtures.productsDirectory.appendingPathComponent(executable)
+                process.arguments = ["--config", configuration.path]
+                process.standardInput = FileHandle.nullDevice
+                process.standardOutput = try FileHandle(forWritingTo: log)
+                process.standardError = try FileHandle(forWritingTo: log)
+                try process.run()
+                processes[agency] = process
+            }
+        }
+
+        /// Sends a request and returns an `ok` reply's body.
+        func request(_ agency: Department, _ operation: String, body: [UInt8] = []) async throws -> [UInt8] {
+            let reply = try await clients[agency]!.request(operation, body: body)
+            #expect(
+                reply.status == .ok,
+                "\(operation) at \(agency.rawValue): \(String(decoding: reply.body, as: UTF8.self))")
+            return reply.body
+        }
+
+        /// Every agency's status.
+        func statuses() async throws -> [Department: StatusReport] {
+            var statuses: [Department: StatusReport] = [:]
+            for agency in Department.allCases {
+                statuses[agency] = try StatusReport.decode(try await request(agency, StatusReport.operation))
+            }
+            return statuses
+        }
+
+        /// Polls every service's `status` until `exits` exits are published and every cursor equals its
+        /// publisher's journal, twice running with nothing moving in between; at most 60 s.
+        ///
+        /// - Returns: Whether it settled in time.
+        func settle(exits: UInt64) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(60)
+            var previous: [Department: StatusReport] = [:]
+            while ContinuousClock.now < deadline {
+                let statuses = try await statuses()
+                let published = statuses[.coordinator]?.journal?[Feed.coordinatorExits.name] ?? 0
+                let stable = Department.allCases.allSatisfy {
+                    previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
+                }
+                if published == exits, SevenServicesTests.caughtUp(statuses), stable { return true }
+                previous = statuses
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return false
+        }
+
+        /// Sends SIGTERM to every process and returns each one's exit status (`nil`: still running after 10 s).
+        func stop() -> [Department: Int32?] {
+            var statuses: [Department: Int32?] = [:]
+            for (agency, process) in processes {
+                let ended = DispatchSemaphore(value: 0)
+                process.terminationHandler = { _ in ended.signal() }
+                if process.isRunning { process.terminate() } else { ended.signal() }
+                if ended.wait(timeout: .now() + 10) == .success {
+                    statuses[agency] = process.terminationReason == .exit ? process.terminationStatus : -1
+                } else {
+                    statuses[agency] = .some(nil)
+                    kill(process.processIdentifier, SIGKILL)
+                }
+            }
+            processes = [:]
+            return statuses
+        }
+
+        /// The last lines each service logged, for a failure's message.
+        func logs() -> String {
+            SevenServicesTests.executables.values.sorted().map { executable in
+                let log = folder.appendingPathComponent("\(executable).log")
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                return "== \(executable)\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
+            }.joined(separator: "\n")
+        }
+
+        deinit {
+            for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            for client in clients.values { client.close() }
+            fabric.shutdown()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// Whether every consumer's cursor equals its publisher's journal on every feed of `Feed.all`.
+    static func caughtUp(_ statuses: [Department: StatusReport]) -> Bool {
+        var journal: [String: UInt64] = [:]
+        for status in statuses.values { journal.merge(status.journal ?? [:]) { max($0, $1) } }
+        return Feed.all.allSatisfy { feed in
+            feed.consumers.allSatisfy { consumer in
+                (statuses[consumer]?.cursors?[feed.name] ?? 0) == (journal[feed.name] ?? 0)
+            }
+        }
+    }
+
+    @Test("Three households registered at the union: the coordinator's report equals the sequential run's")
+    func threeHouseholds() async throws {
+        let stack = try Stack()
+        try stack.start()
+
+        // Ready: every service answers `status` (the clients retry until the endpoints are bound).
+        _ = try await stack.statuses()
+
+        // Intake.
+        let csv = try String(contentsOfFile: Self.sampleCSV, encoding: .utf8)
+        let reply = try MessageCoding.decode(
+            RegisterReply.self,
+            from: try await stack.request(
+                .union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv))))
+        #expect(reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "DL-2017-0042"])
+        #expect(reply.households.allSatisfy { $0.status == .filed }, "\(reply)")
+        #expect(reply.households.map(\.category) == [1, 3, 3])
+
+        // Every event applied everywhere: three exits published, every cursor at its publisher's journal.
+        #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.logs())")
+
+        // The report, by hand (Tests/ReliefProgrammeTests/ProgrammeRunTests.swift) and as the sequential run.
+        let report = try JSONDecoder().decode(
+            ProvinceReport.self, from: Data(try await stack.request(.coordinator, Operation.report)))
+        #expect(report.province.filesByCategory == [1, 0, 2])
+        let year2017 = try #require(report.province.years.first)
+        #expect(year2017.year == 2017 && year2017.newFiles == 3 && year2017.exits == 3 && year2017.openAtStart == 0)
+        #expect(year2017.exitRatePerMille == 1000 && year2017.meetsTarget)
+        #expect(report.province.cumulativeExits == 3)
+        func yuan(_ department: Department) -> Yuan? {
+            report.departments.first { $0.department == department }?.yuan
+        }
+        #expect(yuan(.humanResources) == Yuan(yuan: 6000))
+        #expect(yuan(.medicalInsurance) == Yuan(yuan: 6000))
+        #expect(yuan(.education) == Yuan(yuan: 3000))
+        #expect(yuan(.civilAffairs) == Yuan(yuan: 4000))
+        #expect(yuan(.union) == Yuan(yuan: 60))
+        #expect(yuan(.housing) == .zero)
+
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(contentsOfFile: Self.sampleCSV)
+        var run = ProgrammeRun(policy: policy)
+        for household in imported.entries.compactMap(\.household).sorted(by: { $0.filedOn < $1.filedOn }) {
+            try run.file(household)
+        }
+        #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))
+
+        // One household as the coordinator sees it: exited on its exit date.
+        let state = try MessageCoding.decode(
+            HouseholdState.self,
+            from: try await stack.request(
+                .coordinator, Operation.household,
+                body: try MessageCoding.encode(HouseholdQuery(fileNumber: "KM-2017-0001"))))
+        #expect(state.readiness.exitDate == LocalDate("2017-06-13"))
+        #expect(state.status == "closed" && state.closedReason == "exited")
+
+        // SIGTERM: every service stops cleanly within seconds.
+        let exits = stack.stop()
+        for agency in Department.allCases {
+            #expect(exits[agency] == .some(0), "\(agency.rawValue) exit status \(String(describing: exits[agency]))")
+        }
+    }
+
+    @Test("jiekun import, status, report and household against the running services; closing an exited file fails")
+    func commandLine() async throws {
+        let stack = try Stack()
+        try stack.start()
+        _ = try await stack.statuses()
+        let union = Self.requests(.union)
+        let coordinator = Self.requests(.coordinator)
+
+        let imported = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "2"])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.text == "filed 3, not eligible 0, refused 0\n")
+        #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.logs())")
+
+        // Again, one household per request: every household refused, its rows numbered as in the file.
+        let again = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "1"])
+        #expect(again.status == 1)
+        #expect(again.text.hasPrefix("filed 0, not eligible 0, refused 3\n"))
+        #expect(again.text.contains("DL-2017-0042: row 7, 档案编号 \"DL-2017-0042\""), "\(again.text)")
+        #expect(!again.text.contains("532901198604097331"), "identity numbers are printed masked")
+
+        let table = try CommandRunner.run("jiekun", ["report", "--endpoint", coordinator])
+        #expect(table.status == 0 && table.text.contains("province"), "\(table.error)")
+        let json = try CommandRunner.run("jiekun", ["report", "--endpoint", coordinator, "--json"])
+        let report = try JSONDecoder().decode(ProvinceReport.self, from: json.output)
+        #expect(report.province.cumulativeExits == 3 && report.province.filesByCategory == [1, 0, 2])
+
+        let household = try CommandRunner.run(
+            "jiekun", ["household", "DL-2017-0042", "--endpoint", coordinator, "--json"])
+        let state = try MessageCoding.decode(HouseholdState.self, from: Array(household.output))
+        #expect(state.readiness.exitDate == LocalDate("2017-09-18") && state.category == 3)
+        let unknown = try CommandRunner.run("jiekun", ["household", "XX-0000-0000", "--endpoint", coordinator])
+        #expect(unknown.status == 1 && unknown.error.contains("no file XX-0000-0000"))
+
+        let status = try CommandRunner.run("jiekun", ["status", "--endpoint", Self.requests(.housing)])
+        #expect(status.status == 0 && status.text.contains("households.housing"), "\(status.error)")
+
+        // The union closed every file on the coordinator's word: closing one again is an error.
+        let close = try await stack.clients[.union]!.request(
+            Operation.close,
+            body: try MessageCoding.encode(
+                CloseRequest(fileNumber: "KM-2017-0001", reason: .death, closedOn: LocalDate("2018-01-01")!)))
+        #expect(close.status == .error)
+        #expect(stack.stop().values.allSatisfy { $0 == .some(0) })
+    }
+}

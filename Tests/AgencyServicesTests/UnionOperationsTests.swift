@@ -1,0 +1,93 @@
+import AgencyServices
+import EventFabric
+import Foundation
+import HouseholdDomain
+import Logging
+import ProgrammeEvents
+import ServiceLifecycle
+import ServiceRuntime
+import TestSupport
+import Testing
+
+/// The union registry built in process by ``AgencyServices/buildUnionRegistry(configuration:counters:logger:)``,
+/// alone (no department running), on `ipc://` endpoints: its request operations, answer for answer.
+@Suite("The union registry's operations, in process")
+struct UnionOperationsTests {
+    @Test("register files, refuses and says why; close publishes the closure once; bad bodies are refused")
+    func operations() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-union-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var logger = Logger(label: "union-operations-test")
+        logger.logLevel = .error
+        let endpoint = "ipc://\(folder.path)/requests"
+        let feeds = ["hr-employment", "medical-insurance", "education-aid", "housing", "civil-affairs", "coordinator"]
+            .map { AgencyConfiguration.Feed(name: "households.\($0)", endpoint: "ipc://\(folder.path)/\($0)") }
+        let configuration = AgencyConfiguration(
+            agency: .union, store: folder.appendingPathComponent("union.sqlite").path,
+            policy: Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path, insecure: true,
+            listen: .init(
+                replay: "ipc://\(folder.path)/replay", requests: endpoint,
+                feeds: feeds + [.init(name: "union.support", endpoint: "ipc://\(folder.path)/support")]),
+            helpers: ["530102": ["helper-a", "helper-b"]])
+        let service = try AgencyServices.build(configuration: configuration, counters: Counters(), logger: logger)
+        let group = ServiceRunner.makeGroup(services: [service], logger: logger)
+        let run = Task { try await group.run() }
+
+        let fabric = try FabricContext(logger: logger)
+        let client = try RequestClient(
+            fabric: fabric, endpoint: endpoint, security: .plain, options: .init(timeout: .seconds(5)), logger: logger)
+        func request(_ operation: String, _ body: some Encodable) async throws -> ServiceReply {
+            try await client.request(operation, body: try MessageCoding.encode(body))
+        }
+
+        // The sample file, with the Qujing household twice (a second file number, the same people) and a
+        // household with a mistyped identity number.
+        let sample = try String(
+            contentsOf: Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv"), encoding: .utf8)
+        let qujing = sample.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("QJ-2017-0007,") }
+            .map { $0.replacingOccurrences(of: "QJ-2017-0007,", with: "QJ-2017-0008,") }
+        let csv = sample + qujing.joined(separator: "\n") + "\n"
+        let registered = try await request(Operation.register, RegisterRequest(csv: csv))
+        #expect(registered.status == .ok)
+        let reply = try MessageCoding.decode(RegisterReply.self, from: registered.body)
+        #expect(reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "QJ-2017-0008", "DL-2017-0042"])
+        #expect(reply.households.map(\.status) == [.filed, .filed, .refused, .filed])
+        #expect(reply.households[0].helper == "helper-a" && reply.households[0].category == 1)
+        let errors = reply.households[2].errors ?? []
+        #expect(errors.map(\.column) == ["公民身份号码", "公民身份号码"])
+        #expect(errors.allSatisfy { $0.message.contains("already in household QJ-2017-0007") }, "\(errors)")
+
+        // The same file again: everything already on the register.
+        let again = try MessageCoding.decode(
+            RegisterReply.self, from: try await request(Operation.register, RegisterRequest(csv: sample)).body)
+        #expect(again.households.map(\.status) == [.refused, .refused, .refused])
+        #expect(again.households[0].errors?.first?.message == "a file with this number is already on the register")
+        #expect(errors.map(\.value) == ["530302********5174", "530302********6243"], "masked")
+
+        // Each agency's feed got three registrations.
+        let before = try StatusReport.decode(try await client.request(StatusReport.operation, body: []).body)
+        #expect(before.journal?["households.housing"] == 3 && before.journal?["union.support"] == 0)
+
+        // Close: once, then an error.
+        let close = CloseRequest(fileNumber: "DL-2017-0042", reason: .movedAway, closedOn: LocalDate("2017-07-01")!)
+        let closed = try await request(Operation.close, close)
+        #expect(closed.status == .ok)
+        #expect(try MessageCoding.decode(CloseReply.self, from: closed.body) == CloseReply(closed: true))
+        #expect(try await request(Operation.close, close).status == .error)
+        let after = try StatusReport.decode(try await client.request(StatusReport.operation, body: []).body)
+        #expect(after.journal?["households.coordinator"] == 4)
+
+        // Bodies that are not what the operation takes, and unknown operations.
+        #expect(try await client.request(Operation.register, body: Array("csv".utf8)).status == .refused)
+        #expect(try await client.request(Operation.close, body: Array("{}".utf8)).status == .refused)
+        #expect(try await client.request(Operation.report, body: []).status == .refused)
+        let noHeader = try await request(Operation.register, RegisterRequest(csv: "a,b\n1,2\n"))
+        #expect(noHeader.status == .error)
+
+        client.close()
+        fabric.shutdown()
+        await group.triggerGracefulShutdown()
+        try await run.value
+    }
+}
