@@ -140,21 +140,35 @@ public struct CoordinatorDesk: Sendable {
 
     /// Every filed household with its decisions and §2.3 state, in filing order (for ``ProvinceReport``).
     ///
+    /// A file counts as exited only if the coordinator published its exit readiness while it was open: a file the
+    /// union closed for another reason (death, moved away, …) is not an exit, whatever its dimensions.
     /// - Throws: `DatabaseError`, `DecodingError`.
     public func files(in db: Database) throws -> [ProgrammeRun.FiledHousehold] {
-        var files: [ProgrammeRun.FiledHousehold] = []
-        for view in try Data.fetchAll(db, sql: "SELECT view FROM coord_households") {
-            let view = try DepartmentDesk.decode(HouseholdView.self, from: view)
-            let assessment = DepartmentDesk.assessment(of: view)
-            let readiness = ExitReadiness.evaluate(assessment, outcomes: try outcomes(of: view.fileNumber, in: db))
-            files.append(
-                ProgrammeRun.FiledHousehold(
-                    assessment: assessment, decisions: try decisions(of: view.fileNumber, in: db), readiness: readiness)
-            )
-        }
-        return files.sorted {
-            ($0.assessment.filedOn, $0.assessment.fileNumber) < ($1.assessment.filedOn, $1.assessment.fileNumber)
-        }
+        try Row.fetchAll(db, sql: "SELECT view, exit_date FROM coord_households")
+            .map { try filed(from: $0, in: db) }
+            .sorted {
+                ($0.assessment.filedOn, $0.assessment.fileNumber) < ($1.assessment.filedOn, $1.assessment.fileNumber)
+            }
+    }
+
+    /// One filed household with its decisions and §2.3 state, or `nil` when the coordinator has no such file.
+    ///
+    /// - Throws: `DatabaseError`, `DecodingError`.
+    public func file(_ fileNumber: String, in db: Database) throws -> ProgrammeRun.FiledHousehold? {
+        try Row.fetchOne(
+            db, sql: "SELECT view, exit_date FROM coord_households WHERE file_number = ?", arguments: [fileNumber]
+        ).map { try filed(from: $0, in: db) }
+    }
+
+    private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
+        let view = try DepartmentDesk.decode(HouseholdView.self, from: row["view"])
+        let assessment = DepartmentDesk.assessment(of: view)
+        var readiness = ExitReadiness.evaluate(assessment, outcomes: try outcomes(of: view.fileNumber, in: db))
+        let published = (row["exit_date"] as String?).flatMap { LocalDate($0) }
+        readiness.exitDate = published
+        readiness.isReady = published != nil
+        return ProgrammeRun.FiledHousehold(
+            assessment: assessment, decisions: try decisions(of: view.fileNumber, in: db), readiness: readiness)
     }
 
     /// The provincial report from the coordinator's store.

@@ -64,7 +64,7 @@ struct CoordinatorOperations: Sendable {
                     db,
                     sql: "SELECT status, closed_reason, closed_on FROM coord_households WHERE file_number = ?",
                     arguments: [query.fileNumber]),
-                let file = try desk.files(in: db).first(where: { $0.assessment.fileNumber == query.fileNumber })
+                let file = try desk.file(query.fileNumber, in: db)
             else {
                 return .error(try MessageCoding.encode(ErrorReply(reason: "no file \(query.fileNumber)")))
             }

@@ -201,6 +201,48 @@ struct DepartmentDeskTests {
             try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [waiting]))).isEmpty)
     }
 
+    @Test("coordinator: a file closed for another reason before its exit is not an exit, even once all dimensions hold")
+    func closedBeforeExit() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let household = try #require(try Self.households(policy: policy).first { $0.fileNumber == "QJ-2017-0007" })
+        let assessment = try Assessor(policy: policy).assess(household)
+        let coordinator = CoordinatorDesk(policy: policy)
+        let store = try EventStore(
+            writer: DatabaseQueue(), migrations: { CoordinatorDesk.registerMigrations(&$0) },
+            logger: Logger(label: "test"))
+        func apply(_ event: CloudEvent) throws {
+            try store.writer.write { db in try coordinator.apply(event, in: db, journal: store.journal) }
+        }
+        try apply(
+            try Self.event(
+                HouseholdRegistered(
+                    view: HouseholdView(for: .coordinator, household: household, assessment: assessment, helper: nil))))
+        try apply(
+            try Self.event(
+                HouseholdClosed(fileNumber: "QJ-2017-0007", reason: .movedAway, closedOn: LocalDate("2017-05-10")!)))
+        // Every measure delivered afterwards, as the departments decided them.
+        var run = ProgrammeRun(policy: policy)
+        try run.file(household)
+        for department in Self.departments {
+            let decisions = run.files[0].decisions.filter { $0.department == department }
+            guard !decisions.isEmpty else { continue }
+            try apply(
+                try Self.event(
+                    MeasuresDecided(fileNumber: "QJ-2017-0007", decisions: decisions),
+                    source: "/jiekun/\(department.rawValue)"))
+        }
+        let exits = try store.writer.read { db in
+            try store.journal.latestSequence(of: CoordinatorDesk.exitsFeed, in: db)
+        }
+        #expect(exits == 0, "no exit readiness for a closed file")
+        let file = try #require(try store.writer.read { db in try coordinator.file("QJ-2017-0007", in: db) })
+        #expect(file.readiness.exitDate == nil && !file.readiness.isReady)
+        let allHold = file.readiness.dimensions.allSatisfy { $0.holds }
+        #expect(allHold)
+        let report = try store.writer.read { db in try coordinator.report(in: db) }
+        #expect(report.province.cumulativeExits == 0)
+    }
+
     @Test("an event the desk does not handle is refused with a reason")
     func refusesOtherTypes() throws {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
