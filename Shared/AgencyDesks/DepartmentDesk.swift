@@ -18,6 +18,17 @@ public struct DepartmentDesk: Sendable {
     public let department: Department
     /// The policy: amounts, processing days, budgets.
     public let policy: Policy
+    /// How the department decides.
+    public let mode: Mode
+
+    /// How a department decides (set per agency in its configuration, services issue).
+    public enum Mode: String, Sendable, Hashable, Codable {
+        /// The rules decide at once; the department delivers after the processing days.
+        case auto
+        /// Each measure waits until staff approve or refuse it (`jiekun decide`); an approved measure then follows
+        /// the rules (budgets, stock, supporting agencies, processing days from the filing date).
+        case review
+    }
 
     /// Why an event was refused (the subscriber records it and carries on).
     public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
@@ -30,11 +41,12 @@ public struct DepartmentDesk: Sendable {
     /// A desk for `department`.
     ///
     /// - Precondition: `department` is one of the five that lead measures.
-    public init(department: Department, policy: Policy) {
+    public init(department: Department, policy: Policy, mode: Mode = .auto) {
         precondition(
             ![.union, .coordinator].contains(department), "\(department.rawValue) does not lead measures")
         self.department = department
         self.policy = policy
+        self.mode = mode
     }
 
     /// The feed the desk publishes on: `outcomes.<department>`.
@@ -66,6 +78,15 @@ public struct DepartmentDesk: Sendable {
                         measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, request BLOB NOT NULL
                     );
                     CREATE INDEX desk_reviews_by_file ON desk_pending_reviews (file_number);
+                    """)
+        }
+        migrator.registerMigration("department.desk.v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE desk_awaiting_staff (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, instance BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_awaiting_by_file ON desk_awaiting_staff (file_number);
                     """)
         }
     }
@@ -155,17 +176,40 @@ public struct DepartmentDesk: Sendable {
             try db.execute(sql: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [measureID])
             withdrawn.append(withdraw(decision, because: "no longer applies after the file was updated"))
         }
-        let new = view.measures.filter { known[$0.id] == nil && !pending.contains($0.id) }
+        let awaiting = try awaitingMeasureIDs(of: view.fileNumber, in: db)
+        for measureID in awaiting where !planned.contains(measureID) {
+            try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
+        }
+        let new = view.measures.filter { known[$0.id] == nil && !pending.contains($0.id) && !awaiting.contains($0.id) }
+        if mode == .review {
+            for instance in new {
+                try db.execute(
+                    sql: "INSERT INTO desk_awaiting_staff (measure_id, file_number, instance) VALUES (?, ?, ?)",
+                    arguments: [instance.id, view.fileNumber, try Self.encode(instance)])
+            }
+            try record(withdrawn, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
+        } else {
+            try decide(new, of: view, preceded: withdrawn, in: db, journal: journal)
+        }
+        if department == .civilAffairs { try answerReviews(of: view.fileNumber, in: db, journal: journal) }
+    }
+
+    /// Decides instances by the rules and publishes the decisions (after `preceded`) and the support requests.
+    private func decide(
+        _ instances: [MeasureInstance], of view: HouseholdView, preceded: [MeasureDecision] = [],
+        staffNote: String? = nil, in db: Database, journal: Journal
+    ) throws {
         let assessment = Self.assessment(of: view)
-        var decided = withdrawn
+        var decided = preceded
         var requests: [SupportRequest] = []
         var budgets = StoredBudgets(db, years: policy.budgetYears)
-        for instance in new {
+        for instance in instances {
             for step in try AutomaticDecisions.steps(
                 for: instance, assessment: assessment, policy: policy, ledger: &budgets)
             {
                 switch step {
-                case .decided(let decision):
+                case .decided(var decision):
+                    if let staffNote { decision.reason = "\(staffNote); \(decision.reason)" }
                     decided.append(decision)
                 case .awaitingSupport(let decision, let request):
                     requests.append(request)
@@ -181,12 +225,84 @@ public struct DepartmentDesk: Sendable {
             }
         }
         try record(decided, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
-        if department == .civilAffairs { try answerReviews(of: view.fileNumber, in: db, journal: journal) }
         if !requests.isEmpty {
             try append(
                 SupportRequested(fileNumber: view.fileNumber, requests: requests), effectiveOn: view.filedOn,
                 in: db, journal: journal)
         }
+    }
+
+    // MARK: Review mode
+
+    /// What staff decided about a measure awaiting them (`review` mode).
+    public enum StaffDecision: String, Sendable, Hashable, Codable {
+        /// Approved: the measure follows the rules (budgets, stock, supporting agencies).
+        case approve
+        /// Refused, with the reason staff give: the dimension it guarantees stays open (policy Part B).
+        case refuse
+    }
+
+    /// The measure instances awaiting staff, in id order (`review` mode).
+    ///
+    /// - Throws: `DatabaseError`.
+    public func awaitingStaff(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT measure_id FROM desk_awaiting_staff ORDER BY measure_id")
+    }
+
+    /// Staff approve or refuse a measure awaiting them (`jiekun decide --agency A MEASURE_ID approve|refuse`).
+    ///
+    /// - Parameters:
+    ///   - measureID: the measure instance id, e.g. `KM-2017-0001/medical.assistance`.
+    ///   - decision: approve or refuse.
+    ///   - reason: the staff's reason (required to refuse).
+    ///   - staff: who decided (the requester's authenticated name), for the record.
+    ///   - db: a write transaction.
+    ///   - journal: the store's journal.
+    /// - Throws: ``Refusal`` when the measure is not awaiting staff here (`desk.decide.unknown`) or a refusal has
+    ///   no reason (`desk.decide.reason`); `DatabaseError`.
+    public func decide(
+        _ measureID: String, _ decision: StaffDecision, reason: String, by staff: String?, in db: Database,
+        journal: Journal
+    ) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT a.instance, h.view FROM desk_awaiting_staff a
+                    JOIN desk_households h ON h.file_number = a.file_number WHERE a.measure_id = ?
+                    """,
+                arguments: [measureID])
+        else {
+            throw Refusal(
+                code: "desk.decide.unknown",
+                description: "\(measureID) is not awaiting a decision at \(department.rawValue)")
+        }
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if decision == .refuse && trimmed.isEmpty {
+            throw Refusal(code: "desk.decide.reason", description: "a refusal needs a reason")
+        }
+        let instance = try Self.decode(MeasureInstance.self, from: row["instance"])
+        let view = try Self.decode(HouseholdView.self, from: row["view"])
+        try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
+        let who = staff.map { " by \($0)" } ?? ""
+        switch decision {
+        case .approve:
+            let note = trimmed.isEmpty ? "approved\(who)" : "approved\(who): \(trimmed)"
+            try decide([instance], of: view, staffNote: note, in: db, journal: journal)
+        case .refuse:
+            let refused = MeasureDecision(
+                measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber,
+                department: department, status: .refused, reason: "refused\(who): \(trimmed)", amount: .zero,
+                paidBy: nil, dueOn: view.filedOn.adding(days: policy.terms(of: instance.code).processingDays),
+                deliveredOn: nil)
+            try record([refused], fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
+        }
+    }
+
+    private func awaitingMeasureIDs(of fileNumber: String, in db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db, sql: "SELECT measure_id FROM desk_awaiting_staff WHERE file_number = ?", arguments: [fileNumber]))
     }
 
     /// A decision made by housing as a consequence of a planned one (the rental subsidy replacing a unit, the rent
@@ -203,6 +319,7 @@ public struct DepartmentDesk: Sendable {
         try db.execute(
             sql: "UPDATE desk_households SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
             arguments: [closed.reason.rawValue, closed.closedOn.description, closed.fileNumber])
+        try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE file_number = ?", arguments: [closed.fileNumber])
         let withdrawn = try knownDecisions(of: closed.fileNumber, in: db).values
             .filter { $0.status == .granted && $0.deliveredOn == nil }
             .map { $0.withdrawn(atClosure: closed.reason.rawValue, on: closed.closedOn) }

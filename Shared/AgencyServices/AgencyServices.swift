@@ -91,7 +91,8 @@ public enum AgencyServices {
             operations: UnionOperations(desk: desk, journal: store.journal).handle)
     }
 
-    /// Builds one of the five departments (`auto` mode): decides, delivers, asks for and gives support.
+    /// Builds one of the five departments: decides (by rule, or in `review` mode when staff approve), delivers,
+    /// asks for and gives support; answers `decide` and `awaiting`.
     ///
     /// - Parameters:
     ///   - configuration: The department's configuration.
@@ -103,15 +104,15 @@ public enum AgencyServices {
         configuration: AgencyConfiguration, counters: Counters, logger: Logger
     ) throws -> AgencyService {
         let policy = try Policy.load(contentsOfFile: configuration.policy)
-        let desk = DepartmentDesk(department: configuration.agency, policy: policy)
+        let desk = DepartmentDesk(
+            department: configuration.agency, policy: policy,
+            mode: configuration.decisionMode == .review ? .review : .auto)
         let store = try openStore(configuration, logger: logger) { DepartmentDesk.registerMigrations(&$0) }
         try store.writer.write { db in try desk.seedBudgets(in: db) }
-        if configuration.decisionMode == .review {
-            logger.warning("decisionMode review is not implemented yet: the rules decide (auto)")
-        }
         return try assemble(
             configuration: configuration, store: store, counters: counters, logger: logger,
-            apply: { event, db, journal in try desk.apply(event, in: db, journal: journal) }, operations: nil)
+            apply: { event, db, journal in try desk.apply(event, in: db, journal: journal) },
+            operations: DepartmentOperations(desk: desk, journal: store.journal).handle)
     }
 
     /// Builds the coordinator: exit readiness, `report` and `household`.

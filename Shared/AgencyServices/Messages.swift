@@ -14,6 +14,50 @@ public enum Operation {
     public static let report = "report"
     /// Coordinator: one household's decisions and §2.3 state (``HouseholdQuery`` → ``HouseholdState``).
     public static let household = "household"
+    /// Department in `review` mode: staff approve or refuse a measure (``DecideRequest`` → ``DecideReply``).
+    public static let decide = "decide"
+    /// Department: the measures awaiting staff (empty body → ``AwaitingReply``).
+    public static let awaiting = "awaiting"
+}
+
+/// The body of a `decide` request (`jiekun decide --agency A MEASURE_ID approve|refuse --reason …`).
+public struct DecideRequest: Codable, Sendable, Hashable {
+    /// The measure instance id, e.g. `KM-2017-0001/medical.assistance`.
+    public var measureID: String
+    /// `approve` or `refuse`.
+    public var decision: String
+    /// The staff's reason (required to refuse).
+    public var reason: String
+
+    /// Creates a request.
+    public init(measureID: String, decision: String, reason: String) {
+        self.measureID = measureID
+        self.decision = decision
+        self.reason = reason
+    }
+}
+
+/// The reply to `decide`: the measure decided.
+public struct DecideReply: Codable, Sendable, Hashable {
+    /// The measure instance id.
+    public var measureID: String
+    /// `approve` or `refuse`, as decided.
+    public var decision: String
+
+    /// Creates a reply.
+    public init(measureID: String, decision: String) {
+        self.measureID = measureID
+        self.decision = decision
+    }
+}
+
+/// The reply to `awaiting`: the measure instances awaiting staff, in id order.
+public struct AwaitingReply: Codable, Sendable, Hashable {
+    /// The measure instance ids.
+    public var measureIDs: [String]
+
+    /// Creates a reply.
+    public init(measureIDs: [String]) { self.measureIDs = measureIDs }
 }
 
 /// The body of a `register` request: an import CSV, header included (formats/household-csv.md).

@@ -45,6 +45,34 @@ struct UnionOperations: Sendable {
     }
 }
 
+/// A department's own request operations: `decide` and `awaiting` (`review` mode).
+struct DepartmentOperations: Sendable {
+    let desk: DepartmentDesk
+    let journal: Journal
+
+    func handle(_ request: ServiceRequest, _ db: Database) throws -> ServiceReply {
+        switch request.operation {
+        case Operation.decide:
+            guard let body = try? MessageCoding.decode(DecideRequest.self, from: request.body),
+                let decision = DepartmentDesk.StaffDecision(rawValue: body.decision)
+            else {
+                return try refuse("the body is not {\"measureID\", \"decision\": \"approve\"|\"refuse\", \"reason\"}")
+            }
+            do {
+                try desk.decide(
+                    body.measureID, decision, reason: body.reason, by: request.peer, in: db, journal: journal)
+            } catch let refusal as DepartmentDesk.Refusal {
+                return try refuse(refusal.description)
+            }
+            return .ok(try MessageCoding.encode(DecideReply(measureID: body.measureID, decision: decision.rawValue)))
+        case Operation.awaiting:
+            return .ok(try MessageCoding.encode(AwaitingReply(measureIDs: try desk.awaitingStaff(in: db))))
+        default:
+            return try refuse("unknown operation")
+        }
+    }
+}
+
 /// The coordinator's own request operations: `report` and `household`.
 struct CoordinatorOperations: Sendable {
     let desk: CoordinatorDesk

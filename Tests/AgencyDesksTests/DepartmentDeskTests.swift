@@ -243,6 +243,67 @@ struct DepartmentDeskTests {
         #expect(report.province.cumulativeExits == 0)
     }
 
+    @Test("review mode: measures wait for staff; approved ones follow the rules, refused ones carry the reason")
+    func reviewMode() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let household = try #require(try Self.households(policy: policy).first { $0.fileNumber == "KM-2017-0001" })
+        let assessment = try Assessor(policy: policy).assess(household)
+        let desk = DepartmentDesk(department: .medicalInsurance, policy: policy, mode: .review)
+        let store = try EventStore(
+            writer: DatabaseQueue(), migrations: { DepartmentDesk.registerMigrations(&$0) },
+            logger: Logger(label: "test"))
+        try store.writer.write { db in try desk.seedBudgets(in: db) }
+        func journaled() throws -> [CloudEvent] {
+            try store.writer.read { db in
+                try store.journal.entries(of: desk.outcomesFeed, after: 0, maxCount: 100, in: db)
+                    .map { try CloudEvent(json: $0.payload) }
+            }
+        }
+        let view = HouseholdView(for: .medicalInsurance, household: household, assessment: assessment, helper: nil)
+        try store.writer.write { db in
+            try desk.apply(try Self.event(HouseholdRegistered(view: view)), in: db, journal: store.journal)
+        }
+        #expect(try journaled().isEmpty, "nothing is decided before staff")
+        #expect(
+            try store.writer.read { db in try desk.awaitingStaff(in: db) } == [
+                "KM-2017-0001/medical.assistance", "KM-2017-0001/medical.mutual-aid",
+            ])
+
+        try store.writer.write { db in
+            try desk.decide(
+                "KM-2017-0001/medical.assistance", .approve, reason: "", by: "ops-kunming", in: db,
+                journal: store.journal)
+        }
+        let approved = try journaled()
+        #expect(approved.map(\.type) == ["measure.decided", "measure.delivered"])
+        let granted = try approved[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
+        #expect(granted.decisions.first?.status == .granted)
+        #expect(granted.decisions.first?.deliveredOn == LocalDate("2017-04-14"), "filing date + 30 days")
+        #expect(granted.decisions.first?.reason.hasPrefix("approved by ops-kunming") == true)
+
+        #expect(throws: DepartmentDesk.Refusal.self) {
+            try store.writer.write { db in
+                try desk.decide(
+                    "KM-2017-0001/medical.mutual-aid", .refuse, reason: " ", by: nil, in: db, journal: store.journal)
+            }
+        }
+        try store.writer.write { db in
+            try desk.decide(
+                "KM-2017-0001/medical.mutual-aid", .refuse, reason: "already covered by the employer's scheme",
+                by: "ops-kunming", in: db, journal: store.journal)
+        }
+        let refused = try journaled().last!.decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
+        #expect(refused.decisions.map(\.status) == [.refused])
+        #expect(refused.decisions.first?.reason == "refused by ops-kunming: already covered by the employer's scheme")
+        #expect(throws: DepartmentDesk.Refusal.self) {
+            try store.writer.write { db in
+                try desk.decide(
+                    "KM-2017-0001/medical.mutual-aid", .approve, reason: "", by: nil, in: db, journal: store.journal)
+            }
+        }
+        #expect(try store.writer.read { db in try desk.awaitingStaff(in: db) }.isEmpty)
+    }
+
     @Test("an event the desk does not handle is refused with a reason")
     func refusesOtherTypes() throws {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)

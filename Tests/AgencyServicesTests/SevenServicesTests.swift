@@ -54,7 +54,7 @@ struct SevenServicesTests {
 
         /// Writes each agency's configuration (deploy/local with ports + 20000, the store in the folder) and
         /// starts its executable.
-        func start() throws {
+        func start(reviewing: Set<Department> = []) throws {
             for (agency, executable) in SevenServicesTests.executables {
                 let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/\(executable).yaml")
                 var lines: [String] = []
@@ -65,6 +65,8 @@ struct SevenServicesTests {
                         lines.append("store: \(folder.appendingPathComponent("\(executable).sqlite").path)")
                     } else if line.hasPrefix("policy:") {
                         lines.append("policy: \(SevenServicesTests.policyPath)")
+                    } else if line.hasPrefix("decisionMode:") && reviewing.contains(agency) {
+                        lines.append("decisionMode: review")
                     } else {
                         lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:27"))
                     }
@@ -229,6 +231,71 @@ struct SevenServicesTests {
         for agency in Department.allCases {
             #expect(exits[agency] == .some(0), "\(agency.rawValue) exit status \(String(describing: exits[agency]))")
         }
+    }
+
+    @Test("review mode: medical insurance waits for staff; jiekun decide approves and refuses; a refusal blocks exit")
+    func reviewMode() async throws {
+        let stack = try Stack()
+        try stack.start(reviewing: [.medicalInsurance])
+        defer { _ = stack.stop() }
+        _ = try await stack.statuses()
+        let csv = try String(contentsOfFile: Self.sampleCSV, encoding: .utf8)
+        _ = try await stack.request(
+            .union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
+        // DL-2017-0042 needs nothing from medical insurance: it alone exits while the others wait for staff.
+        #expect(try await stack.settle(exits: 1), "\(stack.logs())")
+        let endpoint = Self.requests(.medicalInsurance)
+        func awaiting() throws -> [String] {
+            let listed = try CommandRunner.run(
+                "jiekun", ["decide", "--agency", "medical-insurance", "--awaiting", "--endpoint", endpoint])
+            #expect(listed.status == 0, "\(listed.error)")
+            return listed.text.split(separator: "\n").map(String.init)
+        }
+        func decide(_ id: String, _ decision: String, _ reason: [String] = []) throws {
+            let result = try CommandRunner.run(
+                "jiekun", ["decide", "--agency", "medical-insurance", id, decision, "--endpoint", endpoint] + reason)
+            #expect(result.status == 0, "\(id): \(result.error)")
+        }
+        #expect(
+            try awaiting() == [
+                "KM-2017-0001/medical.assistance", "KM-2017-0001/medical.mutual-aid", "QJ-2017-0007/medical.assistance",
+                "QJ-2017-0007/medical.basic-enrolment", "QJ-2017-0007/medical.catastrophic",
+                "QJ-2017-0007/medical.mutual-aid",
+            ])
+        // Approving KM-2017-0001's medical assistance completes its guarantees: it exits, the union closes the
+        // file, and the closure stops its pending work (its mutual-aid fee no longer awaits staff).
+        try decide("KM-2017-0001/medical.assistance", "approve")
+        #expect(try await stack.settle(exits: 2), "\(stack.logs())")
+        #expect(
+            try awaiting() == [
+                "QJ-2017-0007/medical.assistance", "QJ-2017-0007/medical.basic-enrolment",
+                "QJ-2017-0007/medical.catastrophic", "QJ-2017-0007/medical.mutual-aid",
+            ])
+        for id in ["QJ-2017-0007/medical.assistance", "QJ-2017-0007/medical.basic-enrolment"] {
+            try decide(id, "approve")
+        }
+        try decide("QJ-2017-0007/medical.mutual-aid", "approve")
+        try decide("QJ-2017-0007/medical.catastrophic", "refuse", ["--reason", "not a listed major disease"])
+        // QJ-2017-0007 stays blocked on medical care, with the department and the reason.
+        #expect(try await stack.settle(exits: 2), "\(stack.logs())")
+        let state = try MessageCoding.decode(
+            HouseholdState.self,
+            from: try await stack.request(
+                .coordinator, Operation.household,
+                body: try MessageCoding.encode(HouseholdQuery(fileNumber: "QJ-2017-0007"))))
+        #expect(state.readiness.exitDate == nil)
+        let medical = try #require(state.readiness.dimensions.first { $0.dimension == .medicalCare })
+        #expect(!medical.holds)
+        #expect(medical.refusals.map(\.measureID) == ["QJ-2017-0007/medical.catastrophic"])
+        #expect(medical.refusals.first?.department == .medicalInsurance)
+        #expect(medical.refusals.first?.reason.hasSuffix("not a listed major disease") == true)
+        let again = try CommandRunner.run(
+            "jiekun",
+            [
+                "decide", "--agency", "medical-insurance", "QJ-2017-0007/medical.catastrophic", "approve", "--endpoint",
+                endpoint,
+            ])
+        #expect(again.status == 1 && again.error.contains("not awaiting"))
     }
 
     @Test("jiekun import, status, report and household against the running services; closing an exited file fails")
