@@ -1,16 +1,25 @@
+import AgencyServices
 import ArgumentParser
 import Foundation
 import HouseholdDomain
 import ReliefProgramme
 import SampleCaseload
+import ServiceRuntime
 
-/// `jiekun demo`: the main job. Today it runs what is built — a 2017-scale sample caseload through import,
-/// validation, assessment and the whole programme computed sequentially — and says plainly what is not built yet
-/// (the seven services as separate processes on the event fabric).
+/// `jiekun demo`: the main job. Generates a 2017-scale sample caseload, starts the seven services as separate
+/// processes on loopback, files the caseload at the union registry in batches, waits until every event is applied
+/// everywhere, prints the coordinator's provincial report and checks it against the same programme computed
+/// sequentially in this process.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run Yunnan's 2017 caseload (71,000 households) through what Jiekun has built so far.")
+        abstract: "Run Yunnan's 2017 caseload (71,000 households) through the seven services on this machine.",
+        discussion: """
+            Makes a fresh working folder (configurations, stores, keys, logs), starts the seven service \
+            executables found beside this one, imports the caseload through the union registry, waits until every \
+            event is applied everywhere, prints the provincial report and whether it equals the sequential run, \
+            then stops the services (SIGTERM) unless --keep-running.
+            """)
 
     @Option(help: "Households in the sample caseload (Yunnan had about 71,000 on file in 2017).")
     var households: Int = 71_000
@@ -21,74 +30,280 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The policy file (YAML). Default: $JIEKUN_POLICY, else deploy/policy/yunnan.yaml.")
     var policy: String?
 
+    @Option(help: "Households per `register` request.")
+    var batch = 2_000
+
+    @Option(help: "The working folder (emptied first). Default: .build/jiekun-demo in the current directory.")
+    var folder: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Added to every port of deploy/local (7100–7799), to run beside another stack; keep the ports below "
+                + "32768 (Linux's ephemeral range, where an outgoing connection may hold a port)."))
+    var portOffset = 0
+
+    @Flag(help: "Plain loopback TCP instead of CURVE.")
+    var insecure = false
+
+    @Flag(help: "Leave the services running and print how to query and stop them.")
+    var keepRunning = false
+
+    @Option(help: .hidden)
+    var crash: String?
+
+    func validate() throws {
+        guard households > 0 else { throw ValidationError("--households must be at least 1") }
+        guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
+        guard (0...25_000).contains(portOffset) else { throw ValidationError("--port-offset must be 0…25000") }
+        if let crash, Department(rawValue: crash) == nil {
+            throw ValidationError("--crash must name an agency, e.g. housing")
+        }
+    }
+
     func run() throws {
-        let clock = ContinuousClock()
-        let loaded: Policy
         do {
-            loaded = try Policy.load(contentsOfFile: try PolicyLocation.resolve(policy))
+            try demo()
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Terminal.writeError("jiekun demo: \(error)\n")
             throw ExitCode(2)
         }
+    }
+
+    private func demo() throws {
+        let clock = ContinuousClock()
+        let policyPath = try PolicyLocation.resolve(policy)
+        let loaded = try Policy.load(contentsOfFile: policyPath)
         var output = Terminal.standardOutput
         output.write("Jiekun demo — \(loaded.name), policy version \(loaded.version)\n\n")
+        output.flush()
+
+        // The working folder, one configuration, store, log and key pair per agency.
+        let working = URL(
+            fileURLWithPath: folder ?? FileManager.default.currentDirectoryPath + "/.build/jiekun-demo")
+        let stack = try DemoStack(folder: working, secure: !insecure, portOffset: portOffset, policy: policyPath)
 
         // 1. The caseload, as union staff would hand it in.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-demo-\(seed)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let csvPath = folder.appendingPathComponent("caseload-\(households).csv").path
+        let csvPath = stack.folder.appendingPathComponent("caseload-\(households).csv").path
         let generateStart = clock.now
         let generator = try CaseloadGenerator(policy: loaded, seed: seed, year: 2017)
         guard FileManager.default.createFile(atPath: csvPath, contents: nil) else {
-            Terminal.writeError("jiekun demo: cannot create \(csvPath)\n")
-            throw ExitCode(2)
+            throw DemoStack.Failure(description: "cannot create \(csvPath)")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
         let summary = try generator.write(households: households, to: handle)
         try handle.close()
+        let generateTime = clock.now - generateStart
         output.write(
-            "1. Sample caseload: \(summary.households) households, \(summary.rows) persons (as `jiekun sample` writes it) "
-                + "(\(Self.seconds(clock.now - generateStart)))\n")
+            "1. Sample caseload: \(summary.households) households, \(summary.rows) persons → \(csvPath) "
+                + "(\(Self.seconds(generateTime)))\n")
 
-        // 2. Import, validate and assess (policy §3, §4.2), as `jiekun assess` does.
-        let assessStart = clock.now
-        let imported = try HouseholdImporter(today: .todayInChina()).read(contentsOfFile: csvPath)
-        let assessor = Assessor(policy: loaded)
-        var report = DemoReport(counties: .yunnan, policy: loaded)
-        for entry in imported.entries {
-            report.add(AssessmentRecord(entry: entry, headers: imported.headers, assessor: assessor))
-        }
-        let assessTime = clock.now - assessStart
+        // 2. The seven services.
+        try stack.start()
+        var statuses = try stack.statuses()
         output.write(
-            "2. Imported, validated and assessed \(imported.entries.count) households in \(Self.seconds(assessTime)) "
-                + "(\(Self.rate(imported.entries.count, assessTime)) households/s)\n\n")
+            "2. Seven services started in \(stack.folder.path) ("
+                + (insecure ? "plain loopback TCP, no CURVE" : "CURVE, one key pair per agency")
+                + "): " + Department.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
+                + "\n")
+        output.flush()
+
+        // 3. Import through the union registry, in batches (as `jiekun import` does).
+        let importStart = clock.now
+        let batches = try CSVBatches.split(
+            try String(contentsOfFile: csvPath, encoding: .utf8), householdsPerBatch: batch, filingOrder: true)
+        var importBar = ProgressBar(label: "importing", unit: "households")
+        importBar.update(0, of: summary.households)
+        let tally = try ImportCommand.file(batches) { body in
+            try stack.request(.union, Operation.register, body: body)
+        } progress: { tally in
+            importBar.update(tally.households, of: summary.households)
+        }
+        importBar.finish(tally.households, of: summary.households)
+        let importTime = clock.now - importStart
+        output.write(
+            "3. Imported at the union registry in filing order, \(batches.count) requests of up to \(batch) households: filed "
+                + "\(tally.filed), not eligible \(tally.notEligible), refused \(tally.refused.count) "
+                + "(\(Self.seconds(importTime)), \(Self.rate(tally.households, importTime)) households/s)\n")
+        output.flush()
+
+        // A crash while the services work (tests): SIGKILL right after the import; once the union has published
+        // events the dead agency missed (at most 5 s), the same configuration and store again.
+        if let crash, let agency = Department(rawValue: crash) {
+            let feed = "households.\(agency.rawValue)"
+            let applied = try stack.statuses()[agency]?.cursors?[feed] ?? 0
+            stack.crash(agency)
+            let deadline = clock.now + .seconds(5)
+            var published = applied
+            while published <= applied, clock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+                let union = try StatusReport.decode(try stack.request(.union, StatusReport.operation))
+                published = union.journal?[feed] ?? 0
+            }
+            try stack.start(agency)
+            output.write(
+                "   \(agency.rawValue) killed (SIGKILL) having applied \(applied) events of \(feed); restarted "
+                    + "with the same configuration and store once the union had published \(published)\n")
+        }
+
+        // 4. The departments, then the coordinator: poll `status` until every cursor equals its journal.
+        let applyStart = clock.now
+        let departments = Department.allCases.filter { $0 != .union && $0 != .coordinator }
+        var departmentsDone: ContinuousClock.Instant?
+        var bar = ProgressBar(label: "applying", unit: "events")
+        var previous: [Department: StatusReport] = [:]
+        var lastMove = clock.now
+        var last = DemoStack.Progress(applied: 0, published: 0)
+        while true {
+            statuses = try stack.statuses()
+            let all = DemoStack.progress(statuses, of: Department.allCases)
+            bar.update(Int(all.applied), of: Int(all.published))
+            if departmentsDone == nil, DemoStack.progress(statuses, of: departments).caughtUp {
+                departmentsDone = clock.now
+            }
+            let stable = Department.allCases.allSatisfy {
+                previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
+            }
+            if all.caughtUp, stable {
+                bar.finish(Int(all.applied), of: Int(all.published))
+                break
+            }
+            if all.applied != last.applied || all.published != last.published { lastMove = clock.now }
+            last = all
+            if clock.now - lastMove > .seconds(120) {
+                throw DemoStack.Failure(
+                    description: "nothing moved for 120 s at \(all.applied) of \(all.published) events applied; "
+                        + "see the logs in \(stack.folder.path)/logs")
+            }
+            previous = statuses
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let settled = clock.now
+        let reportBody = try stack.request(.coordinator, Operation.report)
+        let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(reportBody))
+        let end = clock.now
+        let departmentsTime = (departmentsDone ?? settled) - applyStart
+        let coordinatorTime = end - (departmentsDone ?? settled)
+        let events = DemoStack.progress(statuses, of: Department.allCases).applied
+        output.write(
+            "4. Every event applied everywhere: \(events) events consumed across the seven services\n\n"
+                + "The provincial report (the coordinator's `report`):\n")
         report.render(to: &output)
 
-        // 3. The programme, computed sequentially: departments decide by rule, the coordinator judges exit.
-        let runStart = clock.now
-        var run = ProgrammeRun(policy: loaded)
+        // The refused rows.
+        let errors = tally.refused.reduce(0) { $0 + ($1.errors?.count ?? 0) }
+        output.write("\nRefused rows: \(tally.refused.count) households not filed (\(errors) errors)")
+        if !tally.refused.isEmpty {
+            output.write(", the first 15:\n")
+            let lines = tally.refused.flatMap { household in
+                (household.errors ?? []).map { "  \(household.fileNumber): \($0)\n" }
+            }
+            for line in lines.prefix(15) { output.write(line) }
+        } else {
+            output.write("\n")
+        }
+
+        // Rates and phases.
+        let endToEnd = end - importStart
+        output.write(
+            "\nEnd to end (import → report): \(Self.seconds(endToEnd)), "
+                + "\(Self.rate(summary.households, endToEnd)) households/s\n"
+                + "  generate     \(Self.seconds(generateTime))\n"
+                + "  import       \(Self.seconds(importTime))  (union `register`, \(batches.count) requests)\n"
+                + "  departments  \(Self.seconds(departmentsTime))  (after the import, until the five departments "
+                + "had applied every event)\n"
+                + "  coordinator  \(Self.seconds(coordinatorTime))  (then until every service had caught up, and "
+                + "the report)\n")
+        let refusedEvents = statuses.values.reduce(Int64(0)) { sum, status in
+            sum + status.feeds.values.reduce(0) { $0 + $1.refused }
+        }
+        if refusedEvents > 0 { output.write("  warning: \(refusedEvents) events were refused by a service\n") }
+        output.flush()
+
+        // 5. The cross-check: the same file, the programme run sequentially in this process.
+        let sequentialStart = clock.now
+        let sequential = try Self.sequentialReport(csvPath: csvPath, policy: loaded)
+        output.write(
+            "\nDistributed vs sequential (`ProgrammeRun` in this process, "
+                + "\(Self.seconds(clock.now - sequentialStart))): ")
+        if sequential == report {
+            output.write("identical\n")
+        } else {
+            output.write("DIFFERENT\n")
+            var distributedText = Terminal.capturing
+            report.render(to: &distributedText)
+            var sequentialText = Terminal.capturing
+            sequential.render(to: &sequentialText)
+            let left = distributedText.text.split(separator: "\n")
+            let right = sequentialText.text.split(separator: "\n")
+            for index in 0..<max(left.count, right.count) {
+                let distributedLine = index < left.count ? left[index] : ""
+                let sequentialLine = index < right.count ? right[index] : ""
+                guard distributedLine != sequentialLine else { continue }
+                output.write("  distributed: \(distributedLine)\n  sequential:  \(sequentialLine)\n")
+            }
+            if left == right { output.write("  (the tables print alike; the reports differ in their JSON)\n") }
+        }
+
+        // Peak memory, then stop or leave running.
+        let peaks = stack.peakMemory()
+        output.write(
+            "\nPeak memory (VmHWM): "
+                + Department.allCases.compactMap { agency in
+                    peaks[agency].map { "\(agency.rawValue) \($0 / 1024) MiB" }
+                }.joined(separator: ", ") + "\n")
+        let processor = stack.processorSeconds()
+        output.write(
+            "Processor time: "
+                + Department.allCases.compactMap { agency in
+                    processor[agency].map { "\(agency.rawValue) \(String(format: "%.1f", $0)) s" }
+                }.joined(separator: ", ") + "\n")
+        output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
+        if keepRunning {
+            stack.detach()
+            let curve: (Department) -> String = { agency in
+                guard let key = stack.publicKey(agency) else { return "" }
+                return " --server-key '\(key)' --key \(stack.operatorKeyFile)"
+            }
+            let pids = Department.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
+            output.write(
+                """
+
+                The services keep running. Query them:
+                  jiekun report --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
+                  jiekun household FILE_NUMBER --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
+                  jiekun status --endpoint \(stack.requests(.housing))\(curve(.housing))
+                Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
+                  kill \(pids)
+
+                """)
+        } else {
+            let exits = stack.stop()
+            let failed = exits.filter { $0.value != .some(0) }
+            if failed.isEmpty {
+                output.write("Stopped the seven services (SIGTERM): every one exited with status 0\n")
+            } else {
+                output.write(
+                    "Stopped the services (SIGTERM); not cleanly: "
+                        + failed.map { "\($0.key.rawValue) \($0.value.map(String.init) ?? "killed after 20 s")" }
+                        .joined(separator: ", ") + "\n")
+            }
+        }
+        output.flush()
+        if sequential != report { throw ExitCode(1) }
+    }
+
+    /// The programme computed sequentially from the import file (departments deciding by rule in filing order,
+    /// the coordinator judging exit): what the seven services must report.
+    static func sequentialReport(csvPath: String, policy: Policy) throws -> ProvinceReport {
+        let imported = try HouseholdImporter(today: .todayInChina()).read(contentsOfFile: csvPath)
+        var run = ProgrammeRun(policy: policy)
         let valid = imported.entries.compactMap(\.household).enumerated().sorted {
             ($0.element.filedOn, $0.offset) < ($1.element.filedOn, $1.offset)
         }
         for (_, household) in valid { _ = try? run.file(household) }
-        let province = ProvinceReport(files: run.files, years: loaded.budgetYears)
-        output.write(
-            "\n3. The programme run sequentially in this process (auto mode, filing order) in "
-                + "\(Self.seconds(clock.now - runStart)):\n")
-        province.render(to: &output)
-
-        try? FileManager.default.removeItem(atPath: folder.path)
-        output.write(
-            """
-
-            Not built yet (see the open issues): the seven service executables (union registry, hr-employment,
-            medical-insurance, education-aid, housing, civil-affairs, coordinator) running these rules as separate
-            processes on the event fabric, which is built and tested (journals, replay, request/reply, CURVE + ZAP).
-            Part 3 is what the services will compute distributed over seven processes: the same rules, run here in
-            one process.
-
-            """)
-        output.flush()
+        return ProvinceReport(files: run.files, years: policy.budgetYears)
     }
 
     static func seconds(_ duration: Duration) -> String {
@@ -99,72 +314,5 @@ struct DemoCommand: ParsableCommand {
     static func rate(_ count: Int, _ duration: Duration) -> Int {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return seconds > 0 ? Int(Double(count) / seconds) : count
-    }
-}
-
-/// The provincial picture of a caseload's assessment: per prefecture, files by category; per department, the
-/// measures its plans ask for and their cost at the policy's amounts; the refused rows.
-struct DemoReport {
-    let counties: CountyRegistry
-    let policy: Policy
-    private var perPrefecture: [String: [String: Int]] = [:]  // prefecture → column → count
-    private var measures: [Department: Int] = [:]
-    private var refused: [(fileNumber: String, issue: ImportIssue)] = []
-    private var refusedHouseholds = 0
-
-    init(counties: CountyRegistry, policy: Policy) {
-        self.counties = counties
-        self.policy = policy
-    }
-
-    mutating func add(_ record: AssessmentRecord) {
-        let prefecture = record.prefectureCode ?? "unknown"
-        let column: String
-        if !record.errors.isEmpty {
-            column = "refused"
-            refusedHouseholds += 1
-            refused += record.errors.map { (record.fileNumber, $0) }
-        } else if let category = record.category {
-            column = "\(category.rawValue)"
-        } else {
-            column = "not eligible"
-        }
-        perPrefecture[prefecture, default: [:]][column, default: 0] += 1
-        for instance in record.assessment?.measures ?? [] { measures[instance.code.leadDepartment, default: 0] += 1 }
-    }
-
-    func render(to output: inout Terminal) {
-        let columns = ["1", "2", "3", "not eligible", "refused"]
-        output.write("Files by prefecture and category (policy §3):\n")
-        output.write(
-            "  " + "prefecture".padded(34) + "cat 1".padded(8, right: true) + "cat 2".padded(8, right: true)
-                + "cat 3".padded(8, right: true) + "not eligible".padded(14, right: true)
-                + "refused".padded(9, right: true) + "\n")
-        var totals: [String: Int] = [:]
-        for (code, name) in counties.prefectures {
-            let counts = perPrefecture[code] ?? [:]
-            var line = "  " + "\(code) \(name)".padded(34 - name.count)
-            for (index, column) in columns.enumerated() {
-                line += String(counts[column, default: 0]).padded(index == 3 ? 14 : index == 4 ? 9 : 8, right: true)
-                totals[column, default: 0] += counts[column, default: 0]
-            }
-            output.write(line + "\n")
-        }
-        var line = "  " + "province".padded(34)
-        for (index, column) in columns.enumerated() {
-            line += String(totals[column, default: 0]).padded(index == 3 ? 14 : index == 4 ? 9 : 8, right: true)
-        }
-        output.write(line + "\n\nMeasures the plans ask for, by lead department (policy §4.2, Part B table):\n")
-        for department in Department.allCases {
-            guard let count = measures[department] else { continue }
-            output.write("  " + department.rawValue.padded(20) + String(count).padded(9, right: true) + " measures\n")
-        }
-        output.write("\nRefused rows: \(refusedHouseholds) households not filed (\(refused.count) errors)")
-        if refused.isEmpty {
-            output.write("\n")
-            return
-        }
-        output.write(", the first 15:\n")
-        for (fileNumber, issue) in refused.prefix(15) { output.write("  \(fileNumber): \(issue)\n") }
     }
 }

@@ -38,28 +38,12 @@ struct ImportCommand: ParsableCommand {
             Terminal.writeError("jiekun import: \(file): \(error)\n")
             throw ExitCode(2)
         }
-        var filed = 0
-        var notEligible = 0
-        var refused: [RegisterReply.Household] = []
-        for batch in batches {
-            let body = try MessageCoding.encode(RegisterRequest(csv: batch.csv))
-            let reply = try MessageCoding.decode(
-                RegisterReply.self, from: try service.request(Operation.register, body: body, command: "import"))
-            for household in reply.households {
-                switch household.status {
-                case .filed: filed += 1
-                case .notEligible: notEligible += 1
-                case .refused:
-                    var household = household
-                    household.errors = household.errors?.map { issue in
-                        var issue = issue
-                        issue.row = batch.fileRow(issue.row)
-                        return issue
-                    }
-                    refused.append(household)
-                }
-            }
+        let tally = try Self.file(batches) { body in
+            try service.request(Operation.register, body: body, command: "import")
         }
+        let filed = tally.filed
+        let notEligible = tally.notEligible
+        let refused = tally.refused
         var output = Terminal.standardOutput
         output.write("filed \(filed), not eligible \(notEligible), refused \(refused.count)\n")
         for household in refused {
@@ -69,6 +53,54 @@ struct ImportCommand: ParsableCommand {
         }
         output.flush()
         if !refused.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension ImportCommand {
+    /// What became of an import's households.
+    struct Tally {
+        /// Households filed.
+        var filed = 0
+        /// Households assessed not eligible.
+        var notEligible = 0
+        /// Households refused, their errors' rows numbered as in the file.
+        var refused: [RegisterReply.Household] = []
+        /// Every household answered.
+        var households: Int { filed + notEligible + refused.count }
+    }
+
+    /// Sends each batch as one `register` request and tallies the answers.
+    ///
+    /// - Parameters:
+    ///   - batches: The file's batches.
+    ///   - register: Sends a `register` body and returns the `ok` reply's body.
+    ///   - progress: Called after each batch with the tally so far.
+    /// - Returns: The tally.
+    static func file(
+        _ batches: [CSVBatches.Batch], register: ([UInt8]) throws -> [UInt8],
+        progress: (Tally) -> Void = { _ in }
+    ) throws -> Tally {
+        var tally = Tally()
+        for batch in batches {
+            let body = try MessageCoding.encode(RegisterRequest(csv: batch.csv))
+            let reply = try MessageCoding.decode(RegisterReply.self, from: try register(body))
+            for household in reply.households {
+                switch household.status {
+                case .filed: tally.filed += 1
+                case .notEligible: tally.notEligible += 1
+                case .refused:
+                    var household = household
+                    household.errors = household.errors?.map { issue in
+                        var issue = issue
+                        issue.row = batch.fileRow(issue.row)
+                        return issue
+                    }
+                    tally.refused.append(household)
+                }
+            }
+            progress(tally)
+        }
+        return tally
     }
 }
 
@@ -93,7 +125,14 @@ enum CSVBatches {
     }
 
     /// Cuts the file: rows grouped by file number in order of first appearance, `householdsPerBatch` per batch.
-    static func split(_ text: String, householdsPerBatch: Int) throws -> [Batch] {
+    ///
+    /// - Parameters:
+    ///   - text: The CSV text.
+    ///   - householdsPerBatch: Households per batch.
+    ///   - filingOrder: Whether to send the households in filing order (by 建档日期, then file order) across
+    ///     every batch, as the union orders them inside one request: budgets are drawn in filing order, so a file
+    ///     whose households are not in filing order must be sorted for the batches to file as one request would.
+    static func split(_ text: String, householdsPerBatch: Int, filingOrder: Bool = false) throws -> [Batch] {
         let records = self.records(text)
         guard let header = records.first else { throw Failure(description: "the file is empty") }
         let names = fields(header).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF} ")) }
@@ -101,7 +140,10 @@ enum CSVBatches {
         guard let index = names.firstIndex(where: { $0 == column.chineseHeader || $0 == column.rawValue }) else {
             throw Failure(description: "no \(column.chineseHeader) (\(column.rawValue)) column in the header")
         }
+        let filed = HouseholdImport.Column.filedOn
+        let dateIndex = names.firstIndex(where: { $0 == filed.chineseHeader || $0 == filed.rawValue })
         var order: [String] = []
+        var filedOn: [String: String] = [:]
         var households: [String: [(row: Int, text: String)]] = [:]
         for (offset, record) in records.enumerated().dropFirst() {
             if record.allSatisfy({ $0 == "," || $0.isWhitespace }) { continue }
@@ -109,6 +151,14 @@ enum CSVBatches {
             let fileNumber = index < values.count ? values[index].trimmingCharacters(in: .whitespaces) : ""
             if households[fileNumber] == nil { order.append(fileNumber) }
             households[fileNumber, default: []].append((offset + 1, record))
+            if let dateIndex, dateIndex < values.count, filedOn[fileNumber, default: ""].isEmpty {
+                filedOn[fileNumber] = values[dateIndex].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if filingOrder {
+            order = order.enumerated().sorted {
+                (filedOn[$0.element] ?? "", $0.offset) < (filedOn[$1.element] ?? "", $1.offset)
+            }.map(\.element)
         }
         var batches: [Batch] = []
         var start = 0

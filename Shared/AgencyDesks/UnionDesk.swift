@@ -195,6 +195,123 @@ public struct UnionDesk: Sendable {
         return names.min { (load[$0] ?? 0) < (load[$1] ?? 0) }
     }
 
+    /// Updates open files with new facts (动态管理, policy §4.1): each household of the import replaces its file's
+    /// facts, is assessed again and published as `household.updated` to every agency, which re-evaluates its
+    /// measures (new ones decided, those no longer planned withdrawn). Members keep their numbers (matched by
+    /// identity number; a new member gets the next number), so per-child measure ids stay stable. A household
+    /// that is no longer eligible is closed as re-identified (`notEligible`).
+    ///
+    /// - Parameters:
+    ///   - entries: the households as imported, with the file numbers of open files.
+    ///   - headers: the import's headers as written.
+    ///   - today: the business date of the update (a file closed as not eligible closes on it).
+    ///   - db: a write transaction.
+    ///   - journal: the union's journal.
+    /// - Returns: one answer per entry: filed (updated), not eligible (closed), or refused with the errors.
+    /// - Throws: `DatabaseError`, `EncodingError`.
+    public func update(
+        _ entries: [HouseholdImport.Entry], headers: [HouseholdImport.Column: String], on today: LocalDate,
+        in db: Database, journal: Journal
+    ) throws -> [Filing] {
+        var answers: [Filing] = []
+        for entry in entries {
+            guard var household = entry.household else {
+                answers.append(.refused(fileNumber: entry.fileNumber, errors: entry.errors))
+                continue
+            }
+            let column = headers[.fileNumber] ?? HouseholdImport.Column.fileNumber.rawValue
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT household, helper, status FROM union_files WHERE file_number = ?",
+                    arguments: [household.fileNumber]),
+                row["status"] as String == "open"
+            else {
+                answers.append(
+                    .refused(
+                        fileNumber: household.fileNumber,
+                        errors: [
+                            ImportIssue(
+                                code: "register.file_number.not_open", row: entry.householdRow, column: column,
+                                value: household.fileNumber, message: "no open file has this number: nothing to update")
+                        ]))
+                continue
+            }
+            let previous = try DepartmentDesk.decode(Household.self, from: row["household"])
+            let helper: String? = row["helper"]
+            // Keep member numbers: the same person keeps hers; a new member gets the next free number.
+            var numbers = Dictionary(
+                uniqueKeysWithValues: previous.members.map { ($0.identityNumber.value, $0.number) })
+            var next = (previous.members.map(\.number).max() ?? 0) + 1
+            for index in household.members.indices {
+                let id = household.members[index].identityNumber.value
+                if let number = numbers[id] {
+                    household.members[index].number = number
+                } else {
+                    household.members[index].number = next
+                    numbers[id] = next
+                    next += 1
+                }
+            }
+            var conflicts: [ImportIssue] = []
+            for member in household.members {
+                if let other = try String.fetchOne(
+                    db, sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?",
+                    arguments: [member.identityNumber.value, household.fileNumber])
+                {
+                    conflicts.append(
+                        ImportIssue(
+                            code: "register.id_number.on_file", row: entry.householdRow,
+                            column: headers[.idNumber] ?? HouseholdImport.Column.idNumber.rawValue,
+                            value: member.identityNumber.masked,
+                            message: "this person is already on the register in file \(other); a person is filed once"))
+                }
+            }
+            guard conflicts.isEmpty else {
+                answers.append(.refused(fileNumber: household.fileNumber, errors: conflicts))
+                continue
+            }
+            let assessment: Assessment
+            do {
+                assessment = try assessor.assess(household)
+            } catch {
+                let issue = ImportIssue(
+                    code: error.code, row: entry.householdRow, column: headers[.divisionCode] ?? "division_code",
+                    value: household.divisionCode, message: error.message)
+                answers.append(.refused(fileNumber: entry.fileNumber, errors: [issue]))
+                continue
+            }
+            try db.execute(
+                sql: """
+                    UPDATE union_files SET division_code = ?, filed_on = ?, household = ?, assessment = ?
+                    WHERE file_number = ?
+                    """,
+                arguments: [
+                    household.divisionCode, household.filedOn.description, try DepartmentDesk.encode(household),
+                    try DepartmentDesk.encode(assessment), household.fileNumber,
+                ])
+            try db.execute(sql: "DELETE FROM union_members WHERE file_number = ?", arguments: [household.fileNumber])
+            for member in household.members {
+                try db.execute(
+                    sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
+                    arguments: [member.identityNumber.value, household.fileNumber])
+            }
+            guard let category = assessment.category else {
+                try close(household.fileNumber, reason: .notEligible, on: today, in: db, journal: journal)
+                answers.append(.notEligible(fileNumber: household.fileNumber, reasons: assessment.reasons))
+                continue
+            }
+            for agency in Self.viewers {
+                let view = HouseholdView(
+                    for: agency, household: household, assessment: assessment, helper: helper, persons: policy.persons)
+                try append(
+                    HouseholdUpdated(view: view), to: "households.\(agency.rawValue)", effectiveOn: household.filedOn,
+                    in: db, journal: journal)
+            }
+            answers.append(.filed(fileNumber: household.fileNumber, helper: helper, category: category))
+        }
+        return answers
+    }
+
     /// Closes a file (death, moved away, re-identified, safety net — or exited, on the coordinator's word) and
     /// tells every consuming agency.
     ///

@@ -8,6 +8,9 @@ import ReliefProgramme
 public enum Operation {
     /// Union: files the households of an import CSV (``RegisterRequest`` → ``RegisterReply``).
     public static let register = "register"
+    /// Union: updates open files with new facts (``RegisterRequest`` → ``RegisterReply``; `filed` means updated,
+    /// `notEligible` means closed as re-identified).
+    public static let update = "update"
     /// Union: closes a file (``CloseRequest`` → ``CloseReply``).
     public static let close = "close"
     /// Coordinator: the provincial report (empty body → `ProvinceReport` JSON).

@@ -12,7 +12,7 @@ struct UnionOperations: Sendable {
 
     func handle(_ request: ServiceRequest, _ db: Database) throws -> ServiceReply {
         switch request.operation {
-        case Operation.register:
+        case Operation.register, Operation.update:
             guard let body = try? MessageCoding.decode(RegisterRequest.self, from: request.body) else {
                 return try refuse("the body is not {\"csv\": \"…\"}")
             }
@@ -28,7 +28,11 @@ struct UnionOperations: Sendable {
                 (entry.element.facts.filedOn?.description ?? "", entry.offset)
             }
             let entries = imported.entries.enumerated().sorted { key($0) < key($1) }.map(\.element)
-            let filings = try desk.file(entries, headers: imported.headers, in: db, journal: journal)
+            let filings =
+                request.operation == Operation.update
+                ? try desk.update(
+                    entries, headers: imported.headers, on: LocalDate.today(clock: now), in: db, journal: journal)
+                : try desk.file(entries, headers: imported.headers, in: db, journal: journal)
             return .ok(try MessageCoding.encode(RegisterReply(households: filings.map(RegisterReply.Household.init))))
         case Operation.close:
             guard let body = try? MessageCoding.decode(CloseRequest.self, from: request.body) else {

@@ -262,10 +262,12 @@ struct SevenServicesTests {
                 "QJ-2017-0007/medical.basic-enrolment", "QJ-2017-0007/medical.catastrophic",
                 "QJ-2017-0007/medical.mutual-aid",
             ])
-        // Approving KM-2017-0001's medical assistance completes its guarantees: it exits, the union closes the
-        // file, and the closure stops its pending work (its mutual-aid fee no longer awaits staff).
-        try decide("KM-2017-0001/medical.assistance", "approve")
-        #expect(try await stack.settle(exits: 2), "\(stack.logs())")
+        // KM-2017-0001 moves away before staff decide: its file closes and its measures stop awaiting staff.
+        _ = try await stack.request(
+            .union, Operation.close,
+            body: try MessageCoding.encode(
+                CloseRequest(fileNumber: "KM-2017-0001", reason: .movedAway, closedOn: LocalDate("2017-05-01")!)))
+        #expect(try await stack.settle(exits: 1), "\(stack.logs())")
         #expect(
             try awaiting() == [
                 "QJ-2017-0007/medical.assistance", "QJ-2017-0007/medical.basic-enrolment",
@@ -277,7 +279,7 @@ struct SevenServicesTests {
         try decide("QJ-2017-0007/medical.mutual-aid", "approve")
         try decide("QJ-2017-0007/medical.catastrophic", "refuse", ["--reason", "not a listed major disease"])
         // QJ-2017-0007 stays blocked on medical care, with the department and the reason.
-        #expect(try await stack.settle(exits: 2), "\(stack.logs())")
+        #expect(try await stack.settle(exits: 1), "\(stack.logs())")
         let state = try MessageCoding.decode(
             HouseholdState.self,
             from: try await stack.request(
@@ -296,6 +298,29 @@ struct SevenServicesTests {
                 endpoint,
             ])
         #expect(again.status == 1 && again.error.contains("not awaiting"))
+
+        // The file is updated: the worker's illness is not a major one after all. Catastrophic insurance and
+        // medical assistance leave the plan; medical care now holds, and QJ-2017-0007 exits on its last guarantee
+        // (arrears and public rental, 90 days after 2017-05-02: 2017-07-31).
+        let lines = csv.components(separatedBy: "\r\n")
+        let update = ([lines[0]] + lines.filter { $0.hasPrefix("QJ-2017-0007,") })
+            .joined(separator: "\n").replacingOccurrences(of: ",本人,重大疾病,", with: ",本人,患病,")
+        let updated = try MessageCoding.decode(
+            RegisterReply.self,
+            from: try await stack.request(
+                .union, Operation.update, body: try MessageCoding.encode(RegisterRequest(csv: update))))
+        #expect(updated.households.map(\.status) == [.filed], "\(updated)")
+        #expect(try await stack.settle(exits: 2), "\(stack.logs())")
+        let report = try JSONDecoder().decode(
+            ProvinceReport.self, from: Data(try await stack.request(.coordinator, Operation.report)))
+        #expect(report.province.filesByCategory == [1, 0, 2])
+        #expect(report.province.cumulativeExits == 2, "KM-2017-0001 moved away: not an exit")
+        let exited = try MessageCoding.decode(
+            HouseholdState.self,
+            from: try await stack.request(
+                .coordinator, Operation.household,
+                body: try MessageCoding.encode(HouseholdQuery(fileNumber: "QJ-2017-0007"))))
+        #expect(exited.readiness.exitDate == LocalDate("2017-07-31"))
     }
 
     @Test("jiekun import, status, report and household against the running services; closing an exited file fails")

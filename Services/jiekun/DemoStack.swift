@@ -1,0 +1,370 @@
+import AgencyServices
+import EventFabric
+import Foundation
+import HouseholdDomain
+import Logging
+import ServiceRuntime
+import ZeroMQ
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The seven services of `jiekun demo` as separate processes on loopback: one configuration, store, log and
+/// (with CURVE) key pair per agency in a working folder; started, polled through `status`, stopped with SIGTERM.
+final class DemoStack {
+    /// Why the stack could not be set up or did not settle.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The working folder.
+    let folder: URL
+    /// Whether the services run CURVE (else plain loopback TCP).
+    let secure: Bool
+    /// Added to every port of `deploy/local`.
+    let portOffset: Int
+    /// The folder holding the service executables.
+    let executables: URL
+    private var processes: [Department: Process] = [:]
+    private var ended: [Department: DispatchSemaphore] = [:]
+    private var publicKeys: [Department: String] = [:]
+    private var operatorKeyPair: CurveKeyPair?
+    private let fabric: FabricContext
+    private var clients: [Department: RequestClient] = [:]
+    private var registerClient: RequestClient?
+    private let logger: Logger
+    private var detached = false
+
+    /// Creates the working folder (emptied first), its keys and configurations; starts nothing.
+    ///
+    /// - Parameters:
+    ///   - folder: The working folder (removed and made again).
+    ///   - secure: Whether to run CURVE.
+    ///   - portOffset: Added to every port of `deploy/local` (7100–7799).
+    ///   - policy: The policy file's path.
+    init(folder: URL, secure: Bool, portOffset: Int, policy: String) throws {
+        self.folder = folder.standardizedFileURL
+        self.secure = secure
+        self.portOffset = portOffset
+        self.executables = try Self.locateExecutables()
+        logger = Logger(label: "jiekun.demo") { _ in
+            var handler = StreamLogHandler.standardError(label: "jiekun")
+            handler.logLevel = .critical
+            return handler
+        }
+        fabric = try FabricContext(limits: .init(maxMessageSize: 64 << 20), logger: logger)
+        try? FileManager.default.removeItem(at: self.folder)
+        for sub in ["stores", "logs", "config", "keys"] {
+            try FileManager.default.createDirectory(
+                at: self.folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        try writeConfigurations(policy: URL(fileURLWithPath: policy).standardizedFileURL.path)
+    }
+
+    deinit {
+        // A demo that failed half-way leaves no service behind (a detached stack keeps running on purpose).
+        if !detached, !processes.isEmpty { _ = stop() }
+        for client in clients.values { client.close() }
+        registerClient?.close()
+        fabric.shutdown()
+    }
+
+    /// The folder of the running `jiekun` executable, holding the seven service executables.
+    static func locateExecutables() throws -> URL {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let missing = Department.allCases.map(\.rawValue).filter {
+            !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent($0).path)
+        }
+        guard missing.isEmpty else {
+            throw Failure(
+                description: "the service executables \(missing.joined(separator: ", ")) are not beside "
+                    + "\(folder.path)/jiekun: build them with `swift build -c release` (then run "
+                    + ".build/release/jiekun demo)")
+        }
+        return folder
+    }
+
+    /// `deploy/local/AGENCY.yaml`, in the current directory or above the executable (like the policy file).
+    static func template(for agency: Department) throws -> String {
+        let relative = "deploy/local/\(agency.rawValue).yaml"
+        var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        while folder.pathComponents.count > 1 {
+            candidates.append(folder.appendingPathComponent(relative).path)
+            folder = folder.deletingLastPathComponent()
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
+            return try String(contentsOfFile: candidate, encoding: .utf8)
+        }
+        throw Failure(description: "no \(relative) found in the current directory or above the executable")
+    }
+
+    /// Each agency's configuration file.
+    func configuration(_ agency: Department) -> URL {
+        folder.appendingPathComponent("config/\(agency.rawValue).yaml")
+    }
+
+    /// Each agency's log file.
+    func log(_ agency: Department) -> URL {
+        folder.appendingPathComponent("logs/\(agency.rawValue).log")
+    }
+
+    /// The operator's secret key file (CURVE only).
+    var operatorKeyFile: String { folder.appendingPathComponent("keys/operator.key").path }
+
+    /// The agency's public key (CURVE only).
+    func publicKey(_ agency: Department) -> String? { publicKeys[agency] }
+
+    /// An endpoint of `deploy/local` moved by the port offset.
+    func shifted(_ text: Substring) -> String {
+        let marker = "tcp://127.0.0.1:"
+        var result = ""
+        var rest = text
+        while let range = rest.range(of: marker) {
+            result += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            let digits = rest.prefix(while: \.isNumber)
+            result += String((Int(digits) ?? 0) + portOffset)
+            rest = rest.dropFirst(digits.count)
+        }
+        return result + rest
+    }
+
+    /// The request endpoint of an agency (`listen.requests` of `deploy/local`: 7x01).
+    func requests(_ agency: Department) -> String {
+        let base: [Department: Int] = [
+            .union: 7101, .humanResources: 7201, .medicalInsurance: 7301, .education: 7401, .housing: 7501,
+            .civilAffairs: 7601, .coordinator: 7701,
+        ]
+        return "tcp://127.0.0.1:\(base[agency]! + portOffset)"
+    }
+
+    private func writeConfigurations(policy: String) throws {
+        var pairs: [Department: CurveKeyPair] = [:]
+        if secure {
+            for agency in Department.allCases { pairs[agency] = try CurveKeyPair.generate() }
+            let operatorPair = try CurveKeyPair.generate()
+            operatorKeyPair = operatorPair
+            for (name, pair) in pairs.map({ ($0.key.rawValue, $0.value) }) + [("operator", operatorPair)] {
+                let path = folder.appendingPathComponent("keys/\(name).key").path
+                guard
+                    FileManager.default.createFile(
+                        atPath: path, contents: Data((pair.secretKey + "\n").utf8),
+                        attributes: [.posixPermissions: 0o600])
+                else { throw Failure(description: "cannot write \(path)") }
+                try Data((pair.publicKey + "\n").utf8).write(
+                    to: folder.appendingPathComponent("keys/\(name).pub"))
+            }
+            publicKeys = pairs.mapValues(\.publicKey)
+        }
+        for agency in Department.allCases {
+            var lines = ["# Written by `jiekun demo` from deploy/local/\(agency.rawValue).yaml."]
+            for line in try Self.template(for: agency).split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("store:") {
+                    lines.append("store: \(folder.appendingPathComponent("stores/\(agency.rawValue).sqlite").path)")
+                } else if line.hasPrefix("policy:") {
+                    lines.append("policy: \(policy)")
+                } else if line.hasPrefix("insecure:"), secure {
+                    lines.append("keys:")
+                    lines.append("  secret: \(folder.appendingPathComponent("keys/\(agency.rawValue).key").path)")
+                } else {
+                    lines.append(shifted(line))
+                }
+            }
+            if secure, let operatorKeyPair {
+                lines.append("peers:")
+                for peer in Department.allCases { lines.append("  \(peer.rawValue): '\(pairs[peer]!.publicKey)'") }
+                lines.append("  operators:")
+                lines.append("    demo: '\(operatorKeyPair.publicKey)'")
+            }
+            try lines.joined(separator: "\n").write(to: configuration(agency), atomically: true, encoding: .utf8)
+        }
+    }
+
+    private func security(_ agency: Department) -> EndpointSecurity {
+        if let operatorKeyPair, let key = publicKeys[agency] {
+            return .curveClient(keyPair: operatorKeyPair, serverPublicKey: key)
+        }
+        return .plain
+    }
+
+    /// Starts every agency's process.
+    func start() throws {
+        for agency in Department.allCases { try start(agency) }
+        for agency in Department.allCases {
+            clients[agency] = try RequestClient(
+                fabric: fabric, endpoint: requests(agency), security: security(agency),
+                options: .init(timeout: .seconds(5), retries: 6), logger: logger)
+        }
+        registerClient = try RequestClient(
+            fabric: fabric, endpoint: requests(.union), security: security(.union),
+            options: .init(timeout: .seconds(300), retries: 1, maxMessageSize: 64 << 20), logger: logger)
+    }
+
+    /// Starts one agency's process with its configuration and store, appending to its log.
+    func start(_ agency: Department) throws {
+        let logPath = log(agency).path
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: log(agency))
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = executables.appendingPathComponent(agency.rawValue)
+        process.arguments = ["--config", configuration(agency).path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        let semaphore = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in semaphore.signal() }
+        try process.run()
+        try? handle.close()
+        processes[agency] = process
+        ended[agency] = semaphore
+    }
+
+    /// The process identifiers, by agency.
+    var pids: [Department: Int32] { processes.mapValues(\.processIdentifier) }
+
+    /// Sends one request; returns an `ok` reply's body, throws otherwise.
+    func request(_ agency: Department, _ operation: String, body: [UInt8] = []) throws -> [UInt8] {
+        guard let client = operation == Operation.register ? registerClient : clients[agency] else {
+            throw Failure(description: "the stack is not started")
+        }
+        let reply = try client.request(operation, body: body)
+        guard reply.status == .ok else {
+            let reason =
+                (try? MessageCoding.decode(ErrorReply.self, from: reply.body).reason)
+                ?? String(decoding: reply.body, as: UTF8.self)
+            throw Failure(description: "\(operation) at \(agency.rawValue): \(reply.status.rawValue): \(reason)")
+        }
+        return reply.body
+    }
+
+    /// Every agency's `status`; fails naming a service that exited.
+    func statuses() throws -> [Department: StatusReport] {
+        try checkAlive()
+        var statuses: [Department: StatusReport] = [:]
+        for agency in Department.allCases {
+            statuses[agency] = try StatusReport.decode(try request(agency, StatusReport.operation))
+        }
+        return statuses
+    }
+
+    /// Throws when a service's process has ended, with the end of its log.
+    func checkAlive() throws {
+        for (agency, process) in processes where !process.isRunning {
+            throw Failure(
+                description: "\(agency.rawValue) exited (status \(process.terminationStatus)); its log "
+                    + "\(log(agency).path) ends with:\n" + tail(agency))
+        }
+    }
+
+    /// The last lines of an agency's log.
+    func tail(_ agency: Department, lines: Int = 10) -> String {
+        let text = (try? String(contentsOf: log(agency), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).map { "    \($0)" }.joined(separator: "\n")
+    }
+
+    /// Events applied and events published, summed over every consumer's cursor and its publisher's journal.
+    struct Progress {
+        /// Σ cursors.
+        var applied: UInt64
+        /// Σ publisher journals, once per consumer.
+        var published: UInt64
+        /// Whether every cursor equals its publisher's journal.
+        var caughtUp: Bool {
+            applied == published
+        }
+    }
+
+    /// The progress of `agencies` as consumers.
+    static func progress(_ statuses: [Department: StatusReport], of agencies: [Department]) -> Progress {
+        var journal: [String: UInt64] = [:]
+        for status in statuses.values { journal.merge(status.journal ?? [:]) { max($0, $1) } }
+        var progress = Progress(applied: 0, published: 0)
+        for agency in agencies {
+            for (feed, cursor) in statuses[agency]?.cursors ?? [:] {
+                progress.applied += cursor
+                progress.published += max(cursor, journal[feed] ?? 0)
+            }
+        }
+        return progress
+    }
+
+    /// Kills an agency with SIGKILL and waits for its process to end.
+    func crash(_ agency: Department) {
+        guard let process = processes[agency] else { return }
+        _ = kill(process.processIdentifier, SIGKILL)
+        ended[agency]?.wait()
+        processes[agency] = nil
+    }
+
+    /// Each service's peak resident memory (`VmHWM` of /proc/PID/status), KiB.
+    func peakMemory() -> [Department: Int] {
+        var peaks: [Department: Int] = [:]
+        for (agency, process) in processes {
+            guard
+                let text = try? String(
+                    contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+            else { continue }
+            peaks[agency] = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ")[0])
+        }
+        return peaks
+    }
+
+    /// Each service's processor time so far (user + system, `/proc/PID/stat`), seconds.
+    func processorSeconds() -> [Department: Double] {
+        var times: [Department: Double] = [:]
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        for (agency, process) in processes {
+            guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+                let close = text.lastIndex(of: ")")
+            else { continue }
+            // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            times[agency] = (user + system) / ticks
+        }
+        return times
+    }
+
+    /// Sends SIGTERM to every service and waits for each; returns the exit statuses (`nil`: killed after 20 s).
+    func stop() -> [Department: Int32?] {
+        for client in clients.values { client.close() }
+        clients = [:]
+        registerClient?.close()
+        registerClient = nil
+        for process in processes.values where process.isRunning { process.terminate() }
+        var statuses: [Department: Int32?] = [:]
+        for (agency, process) in processes {
+            if ended[agency]?.wait(timeout: .now() + 20) == .success {
+                statuses[agency] = process.terminationReason == .exit ? process.terminationStatus : -1
+            } else {
+                statuses[agency] = .some(nil)
+                _ = kill(process.processIdentifier, SIGKILL)
+            }
+        }
+        processes = [:]
+        return statuses
+    }
+
+    /// Leaves the services running: closes the clients and writes their process ids to `<folder>/pids`.
+    func detach() {
+        detached = true
+        for client in clients.values { client.close() }
+        clients = [:]
+        registerClient?.close()
+        registerClient = nil
+        let text = Department.allCases.compactMap { agency in
+            processes[agency].map { "\(agency.rawValue) \($0.processIdentifier)" }
+        }.joined(separator: "\n")
+        try? (text + "\n").write(to: folder.appendingPathComponent("pids"), atomically: true, encoding: .utf8)
+    }
+}
