@@ -33,7 +33,8 @@ struct ImportCommand: ParsableCommand {
         }
         let batches: [CSVBatches.Batch]
         do {
-            batches = try CSVBatches.split(String(decoding: data, as: UTF8.self), householdsPerBatch: batch)
+            batches = try CSVBatches.split(
+                String(decoding: data, as: UTF8.self), householdsPerBatch: batch, filingOrder: true)
         } catch {
             Terminal.writeError("jiekun import: \(file): \(error)\n")
             throw ExitCode(2)
