@@ -102,7 +102,9 @@ public struct UnionDesk: Sendable {
                 answers.append(.refused(fileNumber: entry.fileNumber, errors: entry.errors))
                 continue
             }
-            if let errors = try registerConflicts(of: household, row: entry.householdRow, headers: headers, in: db) {
+            if let errors = try registerConflicts(
+                of: household, row: entry.householdRow, headers: headers, newFile: true, in: db)
+            {
                 answers.append(.refused(fileNumber: entry.fileNumber, errors: errors))
                 continue
             }
@@ -110,10 +112,8 @@ public struct UnionDesk: Sendable {
             do {
                 assessment = try assessor.assess(household)
             } catch {
-                let issue = ImportIssue(
-                    code: error.code, row: entry.householdRow, column: headers[.divisionCode] ?? "division_code",
-                    value: household.divisionCode, message: error.message)
-                answers.append(.refused(fileNumber: entry.fileNumber, errors: [issue]))
+                answers.append(
+                    .refused(fileNumber: entry.fileNumber, errors: [issue(error, of: entry, headers: headers)]))
                 continue
             }
             guard let category = assessment.category else {
@@ -149,12 +149,15 @@ public struct UnionDesk: Sendable {
     }
 
     /// Errors for a household whose file number or identity numbers are already on the register.
+    ///
+    /// For a new file the file number must be free; for an update, the household's own members are no conflict.
     private func registerConflicts(
-        of household: Household, row: Int, headers: [HouseholdImport.Column: String], in db: Database
+        of household: Household, row: Int, headers: [HouseholdImport.Column: String], newFile: Bool, in db: Database
     ) throws -> [ImportIssue]? {
         var errors: [ImportIssue] = []
-        if try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM union_files WHERE file_number = ?", arguments: [household.fileNumber]) == true
+        if newFile,
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM union_files WHERE file_number = ?", arguments: [household.fileNumber]) == true
         {
             errors.append(
                 ImportIssue(
@@ -164,8 +167,8 @@ public struct UnionDesk: Sendable {
         }
         for member in household.members {
             if let other = try String.fetchOne(
-                db, sql: "SELECT file_number FROM union_members WHERE identity_number = ?",
-                arguments: [member.identityNumber.value])
+                db, sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?",
+                arguments: [member.identityNumber.value, household.fileNumber])
             {
                 errors.append(
                     ImportIssue(
@@ -176,6 +179,16 @@ public struct UnionDesk: Sendable {
             }
         }
         return errors.isEmpty ? nil : errors
+    }
+
+    /// The error of a household the policy cannot assess (no `S` for its prefecture and year), on its division code.
+    private func issue(
+        _ error: AssessmentError, of entry: HouseholdImport.Entry, headers: [HouseholdImport.Column: String]
+    ) -> ImportIssue {
+        ImportIssue(
+            code: error.code, row: entry.householdRow,
+            column: headers[.divisionCode] ?? HouseholdImport.Column.divisionCode.rawValue,
+            value: entry.facts.divisionCode ?? "", message: error.message)
     }
 
     /// The county's helper with the fewest open files (ties: the first listed), or `nil` without helpers.
@@ -252,21 +265,9 @@ public struct UnionDesk: Sendable {
                     next += 1
                 }
             }
-            var conflicts: [ImportIssue] = []
-            for member in household.members {
-                if let other = try String.fetchOne(
-                    db, sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?",
-                    arguments: [member.identityNumber.value, household.fileNumber])
-                {
-                    conflicts.append(
-                        ImportIssue(
-                            code: "register.id_number.on_file", row: entry.householdRow,
-                            column: headers[.idNumber] ?? HouseholdImport.Column.idNumber.rawValue,
-                            value: member.identityNumber.masked,
-                            message: "this person is already on the register in file \(other); a person is filed once"))
-                }
-            }
-            guard conflicts.isEmpty else {
+            if let conflicts = try registerConflicts(
+                of: household, row: entry.householdRow, headers: headers, newFile: false, in: db)
+            {
                 answers.append(.refused(fileNumber: household.fileNumber, errors: conflicts))
                 continue
             }
@@ -274,10 +275,8 @@ public struct UnionDesk: Sendable {
             do {
                 assessment = try assessor.assess(household)
             } catch {
-                let issue = ImportIssue(
-                    code: error.code, row: entry.householdRow, column: headers[.divisionCode] ?? "division_code",
-                    value: household.divisionCode, message: error.message)
-                answers.append(.refused(fileNumber: entry.fileNumber, errors: [issue]))
+                answers.append(
+                    .refused(fileNumber: entry.fileNumber, errors: [issue(error, of: entry, headers: headers)]))
                 continue
             }
             try db.execute(
