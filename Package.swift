@@ -140,6 +140,7 @@ let package = Package(
         .executableTarget(
             name: "JiekunCLI",
             dependencies: [
+                "AgencyDesks",
                 "AgencyServices",
                 "EventFabric",
                 "HouseholdDomain",
@@ -298,8 +299,8 @@ let package = Package(
         .testTarget(
             name: "AgencyServicesTests",
             dependencies: [
-                "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
-                "ServiceRuntime", "TestSupport",
+                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents",
+                "ReliefProgramme", "ServiceRuntime", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import AgencyDesks
 import AgencyServices
 import ArgumentParser
 import Foundation
@@ -114,7 +115,15 @@ struct HouseholdCommand: ParsableCommand {
             var text = "  \(String(describing: dimension.dimension).padded(16)) \(dimension.holds ? "holds" : "open ")"
             if let since = dimension.since { text += " since \(since)" }
             if !dimension.awaiting.isEmpty { text += ", awaiting \(dimension.awaiting.joined(separator: ", "))" }
+            for refusal in dimension.refusals {
+                text += ", refused by \(refusal.department.rawValue): \(refusal.reason)"
+            }
             output.write(text + "\n")
+        }
+        if !state.timeline.isEmpty { output.write("  timeline:\n") }
+        for entry in state.timeline {
+            output.write(
+                "    \((entry.effectiveDate ?? "").padded(10)) \(entry.type.padded(22)) \(entry.source)\n")
         }
     }
 }

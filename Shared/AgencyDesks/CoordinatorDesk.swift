@@ -37,6 +37,16 @@ public struct CoordinatorDesk: Sendable {
                     CREATE INDEX coord_decisions_by_file ON coord_decisions (file_number);
                     """)
         }
+        migrator.registerMigration("coordinator.desk.v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE coord_timeline (
+                        entry INTEGER PRIMARY KEY AUTOINCREMENT, file_number TEXT NOT NULL, event_id TEXT NOT NULL,
+                        type TEXT NOT NULL, source TEXT NOT NULL, effective_date TEXT
+                    );
+                    CREATE INDEX coord_timeline_by_file ON coord_timeline (file_number, entry);
+                    """)
+        }
     }
 
     /// Applies one upstream event inside the applying transaction.
@@ -50,6 +60,7 @@ public struct CoordinatorDesk: Sendable {
     /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
+        if let subject = event.subject { try note(event, about: subject, in: db) }
         switch event.type {
         case HouseholdRegistered.type:
             try keep(try event.decodeData(as: HouseholdRegistered.self, using: decoder).view, in: db, journal: journal)
@@ -89,6 +100,41 @@ public struct CoordinatorDesk: Sendable {
         }
     }
 
+    /// One entry of a household's timeline: an event about it, as the coordinator received it.
+    public struct TimelineEntry: Sendable, Hashable, Codable {
+        /// The event's type, e.g. `measure.delivered`.
+        public var type: String
+        /// Who sent it, e.g. `/jiekun/housing`.
+        public var source: String
+        /// Its business date, if any.
+        public var effectiveDate: String?
+        /// The event's id.
+        public var eventID: String
+    }
+
+    /// Every event about a file, in the order the coordinator applied them (Part B "Reports": per household, its
+    /// timeline), the coordinator's own exit readiness included.
+    ///
+    /// - Throws: `DatabaseError`.
+    public func timeline(of fileNumber: String, in db: Database) throws -> [TimelineEntry] {
+        try Row.fetchAll(
+            db,
+            sql:
+                "SELECT type, source, effective_date, event_id FROM coord_timeline WHERE file_number = ? ORDER BY entry",
+            arguments: [fileNumber]
+        ).map {
+            TimelineEntry(
+                type: $0["type"], source: $0["source"], effectiveDate: $0["effective_date"], eventID: $0["event_id"])
+        }
+    }
+
+    private func note(_ event: CloudEvent, about fileNumber: String, in db: Database) throws {
+        try db.execute(
+            sql:
+                "INSERT INTO coord_timeline (file_number, event_id, type, source, effective_date) VALUES (?, ?, ?, ?, ?)",
+            arguments: [fileNumber, event.id, event.type, event.source, event.effectiveDate])
+    }
+
     private func keep(_ view: HouseholdView, in db: Database, journal: Journal) throws {
         guard view.agency == .coordinator else {
             throw DepartmentDesk.Refusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
@@ -121,6 +167,7 @@ public struct CoordinatorDesk: Sendable {
             source: Self.source, type: HouseholdExitReady.type, subject: fileNumber,
             effectiveDate: exit.exitDate.description, payload: exit, encoder: EventCoding.makeEncoder())
         try journal.append(event, to: Self.exitsFeed, in: db)
+        try note(event, about: fileNumber, in: db)
     }
 
     private func decisions(of fileNumber: String, in db: Database) throws -> [MeasureDecision] {

@@ -194,6 +194,8 @@ public struct HouseholdState: Codable, Sendable, Hashable {
     public var decisions: [MeasureDecision]
     /// The six dimensions and the exit date.
     public var readiness: ExitReadiness
+    /// Every event about the household, in the order the coordinator applied them.
+    public var timeline: [CoordinatorDesk.TimelineEntry]
 
     /// Creates a state.
     ///
@@ -208,8 +210,10 @@ public struct HouseholdState: Codable, Sendable, Hashable {
     ///   - readiness: The §2.3 state.
     public init(
         fileNumber: String, status: String, closedReason: String?, closedOn: String?, category: Int?,
-        filedOn: LocalDate, decisions: [MeasureDecision], readiness: ExitReadiness
+        filedOn: LocalDate, decisions: [MeasureDecision], readiness: ExitReadiness,
+        timeline: [CoordinatorDesk.TimelineEntry] = []
     ) {
+        self.timeline = timeline
         self.fileNumber = fileNumber
         self.status = status
         self.closedReason = closedReason

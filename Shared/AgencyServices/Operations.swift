@@ -103,7 +103,8 @@ struct CoordinatorOperations: Sendable {
             let state = HouseholdState(
                 fileNumber: query.fileNumber, status: row["status"], closedReason: row["closed_reason"],
                 closedOn: row["closed_on"], category: file.assessment.category?.rawValue,
-                filedOn: file.assessment.filedOn, decisions: file.decisions, readiness: file.readiness)
+                filedOn: file.assessment.filedOn, decisions: file.decisions, readiness: file.readiness,
+                timeline: try desk.timeline(of: query.fileNumber, in: db))
             return .ok(try MessageCoding.encode(state))
         default:
             return try refuse("unknown operation")

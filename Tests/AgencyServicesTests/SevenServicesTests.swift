@@ -1,3 +1,4 @@
+import AgencyDesks
 import AgencyServices
 import EventFabric
 import Foundation
@@ -321,6 +322,15 @@ struct SevenServicesTests {
                 .coordinator, Operation.household,
                 body: try MessageCoding.encode(HouseholdQuery(fileNumber: "QJ-2017-0007"))))
         #expect(exited.readiness.exitDate == LocalDate("2017-07-31"))
+        // Its timeline: every event about it, in the order the coordinator applied them.
+        let types = exited.timeline.map(\.type)
+        #expect(types.first == "household.registered")
+        #expect(types.contains("measure.decided") && types.contains("household.updated"))
+        let exitIndex = try #require(types.firstIndex(of: "household.exit-ready"))
+        let closedIndex = try #require(types.firstIndex(of: "household.closed"))
+        #expect(exitIndex < closedIndex)
+        #expect(exited.timeline[exitIndex].effectiveDate == "2017-07-31")
+        #expect(exited.timeline[exitIndex].source == "/jiekun/coordinator")
     }
 
     @Test("jiekun import, status, report and household against the running services; closing an exited file fails")
