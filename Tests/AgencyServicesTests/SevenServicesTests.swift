@@ -9,6 +9,7 @@ import ReliefProgramme
 import ServiceRuntime
 import TestSupport
 import Testing
+import ZeroMQ
 
 /// The seven service executables as separate processes on loopback (the local stack's configuration on ports
 /// 27100–27710, plain TCP): the union files the three sample households, every service applies every event, and
@@ -39,18 +40,52 @@ struct SevenServicesTests {
         var processes: [Department: Process] = [:]
         let fabric: FabricContext
         var clients: [Department: RequestClient] = [:]
+        /// Each agency's CURVE key pair (every endpoint CURVE + ZAP), or none (the insecure local stack).
+        let keyPairs: [Department: CurveKeyPair]
+        /// The operator's key pair, admitted at every request endpoint.
+        let operatorKeyPair: CurveKeyPair?
 
-        init() throws {
+        /// A stack with CURVE on every endpoint (`secure`), or plain loopback TCP (`insecure: true`).
+        init(secure: Bool = false) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-seven-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var logger = Logger(label: "seven-services-test")
             logger.logLevel = .error
             fabric = try FabricContext(logger: logger)
+            var pairs: [Department: CurveKeyPair] = [:]
+            if secure { for agency in Department.allCases { pairs[agency] = try CurveKeyPair.generate() } }
+            keyPairs = pairs
+            operatorKeyPair = secure ? try CurveKeyPair.generate() : nil
+            for (name, pair) in pairs.map({ ($0.key.rawValue, $0.value) })
+                + (operatorKeyPair.map { [("operator", $0)] } ?? [])
+            {
+                #expect(
+                    FileManager.default.createFile(
+                        atPath: folder.appendingPathComponent("\(name).key").path,
+                        contents: Data((pair.secretKey + "\n").utf8), attributes: [.posixPermissions: 0o600]))
+            }
             for agency in Department.allCases {
+                let security: EndpointSecurity =
+                    if let operatorKeyPair, let server = pairs[agency] {
+                        .curveClient(keyPair: operatorKeyPair, serverPublicKey: server.publicKey)
+                    } else {
+                        .plain
+                    }
                 clients[agency] = try RequestClient(
-                    fabric: fabric, endpoint: SevenServicesTests.requests(agency), security: .plain,
+                    fabric: fabric, endpoint: SevenServicesTests.requests(agency), security: security,
                     options: .init(timeout: .seconds(3), retries: 10), logger: logger)
             }
+        }
+
+        /// The `jiekun` options that reach `agency`'s request endpoint (with CURVE keys when the stack is secure).
+        func endpointArguments(_ agency: Department) -> [String] {
+            var arguments = ["--endpoint", SevenServicesTests.requests(agency)]
+            if let server = keyPairs[agency] {
+                arguments += [
+                    "--server-key", server.publicKey, "--key", folder.appendingPathComponent("operator.key").path,
+                ]
+            }
+            return arguments
         }
 
         /// Writes each agency's configuration (deploy/local with ports + 20000, the store in the folder) and
@@ -68,9 +103,20 @@ struct SevenServicesTests {
                         lines.append("policy: \(SevenServicesTests.policyPath)")
                     } else if line.hasPrefix("decisionMode:") && reviewing.contains(agency) {
                         lines.append("decisionMode: review")
+                    } else if line.hasPrefix("insecure:"), !keyPairs.isEmpty {
+                        lines.append("keys:")
+                        lines.append("  secret: \(folder.appendingPathComponent("\(agency.rawValue).key").path)")
                     } else {
                         lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:27"))
                     }
+                }
+                if let operatorKeyPair {
+                    lines.append("peers:")
+                    for peer in Department.allCases {
+                        lines.append("  \(peer.rawValue): '\(keyPairs[peer]!.publicKey)'")
+                    }
+                    lines.append("  operators:")
+                    lines.append("    tests: '\(operatorKeyPair.publicKey)'")
                 }
                 let configuration = folder.appendingPathComponent("\(executable).yaml")
                 try lines.joined(separator: "\n").write(to: configuration, atomically: true, encoding: .utf8)
@@ -173,7 +219,7 @@ struct SevenServicesTests {
 
     @Test("Three households registered at the union: the coordinator's report equals the sequential run's")
     func threeHouseholds() async throws {
-        let stack = try Stack()
+        let stack = try Stack(secure: true)
         try stack.start()
 
         // Ready: every service answers `status` (the clients retry until the endpoints are bound).
@@ -236,7 +282,7 @@ struct SevenServicesTests {
 
     @Test("review mode: medical insurance waits for staff; jiekun decide approves and refuses; a refusal blocks exit")
     func reviewMode() async throws {
-        let stack = try Stack()
+        let stack = try Stack(secure: true)
         try stack.start(reviewing: [.medicalInsurance])
         defer { _ = stack.stop() }
         _ = try await stack.statuses()
@@ -245,16 +291,16 @@ struct SevenServicesTests {
             .union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
         // DL-2017-0042 needs nothing from medical insurance: it alone exits while the others wait for staff.
         #expect(try await stack.settle(exits: 1), "\(stack.logs())")
-        let endpoint = Self.requests(.medicalInsurance)
+        let endpoint = stack.endpointArguments(.medicalInsurance)
         func awaiting() throws -> [String] {
             let listed = try CommandRunner.run(
-                "jiekun", ["decide", "--agency", "medical-insurance", "--awaiting", "--endpoint", endpoint])
+                "jiekun", ["decide", "--agency", "medical-insurance", "--awaiting"] + endpoint)
             #expect(listed.status == 0, "\(listed.error)")
             return listed.text.split(separator: "\n").map(String.init)
         }
         func decide(_ id: String, _ decision: String, _ reason: [String] = []) throws {
             let result = try CommandRunner.run(
-                "jiekun", ["decide", "--agency", "medical-insurance", id, decision, "--endpoint", endpoint] + reason)
+                "jiekun", ["decide", "--agency", "medical-insurance", id, decision] + endpoint + reason)
             #expect(result.status == 0, "\(id): \(result.error)")
         }
         #expect(
@@ -294,10 +340,7 @@ struct SevenServicesTests {
         #expect(medical.refusals.first?.reason.hasSuffix("not a listed major disease") == true)
         let again = try CommandRunner.run(
             "jiekun",
-            [
-                "decide", "--agency", "medical-insurance", "QJ-2017-0007/medical.catastrophic", "approve", "--endpoint",
-                endpoint,
-            ])
+            ["decide", "--agency", "medical-insurance", "QJ-2017-0007/medical.catastrophic", "approve"] + endpoint)
         #expect(again.status == 1 && again.error.contains("not awaiting"))
 
         // The file is updated: the worker's illness is not a major one after all. Catastrophic insurance and
