@@ -59,16 +59,30 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the report's JSON instead of the table.")
     var json = false
 
+    @Option(help: "Show only this year's files, exits and exit rate (2017–2020).")
+    var year: Int?
+
     func run() throws {
         let body = try service.request(Operation.report, command: "report")
         var output = Terminal.standardOutput
         defer { output.flush() }
+        var report = try JSONDecoder().decode(ProvinceReport.self, from: Data(body))
+        if let year {
+            guard report.province.years.contains(where: { $0.year == year }) else {
+                let years = report.province.years.map { String($0.year) }.joined(separator: ", ")
+                Terminal.writeError("jiekun report: the report covers \(years), not \(year)\n")
+                throw ExitCode(1)
+            }
+            report.province.years.removeAll { $0.year != year }
+            for index in report.prefectures.indices { report.prefectures[index].years.removeAll { $0.year != year } }
+        }
         if json {
-            output.write(bytes: Data(body))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            output.write(bytes: try encoder.encode(report))
             output.write("\n")
             return
         }
-        let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(body))
         report.render(to: &output)
     }
 }

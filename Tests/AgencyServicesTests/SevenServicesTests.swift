@@ -401,6 +401,12 @@ struct SevenServicesTests {
         let json = try CommandRunner.run("jiekun", ["report", "--endpoint", coordinator, "--json"])
         let report = try JSONDecoder().decode(ProvinceReport.self, from: json.output)
         #expect(report.province.cumulativeExits == 3 && report.province.filesByCategory == [1, 0, 2])
+        let year2017 = try CommandRunner.run(
+            "jiekun", ["report", "--endpoint", coordinator, "--json", "--year", "2017"])
+        let only2017 = try JSONDecoder().decode(ProvinceReport.self, from: year2017.output)
+        #expect(only2017.province.years.map(\.year) == [2017] && only2017.province.years.first?.exits == 3)
+        let noYear = try CommandRunner.run("jiekun", ["report", "--endpoint", coordinator, "--year", "2030"])
+        #expect(noYear.status == 1 && noYear.error.contains("not 2030"))
 
         let household = try CommandRunner.run(
             "jiekun", ["household", "DL-2017-0042", "--endpoint", coordinator, "--json"])
