@@ -102,18 +102,11 @@ public struct UnionDesk: Sendable {
                 answers.append(.refused(fileNumber: entry.fileNumber, errors: entry.errors))
                 continue
             }
-            if let errors = try registerConflicts(
-                of: household, row: entry.householdRow, headers: headers, newFile: true, in: db)
-            {
-                answers.append(.refused(fileNumber: entry.fileNumber, errors: errors))
-                continue
-            }
             let assessment: Assessment
-            do {
-                assessment = try assessor.assess(household)
-            } catch {
-                answers.append(
-                    .refused(fileNumber: entry.fileNumber, errors: [issue(error, of: entry, headers: headers)]))
+            switch try vet(household, of: entry, headers: headers, newFile: true, in: db) {
+            case .success(let value): assessment = value
+            case .failure(let refusal):
+                answers.append(refusal.filing)
                 continue
             }
             guard let category = assessment.category else {
@@ -130,11 +123,7 @@ public struct UnionDesk: Sendable {
                     household.fileNumber, household.divisionCode, household.filedOn.description,
                     try DepartmentDesk.encode(household), try DepartmentDesk.encode(assessment), helper,
                 ])
-            for member in household.members {
-                try db.execute(
-                    sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
-                    arguments: [member.identityNumber.value, household.fileNumber])
-            }
+            try enrolMembers(of: household, in: db)
             for agency in Self.viewers {
                 let view = HouseholdView(
                     for: agency, household: household, assessment: assessment, helper: helper,
@@ -179,6 +168,41 @@ public struct UnionDesk: Sendable {
             }
         }
         return errors.isEmpty ? nil : errors
+    }
+
+    /// A refusal of a household at the intake (``Filing/refused(fileNumber:errors:)``), as an error value.
+    private struct Refused: Error {
+        let filing: Filing
+    }
+
+    /// Checks a valid household against the register and assesses it: its assessment, or the refusal to answer
+    /// (a register conflict, or no `S` for its prefecture and year).
+    private func vet(
+        _ household: Household, of entry: HouseholdImport.Entry, headers: [HouseholdImport.Column: String],
+        newFile: Bool, in db: Database
+    ) throws -> Result<Assessment, Refused> {
+        if let conflicts = try registerConflicts(
+            of: household, row: entry.householdRow, headers: headers, newFile: newFile, in: db)
+        {
+            return .failure(Refused(filing: .refused(fileNumber: household.fileNumber, errors: conflicts)))
+        }
+        do {
+            return .success(try assessor.assess(household))
+        } catch {
+            return .failure(
+                Refused(
+                    filing: .refused(fileNumber: entry.fileNumber, errors: [issue(error, of: entry, headers: headers)]))
+            )
+        }
+    }
+
+    /// Records each member's identity number as on the register in the household's file.
+    private func enrolMembers(of household: Household, in db: Database) throws {
+        for member in household.members {
+            try db.execute(
+                sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
+                arguments: [member.identityNumber.value, household.fileNumber])
+        }
     }
 
     /// The error of a household the policy cannot assess (no `S` for its prefecture and year), on its division code.
@@ -265,18 +289,11 @@ public struct UnionDesk: Sendable {
                     next += 1
                 }
             }
-            if let conflicts = try registerConflicts(
-                of: household, row: entry.householdRow, headers: headers, newFile: false, in: db)
-            {
-                answers.append(.refused(fileNumber: household.fileNumber, errors: conflicts))
-                continue
-            }
             let assessment: Assessment
-            do {
-                assessment = try assessor.assess(household)
-            } catch {
-                answers.append(
-                    .refused(fileNumber: entry.fileNumber, errors: [issue(error, of: entry, headers: headers)]))
+            switch try vet(household, of: entry, headers: headers, newFile: false, in: db) {
+            case .success(let value): assessment = value
+            case .failure(let refusal):
+                answers.append(refusal.filing)
                 continue
             }
             try db.execute(
@@ -289,11 +306,7 @@ public struct UnionDesk: Sendable {
                     try DepartmentDesk.encode(assessment), household.fileNumber,
                 ])
             try db.execute(sql: "DELETE FROM union_members WHERE file_number = ?", arguments: [household.fileNumber])
-            for member in household.members {
-                try db.execute(
-                    sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
-                    arguments: [member.identityNumber.value, household.fileNumber])
-            }
+            try enrolMembers(of: household, in: db)
             guard let category = assessment.category else {
                 try close(household.fileNumber, reason: .notEligible, on: today, in: db, journal: journal)
                 answers.append(.notEligible(fileNumber: household.fileNumber, reasons: assessment.reasons))
