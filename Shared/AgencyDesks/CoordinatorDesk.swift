@@ -4,6 +4,7 @@ import GRDB
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
+import Synchronization
 
 /// What the coordinator (the leading group's office, policy §2 and §5) does with the events it receives: it keeps
 /// each filed household's plan and every department's decisions, judges the six dimensions of §2.3 after each
@@ -14,6 +15,8 @@ import ReliefProgramme
 public struct CoordinatorDesk: Sendable {
     /// The policy (budget years for the report).
     public let policy: Policy
+    /// Households' assessments as last read from their stored views (see ``AssessmentCache``).
+    private let assessments = AssessmentCache(capacity: 8_192)
     /// The feed of exit readiness.
     public static let exitsFeed = "coordinator.exits"
     /// The CloudEvents `source` of the coordinator's events.
@@ -47,6 +50,60 @@ public struct CoordinatorDesk: Sendable {
                     CREATE INDEX coord_timeline_by_file ON coord_timeline (file_number, entry);
                     """)
         }
+        migrator.registerMigration("coordinator.desk.v3") { db in
+            try migrateToCompactState(db)
+        }
+    }
+
+    /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
+    /// `household.registered` or `household.updated`, an object with a `view` member), no longer encoded again;
+    /// each decision's outcome for §2.3 is kept in columns beside it, so judging a file decodes no decision.
+    private static func migrateToCompactState(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE coord_households RENAME TO coord_households_v2;
+                CREATE TABLE coord_households (
+                    file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, status TEXT NOT NULL,
+                    exit_date TEXT, closed_reason TEXT, closed_on TEXT
+                );
+                ALTER TABLE coord_decisions ADD COLUMN status TEXT NOT NULL DEFAULT '';
+                ALTER TABLE coord_decisions ADD COLUMN department TEXT NOT NULL DEFAULT '';
+                ALTER TABLE coord_decisions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+                ALTER TABLE coord_decisions ADD COLUMN delivered_on TEXT;
+                """)
+        let households = try Row.fetchCursor(
+            db, sql: "SELECT file_number, view, status, exit_date, closed_reason, closed_on FROM coord_households_v2")
+        while let row = try households.next() {
+            let view = try DepartmentDesk.decode(HouseholdView.self, from: row["view"])
+            try db.execute(
+                sql: "INSERT INTO coord_households VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    row["file_number"], try DepartmentDesk.encode(HouseholdUpdated(view: view)), row["status"],
+                    row["exit_date"], row["closed_reason"], row["closed_on"],
+                ])
+        }
+        try db.execute(sql: "DROP TABLE coord_households_v2")
+        let decisions = try Row.fetchCursor(db, sql: "SELECT file_number, decision FROM coord_decisions")
+        while let row = try decisions.next() {
+            try keep(
+                try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"], in: db)
+        }
+    }
+
+    /// Keeps a department's decision as the current one for its measure, with its outcome's columns.
+    private static func keep(_ decision: MeasureDecision, of fileNumber: String, in db: Database) throws {
+        try db.execute(
+            cached: """
+                INSERT INTO coord_decisions (measure_id, file_number, decision, status, department, reason, delivered_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (measure_id) DO UPDATE SET
+                    decision = excluded.decision, status = excluded.status, department = excluded.department,
+                    reason = excluded.reason, delivered_on = excluded.delivered_on
+                """,
+            arguments: [
+                decision.measureID, fileNumber, try DepartmentDesk.encode(decision), decision.status.rawValue,
+                decision.department.rawValue, decision.reason, decision.deliveredOn?.description,
+            ])
     }
 
     /// Applies one upstream event inside the applying transaction.
@@ -63,13 +120,15 @@ public struct CoordinatorDesk: Sendable {
         if let subject = event.subject { try note(event, about: subject, in: db) }
         switch event.type {
         case HouseholdRegistered.type:
-            try keep(try event.decodeData(as: HouseholdRegistered.self, using: decoder).view, in: db, journal: journal)
+            let view = try event.decodeData(as: HouseholdRegistered.self, using: decoder).view
+            try keep(view, data: event.data, in: db, journal: journal)
         case HouseholdUpdated.type:
-            try keep(try event.decodeData(as: HouseholdUpdated.self, using: decoder).view, in: db, journal: journal)
+            let view = try event.decodeData(as: HouseholdUpdated.self, using: decoder).view
+            try keep(view, data: event.data, in: db, journal: journal)
         case HouseholdClosed.type:
             let closed = try event.decodeData(as: HouseholdClosed.self, using: decoder)
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE coord_households SET status = 'closed', closed_reason = ?, closed_on = ?
                     WHERE file_number = ?
                     """,
@@ -84,12 +143,7 @@ public struct CoordinatorDesk: Sendable {
                 )
             }
             for decision in decided.decisions {
-                try db.execute(
-                    sql: """
-                        INSERT INTO coord_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)
-                        ON CONFLICT (measure_id) DO UPDATE SET decision = excluded.decision
-                        """,
-                    arguments: [decision.measureID, decided.fileNumber, try DepartmentDesk.encode(decision)])
+                try Self.keep(decision, of: decided.fileNumber, in: db)
             }
             try judge(decided.fileNumber, in: db, journal: journal)
         case MeasuresDelivered.type, SupportRequested.type, SupportProvided.type:
@@ -118,9 +172,10 @@ public struct CoordinatorDesk: Sendable {
     /// - Throws: `DatabaseError`.
     public func timeline(of fileNumber: String, in db: Database) throws -> [TimelineEntry] {
         try Row.fetchAll(
-            db,
-            sql:
-                "SELECT type, source, effective_date, event_id FROM coord_timeline WHERE file_number = ? ORDER BY entry",
+            db.cachedStatement(
+                sql:
+                    "SELECT type, source, effective_date, event_id FROM coord_timeline WHERE file_number = ? ORDER BY entry"
+            ),
             arguments: [fileNumber]
         ).map {
             TimelineEntry(
@@ -130,38 +185,46 @@ public struct CoordinatorDesk: Sendable {
 
     private func note(_ event: CloudEvent, about fileNumber: String, in db: Database) throws {
         try db.execute(
-            sql:
+            cached:
                 "INSERT INTO coord_timeline (file_number, event_id, type, source, effective_date) VALUES (?, ?, ?, ?, ?)",
             arguments: [fileNumber, event.id, event.type, event.source, event.effectiveDate])
     }
 
-    private func keep(_ view: HouseholdView, in db: Database, journal: Journal) throws {
+    /// Keeps a household's view (`data`: the event's data, kept as it came), then judges the file.
+    private func keep(_ view: HouseholdView, data: [UInt8], in db: Database, journal: Journal) throws {
         guard view.agency == .coordinator else {
             throw DepartmentDesk.Refusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
         }
+        let stored = Data(data)
         try db.execute(
-            sql: """
-                INSERT INTO coord_households (file_number, view, status) VALUES (?, ?, 'open')
-                ON CONFLICT (file_number) DO UPDATE SET view = excluded.view
+            cached: """
+                INSERT INTO coord_households (file_number, view_data, status) VALUES (?, ?, 'open')
+                ON CONFLICT (file_number) DO UPDATE SET view_data = excluded.view_data
                 """,
-            arguments: [view.fileNumber, try DepartmentDesk.encode(view)])
-        try judge(view.fileNumber, in: db, journal: journal)
+            arguments: [view.fileNumber, stored])
+        let assessment = DepartmentDesk.assessment(of: view)
+        assessments.remember(assessment, of: stored, for: view.fileNumber)
+        try judge(view.fileNumber, knowing: assessment, in: db, journal: journal)
     }
 
     /// Judges §2.3 for a file and publishes its exit readiness once.
-    private func judge(_ fileNumber: String, in db: Database, journal: Journal) throws {
+    ///
+    /// - Parameter known: the file's assessment when the caller has just read it from the view.
+    private func judge(
+        _ fileNumber: String, knowing known: Assessment? = nil, in db: Database, journal: Journal
+    ) throws {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT view, status, exit_date FROM coord_households WHERE file_number = ?",
+                db.cachedStatement(
+                    sql: "SELECT view_data, status, exit_date FROM coord_households WHERE file_number = ?"),
                 arguments: [fileNumber]),
             row["status"] as String == "open", row["exit_date"] as String? == nil
         else { return }
-        let view = try DepartmentDesk.decode(HouseholdView.self, from: row["view"])
-        let readiness = ExitReadiness.evaluate(
-            DepartmentDesk.assessment(of: view), outcomes: try outcomes(of: fileNumber, in: db))
+        let assessment = try known ?? assessment(from: row["view_data"], of: fileNumber)
+        let readiness = ExitReadiness.evaluate(assessment, outcomes: try outcomes(of: fileNumber, in: db))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
-            sql: "UPDATE coord_households SET exit_date = ? WHERE file_number = ?",
+            cached: "UPDATE coord_households SET exit_date = ? WHERE file_number = ?",
             arguments: [exit.exitDate.description, fileNumber])
         let event = try CloudEvent(
             source: Self.source, type: HouseholdExitReady.type, subject: fileNumber,
@@ -170,17 +233,55 @@ public struct CoordinatorDesk: Sendable {
         try note(event, about: fileNumber, in: db)
     }
 
+    /// The assessment of a stored view: from the cache when it holds these very bytes, else decoded.
+    private func assessment(from stored: Data, of fileNumber: String) throws -> Assessment {
+        if let cached = assessments.assessment(of: stored, for: fileNumber) { return cached }
+        let assessment = DepartmentDesk.assessment(of: try DepartmentDesk.decode(KeptView.self, from: stored).view)
+        assessments.remember(assessment, of: stored, for: fileNumber)
+        return assessment
+    }
+
+    /// The data of a `household.registered` or `household.updated` event as kept in `coord_households`.
+    private struct KeptView: Decodable {
+        var view: HouseholdView
+    }
+
     private func decisions(of fileNumber: String, in db: Database) throws -> [MeasureDecision] {
         try Data.fetchAll(
-            db, sql: "SELECT decision FROM coord_decisions WHERE file_number = ? ORDER BY measure_id",
+            db.cachedStatement(sql: "SELECT decision FROM coord_decisions WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
         ).map { try DepartmentDesk.decode(MeasureDecision.self, from: $0) }
     }
 
+    /// The outcomes of a file's decisions, read from their columns (``MeasureDecision/outcome(status:department:reason:deliveredOn:)``).
     private func outcomes(of fileNumber: String, in db: Database) throws -> [String: MeasureOutcome] {
         var outcomes: [String: MeasureOutcome] = [:]
-        for decision in try decisions(of: fileNumber, in: db) {
-            if let outcome = decision.outcome { outcomes[decision.measureID] = outcome }
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT measure_id, status, department, reason, delivered_on FROM coord_decisions
+                    WHERE file_number = ?
+                    """),
+            arguments: [fileNumber])
+        {
+            let measureID: String = row["measure_id"]
+            guard
+                let status = MeasureDecision.Status(rawValue: row["status"]),
+                let department = Department(rawValue: row["department"])
+            else {
+                throw DatabaseError(message: "coord_decisions: \(measureID) has an unknown status or department")
+            }
+            let deliveredOn = try (row["delivered_on"] as String?).map { text in
+                guard let date = LocalDate(text) else {
+                    throw DatabaseError(message: "coord_decisions: \(measureID) has delivered_on \(text)")
+                }
+                return date
+            }
+            if let outcome = MeasureDecision.outcome(
+                status: status, department: department, reason: row["reason"], deliveredOn: deliveredOn)
+            {
+                outcomes[measureID] = outcome
+            }
         }
         return outcomes
     }
@@ -191,7 +292,7 @@ public struct CoordinatorDesk: Sendable {
     /// union closed for another reason (death, moved away, …) is not an exit, whatever its dimensions.
     /// - Throws: `DatabaseError`, `DecodingError`.
     public func files(in db: Database) throws -> [ProgrammeRun.FiledHousehold] {
-        try Row.fetchAll(db, sql: "SELECT view, exit_date FROM coord_households")
+        try Row.fetchAll(db, sql: "SELECT view_data, exit_date FROM coord_households")
             .map { try filed(from: $0, in: db) }
             .sorted {
                 ($0.assessment.filedOn, $0.assessment.fileNumber) < ($1.assessment.filedOn, $1.assessment.fileNumber)
@@ -203,12 +304,12 @@ public struct CoordinatorDesk: Sendable {
     /// - Throws: `DatabaseError`, `DecodingError`.
     public func file(_ fileNumber: String, in db: Database) throws -> ProgrammeRun.FiledHousehold? {
         try Row.fetchOne(
-            db, sql: "SELECT view, exit_date FROM coord_households WHERE file_number = ?", arguments: [fileNumber]
+            db, sql: "SELECT view_data, exit_date FROM coord_households WHERE file_number = ?", arguments: [fileNumber]
         ).map { try filed(from: $0, in: db) }
     }
 
     private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
-        let view = try DepartmentDesk.decode(HouseholdView.self, from: row["view"])
+        let view = try DepartmentDesk.decode(KeptView.self, from: row["view_data"]).view
         let assessment = DepartmentDesk.assessment(of: view)
         var readiness = ExitReadiness.evaluate(assessment, outcomes: try outcomes(of: view.fileNumber, in: db))
         let published = (row["exit_date"] as String?).flatMap { LocalDate($0) }
@@ -221,5 +322,59 @@ public struct CoordinatorDesk: Sendable {
     /// The provincial report from the coordinator's store.
     public func report(in db: Database) throws -> ProvinceReport {
         ProvinceReport(files: try files(in: db), years: policy.budgetYears)
+    }
+}
+
+/// The assessments of the coordinator's files as last read from their stored views, so that judging a file after
+/// each decision does not decode its view again.
+///
+/// An entry is used only while the stored bytes are exactly those it was read from: a transaction rolled back, a
+/// view replaced or a store changed underneath can never make it answer for other bytes. Bounded: at most
+/// `capacity` entries in two generations (the older one dropped whole when the newer one is full), so the
+/// coordinator's memory does not grow with the caseload.
+final class AssessmentCache: Sendable {
+    private struct Entry {
+        var stored: Data
+        var assessment: Assessment
+    }
+
+    private struct Generations {
+        var current: [String: Entry] = [:]
+        var previous: [String: Entry] = [:]
+    }
+
+    private let generationSize: Int
+    private let generations = Mutex(Generations())
+
+    /// A cache of at most `capacity` assessments.
+    init(capacity: Int) { self.generationSize = max(1, capacity / 2) }
+
+    /// The assessment read from `stored` for the file, if cached for exactly these bytes.
+    func assessment(of stored: Data, for fileNumber: String) -> Assessment? {
+        generations.withLock { state in
+            if let entry = state.current[fileNumber] { return entry.stored == stored ? entry.assessment : nil }
+            guard let entry = state.previous[fileNumber], entry.stored == stored else { return nil }
+            Self.insert(entry, for: fileNumber, into: &state, generationSize: generationSize)
+            return entry.assessment
+        }
+    }
+
+    /// Remembers the assessment read from `stored` for the file.
+    func remember(_ assessment: Assessment, of stored: Data, for fileNumber: String) {
+        generations.withLock { state in
+            Self.insert(
+                Entry(stored: stored, assessment: assessment), for: fileNumber, into: &state,
+                generationSize: generationSize)
+        }
+    }
+
+    private static func insert(
+        _ entry: Entry, for fileNumber: String, into state: inout Generations, generationSize: Int
+    ) {
+        if state.current[fileNumber] == nil && state.current.count >= generationSize {
+            state.previous = state.current
+            state.current = [:]
+        }
+        state.current[fileNumber] = entry
     }
 }

@@ -89,6 +89,38 @@ public struct DepartmentDesk: Sendable {
                     CREATE INDEX desk_awaiting_by_file ON desk_awaiting_staff (file_number);
                     """)
         }
+        migrator.registerMigration("department.desk.v3") { db in
+            // The view is kept as the event brought it (the data of `household.registered` or
+            // `household.updated`, an object with a `view` member), no longer encoded again; its category is a
+            // column, for civil affairs' reviews.
+            try db.execute(
+                sql: """
+                    ALTER TABLE desk_households RENAME TO desk_households_v2;
+                    CREATE TABLE desk_households (
+                        file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, category INTEGER,
+                        status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
+                    );
+                    """)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT file_number, view, status, closed_reason, closed_on FROM desk_households_v2")
+            while let row = try rows.next() {
+                let view = try decode(HouseholdView.self, from: row["view"])
+                try db.execute(
+                    sql: "INSERT INTO desk_households VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        row["file_number"], try encode(HouseholdUpdated(view: view)), view.category?.rawValue,
+                        row["status"], row["closed_reason"], row["closed_on"],
+                    ])
+            }
+            try db.execute(sql: "DROP TABLE desk_households_v2")
+        }
+    }
+
+    /// The data of a `household.registered` or `household.updated` event as kept in `desk_households`: what the
+    /// desk reads back of it.
+    struct KeptView: Decodable {
+        /// The view.
+        var view: HouseholdView
     }
 
     /// Seeds the department's budget lines (and housing's stock) from the policy, once.
@@ -120,10 +152,10 @@ public struct DepartmentDesk: Sendable {
         switch event.type {
         case HouseholdRegistered.type:
             let view = try event.decodeData(as: HouseholdRegistered.self, using: decoder).view
-            try receive(view, in: db, journal: journal)
+            try receive(view, data: event.data, in: db, journal: journal)
         case HouseholdUpdated.type:
             let view = try event.decodeData(as: HouseholdUpdated.self, using: decoder).view
-            try receive(view, in: db, journal: journal)
+            try receive(view, data: event.data, in: db, journal: journal)
         case HouseholdClosed.type:
             let closed = try event.decodeData(as: HouseholdClosed.self, using: decoder)
             try close(closed, in: db, journal: journal)
@@ -143,21 +175,23 @@ public struct DepartmentDesk: Sendable {
 
     // MARK: Households
 
-    /// A registration or an update: decide what is new in the plan, withdraw what left it.
-    private func receive(_ view: HouseholdView, in db: Database, journal: Journal) throws {
+    /// A registration or an update (`data`: the event's data, kept as it came): decide what is new in the plan,
+    /// withdraw what left it.
+    private func receive(_ view: HouseholdView, data: [UInt8], in db: Database, journal: Journal) throws {
         guard view.agency == department else {
             throw Refusal(
                 code: "desk.view.agency", description: "a view for \(view.agency.rawValue), not \(department.rawValue)")
         }
         let status = try String.fetchOne(
-            db, sql: "SELECT status FROM desk_households WHERE file_number = ?", arguments: [view.fileNumber])
+            db.cachedStatement(sql: "SELECT status FROM desk_households WHERE file_number = ?"),
+            arguments: [view.fileNumber])
         if status == "closed" { return }
         try db.execute(
-            sql: """
-                INSERT INTO desk_households (file_number, view, status) VALUES (?, ?, 'open')
-                ON CONFLICT (file_number) DO UPDATE SET view = excluded.view
+            cached: """
+                INSERT INTO desk_households (file_number, view_data, category, status) VALUES (?, ?, ?, 'open')
+                ON CONFLICT (file_number) DO UPDATE SET view_data = excluded.view_data, category = excluded.category
                 """,
-            arguments: [view.fileNumber, try Self.encode(view)])
+            arguments: [view.fileNumber, Data(data), view.category?.rawValue])
 
         let known = try knownDecisions(of: view.fileNumber, in: db)
         let pending = try pendingMeasureIDs(of: view.fileNumber, in: db)
@@ -173,18 +207,18 @@ public struct DepartmentDesk: Sendable {
         }
         for (measureID, decision) in try pendingDecisions(of: view.fileNumber, in: db)
         where !planned.contains(measureID) && !isConsequence(decision, of: planned, fileNumber: view.fileNumber) {
-            try db.execute(sql: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [measureID])
+            try db.execute(cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [measureID])
             withdrawn.append(withdraw(decision, because: "no longer applies after the file was updated"))
         }
         let awaiting = try awaitingMeasureIDs(of: view.fileNumber, in: db)
         for measureID in awaiting where !planned.contains(measureID) {
-            try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
+            try db.execute(cached: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
         }
         let new = view.measures.filter { known[$0.id] == nil && !pending.contains($0.id) && !awaiting.contains($0.id) }
         if mode == .review {
             for instance in new {
                 try db.execute(
-                    sql: "INSERT INTO desk_awaiting_staff (measure_id, file_number, instance) VALUES (?, ?, ?)",
+                    cached: "INSERT INTO desk_awaiting_staff (measure_id, file_number, instance) VALUES (?, ?, ?)",
                     arguments: [instance.id, view.fileNumber, try Self.encode(instance)])
             }
             try record(withdrawn, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
@@ -214,7 +248,7 @@ public struct DepartmentDesk: Sendable {
                 case .awaitingSupport(let decision, let request):
                     requests.append(request)
                     try db.execute(
-                        sql: """
+                        cached: """
                             INSERT INTO desk_pending_support (measure_id, file_number, decision, request)
                             VALUES (?, ?, ?, ?)
                             """,
@@ -268,7 +302,7 @@ public struct DepartmentDesk: Sendable {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT a.instance, h.view FROM desk_awaiting_staff a
+                    SELECT a.instance, h.view_data FROM desk_awaiting_staff a
                     JOIN desk_households h ON h.file_number = a.file_number WHERE a.measure_id = ?
                     """,
                 arguments: [measureID])
@@ -282,7 +316,7 @@ public struct DepartmentDesk: Sendable {
             throw Refusal(code: "desk.decide.reason", description: "a refusal needs a reason")
         }
         let instance = try Self.decode(MeasureInstance.self, from: row["instance"])
-        let view = try Self.decode(HouseholdView.self, from: row["view"])
+        let view = try Self.decode(KeptView.self, from: row["view_data"]).view
         try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
         let who = staff.map { " by \($0)" } ?? ""
         switch decision {
@@ -302,7 +336,8 @@ public struct DepartmentDesk: Sendable {
     private func awaitingMeasureIDs(of fileNumber: String, in db: Database) throws -> Set<String> {
         Set(
             try String.fetchAll(
-                db, sql: "SELECT measure_id FROM desk_awaiting_staff WHERE file_number = ?", arguments: [fileNumber]))
+                db.cachedStatement(sql: "SELECT measure_id FROM desk_awaiting_staff WHERE file_number = ?"),
+                arguments: [fileNumber]))
     }
 
     /// A decision made by housing as a consequence of a planned one (the rental subsidy replacing a unit, the rent
@@ -317,9 +352,11 @@ public struct DepartmentDesk: Sendable {
     /// withdrawn then if it is not delivered — so the outcome does not depend on which feed arrives first.
     private func close(_ closed: HouseholdClosed, in db: Database, journal: Journal) throws {
         try db.execute(
-            sql: "UPDATE desk_households SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
+            cached:
+                "UPDATE desk_households SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
             arguments: [closed.reason.rawValue, closed.closedOn.description, closed.fileNumber])
-        try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE file_number = ?", arguments: [closed.fileNumber])
+        try db.execute(
+            cached: "DELETE FROM desk_awaiting_staff WHERE file_number = ?", arguments: [closed.fileNumber])
         let withdrawn = try knownDecisions(of: closed.fileNumber, in: db).values
             .filter { $0.status == .granted && $0.deliveredOn == nil }
             .map { $0.withdrawn(atClosure: closed.reason.rawValue, on: closed.closedOn) }
@@ -331,8 +368,10 @@ public struct DepartmentDesk: Sendable {
     private func closure(of fileNumber: String, in db: Database) throws -> (reason: String, on: LocalDate)? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT closed_reason, closed_on FROM desk_households WHERE file_number = ? AND status = 'closed'",
+                db.cachedStatement(
+                    sql:
+                        "SELECT closed_reason, closed_on FROM desk_households WHERE file_number = ? AND status = 'closed'"
+                ),
                 arguments: [fileNumber]),
             let reason = row["closed_reason"] as String?, let text = row["closed_on"] as String?,
             let date = LocalDate(text)
@@ -350,12 +389,13 @@ public struct DepartmentDesk: Sendable {
         for answer in provided.answers {
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT decision, request FROM desk_pending_support WHERE measure_id = ?",
+                    db.cachedStatement(sql: "SELECT decision, request FROM desk_pending_support WHERE measure_id = ?"),
                     arguments: [answer.measureID])
             else { continue }  // another department's measure, or already withdrawn
             let decision = try Self.decode(MeasureDecision.self, from: row["decision"])
             let request = try Self.decode(SupportRequest.self, from: row["request"])
-            try db.execute(sql: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
+            try db.execute(
+                cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
             var final = try AutomaticDecisions.finalize(
                 decision, after: answer, policy: policy, ledger: &budgets, prefecture: request.prefecture)
             if let closure = try closure(of: provided.fileNumber, in: db) {
@@ -379,7 +419,7 @@ public struct DepartmentDesk: Sendable {
         }
         for request in requests {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO desk_pending_reviews (measure_id, file_number, request) VALUES (?, ?, ?)
                     ON CONFLICT (measure_id) DO NOTHING
                     """,
@@ -391,16 +431,18 @@ public struct DepartmentDesk: Sendable {
     /// Answers the reviews waiting for a file once its view is known.
     private func answerReviews(of fileNumber: String, in db: Database, journal: Journal) throws {
         guard
-            let viewData = try Data.fetchOne(
-                db, sql: "SELECT view FROM desk_households WHERE file_number = ?", arguments: [fileNumber])
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT category FROM desk_households WHERE file_number = ?"),
+                arguments: [fileNumber])
         else { return }
-        let category = try Self.decode(HouseholdView.self, from: viewData).category
+        let category = (row["category"] as Int?).flatMap(Eligibility.Category.init(rawValue:))
         let requests = try Data.fetchAll(
-            db, sql: "SELECT request FROM desk_pending_reviews WHERE file_number = ? ORDER BY measure_id",
+            db.cachedStatement(
+                sql: "SELECT request FROM desk_pending_reviews WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
         ).map { try Self.decode(SupportRequest.self, from: $0) }
         guard !requests.isEmpty else { return }
-        try db.execute(sql: "DELETE FROM desk_pending_reviews WHERE file_number = ?", arguments: [fileNumber])
+        try db.execute(cached: "DELETE FROM desk_pending_reviews WHERE file_number = ?", arguments: [fileNumber])
         var noBudgets = Ledger(policy: policy, measures: [])
         var answers: [SupportAnswer] = []
         for request in requests {
@@ -421,7 +463,7 @@ public struct DepartmentDesk: Sendable {
         guard !decisions.isEmpty else { return }
         for decision in decisions {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO desk_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)
                     ON CONFLICT (measure_id) DO UPDATE SET decision = excluded.decision
                     """,
@@ -466,7 +508,8 @@ public struct DepartmentDesk: Sendable {
     public func knownDecisions(of fileNumber: String, in db: Database) throws -> [String: MeasureDecision] {
         var decisions: [String: MeasureDecision] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT measure_id, decision FROM desk_decisions WHERE file_number = ?", arguments: [fileNumber])
+            db.cachedStatement(sql: "SELECT measure_id, decision FROM desk_decisions WHERE file_number = ?"),
+            arguments: [fileNumber])
         {
             decisions[row["measure_id"]] = try Self.decode(MeasureDecision.self, from: row["decision"])
         }
@@ -476,12 +519,14 @@ public struct DepartmentDesk: Sendable {
     private func pendingMeasureIDs(of fileNumber: String, in db: Database) throws -> Set<String> {
         Set(
             try String.fetchAll(
-                db, sql: "SELECT measure_id FROM desk_pending_support WHERE file_number = ?", arguments: [fileNumber]))
+                db.cachedStatement(sql: "SELECT measure_id FROM desk_pending_support WHERE file_number = ?"),
+                arguments: [fileNumber]))
     }
 
     private func pendingDecisions(of fileNumber: String, in db: Database) throws -> [(String, MeasureDecision)] {
         try Row.fetchAll(
-            db, sql: "SELECT measure_id, decision FROM desk_pending_support WHERE file_number = ? ORDER BY measure_id",
+            db.cachedStatement(
+                sql: "SELECT measure_id, decision FROM desk_pending_support WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
         ).map { ($0["measure_id"], try Self.decode(MeasureDecision.self, from: $0["decision"])) }
     }

@@ -59,6 +59,87 @@ public struct UnionDesk: Sendable {
                     CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
                     """)
         }
+        migrator.registerMigration("union.desk.v2") { db in
+            try migrateToCompactFiles(db)
+        }
+    }
+
+    /// Migration `union.desk.v2`: the file keeps its category instead of the whole assessment (the household is
+    /// kept, so the assessment can always be made again), the open files per helper are counted in
+    /// `union_helper_load` (pairing no longer counts the county's files), and the departments' decisions are kept
+    /// as columns instead of JSON (the union records them and reads no more than these).
+    private static func migrateToCompactFiles(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX union_decisions_by_file;
+                ALTER TABLE union_files RENAME TO union_files_v1;
+                ALTER TABLE union_decisions RENAME TO union_decisions_v1;
+                CREATE TABLE union_files (
+                    file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, filed_on TEXT NOT NULL,
+                    household BLOB NOT NULL, category INTEGER NOT NULL, helper TEXT,
+                    status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
+                );
+                CREATE TABLE union_decisions (
+                    measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, department TEXT NOT NULL,
+                    code TEXT NOT NULL, status TEXT NOT NULL, amount_fen INTEGER NOT NULL, paid_by TEXT,
+                    due_on TEXT NOT NULL, delivered_on TEXT
+                );
+                CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
+                CREATE TABLE union_helper_load (
+                    division_code TEXT NOT NULL, helper TEXT NOT NULL, open_files INTEGER NOT NULL,
+                    PRIMARY KEY (division_code, helper)
+                ) WITHOUT ROWID;
+                """)
+        let files = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT file_number, division_code, filed_on, household, assessment, helper, status, closed_reason,
+                closed_on FROM union_files_v1
+                """)
+        while let row = try files.next() {
+            // Only eligible households were ever filed, so every assessment has a category.
+            guard let category = try DepartmentDesk.decode(Assessment.self, from: row["assessment"]).category else {
+                throw DatabaseError(message: "union.desk.v2: file \(row["file_number"] as String) has no category")
+            }
+            try db.execute(
+                sql: "INSERT INTO union_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    row["file_number"], row["division_code"], row["filed_on"], row["household"] as Data,
+                    category.rawValue, row["helper"], row["status"], row["closed_reason"], row["closed_on"],
+                ])
+        }
+        let decisions = try Row.fetchCursor(db, sql: "SELECT file_number, decision FROM union_decisions_v1")
+        while let row = try decisions.next() {
+            try insertDecision(
+                try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"], in: db)
+        }
+        try db.execute(
+            sql: """
+                DROP TABLE union_files_v1;
+                DROP TABLE union_decisions_v1;
+                INSERT INTO union_helper_load (division_code, helper, open_files)
+                SELECT division_code, helper, COUNT(*) FROM union_files
+                WHERE status = 'open' AND helper IS NOT NULL GROUP BY division_code, helper;
+                """)
+    }
+
+    /// Keeps a department's decision as the file's current one for its measure.
+    private static func insertDecision(_ decision: MeasureDecision, of fileNumber: String, in db: Database) throws {
+        try db.execute(
+            cached: """
+                INSERT INTO union_decisions
+                    (measure_id, file_number, department, code, status, amount_fen, paid_by, due_on, delivered_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (measure_id) DO UPDATE SET
+                    department = excluded.department, code = excluded.code, status = excluded.status,
+                    amount_fen = excluded.amount_fen, paid_by = excluded.paid_by, due_on = excluded.due_on,
+                    delivered_on = excluded.delivered_on
+                """,
+            arguments: [
+                decision.measureID, fileNumber, decision.department.rawValue, decision.code.rawValue,
+                decision.status.rawValue, decision.amount.fen, decision.paidBy?.rawValue,
+                decision.dueOn.description, decision.deliveredOn?.description,
+            ])
     }
 
     /// Seeds the union's budget lines (mutual-aid fees, Golden Autumn grants) from the policy, once.
@@ -115,14 +196,15 @@ public struct UnionDesk: Sendable {
             }
             let helper = try pairHelper(county: household.divisionCode, in: db)
             try db.execute(
-                sql: """
-                    INSERT INTO union_files (file_number, division_code, filed_on, household, assessment, helper, status)
+                cached: """
+                    INSERT INTO union_files (file_number, division_code, filed_on, household, category, helper, status)
                     VALUES (?, ?, ?, ?, ?, ?, 'open')
                     """,
                 arguments: [
                     household.fileNumber, household.divisionCode, household.filedOn.description,
-                    try DepartmentDesk.encode(household), try DepartmentDesk.encode(assessment), helper,
+                    try DepartmentDesk.encode(household), category.rawValue, helper,
                 ])
+            try countOpenFile(county: household.divisionCode, helper: helper, by: 1, in: db)
             try enrolMembers(of: household, in: db)
             for agency in Self.viewers {
                 let view = HouseholdView(
@@ -146,7 +228,8 @@ public struct UnionDesk: Sendable {
         var errors: [ImportIssue] = []
         if newFile,
             try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM union_files WHERE file_number = ?", arguments: [household.fileNumber]) == true
+                db.cachedStatement(sql: "SELECT 1 FROM union_files WHERE file_number = ?"),
+                arguments: [household.fileNumber]) == true
         {
             errors.append(
                 ImportIssue(
@@ -156,7 +239,8 @@ public struct UnionDesk: Sendable {
         }
         for member in household.members {
             if let other = try String.fetchOne(
-                db, sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?",
+                db.cachedStatement(
+                    sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?"),
                 arguments: [member.identityNumber.value, household.fileNumber])
             {
                 errors.append(
@@ -200,7 +284,7 @@ public struct UnionDesk: Sendable {
     private func enrolMembers(of household: Household, in db: Database) throws {
         for member in household.members {
             try db.execute(
-                sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
+                cached: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
                 arguments: [member.identityNumber.value, household.fileNumber])
         }
     }
@@ -215,21 +299,30 @@ public struct UnionDesk: Sendable {
             value: entry.facts.divisionCode ?? "", message: error.message)
     }
 
-    /// The county's helper with the fewest open files (ties: the first listed), or `nil` without helpers.
+    /// The county's helper with the fewest open files of the county (ties: the first listed), or `nil` without
+    /// helpers.
     private func pairHelper(county: String, in db: Database) throws -> String? {
         guard let names = helpers[county], !names.isEmpty else { return nil }
         var load: [String: Int] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT helper, COUNT(*) AS files FROM union_files
-                WHERE division_code = ? AND status = 'open' AND helper IS NOT NULL GROUP BY helper
-                """,
+            db.cachedStatement(sql: "SELECT helper, open_files FROM union_helper_load WHERE division_code = ?"),
             arguments: [county])
         {
-            load[row["helper"]] = row["files"]
+            load[row["helper"]] = row["open_files"]
         }
         return names.min { (load[$0] ?? 0) < (load[$1] ?? 0) }
+    }
+
+    /// Counts an open file of `county` in its helper's load (`change` 1 when filed or moved in, −1 when closed or
+    /// moved out); nothing for a file without a helper.
+    private func countOpenFile(county: String, helper: String?, by change: Int, in db: Database) throws {
+        guard let helper else { return }
+        try db.execute(
+            cached: """
+                INSERT INTO union_helper_load (division_code, helper, open_files) VALUES (?, ?, ?)
+                ON CONFLICT (division_code, helper) DO UPDATE SET open_files = open_files + excluded.open_files
+                """,
+            arguments: [county, helper, change])
     }
 
     /// Updates open files with new facts (动态管理, policy §4.1): each household of the import replaces its file's
@@ -259,7 +352,11 @@ public struct UnionDesk: Sendable {
             let column = headers[.fileNumber] ?? HouseholdImport.Column.fileNumber.rawValue
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT household, helper, status FROM union_files WHERE file_number = ?",
+                    db.cachedStatement(
+                        sql: """
+                            SELECT household, division_code, category, helper, status FROM union_files
+                            WHERE file_number = ?
+                            """),
                     arguments: [household.fileNumber]),
                 row["status"] as String == "open"
             else {
@@ -275,6 +372,7 @@ public struct UnionDesk: Sendable {
             }
             let previous = try DepartmentDesk.decode(Household.self, from: row["household"])
             let helper: String? = row["helper"]
+            let previousCounty: String = row["division_code"]
             // Keep member numbers: the same person keeps hers; a new member gets the next free number.
             var numbers = Dictionary(
                 uniqueKeysWithValues: previous.members.map { ($0.identityNumber.value, $0.number) })
@@ -297,15 +395,21 @@ public struct UnionDesk: Sendable {
                 continue
             }
             try db.execute(
-                sql: """
-                    UPDATE union_files SET division_code = ?, filed_on = ?, household = ?, assessment = ?
+                cached: """
+                    UPDATE union_files SET division_code = ?, filed_on = ?, household = ?, category = ?
                     WHERE file_number = ?
                     """,
                 arguments: [
                     household.divisionCode, household.filedOn.description, try DepartmentDesk.encode(household),
-                    try DepartmentDesk.encode(assessment), household.fileNumber,
+                    // A household no longer eligible keeps its last category: the file closes just below.
+                    assessment.category?.rawValue ?? row["category"], household.fileNumber,
                 ])
-            try db.execute(sql: "DELETE FROM union_members WHERE file_number = ?", arguments: [household.fileNumber])
+            if previousCounty != household.divisionCode {
+                try countOpenFile(county: previousCounty, helper: helper, by: -1, in: db)
+                try countOpenFile(county: household.divisionCode, helper: helper, by: 1, in: db)
+            }
+            try db.execute(
+                cached: "DELETE FROM union_members WHERE file_number = ?", arguments: [household.fileNumber])
             try enrolMembers(of: household, in: db)
             guard let category = assessment.category else {
                 try close(household.fileNumber, reason: .notEligible, on: today, in: db, journal: journal)
@@ -333,13 +437,16 @@ public struct UnionDesk: Sendable {
     public func close(
         _ fileNumber: String, reason: HouseholdClosed.Reason, on date: LocalDate, in db: Database, journal: Journal
     ) throws -> Bool {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT division_code, helper FROM union_files WHERE file_number = ? AND status = 'open'"),
+                arguments: [fileNumber])
+        else { return false }
         try db.execute(
-            sql: """
-                UPDATE union_files SET status = 'closed', closed_reason = ?, closed_on = ?
-                WHERE file_number = ? AND status = 'open'
-                """,
+            cached: "UPDATE union_files SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
             arguments: [reason.rawValue, date.description, fileNumber])
-        guard db.changesCount == 1 else { return false }
+        try countOpenFile(county: row["division_code"], helper: row["helper"], by: -1, in: db)
         for agency in Self.viewers {
             try append(
                 HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date),
@@ -364,12 +471,7 @@ public struct UnionDesk: Sendable {
         case MeasuresDecided.type:
             let decided = try event.decodeData(as: MeasuresDecided.self, using: decoder)
             for decision in decided.decisions {
-                try db.execute(
-                    sql: """
-                        INSERT INTO union_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)
-                        ON CONFLICT (measure_id) DO UPDATE SET decision = excluded.decision
-                        """,
-                    arguments: [decision.measureID, decided.fileNumber, try DepartmentDesk.encode(decision)])
+                try Self.insertDecision(decision, of: decided.fileNumber, in: db)
             }
         case SupportRequested.type:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
@@ -405,11 +507,9 @@ public struct UnionDesk: Sendable {
     }
 
     private func category(of fileNumber: String, in db: Database) throws -> Eligibility.Category? {
-        guard
-            let data = try Data.fetchOne(
-                db, sql: "SELECT assessment FROM union_files WHERE file_number = ?", arguments: [fileNumber])
-        else { return nil }
-        return try DepartmentDesk.decode(Assessment.self, from: data).category
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT category FROM union_files WHERE file_number = ?"), arguments: [fileNumber]
+        ).flatMap(Eligibility.Category.init(rawValue:))
     }
 
     private func append(
