@@ -65,6 +65,23 @@ struct EnvelopeTests {
         }
     }
 
+    @Test("event ids are version-7 UUIDs (RFC 9562): the time in their first 48 bits, unique, in time order")
+    func eventIDs() throws {
+        // 2024-03-01T08:00:00.250Z is 1709280000250 ms = 0x018d_f906_f8fa.
+        let id = CloudEvent.newID(at: Date(timeIntervalSince1970: 1_709_280_000.250))
+        #expect(id.count == 36)
+        #expect(id.hasPrefix("018df906-f8fa-7"))  // the milliseconds, then version 7
+        let parts = id.split(separator: "-")
+        #expect(parts.map(\.count) == [8, 4, 4, 4, 12])
+        #expect(id.allSatisfy { "0123456789abcdef-".contains($0) })
+        #expect("89ab".contains(parts[3].first!))  // variant 10
+        let later = CloudEvent.newID(at: Date(timeIntervalSince1970: 1_709_280_000.251))
+        #expect(later.hasPrefix("018df906-f8fb-7"))
+        #expect(id < later)
+        let many = (0..<100_000).map { _ in CloudEvent.newID() }
+        #expect(Set(many).count == many.count)
+    }
+
     @Test("time helper writes RFC 3339 in UTC")
     func timestamp() throws {
         let text = CloudEvent.timestamp(Date(timeIntervalSince1970: 1_709_280_000.25))

@@ -200,11 +200,33 @@ public struct CloudEvent: Sendable, Hashable {
 
     // MARK: Helpers for producers
 
-    /// A new event id: a random lower-case UUID.
+    /// A new event id: a lower-case time-ordered UUID (version 7, RFC 9562 §5.7) — 48 bits of Unix time in
+    /// milliseconds, then 74 random bits.
     ///
-    /// - Returns: The id, such as `7f0c0f1e-9a7b-4c55-8a7d-0c2b1e0f4b8e`.
-    public static func newID() -> String {
-        UUID().uuidString.lowercased()
+    /// Why version 7 and not a random (version 4) UUID: ids made one after the other sort together, so a
+    /// subscriber's `applied_events` index grows at its end instead of at random pages; and the random bits come
+    /// from the system generator (`getrandom`), where Foundation's `UUID()` on Linux opens `/dev/urandom` for
+    /// every id.
+    /// - Parameter date: The instant of the id; now by default.
+    /// - Returns: The id, such as `019a6f3c-5e21-7b4d-9c1f-2e8a4d6b0c3f`.
+    public static func newID(at date: Date = Date()) -> String {
+        var random = SystemRandomNumberGenerator()
+        let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
+        let high = (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | 0x7000 | (random.next() & 0x0FFF)
+        let low = random.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        for (index, word) in [high, low].enumerated() {
+            for nibble in (0..<16).reversed() {
+                let position = index * 16 + 15 - nibble
+                if position == 8 || position == 12 || position == 16 || position == 20 {
+                    text.append(UInt8(ascii: "-"))
+                }
+                text.append(digits[Int(word >> UInt64(nibble * 4) & 0xF)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Formats an instant as an RFC 3339 timestamp in UTC with milliseconds, for the `time` attribute.
