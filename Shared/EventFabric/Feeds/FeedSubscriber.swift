@@ -95,6 +95,10 @@ public final class FeedSubscriber: Sendable {
         public var heartbeatTimeout: Duration
         /// The most consecutive events applied in one transaction.
         public var batchSize: Int
+        /// How long live events may wait for more before their transaction commits (group commit): a commit writes
+        /// the pages it changed to the WAL, so a feed trickling a few events at a time costs far more in many small
+        /// transactions than in fewer larger ones. Zero commits at once.
+        public var commitDelay: Duration
         /// The most events asked for in one replay request.
         public var replayChunk: Int
         /// The most replay requests outstanding at once per upstream (credit-based flow control).
@@ -113,6 +117,7 @@ public final class FeedSubscriber: Sendable {
         ///   - upstreams: The upstream feeds.
         ///   - heartbeatTimeout: The silence limit; 5 s by default (heartbeats come every second by default).
         ///   - batchSize: Events per transaction; 500 by default.
+        ///   - commitDelay: The longest live events wait for more before they are applied; 5 ms by default.
         ///   - replayChunk: Events per replay request; 500 by default.
         ///   - replayPipeline: Replay requests outstanding; 3 by default.
         ///   - replayTimeout: The wait for a replay reply; 5 s by default.
@@ -122,6 +127,7 @@ public final class FeedSubscriber: Sendable {
             upstreams: [Upstream],
             heartbeatTimeout: Duration = .seconds(5),
             batchSize: Int = 500,
+            commitDelay: Duration = .milliseconds(5),
             replayChunk: Int = 500,
             replayPipeline: Int = 3,
             replayTimeout: Duration = .seconds(5),
@@ -131,6 +137,7 @@ public final class FeedSubscriber: Sendable {
             self.upstreams = upstreams
             self.heartbeatTimeout = heartbeatTimeout
             self.batchSize = max(1, batchSize)
+            self.commitDelay = max(.zero, commitDelay)
             self.replayChunk = max(1, replayChunk)
             self.replayPipeline = max(1, replayPipeline)
             self.replayTimeout = replayTimeout
@@ -379,7 +386,11 @@ public final class FeedSubscriber: Sendable {
             let now = ContinuousClock.now
             var socketsChanged = false
             for state in states {
-                flush(state)
+                if !state.batch.isEmpty {
+                    let started = state.batchStarted ?? now
+                    state.batchStarted = started
+                    if now - started >= configuration.commitDelay { flush(state) }
+                }
                 socketsChanged = try checkTimers(state, now: now) || socketsChanged
             }
             if socketsChanged { poller = makePoller() }
@@ -389,11 +400,13 @@ public final class FeedSubscriber: Sendable {
     /// The longest the loop may sleep before a timer is due.
     ///
     /// - Parameter states: The upstreams' states.
-    /// - Returns: The time until the earliest silence check, replay timeout or retry, between 1 ms and 1 s.
+    /// - Returns: The time until the earliest commit of waiting events, silence check, replay timeout or retry,
+    ///   between 0 and 1 s.
     private func nextWakeUp(_ states: [UpstreamState]) -> Duration {
         let now = ContinuousClock.now
         var deadline = now + .seconds(1)
         for state in states {
+            if let started = state.batchStarted { deadline = min(deadline, started + configuration.commitDelay) }
             if state.silent {
                 deadline = min(deadline, state.lastReconnect + configuration.heartbeatTimeout)
             } else {
@@ -407,7 +420,7 @@ public final class FeedSubscriber: Sendable {
                 }
             }
         }
-        return max(deadline - now, .milliseconds(1))
+        return max(deadline - now, .zero)
     }
 
     /// Reacts to timers: silence, replay timeout, retry after a failure.
@@ -785,6 +798,7 @@ public final class FeedSubscriber: Sendable {
         guard let first = state.batch.first, let last = state.batch.last else { return }
         let items = state.batch
         state.batch = []
+        state.batchStarted = nil
         // Items are queued only in order from the cursor; check it anyway, since a mistake here would skip events.
         guard first.sequence == state.cursor + 1, last.sequence - first.sequence + 1 == UInt64(items.count) else {
             logger.error(
@@ -984,6 +998,8 @@ private final class UpstreamState {
     var cursor: UInt64
     /// Events queued for the next transaction, consecutive from `cursor + 1`.
     var batch: [Item] = []
+    /// When the oldest event of ``batch`` was queued by the live loop (for the commit delay), if it was.
+    var batchStarted: ContinuousClock.Instant?
     /// Whether a replay is under way (live events are then kept in `liveBuffer`).
     var replaying = false
     /// The `after` of each replay request in flight, oldest first.
