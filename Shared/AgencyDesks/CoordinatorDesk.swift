@@ -57,7 +57,7 @@ public struct CoordinatorDesk: Sendable {
 
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
     /// `household.registered` or `household.updated`, an object with a `view` member), no longer encoded again;
-    /// each decision's outcome for §2.3 is kept in columns beside it, so judging a file decodes no decision.
+    /// decisions are kept as columns (``DecisionColumns``), so judging a file decodes no JSON.
     private static func migrateToCompactState(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -66,10 +66,12 @@ public struct CoordinatorDesk: Sendable {
                     file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, status TEXT NOT NULL,
                     exit_date TEXT, closed_reason TEXT, closed_on TEXT
                 );
-                ALTER TABLE coord_decisions ADD COLUMN status TEXT NOT NULL DEFAULT '';
-                ALTER TABLE coord_decisions ADD COLUMN department TEXT NOT NULL DEFAULT '';
-                ALTER TABLE coord_decisions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
-                ALTER TABLE coord_decisions ADD COLUMN delivered_on TEXT;
+                DROP INDEX coord_decisions_by_file;
+                ALTER TABLE coord_decisions RENAME TO coord_decisions_v2;
+                CREATE TABLE coord_decisions (
+                    measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, \(DecisionColumns.definitions)
+                );
+                CREATE INDEX coord_decisions_by_file ON coord_decisions (file_number);
                 """)
         let households = try Row.fetchCursor(
             db, sql: "SELECT file_number, view, status, exit_date, closed_reason, closed_on FROM coord_households_v2")
@@ -83,27 +85,8 @@ public struct CoordinatorDesk: Sendable {
                 ])
         }
         try db.execute(sql: "DROP TABLE coord_households_v2")
-        let decisions = try Row.fetchCursor(db, sql: "SELECT file_number, decision FROM coord_decisions")
-        while let row = try decisions.next() {
-            try keep(
-                try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"], in: db)
-        }
-    }
-
-    /// Keeps a department's decision as the current one for its measure, with its outcome's columns.
-    private static func keep(_ decision: MeasureDecision, of fileNumber: String, in db: Database) throws {
-        try db.execute(
-            cached: """
-                INSERT INTO coord_decisions (measure_id, file_number, decision, status, department, reason, delivered_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (measure_id) DO UPDATE SET
-                    decision = excluded.decision, status = excluded.status, department = excluded.department,
-                    reason = excluded.reason, delivered_on = excluded.delivered_on
-                """,
-            arguments: [
-                decision.measureID, fileNumber, try DepartmentDesk.encode(decision), decision.status.rawValue,
-                decision.department.rawValue, decision.reason, decision.deliveredOn?.description,
-            ])
+        try DecisionColumns.copy(fromJSONTable: "coord_decisions_v2", into: "coord_decisions", db: db)
+        try db.execute(sql: "DROP TABLE coord_decisions_v2")
     }
 
     /// Applies one upstream event inside the applying transaction.
@@ -143,7 +126,7 @@ public struct CoordinatorDesk: Sendable {
                 )
             }
             for decision in decided.decisions {
-                try Self.keep(decision, of: decided.fileNumber, in: db)
+                try DecisionColumns.keep(decision, of: decided.fileNumber, in: "coord_decisions", db: db)
             }
             try judge(decided.fileNumber, in: db, journal: journal)
         case MeasuresDelivered.type, SupportRequested.type, SupportProvided.type:
@@ -247,41 +230,17 @@ public struct CoordinatorDesk: Sendable {
     }
 
     private func decisions(of fileNumber: String, in db: Database) throws -> [MeasureDecision] {
-        try Data.fetchAll(
-            db.cachedStatement(sql: "SELECT decision FROM coord_decisions WHERE file_number = ? ORDER BY measure_id"),
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT \(DecisionColumns.names) FROM coord_decisions WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
-        ).map { try DepartmentDesk.decode(MeasureDecision.self, from: $0) }
+        ).map(DecisionColumns.decision(from:))
     }
 
-    /// The outcomes of a file's decisions, read from their columns (``MeasureDecision/outcome(status:department:reason:deliveredOn:)``).
     private func outcomes(of fileNumber: String, in db: Database) throws -> [String: MeasureOutcome] {
         var outcomes: [String: MeasureOutcome] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT measure_id, status, department, reason, delivered_on FROM coord_decisions
-                    WHERE file_number = ?
-                    """),
-            arguments: [fileNumber])
-        {
-            let measureID: String = row["measure_id"]
-            guard
-                let status = MeasureDecision.Status(rawValue: row["status"]),
-                let department = Department(rawValue: row["department"])
-            else {
-                throw DatabaseError(message: "coord_decisions: \(measureID) has an unknown status or department")
-            }
-            let deliveredOn = try (row["delivered_on"] as String?).map { text in
-                guard let date = LocalDate(text) else {
-                    throw DatabaseError(message: "coord_decisions: \(measureID) has delivered_on \(text)")
-                }
-                return date
-            }
-            if let outcome = MeasureDecision.outcome(
-                status: status, department: department, reason: row["reason"], deliveredOn: deliveredOn)
-            {
-                outcomes[measureID] = outcome
-            }
+        for decision in try decisions(of: fileNumber, in: db) {
+            if let outcome = decision.outcome { outcomes[decision.measureID] = outcome }
         }
         return outcomes
     }

@@ -92,7 +92,7 @@ public struct DepartmentDesk: Sendable {
         migrator.registerMigration("department.desk.v3") { db in
             // The view is kept as the event brought it (the data of `household.registered` or
             // `household.updated`, an object with a `view` member), no longer encoded again; its category is a
-            // column, for civil affairs' reviews.
+            // column, for civil affairs' reviews. Decisions are kept as columns (`DecisionColumns`).
             try db.execute(
                 sql: """
                     ALTER TABLE desk_households RENAME TO desk_households_v2;
@@ -112,7 +112,18 @@ public struct DepartmentDesk: Sendable {
                         row["status"], row["closed_reason"], row["closed_on"],
                     ])
             }
-            try db.execute(sql: "DROP TABLE desk_households_v2")
+            try db.execute(
+                sql: """
+                    DROP TABLE desk_households_v2;
+                    DROP INDEX desk_decisions_by_file;
+                    ALTER TABLE desk_decisions RENAME TO desk_decisions_v2;
+                    CREATE TABLE desk_decisions (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, \(DecisionColumns.definitions)
+                    );
+                    CREATE INDEX desk_decisions_by_file ON desk_decisions (file_number);
+                    """)
+            try DecisionColumns.copy(fromJSONTable: "desk_decisions_v2", into: "desk_decisions", db: db)
+            try db.execute(sql: "DROP TABLE desk_decisions_v2")
         }
     }
 
@@ -462,12 +473,7 @@ public struct DepartmentDesk: Sendable {
     ) throws {
         guard !decisions.isEmpty else { return }
         for decision in decisions {
-            try db.execute(
-                cached: """
-                    INSERT INTO desk_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)
-                    ON CONFLICT (measure_id) DO UPDATE SET decision = excluded.decision
-                    """,
-                arguments: [decision.measureID, fileNumber, try Self.encode(decision)])
+            try DecisionColumns.keep(decision, of: fileNumber, in: "desk_decisions", db: db)
         }
         try append(
             MeasuresDecided(fileNumber: fileNumber, decisions: decisions), effectiveOn: effectiveOn, in: db,
@@ -508,10 +514,11 @@ public struct DepartmentDesk: Sendable {
     public func knownDecisions(of fileNumber: String, in db: Database) throws -> [String: MeasureDecision] {
         var decisions: [String: MeasureDecision] = [:]
         for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT measure_id, decision FROM desk_decisions WHERE file_number = ?"),
+            db.cachedStatement(sql: "SELECT \(DecisionColumns.names) FROM desk_decisions WHERE file_number = ?"),
             arguments: [fileNumber])
         {
-            decisions[row["measure_id"]] = try Self.decode(MeasureDecision.self, from: row["decision"])
+            let decision = try DecisionColumns.decision(from: row)
+            decisions[decision.measureID] = decision
         }
         return decisions
     }

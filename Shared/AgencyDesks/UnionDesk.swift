@@ -67,7 +67,7 @@ public struct UnionDesk: Sendable {
     /// Migration `union.desk.v2`: the file keeps its category instead of the whole assessment (the household is
     /// kept, so the assessment can always be made again), the open files per helper are counted in
     /// `union_helper_load` (pairing no longer counts the county's files), and the departments' decisions are kept
-    /// as columns instead of JSON (the union records them and reads no more than these).
+    /// as columns instead of JSON (``DecisionColumns``).
     private static func migrateToCompactFiles(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -80,9 +80,7 @@ public struct UnionDesk: Sendable {
                     status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
                 );
                 CREATE TABLE union_decisions (
-                    measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, department TEXT NOT NULL,
-                    code TEXT NOT NULL, status TEXT NOT NULL, amount_fen INTEGER NOT NULL, paid_by TEXT,
-                    due_on TEXT NOT NULL, delivered_on TEXT
+                    measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, \(DecisionColumns.definitions)
                 );
                 CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
                 CREATE TABLE union_helper_load (
@@ -108,11 +106,7 @@ public struct UnionDesk: Sendable {
                     category.rawValue, row["helper"], row["status"], row["closed_reason"], row["closed_on"],
                 ])
         }
-        let decisions = try Row.fetchCursor(db, sql: "SELECT file_number, decision FROM union_decisions_v1")
-        while let row = try decisions.next() {
-            try insertDecision(
-                try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"], in: db)
-        }
+        try DecisionColumns.copy(fromJSONTable: "union_decisions_v1", into: "union_decisions", db: db)
         try db.execute(
             sql: """
                 DROP TABLE union_files_v1;
@@ -121,25 +115,6 @@ public struct UnionDesk: Sendable {
                 SELECT division_code, helper, COUNT(*) FROM union_files
                 WHERE status = 'open' AND helper IS NOT NULL GROUP BY division_code, helper;
                 """)
-    }
-
-    /// Keeps a department's decision as the file's current one for its measure.
-    private static func insertDecision(_ decision: MeasureDecision, of fileNumber: String, in db: Database) throws {
-        try db.execute(
-            cached: """
-                INSERT INTO union_decisions
-                    (measure_id, file_number, department, code, status, amount_fen, paid_by, due_on, delivered_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (measure_id) DO UPDATE SET
-                    department = excluded.department, code = excluded.code, status = excluded.status,
-                    amount_fen = excluded.amount_fen, paid_by = excluded.paid_by, due_on = excluded.due_on,
-                    delivered_on = excluded.delivered_on
-                """,
-            arguments: [
-                decision.measureID, fileNumber, decision.department.rawValue, decision.code.rawValue,
-                decision.status.rawValue, decision.amount.fen, decision.paidBy?.rawValue,
-                decision.dueOn.description, decision.deliveredOn?.description,
-            ])
     }
 
     /// Seeds the union's budget lines (mutual-aid fees, Golden Autumn grants) from the policy, once.
@@ -471,7 +446,7 @@ public struct UnionDesk: Sendable {
         case MeasuresDecided.type:
             let decided = try event.decodeData(as: MeasuresDecided.self, using: decoder)
             for decision in decided.decisions {
-                try Self.insertDecision(decision, of: decided.fileNumber, in: db)
+                try DecisionColumns.keep(decision, of: decided.fileNumber, in: "union_decisions", db: db)
             }
         case SupportRequested.type:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)

@@ -1,0 +1,90 @@
+import GRDB
+import HouseholdDomain
+import ReliefProgramme
+
+/// A ``MeasureDecision`` kept as columns of a desk's table: nothing to encode when a decision is written, nothing
+/// to parse when it is read (a decision is written for every event about its measure and read each time its file
+/// is judged or re-evaluated).
+///
+/// The table has `measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL`, then ``definitions``.
+enum DecisionColumns {
+    /// The columns after `measure_id` and `file_number`, as in `CREATE TABLE`.
+    static let definitions = """
+        code TEXT NOT NULL, member_number INTEGER, department TEXT NOT NULL, status TEXT NOT NULL,
+        reason TEXT NOT NULL, amount_fen INTEGER NOT NULL, paid_by TEXT, due_on TEXT NOT NULL, delivered_on TEXT
+        """
+
+    /// Every column, `measure_id` and `file_number` first, as in `SELECT`.
+    static let names = """
+        measure_id, file_number, code, member_number, department, status, reason, amount_fen, paid_by, due_on, \
+        delivered_on
+        """
+
+    /// The statement that keeps `decision` as the current one for its measure in `table`.
+    static func upsert(into table: String) -> String {
+        """
+        INSERT INTO \(table) (\(names)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (measure_id) DO UPDATE SET
+            file_number = excluded.file_number, code = excluded.code, member_number = excluded.member_number,
+            department = excluded.department, status = excluded.status, reason = excluded.reason,
+            amount_fen = excluded.amount_fen, paid_by = excluded.paid_by, due_on = excluded.due_on,
+            delivered_on = excluded.delivered_on
+        """
+    }
+
+    /// The arguments of ``upsert(into:)``.
+    static func arguments(_ decision: MeasureDecision, of fileNumber: String) -> StatementArguments {
+        [
+            decision.measureID, fileNumber, decision.code.rawValue, decision.memberNumber,
+            decision.department.rawValue, decision.status.rawValue, decision.reason, decision.amount.fen,
+            decision.paidBy?.rawValue, decision.dueOn.description, decision.deliveredOn?.description,
+        ]
+    }
+
+    /// Keeps `decision` as the current one for its measure in `table`.
+    ///
+    /// - Throws: `DatabaseError`.
+    static func keep(_ decision: MeasureDecision, of fileNumber: String, in table: String, db: Database) throws {
+        try db.execute(cached: upsert(into: table), arguments: arguments(decision, of: fileNumber))
+    }
+
+    /// The decision in a row selected with ``names``.
+    ///
+    /// - Throws: `DatabaseError` naming the measure and the column when a value is not one the code writes.
+    static func decision(from row: Row) throws -> MeasureDecision {
+        let measureID: String = row["measure_id"]
+        func invalid(_ column: String) -> DatabaseError {
+            DatabaseError(message: "decision \(measureID): \(column) holds a value Jiekun does not write")
+        }
+        func date(_ column: String) throws -> LocalDate? {
+            guard let text = row[column] as String? else { return nil }
+            guard let date = LocalDate(text) else { throw invalid(column) }
+            return date
+        }
+        guard let code = Measure.Code(rawValue: row["code"]) else { throw invalid("code") }
+        guard let department = Department(rawValue: row["department"]) else { throw invalid("department") }
+        guard let status = MeasureDecision.Status(rawValue: row["status"]) else { throw invalid("status") }
+        let paidBy = try (row["paid_by"] as String?).map { text in
+            guard let department = Department(rawValue: text) else { throw invalid("paid_by") }
+            return department
+        }
+        guard let dueOn = try date("due_on") else { throw invalid("due_on") }
+        return MeasureDecision(
+            measureID: measureID, code: code, memberNumber: row["member_number"], department: department,
+            status: status, reason: row["reason"], amount: Yuan(fen: row["amount_fen"]), paidBy: paidBy, dueOn: dueOn,
+            deliveredOn: try date("delivered_on"))
+    }
+
+    /// Copies the decisions of a table that kept them as JSON (`measure_id`, `file_number`, `decision`) into
+    /// `table`, for a migration.
+    ///
+    /// - Throws: `DatabaseError`, `DecodingError`.
+    static func copy(fromJSONTable source: String, into table: String, db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT file_number, decision FROM \(source)")
+        while let row = try rows.next() {
+            try keep(
+                try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"],
+                in: table, db: db)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import Logging
+import ProgrammeEvents
+import ReliefProgramme
+import TestSupport
+import Testing
+
+@testable import AgencyDesks
+
+/// A store written by the previous release (views, assessments and decisions kept as JSON) is migrated in place:
+/// after `union.desk.v2`, `department.desk.v3` and `coordinator.desk.v3` every desk reads the same files and
+/// decisions as before (docs/OPERATIONS.md, "Upgrading").
+@Suite("Desk migrations")
+struct DeskMigrationTests {
+    /// The sample households run through the sequential programme: what an old store would hold.
+    struct OldRecords {
+        let policy: Policy
+        let households: [Household]
+        let files: [ProgrammeRun.FiledHousehold]
+
+        init() throws {
+            policy = try Policy.load(contentsOfFile: DepartmentDeskTests.policyPath)
+            households = try DepartmentDeskTests.households(policy: policy)
+            var run = ProgrammeRun(policy: policy)
+            for household in households { try run.file(household) }
+            files = run.files
+            #expect(files.count >= 2, "the sample must file households for the test to mean anything")
+        }
+
+        func household(_ fileNumber: String) -> Household {
+            households.first { $0.fileNumber == fileNumber }!
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Data { try EventCoding.makeEncoder().encode(value) }
+
+    @Test("union.desk.v2: category from the stored assessment, open files per helper counted, decisions as columns")
+    func union() throws {
+        let old = try OldRecords()
+        let queue = try DatabaseQueue()
+        var migrator = DatabaseMigrator()
+        UnionDesk.registerMigrations(&migrator)
+        try migrator.migrate(queue, upTo: "union.desk.v1")
+        try queue.write { db in
+            for (index, file) in old.files.enumerated() {
+                let household = old.household(file.assessment.fileNumber)
+                // The first file is closed; the others are open with helper 甲, except the last, with none.
+                let helper: String? = index == old.files.count - 1 ? nil : "甲"
+                try db.execute(
+                    sql: """
+                        INSERT INTO union_files (file_number, division_code, filed_on, household, assessment, helper,
+                            status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        household.fileNumber, household.divisionCode, household.filedOn.description,
+                        try Self.json(household), try Self.json(file.assessment), helper,
+                        index == 0 ? "closed" : "open",
+                    ])
+                for decision in file.decisions {
+                    try db.execute(
+                        sql: "INSERT INTO union_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)",
+                        arguments: [decision.measureID, household.fileNumber, try Self.json(decision)])
+                }
+            }
+        }
+        try migrator.migrate(queue)
+        try queue.read { db in
+            for file in old.files {
+                let category = try Int.fetchOne(
+                    db, sql: "SELECT category FROM union_files WHERE file_number = ?",
+                    arguments: [file.assessment.fileNumber])
+                #expect(category == file.assessment.category?.rawValue)
+                let decisions = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT \(DecisionColumns.names) FROM union_decisions WHERE file_number = ? ORDER BY measure_id",
+                    arguments: [file.assessment.fileNumber]
+                ).map(DecisionColumns.decision(from:))
+                #expect(decisions == file.decisions.sorted { $0.measureID < $1.measureID })
+            }
+            // Open files with a helper: all but the closed first one and the unpaired last one.
+            var expected: [String: Int] = [:]
+            for file in old.files.dropFirst().dropLast() { expected[file.assessment.divisionCode, default: 0] += 1 }
+            var counted: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT division_code, helper, open_files FROM union_helper_load") {
+                #expect(row["helper"] as String == "甲")
+                counted[row["division_code"]] = row["open_files"]
+            }
+            #expect(counted == expected)
+            #expect(try db.columns(in: "union_files").contains { $0.name == "assessment" } == false)
+        }
+    }
+
+    @Test("department.desk.v3: the view kept with its category, decisions as columns, read back unchanged")
+    func department() throws {
+        let old = try OldRecords()
+        let desk = DepartmentDesk(department: .medicalInsurance, policy: old.policy)
+        let queue = try DatabaseQueue()
+        var migrator = DatabaseMigrator()
+        DepartmentDesk.registerMigrations(&migrator)
+        try migrator.migrate(queue, upTo: "department.desk.v2")
+        var views: [String: HouseholdView] = [:]
+        try queue.write { db in
+            for file in old.files {
+                let view = HouseholdView(
+                    for: .medicalInsurance, household: old.household(file.assessment.fileNumber),
+                    assessment: file.assessment, helper: nil, persons: old.policy.persons)
+                views[view.fileNumber] = view
+                try db.execute(
+                    sql: "INSERT INTO desk_households (file_number, view, status) VALUES (?, ?, 'open')",
+                    arguments: [view.fileNumber, try Self.json(view)])
+                for decision in file.decisions where decision.department == .medicalInsurance {
+                    try db.execute(
+                        sql: "INSERT INTO desk_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)",
+                        arguments: [decision.measureID, view.fileNumber, try Self.json(decision)])
+                }
+            }
+        }
+        try migrator.migrate(queue)
+        try queue.read { db in
+            for file in old.files {
+                let fileNumber = file.assessment.fileNumber
+                let expected = file.decisions.filter { $0.department == .medicalInsurance }
+                #expect(
+                    try desk.knownDecisions(of: fileNumber, in: db)
+                        == Dictionary(
+                            uniqueKeysWithValues: expected.map { ($0.measureID, $0) }))
+                let row = try #require(
+                    try Row.fetchOne(
+                        db, sql: "SELECT view_data, category FROM desk_households WHERE file_number = ?",
+                        arguments: [fileNumber]))
+                let kept = try JSONDecoder().decode(DepartmentDesk.KeptView.self, from: row["view_data"] as Data)
+                #expect(kept.view == views[fileNumber])
+                #expect(row["category"] as Int? == file.assessment.category?.rawValue)
+            }
+        }
+    }
+
+    @Test("coordinator.desk.v3: every file reads back with the same assessment, decisions and exit")
+    func coordinator() throws {
+        let old = try OldRecords()
+        let desk = CoordinatorDesk(policy: old.policy)
+        let queue = try DatabaseQueue()
+        var migrator = DatabaseMigrator()
+        CoordinatorDesk.registerMigrations(&migrator)
+        try migrator.migrate(queue, upTo: "coordinator.desk.v2")
+        try queue.write { db in
+            for file in old.files {
+                let view = HouseholdView(
+                    for: .coordinator, household: old.household(file.assessment.fileNumber),
+                    assessment: file.assessment, helper: nil, persons: old.policy.persons)
+                try db.execute(
+                    sql: "INSERT INTO coord_households (file_number, view, status, exit_date) VALUES (?, ?, 'open', ?)",
+                    arguments: [view.fileNumber, try Self.json(view), file.readiness.exitDate?.description])
+                for decision in file.decisions {
+                    try db.execute(
+                        sql: "INSERT INTO coord_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)",
+                        arguments: [decision.measureID, view.fileNumber, try Self.json(decision)])
+                }
+            }
+        }
+        try migrator.migrate(queue)
+        try queue.read { db in
+            for file in old.files {
+                let migrated = try #require(try desk.file(file.assessment.fileNumber, in: db))
+                #expect(migrated.decisions == file.decisions.sorted { $0.measureID < $1.measureID })
+                #expect(migrated.readiness.exitDate == file.readiness.exitDate)
+                #expect(migrated.assessment.category == file.assessment.category)
+                #expect(migrated.assessment.measures == file.assessment.measures)
+            }
+        }
+    }
+}
