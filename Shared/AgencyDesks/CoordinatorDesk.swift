@@ -204,7 +204,8 @@ public struct CoordinatorDesk: Sendable {
             row["status"] as String == "open", row["exit_date"] as String? == nil
         else { return }
         let assessment = try known ?? assessment(from: row["view_data"], of: fileNumber)
-        let readiness = ExitReadiness.evaluate(assessment, outcomes: try outcomes(of: fileNumber, in: db))
+        let readiness = ExitReadiness.evaluate(
+            assessment, outcomes: Self.outcomes(of: try decisions(of: fileNumber, in: db)))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
             cached: "UPDATE coord_households SET exit_date = ? WHERE file_number = ?",
@@ -237,9 +238,10 @@ public struct CoordinatorDesk: Sendable {
         ).map(DecisionColumns.decision(from:))
     }
 
-    private func outcomes(of fileNumber: String, in db: Database) throws -> [String: MeasureOutcome] {
+    /// The outcomes of decisions by measure id (for ``ExitReadiness``).
+    private static func outcomes(of decisions: [MeasureDecision]) -> [String: MeasureOutcome] {
         var outcomes: [String: MeasureOutcome] = [:]
-        for decision in try decisions(of: fileNumber, in: db) {
+        for decision in decisions {
             if let outcome = decision.outcome { outcomes[decision.measureID] = outcome }
         }
         return outcomes
@@ -270,17 +272,20 @@ public struct CoordinatorDesk: Sendable {
     private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
         let view = try DepartmentDesk.decode(KeptView.self, from: row["view_data"]).view
         let assessment = DepartmentDesk.assessment(of: view)
-        var readiness = ExitReadiness.evaluate(assessment, outcomes: try outcomes(of: view.fileNumber, in: db))
+        let decisions = try decisions(of: view.fileNumber, in: db)
+        var readiness = ExitReadiness.evaluate(assessment, outcomes: Self.outcomes(of: decisions))
         let published = (row["exit_date"] as String?).flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
-        return ProgrammeRun.FiledHousehold(
-            assessment: assessment, decisions: try decisions(of: view.fileNumber, in: db), readiness: readiness)
+        return ProgrammeRun.FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness)
     }
 
     /// The provincial report from the coordinator's store.
     public func report(in db: Database) throws -> ProvinceReport {
-        ProvinceReport(files: try files(in: db), years: policy.budgetYears)
+        var tally = ProvinceReport.Tally(years: policy.budgetYears)
+        let rows = try Row.fetchCursor(db, sql: "SELECT view_data, exit_date FROM coord_households")
+        while let row = try rows.next() { tally.add(try filed(from: row, in: db)) }
+        return tally.report
     }
 }
 

@@ -98,60 +98,58 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     ///   - years: the report's years (the policy's budget years).
     ///   - counties: prefecture names and order.
     public init(files: [ProgrammeRun.FiledHousehold], years: [Int], counties: CountyRegistry = .yunnan) {
-        let byPrefecture = Dictionary(grouping: files, by: \.assessment.prefectureCode)
-        func figures(code: String, name: String, files: [ProgrammeRun.FiledHousehold]) -> Prefecture {
-            var byCategory = [0, 0, 0]
-            var delivered = 0
-            var rows = years.map { Year(year: $0, openAtStart: 0, newFiles: 0, exits: 0) }
-            var exits = 0
-            for file in files {
-                if let category = file.assessment.category { byCategory[category.rawValue - 1] += 1 }
-                delivered += file.decisions.filter { $0.status == .granted && $0.deliveredOn != nil }.count
-                let filed = file.assessment.filedOn
-                let exit = file.readiness.exitDate
-                if exit != nil { exits += 1 }
-                for index in rows.indices {
-                    let start = LocalDate.startOfYear(rows[index].year)
-                    let end = LocalDate.startOfYear(rows[index].year + 1)
-                    if filed < start && (exit.map { $0 >= start } ?? true) { rows[index].openAtStart += 1 }
-                    if filed >= start && filed < end { rows[index].newFiles += 1 }
-                    if let exit, exit >= start, exit < end { rows[index].exits += 1 }
-                }
-            }
-            return Prefecture(
-                code: code, name: name, filesByCategory: byCategory, measuresDelivered: delivered, years: rows,
-                cumulativeExits: exits, filesOpened: files.count)
-        }
-        prefectures = counties.prefectures.map {
-            figures(code: $0.code, name: $0.name, files: byPrefecture[$0.code] ?? [])
-        }
-        province = figures(code: "530000", name: "云南省", files: files)
+        var tally = Tally(years: years, counties: counties)
+        for file in files { tally.add(file) }
+        self = tally.report
+    }
 
-        var departmentFigures: [Department: DepartmentFigures] = [:]
-        var money: [Measure.Code: MeasureMoney] = [:]
-        for department in Department.allCases where department != .union && department != .coordinator {
-            departmentFigures[department] = DepartmentFigures(
-                department: department, triggered: 0, decided: 0, delivered: 0, refused: 0, replaced: 0, withdrawn: 0,
-                overdue: 0, yuan: .zero)
+    /// The report's figures added up one filed household at a time, so that a report over any number of files
+    /// holds no more than the figures themselves (the order of the files does not matter).
+    public struct Tally: Sendable {
+        private let years: [Int]
+        private let counties: CountyRegistry
+        private var prefectures: [String: Prefecture] = [:]
+        private var province: Prefecture
+        private var departments: [Department: DepartmentFigures] = [:]
+        private var money: [Measure.Code: MeasureMoney] = [:]
+
+        /// An empty tally.
+        ///
+        /// - Parameters:
+        ///   - years: the report's years (the policy's budget years).
+        ///   - counties: prefecture names and order.
+        public init(years: [Int], counties: CountyRegistry = .yunnan) {
+            self.years = years
+            self.counties = counties
+            province = Self.emptyPrefecture(code: "530000", name: "云南省", years: years)
+            for department in Department.allCases where department != .coordinator {
+                departments[department] = DepartmentFigures(
+                    department: department, triggered: 0, decided: 0, delivered: 0, refused: 0, replaced: 0,
+                    withdrawn: 0, overdue: 0, yuan: .zero)
+            }
         }
-        departmentFigures[.union] = DepartmentFigures(
-            department: .union, triggered: 0, decided: 0, delivered: 0, refused: 0, replaced: 0, withdrawn: 0,
-            overdue: 0, yuan: .zero)
-        for file in files {
-            for instance in file.assessment.measures { departmentFigures[instance.code.leadDepartment]?.triggered += 1 }
+
+        /// Adds one filed household.
+        public mutating func add(_ file: ProgrammeRun.FiledHousehold) {
+            Self.count(file, in: &province)
+            let code = file.assessment.prefectureCode
+            var prefecture = prefectures[code] ?? Self.emptyPrefecture(code: code, name: "", years: years)
+            Self.count(file, in: &prefecture)
+            prefectures[code] = prefecture
+            for instance in file.assessment.measures { departments[instance.code.leadDepartment]?.triggered += 1 }
             for decision in file.decisions {
                 let department = decision.department
-                departmentFigures[department]?.decided += 1
+                departments[department]?.decided += 1
                 switch decision.status {
-                case .granted where decision.deliveredOn != nil: departmentFigures[department]?.delivered += 1
-                case .refused: departmentFigures[department]?.refused += 1
-                case .replaced: departmentFigures[department]?.replaced += 1
-                case .withdrawn: departmentFigures[department]?.withdrawn += 1
+                case .granted where decision.deliveredOn != nil: departments[department]?.delivered += 1
+                case .refused: departments[department]?.refused += 1
+                case .replaced: departments[department]?.replaced += 1
+                case .withdrawn: departments[department]?.withdrawn += 1
                 default: break
                 }
-                if decision.isOverdue { departmentFigures[department]?.overdue += 1 }
+                if decision.isOverdue { departments[department]?.overdue += 1 }
                 if decision.deliveredOn != nil, decision.amount > .zero, let payer = decision.paidBy {
-                    departmentFigures[payer]?.yuan += decision.amount
+                    departments[payer]?.yuan += decision.amount
                     var line = money[decision.code] ?? MeasureMoney(measure: decision.code, payments: 0, yuan: .zero)
                     line.payments += 1
                     line.yuan += decision.amount
@@ -159,7 +157,53 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                 }
             }
         }
-        departments = Department.allCases.compactMap { departmentFigures[$0] }
-        self.money = Measure.Code.allCases.compactMap { money[$0] }
+
+        /// The report of the households added so far: every prefecture of `counties` in its order (one without
+        /// files shows zeros), the province, the departments and the money.
+        public var report: ProvinceReport {
+            ProvinceReport(
+                prefectures: counties.prefectures.map { prefecture in
+                    var figures =
+                        prefectures[prefecture.code]
+                        ?? Self.emptyPrefecture(code: prefecture.code, name: prefecture.name, years: years)
+                    figures.name = prefecture.name
+                    return figures
+                },
+                province: province,
+                departments: Department.allCases.compactMap { departments[$0] },
+                money: Measure.Code.allCases.compactMap { money[$0] })
+        }
+
+        private static func emptyPrefecture(code: String, name: String, years: [Int]) -> Prefecture {
+            Prefecture(
+                code: code, name: name, filesByCategory: [0, 0, 0], measuresDelivered: 0,
+                years: years.map { Year(year: $0, openAtStart: 0, newFiles: 0, exits: 0) }, cumulativeExits: 0,
+                filesOpened: 0)
+        }
+
+        private static func count(_ file: ProgrammeRun.FiledHousehold, in figures: inout Prefecture) {
+            if let category = file.assessment.category { figures.filesByCategory[category.rawValue - 1] += 1 }
+            figures.measuresDelivered += file.decisions.filter { $0.status == .granted && $0.deliveredOn != nil }.count
+            let filed = file.assessment.filedOn
+            let exit = file.readiness.exitDate
+            if exit != nil { figures.cumulativeExits += 1 }
+            figures.filesOpened += 1
+            for index in figures.years.indices {
+                let start = LocalDate.startOfYear(figures.years[index].year)
+                let end = LocalDate.startOfYear(figures.years[index].year + 1)
+                if filed < start && (exit.map { $0 >= start } ?? true) { figures.years[index].openAtStart += 1 }
+                if filed >= start && filed < end { figures.years[index].newFiles += 1 }
+                if let exit, exit >= start, exit < end { figures.years[index].exits += 1 }
+            }
+        }
+    }
+
+    private init(
+        prefectures: [Prefecture], province: Prefecture, departments: [DepartmentFigures], money: [MeasureMoney]
+    ) {
+        self.prefectures = prefectures
+        self.province = province
+        self.departments = departments
+        self.money = money
     }
 }

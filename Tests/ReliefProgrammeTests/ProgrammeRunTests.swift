@@ -43,6 +43,12 @@ struct ProgrammeRunTests {
 
         let report = ProvinceReport(files: run.files, years: policy.budgetYears)
         #expect(report.province.filesByCategory == [1, 0, 2])
+        var tally = ProvinceReport.Tally(years: policy.budgetYears)
+        for file in run.files.reversed() { tally.add(file) }
+        #expect(tally.report == report, "added one at a time in any order, the files give the same report")
+        let byPrefecture = Dictionary(uniqueKeysWithValues: report.prefectures.map { ($0.code, $0.filesOpened) })
+        #expect(byPrefecture["530100"] == 1 && byPrefecture["530300"] == 1 && byPrefecture["532900"] == 1)
+        #expect(report.prefectures.map(\.filesOpened).reduce(0, +) == 3 && report.prefectures.count == 16)
         let year2017 = try #require(report.province.years.first)
         #expect(year2017.year == 2017 && year2017.newFiles == 3 && year2017.exits == 3 && year2017.openAtStart == 0)
         #expect(year2017.exitRatePerMille == 1000 && year2017.meetsTarget)
