@@ -58,11 +58,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: compact JSON written as it is encoded (payloads and envelopes)
+        .target(
+            name: "StreamingJSON",
+            path: "Shared/StreamingJSON",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: the event fabric: envelope, journal, feeds with replay, request/reply, CURVE with ZAP
         .target(
             name: "EventFabric",
             dependencies: [
-                "ZeroMQ",
+                "ZeroMQ", "StreamingJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,7 +89,7 @@ let package = Package(
         // MARK: the events the seven services exchange: payloads, per-agency household views, the feeds
         .target(
             name: "ProgrammeEvents",
-            dependencies: ["HouseholdDomain", "ReliefProgramme"],
+            dependencies: ["HouseholdDomain", "ReliefProgramme", "StreamingJSON"],
             path: "Shared/ProgrammeEvents",
             swiftSettings: swiftSettings
         ),
@@ -91,7 +98,7 @@ let package = Package(
         .target(
             name: "AgencyDesks",
             dependencies: [
-                "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
+                "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme", "StreamingJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Shared/AgencyDesks",
@@ -237,6 +244,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/FabricProbe",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamingJSONTests",
+            dependencies: ["StreamingJSON"],
+            path: "Tests/StreamingJSONTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import GRDB
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
+import StreamingJSON
 
 /// What one department does with the events it receives, in `auto` mode: its household feed's registrations,
 /// updates and closures, and the supporting agencies' answers — deciding and delivering the measures it leads
@@ -549,7 +550,7 @@ public struct DepartmentDesk: Sendable {
             isZeroEmployment: view.isZeroEmployment ?? false, needsHousing: view.needsHousing ?? false)
     }
 
-    static func encode(_ value: some Encodable) throws -> Data { try EventCoding.makeEncoder().encode(value) }
+    static func encode(_ value: some Encodable) throws -> Data { Data(try EventCoding.makeEncoder().encode(value)) }
 
     static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
         try EventCoding.makeDecoder().decode(type, from: data)

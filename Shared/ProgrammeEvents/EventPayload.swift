@@ -1,5 +1,6 @@
 import Foundation
 import HouseholdDomain
+import StreamingJSON
 
 /// The `data` of one Jiekun event: a Codable payload with its CloudEvents `type` (DESIGN "Events").
 ///
@@ -50,21 +51,18 @@ public enum EventCatalogue {
     }
 }
 
-/// The JSON coding of event payloads: sorted keys (the same payload always gives the same bytes, which the journal
-/// keeps and replays verbatim) and unescaped slashes (measure ids such as `KM-2017-0001/relief.dibao` stay
-/// readable and short).
+/// The JSON coding of event payloads: keys in the payload's declaration order (the same payload always gives the
+/// same bytes, which the journal keeps and replays verbatim) and unescaped slashes (measure ids such as
+/// `KM-2017-0001/relief.dibao` stay readable and short), written by ``StreamingJSONEncoder``; read with
+/// Foundation's `JSONDecoder`, which takes keys in any order.
 ///
 /// Dates are `YYYY-MM-DD` strings (``LocalDate``) and money is a two-decimal string (``Yuan``) whatever the
 /// encoder's strategies, so the default strategies apply. Source: DESIGN "Events".
 public enum EventCoding {
     /// A new encoder for payloads.
     ///
-    /// - Returns: a `JSONEncoder` writing sorted keys without escaping slashes.
-    public static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    /// - Returns: a ``StreamingJSONEncoder``.
+    public static func makeEncoder() -> StreamingJSONEncoder { StreamingJSONEncoder() }
 
     /// A new decoder for payloads.
     ///
@@ -77,7 +75,7 @@ public enum EventCoding {
     /// - Returns: the UTF-8 JSON object.
     /// - Throws: `EncodingError` (not expected for the programme's payloads).
     public static func encode(_ payload: some EventPayload) throws -> Data {
-        try makeEncoder().encode(payload)
+        Data(try makeEncoder().encode(payload))
     }
 }
 

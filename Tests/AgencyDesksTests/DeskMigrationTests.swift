@@ -35,7 +35,12 @@ struct DeskMigrationTests {
         }
     }
 
-    static func json(_ value: some Encodable) throws -> Data { try EventCoding.makeEncoder().encode(value) }
+    /// As the previous release wrote its JSON columns.
+    static func json(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
 
     @Test("union.desk.v2: category from the stored assessment, open files per helper counted, decisions as columns")
     func union() throws {

@@ -10,7 +10,12 @@ struct PayloadTests {
     static func roundTrip<Payload: EventPayload>(_ payload: Payload) throws -> Payload {
         let data = try EventCoding.encode(payload)
         let decoded = try EventCoding.makeDecoder().decode(Payload.self, from: data)
-        #expect(try EventCoding.encode(decoded) == data, "re-encoding gives the same bytes (sorted keys)")
+        #expect(try EventCoding.encode(decoded) == data, "re-encoding gives the same bytes (declaration order)")
+        let foundation = try JSONEncoder().encode(payload)
+        #expect(
+            try JSONSerialization.jsonObject(with: data) as? NSDictionary
+                == JSONSerialization.jsonObject(with: foundation) as? NSDictionary,
+            "the same document as Foundation's JSONEncoder writes")
         let viaCatalogue = try #require(try EventCatalogue.decode(type: Payload.type, data: data) as? Payload)
         #expect(viaCatalogue == payload)
         return decoded
@@ -53,12 +58,12 @@ struct PayloadTests {
         #expect(try EventCatalogue.decode(type: "household.deleted", data: Data("{}".utf8)) == nil)
     }
 
-    @Test("stable camelCase JSON keys")
+    @Test("stable camelCase JSON keys, in declaration order")
     func keys() throws {
         let closed = HouseholdClosed(fileNumber: "KM-2017-0101", reason: .movedAway, closedOn: LocalDate("2018-01-02")!)
         #expect(
             String(decoding: try EventCoding.encode(closed), as: UTF8.self)
-                == #"{"closedOn":"2018-01-02","fileNumber":"KM-2017-0101","reason":"movedAway"}"#)
+                == #"{"fileNumber":"KM-2017-0101","reason":"movedAway","closedOn":"2018-01-02"}"#)
         let delivery = MeasuresDelivered(
             fileNumber: "KM-2017-0101",
             deliveries: [
@@ -68,9 +73,9 @@ struct PayloadTests {
             ])
         #expect(
             String(decoding: try EventCoding.encode(delivery), as: UTF8.self)
-                == #"{"deliveries":[{"amount":"60.00","code":"medical.mutual-aid","deliveredOn":"2017-04-16","#
-                + #""measureID":"KM-2017-0101/medical.mutual-aid","paidBy":"union-registry"}],"#
-                + #""fileNumber":"KM-2017-0101"}"#)
+                == #"{"fileNumber":"KM-2017-0101","deliveries":[{"measureID":"KM-2017-0101/medical.mutual-aid","#
+                + #""code":"medical.mutual-aid","deliveredOn":"2017-04-16","amount":"60.00","paidBy":"union-registry"}]}"#
+        )
         let exit = Samples.exitReady
         #expect(exit.dimensions.map(\.dimension) == Measure.Dimension.allCases)
         #expect(exit.exitDate == Samples.run.files[0].readiness.exitDate)

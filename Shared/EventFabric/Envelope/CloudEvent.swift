@@ -1,4 +1,5 @@
 import Foundation
+import StreamingJSON
 
 #if canImport(Glibc)
     import Glibc
@@ -114,6 +115,27 @@ public struct CloudEvent: Sendable, Hashable {
         effectiveDate: String? = nil,
         payload: some Encodable,
         encoder: JSONEncoder = JSONEncoder()
+    ) throws {
+        let data = try encoder.encode(payload)
+        try self.init(
+            id: id, source: source, type: type, subject: subject, time: time, effectiveDate: effectiveDate,
+            data: data)
+    }
+
+    /// Creates an event whose data is a payload encoded with a ``StreamingJSONEncoder``.
+    ///
+    /// - Parameters: as ``init(id:source:type:subject:time:effectiveDate:payload:encoder:)``.
+    /// - Throws: `EncodingError` if the payload cannot be encoded, ``EnvelopeError`` for an invalid attribute or a
+    ///   payload that is not an object.
+    public init(
+        id: String = CloudEvent.newID(),
+        source: String,
+        type: String,
+        subject: String? = nil,
+        time: String? = nil,
+        effectiveDate: String? = nil,
+        payload: some Encodable,
+        encoder: StreamingJSONEncoder
     ) throws {
         let data = try encoder.encode(payload)
         try self.init(
