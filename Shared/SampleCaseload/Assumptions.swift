@@ -110,8 +110,13 @@ enum Rates {
 
     // MARK: Income (bands of per-capita income against S, the local urban 低保 standard)
 
-    /// Bands: below S; S…1.5 S; above 1.5 S up to 3 S; above 3 S (up to 4.5 S).
-    static let incomeBand = WeightTable([45, 25, 20, 10])
+    /// Bands: below S; S…1.5 S; above 1.5 S up to 3 S; above 3 S (up to 4.5 S), for a household with a serious
+    /// hardship (a member with 重大疾病, or a cause among 患重特大疾病, 遭受意外事故, 遭受自然灾害: category 3).
+    static let incomeBandSerious = WeightTable([50, 25, 23, 2])
+    /// The same bands for a household with another hardship cost (an ill member, a member at school, 子女上学).
+    static let incomeBandOtherCost = WeightTable([62, 33, 3, 2])
+    /// The same bands for a household without a hardship cost: nothing offsets an income above S.
+    static let incomeBandWithoutCost = WeightTable([96, 2, 1, 1])
     /// A household sits exactly on a band edge (S × size − 1 yuan, S × size, 1.5 S × size, 3 S × size,
     /// 3 S × size + 1 yuan).
     static let boundaryIncomePercent = 2
@@ -121,11 +126,11 @@ enum Rates {
     static let wholeYuanPercent = 75
     /// A household with a hardship cost (an ill member, a child at school, an illness, accident or disaster
     /// cause) states special expenses: band S…3 S, below S, above 3 S.
-    static let expenseMiddlePercent = 90
+    static let expenseMiddlePercent = 98
     static let expenseLowPercent = 50
     static let expenseHighPercent = 40
     /// In the S…3 S bands, the stated expenses pass the expense-adjusted test ((income − expenses) ÷ size ≤ S).
-    static let expensePassesPercent = 70
+    static let expensePassesPercent = 96
     /// On 低保 already: below S, S…1.5 S.
     static let dibaoLowPercent = 40
     static let dibaoMiddlePercent = 5

@@ -520,10 +520,22 @@ struct CaseloadRun {
 
     /// Income in one of four bands of per-capita income against `S`, special expenses that pass or fail the
     /// expense-adjusted test, and 低保 (policy §3, Part B).
+    ///
+    /// A household above `S` applies because a hardship costs it money (the expense-adjusted test of categories 2
+    /// and 3), and above 1.5 S only for a serious one (category 3), so the band table depends on the hardship.
     private mutating func chooseIncome() {
         let size = Int64(household.persons.count)
         let base = model.standardFen[household.county][household.yearOffset] * size  // S × size, fen
-        let band = random.pick(Rates.incomeBand)
+        let causes = [household.primary] + household.secondary
+        let seriousHardship =
+            household.persons.contains { $0.health == .majorIllness }
+            || causes.contains { [.majorIllness, .accident, .naturalDisaster].contains($0) }
+        let hardshipCost =
+            seriousHardship || household.persons.contains { $0.isIll || $0.isAtSchool }
+            || causes.contains(.childAtSchool)
+        let band = random.pick(
+            seriousHardship
+                ? Rates.incomeBandSerious : hardshipCost ? Rates.incomeBandOtherCost : Rates.incomeBandWithoutCost)
         let boundary = random.percent(Rates.boundaryIncomePercent)
         let zero = random.percent(Rates.zeroIncomePercent)
         let whole = random.percent(Rates.wholeYuanPercent)
@@ -550,10 +562,6 @@ struct CaseloadRun {
         }
         household.incomeFen = income
 
-        let causes = [household.primary] + household.secondary
-        let hardshipCost =
-            household.persons.contains { $0.isIll || $0.isAtSchool }
-            || causes.contains { [.majorIllness, .childAtSchool, .accident, .naturalDisaster].contains($0) }
         let passes = random.percent(Rates.expensePassesPercent)
         let wholeExpense = random.percent(Rates.wholeYuanPercent)
         let draw = random.next()

@@ -51,8 +51,8 @@ struct PolicyLoadingTests {
             ("k2: ", "eligibility.category2UpperMultiple"),
             ("men: 60", "persons.retirementAge.men"),
             ("employment.training:", "measures.employment.training"),
-            ("education.student-aid: 2250000", "prefectures.530100.years.2017.budgets.education.student-aid"),
-            ("publicRentalUnits: 600", "prefectures.530100.years.2017.publicRentalUnits"),
+            ("education.student-aid: 720000", "prefectures.530100.years.2017.budgets.education.student-aid"),
+            ("publicRentalUnits: 110", "prefectures.530100.years.2017.publicRentalUnits"),
         ])
     func gapIsRefused(line: String, path: String) throws {
         let prefix = line == "k2: " ? "category2UpperMultiple" : line

@@ -68,9 +68,9 @@ struct ProgrammeRunTests {
 
     @Test("a spent budget: the next household waits in filing order for the next year's (§5.2)")
     func budgetWaits() throws {
-        // Kunming's 2017 student-aid budget is one grant (1500 yuan).
+        // Kunming's 2017 student-aid budget (the first in the file) is one grant (1500 yuan).
         var text = try String(contentsOfFile: Self.policyPath, encoding: .utf8)
-        let range = try #require(text.range(of: "          education.student-aid: 2250000"))
+        let range = try #require(text.range(of: "          education.student-aid: 720000"))
         text.replaceSubrange(range, with: "          education.student-aid: 1500")
         let policy = try Policy.load(yaml: text, source: "test")
         var ledger = Ledger(policy: policy, measures: [.educationStudentAid])
@@ -90,11 +90,14 @@ struct ProgrammeRunTests {
     @Test("no public-rental unit free: a rental subsidy instead; neither: the next year (§4.2.5)")
     func housingSubstitution() throws {
         var text = try String(contentsOfFile: Self.policyPath, encoding: .utf8)
-        // 曲靖's 2017 stock: no unit; its 2017 rental-subsidy budget: one subsidy.
-        let units = try #require(text.range(of: "        publicRentalUnits: 360"))
-        text.replaceSubrange(units, with: "        publicRentalUnits: 0")
-        let subsidy = try #require(text.range(of: "          housing.rental-subsidy: 540000"))
-        text.replaceSubrange(subsidy, with: "          housing.rental-subsidy: 2400")
+        // 曲靖's 2017 stock: no unit; its 2017 rental-subsidy budget: one subsidy (the first lines after its name).
+        func replaceInQujing(_ old: String, with new: String) throws {
+            let section = try #require(text.range(of: "  \"530300\":\n    name: 曲靖市"))
+            let range = try #require(text.range(of: old, range: section.upperBound..<text.endIndex))
+            text.replaceSubrange(range, with: new)
+        }
+        try replaceInQujing("        publicRentalUnits: 110", with: "        publicRentalUnits: 0")
+        try replaceInQujing("          housing.rental-subsidy: 170000", with: "          housing.rental-subsidy: 2400")
         let policy = try Policy.load(yaml: text, source: "test")
         let qujing = try #require(try Self.sampleHouseholds().first { $0.fileNumber == "QJ-2017-0007" })
         var second = qujing
