@@ -4,7 +4,6 @@ import GRDB
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
-import Synchronization
 
 /// What the coordinator (the leading group's office, policy §2 and §5) does with the events it receives: it keeps
 /// each filed household's plan and every department's decisions, judges the six dimensions of §2.3 after each
@@ -15,8 +14,6 @@ import Synchronization
 public struct CoordinatorDesk: Sendable {
     /// The policy (budget years for the report).
     public let policy: Policy
-    /// Households' assessments as last read from their stored views (see ``AssessmentCache``).
-    private let assessments = AssessmentCache(capacity: 8_192)
     /// The feed of exit readiness.
     public static let exitsFeed = "coordinator.exits"
     /// The CloudEvents `source` of the coordinator's events.
@@ -57,14 +54,15 @@ public struct CoordinatorDesk: Sendable {
 
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
     /// `household.registered` or `household.updated`, an object with a `view` member), no longer encoded again;
-    /// decisions are kept as columns (``DecisionColumns``), so judging a file decodes no JSON.
+    /// what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as columns
+    /// (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON.
     private static func migrateToCompactState(_ db: Database) throws {
         try db.execute(
             sql: """
                 ALTER TABLE coord_households RENAME TO coord_households_v2;
                 CREATE TABLE coord_households (
                     file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, status TEXT NOT NULL,
-                    exit_date TEXT, closed_reason TEXT, closed_on TEXT
+                    exit_date TEXT, closed_reason TEXT, closed_on TEXT, \(ExitFactColumns.definitions)
                 );
                 DROP INDEX coord_decisions_by_file;
                 ALTER TABLE coord_decisions RENAME TO coord_decisions_v2;
@@ -78,11 +76,15 @@ public struct CoordinatorDesk: Sendable {
         while let row = try households.next() {
             let view = try DepartmentDesk.decode(HouseholdView.self, from: row["view"])
             try db.execute(
-                sql: "INSERT INTO coord_households VALUES (?, ?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO coord_households (
+                        file_number, view_data, status, exit_date, closed_reason, closed_on, \(ExitFactColumns.names)
+                    ) VALUES (?, ?, ?, ?, ?, ?, \(ExitFactColumns.placeholders))
+                    """,
                 arguments: [
                     row["file_number"], try DepartmentDesk.encode(HouseholdUpdated(view: view)), row["status"],
                     row["exit_date"], row["closed_reason"], row["closed_on"],
-                ])
+                ] + ExitFactColumns.arguments(ExitReadiness.Facts(DepartmentDesk.assessment(of: view))))
         }
         try db.execute(sql: "DROP TABLE coord_households_v2")
         try DecisionColumns.copy(fromJSONTable: "coord_decisions_v2", into: "coord_decisions", db: db)
@@ -173,39 +175,37 @@ public struct CoordinatorDesk: Sendable {
             arguments: [fileNumber, event.id, event.type, event.source, event.effectiveDate])
     }
 
-    /// Keeps a household's view (`data`: the event's data, kept as it came), then judges the file.
+    /// Keeps a household's view (`data`: the event's data, kept as it came) and what §2.3 reads of it, then judges
+    /// the file.
     private func keep(_ view: HouseholdView, data: [UInt8], in db: Database, journal: Journal) throws {
         guard view.agency == .coordinator else {
             throw DepartmentDesk.Refusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
         }
-        let stored = Data(data)
+        let facts = ExitReadiness.Facts(DepartmentDesk.assessment(of: view))
         try db.execute(
             cached: """
-                INSERT INTO coord_households (file_number, view_data, status) VALUES (?, ?, 'open')
-                ON CONFLICT (file_number) DO UPDATE SET view_data = excluded.view_data
+                INSERT INTO coord_households (file_number, view_data, status, \(ExitFactColumns.names))
+                VALUES (?, ?, 'open', \(ExitFactColumns.placeholders))
+                ON CONFLICT (file_number) DO UPDATE SET view_data = excluded.view_data, \(ExitFactColumns.updates)
                 """,
-            arguments: [view.fileNumber, stored])
-        let assessment = DepartmentDesk.assessment(of: view)
-        assessments.remember(assessment, of: stored, for: view.fileNumber)
-        try judge(view.fileNumber, knowing: assessment, in: db, journal: journal)
+            arguments: [view.fileNumber, Data(data)] + ExitFactColumns.arguments(facts))
+        try judge(view.fileNumber, in: db, journal: journal)
     }
 
     /// Judges §2.3 for a file and publishes its exit readiness once.
-    ///
-    /// - Parameter known: the file's assessment when the caller has just read it from the view.
-    private func judge(
-        _ fileNumber: String, knowing known: Assessment? = nil, in db: Database, journal: Journal
-    ) throws {
+    private func judge(_ fileNumber: String, in db: Database, journal: Journal) throws {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT view_data, status, exit_date FROM coord_households WHERE file_number = ?"),
+                    sql: """
+                        SELECT status, exit_date, \(ExitFactColumns.names) FROM coord_households WHERE file_number = ?
+                        """),
                 arguments: [fileNumber]),
             row["status"] as String == "open", row["exit_date"] as String? == nil
         else { return }
-        let assessment = try known ?? assessment(from: row["view_data"], of: fileNumber)
         let readiness = ExitReadiness.evaluate(
-            assessment, outcomes: Self.outcomes(of: try decisions(of: fileNumber, in: db)))
+            try ExitFactColumns.facts(from: row, of: fileNumber),
+            outcomes: Self.outcomes(of: try decisions(of: fileNumber, in: db)))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
             cached: "UPDATE coord_households SET exit_date = ? WHERE file_number = ?",
@@ -215,14 +215,6 @@ public struct CoordinatorDesk: Sendable {
             effectiveDate: exit.exitDate.description, payload: exit, encoder: EventCoding.makeEncoder())
         try journal.append(event, to: Self.exitsFeed, in: db)
         try note(event, about: fileNumber, in: db)
-    }
-
-    /// The assessment of a stored view: from the cache when it holds these very bytes, else decoded.
-    private func assessment(from stored: Data, of fileNumber: String) throws -> Assessment {
-        if let cached = assessments.assessment(of: stored, for: fileNumber) { return cached }
-        let assessment = DepartmentDesk.assessment(of: try DepartmentDesk.decode(KeptView.self, from: stored).view)
-        assessments.remember(assessment, of: stored, for: fileNumber)
-        return assessment
     }
 
     /// The data of a `household.registered` or `household.updated` event as kept in `coord_households`.
@@ -289,56 +281,59 @@ public struct CoordinatorDesk: Sendable {
     }
 }
 
-/// The assessments of the coordinator's files as last read from their stored views, so that judging a file after
-/// each decision does not decode its view again.
-///
-/// An entry is used only while the stored bytes are exactly those it was read from: a transaction rolled back, a
-/// view replaced or a store changed underneath can never make it answer for other bytes. Bounded: at most
-/// `capacity` entries in two generations (the older one dropped whole when the newer one is full), so the
-/// coordinator's memory does not grow with the caseload.
-final class AssessmentCache: Sendable {
-    private struct Entry {
-        var stored: Data
-        var assessment: Assessment
-    }
+/// What §2.3 reads of a household (``ExitReadiness/Facts``) kept as columns of `coord_households`: the filing
+/// date, eligibility, the four facts that hold dimensions from the filing date, and the triggered measures as
+/// `CODE` or `CODE/MEMBER`, separated by spaces.
+enum ExitFactColumns {
+    /// The columns, as in `CREATE TABLE`.
+    static let definitions = """
+        filed_on TEXT NOT NULL, eligible INTEGER NOT NULL, below_standard INTEGER NOT NULL,
+        on_dibao INTEGER NOT NULL, zero_employment INTEGER NOT NULL, needs_housing INTEGER NOT NULL,
+        measures TEXT NOT NULL
+        """
+    /// The column names, as in `SELECT` and `INSERT`.
+    static let names = "filed_on, eligible, below_standard, on_dibao, zero_employment, needs_housing, measures"
+    /// One placeholder per column.
+    static let placeholders = "?, ?, ?, ?, ?, ?, ?"
+    /// The `SET` list of an upsert.
+    static let updates = """
+        filed_on = excluded.filed_on, eligible = excluded.eligible, below_standard = excluded.below_standard,
+        on_dibao = excluded.on_dibao, zero_employment = excluded.zero_employment,
+        needs_housing = excluded.needs_housing, measures = excluded.measures
+        """
 
-    private struct Generations {
-        var current: [String: Entry] = [:]
-        var previous: [String: Entry] = [:]
-    }
-
-    private let generationSize: Int
-    private let generations = Mutex(Generations())
-
-    /// A cache of at most `capacity` assessments.
-    init(capacity: Int) { self.generationSize = max(1, capacity / 2) }
-
-    /// The assessment read from `stored` for the file, if cached for exactly these bytes.
-    func assessment(of stored: Data, for fileNumber: String) -> Assessment? {
-        generations.withLock { state in
-            if let entry = state.current[fileNumber] { return entry.stored == stored ? entry.assessment : nil }
-            guard let entry = state.previous[fileNumber], entry.stored == stored else { return nil }
-            Self.insert(entry, for: fileNumber, into: &state, generationSize: generationSize)
-            return entry.assessment
+    /// The values of the columns, in the order of ``names``.
+    static func arguments(_ facts: ExitReadiness.Facts) -> StatementArguments {
+        let measures = facts.measures.map { instance in
+            instance.memberNumber.map { "\(instance.code.rawValue)/\($0)" } ?? instance.code.rawValue
         }
+        return [
+            facts.filedOn.description, facts.isEligible, facts.isBelowStandard, facts.isOnDibao,
+            facts.isZeroEmployment, facts.needsHousing, measures.joined(separator: " "),
+        ]
     }
 
-    /// Remembers the assessment read from `stored` for the file.
-    func remember(_ assessment: Assessment, of stored: Data, for fileNumber: String) {
-        generations.withLock { state in
-            Self.insert(
-                Entry(stored: stored, assessment: assessment), for: fileNumber, into: &state,
-                generationSize: generationSize)
+    /// The facts of a file from a row with the columns of ``names``.
+    ///
+    /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
+    static func facts(from row: Row, of fileNumber: String) throws -> ExitReadiness.Facts {
+        func invalid(_ column: String) -> DatabaseError {
+            DatabaseError(message: "coord_households \(fileNumber): \(column) holds a value Jiekun does not write")
         }
-    }
-
-    private static func insert(
-        _ entry: Entry, for fileNumber: String, into state: inout Generations, generationSize: Int
-    ) {
-        if state.current[fileNumber] == nil && state.current.count >= generationSize {
-            state.previous = state.current
-            state.current = [:]
+        guard let filedOn = LocalDate(row["filed_on"] as String) else { throw invalid("filed_on") }
+        let measures = try (row["measures"] as String).split(separator: " ").map { entry in
+            let parts = entry.split(separator: "/")
+            guard (1...2).contains(parts.count), let code = Measure.Code(rawValue: String(parts[0])) else {
+                throw invalid("measures")
+            }
+            guard parts.count == 2 else { return MeasureInstance(fileNumber: fileNumber, code: code) }
+            guard let member = Int(parts[1]) else { throw invalid("measures") }
+            return MeasureInstance(fileNumber: fileNumber, code: code, memberNumber: member)
         }
-        state.current[fileNumber] = entry
+        return ExitReadiness.Facts(
+            fileNumber: fileNumber, filedOn: filedOn, isEligible: row["eligible"],
+            isBelowStandard: row["below_standard"],
+            isOnDibao: row["on_dibao"], isZeroEmployment: row["zero_employment"], needsHousing: row["needs_housing"],
+            measures: measures)
     }
 }

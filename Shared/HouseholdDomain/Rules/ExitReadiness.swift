@@ -75,6 +75,62 @@ public struct ExitReadiness: Sendable, Hashable, Codable {
     /// - Returns: the six dimensions and the exit readiness.
     /// - Source: policy §2.3, Part B.
     public static func evaluate(_ assessment: Assessment, outcomes: [String: MeasureOutcome]) -> ExitReadiness {
+        evaluate(Facts(assessment), outcomes: outcomes)
+    }
+
+    /// What §2.3 reads of a household's assessment: its file, filing date, eligibility, the four facts that hold
+    /// dimensions from the filing date, and its measures.
+    public struct Facts: Sendable, Hashable {
+        /// The file number.
+        public var fileNumber: String
+        /// The filing date.
+        public var filedOn: LocalDate
+        /// Whether the household is eligible (has a category).
+        public var isEligible: Bool
+        /// `pc < S` (policy §3).
+        public var isBelowStandard: Bool
+        /// Already receives 低保.
+        public var isOnDibao: Bool
+        /// A zero-employment household (Part B).
+        public var isZeroEmployment: Bool
+        /// Has a housing need (Part B).
+        public var needsHousing: Bool
+        /// The triggered measures.
+        public var measures: [MeasureInstance]
+
+        /// The facts of an assessment.
+        public init(_ assessment: Assessment) {
+            self.init(
+                fileNumber: assessment.fileNumber, filedOn: assessment.filedOn, isEligible: assessment.isEligible,
+                isBelowStandard: assessment.isBelowStandard, isOnDibao: assessment.isOnDibao,
+                isZeroEmployment: assessment.isZeroEmployment, needsHousing: assessment.needsHousing,
+                measures: assessment.measures)
+        }
+
+        /// Creates the facts.
+        public init(
+            fileNumber: String, filedOn: LocalDate, isEligible: Bool, isBelowStandard: Bool, isOnDibao: Bool,
+            isZeroEmployment: Bool, needsHousing: Bool, measures: [MeasureInstance]
+        ) {
+            self.fileNumber = fileNumber
+            self.filedOn = filedOn
+            self.isEligible = isEligible
+            self.isBelowStandard = isBelowStandard
+            self.isOnDibao = isOnDibao
+            self.isZeroEmployment = isZeroEmployment
+            self.needsHousing = needsHousing
+            self.measures = measures
+        }
+    }
+
+    /// Evaluates the dimensions from the facts §2.3 reads (see ``evaluate(_:outcomes:)-(Assessment,_)``).
+    ///
+    /// - Parameters:
+    ///   - assessment: what §2.3 reads of the household's current assessment.
+    ///   - outcomes: outcomes by measure instance id (instances without an entry are pending).
+    /// - Returns: the six dimensions and the exit readiness.
+    /// - Source: policy §2.3, Part B.
+    public static func evaluate(_ assessment: Facts, outcomes: [String: MeasureOutcome]) -> ExitReadiness {
         let filedOn = assessment.filedOn
         let file = assessment.fileNumber
 
