@@ -53,23 +53,34 @@ public struct CoordinatorDesk: Sendable {
     }
 
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
-    /// `household.registered` or `household.updated`, an object with a `view` member), no longer encoded again;
-    /// what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as columns
-    /// (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON.
+    /// `household.registered` or `household.updated`, an object with a `view` member) in `coord_views`, no longer
+    /// encoded again; what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as
+    /// columns (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON. The per-file tables
+    /// are keyed by file without a rowid (one B-tree each); the timeline numbers entries per file.
     private static func migrateToCompactState(_ db: Database) throws {
         try db.execute(
             sql: """
                 ALTER TABLE coord_households RENAME TO coord_households_v2;
                 CREATE TABLE coord_households (
-                    file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, status TEXT NOT NULL,
-                    exit_date TEXT, closed_reason TEXT, closed_on TEXT, \(ExitFactColumns.definitions)
-                );
+                    file_number TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, exit_date TEXT, closed_reason TEXT,
+                    closed_on TEXT, \(ExitFactColumns.definitions)
+                ) WITHOUT ROWID;
+                CREATE TABLE coord_views (file_number TEXT NOT NULL PRIMARY KEY, view_data BLOB NOT NULL);
                 DROP INDEX coord_decisions_by_file;
                 ALTER TABLE coord_decisions RENAME TO coord_decisions_v2;
-                CREATE TABLE coord_decisions (
-                    measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, \(DecisionColumns.definitions)
-                );
-                CREATE INDEX coord_decisions_by_file ON coord_decisions (file_number);
+                \(DecisionColumns.createTable("coord_decisions"));
+                DROP INDEX coord_timeline_by_file;
+                ALTER TABLE coord_timeline RENAME TO coord_timeline_v2;
+                CREATE TABLE coord_timeline (
+                    file_number TEXT NOT NULL, entry INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+                    source TEXT NOT NULL, effective_date TEXT,
+                    PRIMARY KEY (file_number, entry)
+                ) WITHOUT ROWID;
+                INSERT INTO coord_timeline (file_number, entry, event_id, type, source, effective_date)
+                SELECT file_number, ROW_NUMBER() OVER (PARTITION BY file_number ORDER BY entry), event_id, type, source,
+                    effective_date
+                FROM coord_timeline_v2;
+                DROP TABLE coord_timeline_v2;
                 """)
         let households = try Row.fetchCursor(
             db, sql: "SELECT file_number, view, status, exit_date, closed_reason, closed_on FROM coord_households_v2")
@@ -78,13 +89,15 @@ public struct CoordinatorDesk: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO coord_households (
-                        file_number, view_data, status, exit_date, closed_reason, closed_on, \(ExitFactColumns.names)
-                    ) VALUES (?, ?, ?, ?, ?, ?, \(ExitFactColumns.placeholders))
+                        file_number, status, exit_date, closed_reason, closed_on, \(ExitFactColumns.names)
+                    ) VALUES (?, ?, ?, ?, ?, \(ExitFactColumns.placeholders))
                     """,
                 arguments: [
-                    row["file_number"], try DepartmentDesk.encode(HouseholdUpdated(view: view)), row["status"],
-                    row["exit_date"], row["closed_reason"], row["closed_on"],
+                    row["file_number"], row["status"], row["exit_date"], row["closed_reason"], row["closed_on"],
                 ] + ExitFactColumns.arguments(ExitReadiness.Facts(DepartmentDesk.assessment(of: view))))
+            try db.execute(
+                sql: "INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)",
+                arguments: [row["file_number"], try DepartmentDesk.encode(HouseholdUpdated(view: view))])
         }
         try db.execute(sql: "DROP TABLE coord_households_v2")
         try DecisionColumns.copy(fromJSONTable: "coord_decisions_v2", into: "coord_decisions", db: db)
@@ -170,8 +183,10 @@ public struct CoordinatorDesk: Sendable {
 
     private func note(_ event: CloudEvent, about fileNumber: String, in db: Database) throws {
         try db.execute(
-            cached:
-                "INSERT INTO coord_timeline (file_number, event_id, type, source, effective_date) VALUES (?, ?, ?, ?, ?)",
+            cached: """
+                INSERT INTO coord_timeline (file_number, entry, event_id, type, source, effective_date)
+                SELECT ?1, COALESCE(MAX(entry), 0) + 1, ?2, ?3, ?4, ?5 FROM coord_timeline WHERE file_number = ?1
+                """,
             arguments: [fileNumber, event.id, event.type, event.source, event.effectiveDate])
     }
 
@@ -184,11 +199,17 @@ public struct CoordinatorDesk: Sendable {
         let facts = ExitReadiness.Facts(DepartmentDesk.assessment(of: view))
         try db.execute(
             cached: """
-                INSERT INTO coord_households (file_number, view_data, status, \(ExitFactColumns.names))
-                VALUES (?, ?, 'open', \(ExitFactColumns.placeholders))
-                ON CONFLICT (file_number) DO UPDATE SET view_data = excluded.view_data, \(ExitFactColumns.updates)
+                INSERT INTO coord_households (file_number, status, \(ExitFactColumns.names))
+                VALUES (?, 'open', \(ExitFactColumns.placeholders))
+                ON CONFLICT (file_number) DO UPDATE SET \(ExitFactColumns.updates)
                 """,
-            arguments: [view.fileNumber, Data(data)] + ExitFactColumns.arguments(facts))
+            arguments: [view.fileNumber] + ExitFactColumns.arguments(facts))
+        try db.execute(
+            cached: """
+                INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)
+                ON CONFLICT (file_number) DO UPDATE SET view_data = excluded.view_data
+                """,
+            arguments: [view.fileNumber, Data(data)])
         try judge(view.fileNumber, in: db, journal: journal)
     }
 
@@ -217,7 +238,7 @@ public struct CoordinatorDesk: Sendable {
         try note(event, about: fileNumber, in: db)
     }
 
-    /// The data of a `household.registered` or `household.updated` event as kept in `coord_households`.
+    /// The data of a `household.registered` or `household.updated` event as kept in `coord_views`.
     private struct KeptView: Decodable {
         var view: HouseholdView
     }
@@ -245,7 +266,7 @@ public struct CoordinatorDesk: Sendable {
     /// union closed for another reason (death, moved away, …) is not an exit, whatever its dimensions.
     /// - Throws: `DatabaseError`, `DecodingError`.
     public func files(in db: Database) throws -> [ProgrammeRun.FiledHousehold] {
-        try Row.fetchAll(db, sql: "SELECT view_data, exit_date FROM coord_households")
+        try Row.fetchAll(db, sql: Self.filesQuery)
             .map { try filed(from: $0, in: db) }
             .sorted {
                 ($0.assessment.filedOn, $0.assessment.fileNumber) < ($1.assessment.filedOn, $1.assessment.fileNumber)
@@ -257,9 +278,14 @@ public struct CoordinatorDesk: Sendable {
     /// - Throws: `DatabaseError`, `DecodingError`.
     public func file(_ fileNumber: String, in db: Database) throws -> ProgrammeRun.FiledHousehold? {
         try Row.fetchOne(
-            db, sql: "SELECT view_data, exit_date FROM coord_households WHERE file_number = ?", arguments: [fileNumber]
+            db, sql: Self.filesQuery + " WHERE h.file_number = ?", arguments: [fileNumber]
         ).map { try filed(from: $0, in: db) }
     }
+
+    /// Each file's view and exit date.
+    private static let filesQuery = """
+        SELECT v.view_data, h.exit_date FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number
+        """
 
     private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
         let view = try DepartmentDesk.decode(KeptView.self, from: row["view_data"]).view
@@ -275,7 +301,7 @@ public struct CoordinatorDesk: Sendable {
     /// The provincial report from the coordinator's store.
     public func report(in db: Database) throws -> ProvinceReport {
         var tally = ProvinceReport.Tally(years: policy.budgetYears)
-        let rows = try Row.fetchCursor(db, sql: "SELECT view_data, exit_date FROM coord_households")
+        let rows = try Row.fetchCursor(db, sql: Self.filesQuery)
         while let row = try rows.next() { tally.add(try filed(from: row, in: db)) }
         return tally.report
     }

@@ -6,13 +6,20 @@ import ReliefProgramme
 /// to parse when it is read (a decision is written for every event about its measure and read each time its file
 /// is judged or re-evaluated).
 ///
-/// The table has `measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL`, then ``definitions``.
+/// The table (``createTable(_:)``) is keyed by file and measure, without a rowid: a decision is one entry in one
+/// B-tree, and a file's decisions are next to each other.
 enum DecisionColumns {
-    /// The columns after `measure_id` and `file_number`, as in `CREATE TABLE`.
-    static let definitions = """
-        code TEXT NOT NULL, member_number INTEGER, department TEXT NOT NULL, status TEXT NOT NULL,
-        reason TEXT NOT NULL, amount_fen INTEGER NOT NULL, paid_by TEXT, due_on TEXT NOT NULL, delivered_on TEXT
+    /// The statement that creates a table of decisions named `name`.
+    static func createTable(_ name: String) -> String {
         """
+        CREATE TABLE \(name) (
+            measure_id TEXT NOT NULL, file_number TEXT NOT NULL, code TEXT NOT NULL, member_number INTEGER,
+            department TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, amount_fen INTEGER NOT NULL,
+            paid_by TEXT, due_on TEXT NOT NULL, delivered_on TEXT,
+            PRIMARY KEY (file_number, measure_id)
+        ) WITHOUT ROWID
+        """
+    }
 
     /// Every column, `measure_id` and `file_number` first, as in `SELECT`.
     static let names = """
@@ -24,8 +31,8 @@ enum DecisionColumns {
     static func upsert(into table: String) -> String {
         """
         INSERT INTO \(table) (\(names)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (measure_id) DO UPDATE SET
-            file_number = excluded.file_number, code = excluded.code, member_number = excluded.member_number,
+        ON CONFLICT (file_number, measure_id) DO UPDATE SET
+            code = excluded.code, member_number = excluded.member_number,
             department = excluded.department, status = excluded.status, reason = excluded.reason,
             amount_fen = excluded.amount_fen, paid_by = excluded.paid_by, due_on = excluded.due_on,
             delivered_on = excluded.delivered_on

@@ -118,10 +118,7 @@ public struct DepartmentDesk: Sendable {
                     DROP TABLE desk_households_v2;
                     DROP INDEX desk_decisions_by_file;
                     ALTER TABLE desk_decisions RENAME TO desk_decisions_v2;
-                    CREATE TABLE desk_decisions (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, \(DecisionColumns.definitions)
-                    );
-                    CREATE INDEX desk_decisions_by_file ON desk_decisions (file_number);
+                    \(DecisionColumns.createTable("desk_decisions"));
                     """)
             try DecisionColumns.copy(fromJSONTable: "desk_decisions_v2", into: "desk_decisions", db: db)
             try db.execute(sql: "DROP TABLE desk_decisions_v2")

@@ -79,10 +79,7 @@ public struct UnionDesk: Sendable {
                     household BLOB NOT NULL, category INTEGER NOT NULL, helper TEXT,
                     status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
                 );
-                CREATE TABLE union_decisions (
-                    measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, \(DecisionColumns.definitions)
-                );
-                CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
+                \(DecisionColumns.createTable("union_decisions"));
                 CREATE TABLE union_helper_load (
                     division_code TEXT NOT NULL, helper TEXT NOT NULL, open_files INTEGER NOT NULL,
                     PRIMARY KEY (division_code, helper)

@@ -145,7 +145,7 @@ struct DeskMigrationTests {
         }
     }
 
-    @Test("coordinator.desk.v3: every file reads back with the same assessment, decisions and exit")
+    @Test("coordinator.desk.v3: every file reads back with the same assessment, decisions, exit and timeline")
     func coordinator() throws {
         let old = try OldRecords()
         let desk = CoordinatorDesk(policy: old.policy)
@@ -168,8 +168,23 @@ struct DeskMigrationTests {
                 }
             }
         }
+        let first = old.files[0].assessment.fileNumber
+        let second = old.files[1].assessment.fileNumber
+        try queue.write { db in
+            for (file, id, type) in [
+                (first, "e1", "household.registered"), (second, "e2", "household.registered"),
+                (first, "e3", "measure.decided"), (first, "e4", "household.exit-ready"),
+            ] {
+                try db.execute(
+                    sql:
+                        "INSERT INTO coord_timeline (file_number, event_id, type, source) VALUES (?, ?, ?, '/jiekun/x')",
+                    arguments: [file, id, type])
+            }
+        }
         try migrator.migrate(queue)
         try queue.read { db in
+            #expect(try desk.timeline(of: first, in: db).map(\.eventID) == ["e1", "e3", "e4"])
+            #expect(try desk.timeline(of: second, in: db).map(\.eventID) == ["e2"])
             for file in old.files {
                 let migrated = try #require(try desk.file(file.assessment.fileNumber, in: db))
                 #expect(migrated.decisions == file.decisions.sorted { $0.measureID < $1.measureID })
