@@ -55,8 +55,8 @@ public struct CoordinatorDesk: Sendable {
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
     /// `household.registered` or `household.updated`, an object with a `view` member) in `coord_views`, no longer
     /// encoded again; what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as
-    /// columns (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON. The per-file tables
-    /// are keyed by file without a rowid (one B-tree each); the timeline numbers entries per file.
+    /// columns (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON. Files and decisions
+    /// are keyed by file without a rowid (one B-tree each).
     private static func migrateToCompactState(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -69,18 +69,6 @@ public struct CoordinatorDesk: Sendable {
                 DROP INDEX coord_decisions_by_file;
                 ALTER TABLE coord_decisions RENAME TO coord_decisions_v2;
                 \(DecisionColumns.createTable("coord_decisions"));
-                DROP INDEX coord_timeline_by_file;
-                ALTER TABLE coord_timeline RENAME TO coord_timeline_v2;
-                CREATE TABLE coord_timeline (
-                    file_number TEXT NOT NULL, entry INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
-                    source TEXT NOT NULL, effective_date TEXT,
-                    PRIMARY KEY (file_number, entry)
-                ) WITHOUT ROWID;
-                INSERT INTO coord_timeline (file_number, entry, event_id, type, source, effective_date)
-                SELECT file_number, ROW_NUMBER() OVER (PARTITION BY file_number ORDER BY entry), event_id, type, source,
-                    effective_date
-                FROM coord_timeline_v2;
-                DROP TABLE coord_timeline_v2;
                 """)
         let households = try Row.fetchCursor(
             db, sql: "SELECT file_number, view, status, exit_date, closed_reason, closed_on FROM coord_households_v2")
@@ -183,10 +171,8 @@ public struct CoordinatorDesk: Sendable {
 
     private func note(_ event: CloudEvent, about fileNumber: String, in db: Database) throws {
         try db.execute(
-            cached: """
-                INSERT INTO coord_timeline (file_number, entry, event_id, type, source, effective_date)
-                SELECT ?1, COALESCE(MAX(entry), 0) + 1, ?2, ?3, ?4, ?5 FROM coord_timeline WHERE file_number = ?1
-                """,
+            cached:
+                "INSERT INTO coord_timeline (file_number, event_id, type, source, effective_date) VALUES (?, ?, ?, ?, ?)",
             arguments: [fileNumber, event.id, event.type, event.source, event.effectiveDate])
     }
 
@@ -222,10 +208,10 @@ public struct CoordinatorDesk: Sendable {
                         SELECT status, exit_date, \(ExitFactColumns.names) FROM coord_households WHERE file_number = ?
                         """),
                 arguments: [fileNumber]),
-            row["status"] as String == "open", row["exit_date"] as String? == nil
+            row[0] as String == "open", row[1] as String? == nil
         else { return }
         let readiness = ExitReadiness.evaluate(
-            try ExitFactColumns.facts(from: row, of: fileNumber),
+            try ExitFactColumns.facts(from: row, at: 2, of: fileNumber),
             outcomes: Self.outcomes(of: try decisions(of: fileNumber, in: db)))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
@@ -339,15 +325,16 @@ enum ExitFactColumns {
         ]
     }
 
-    /// The facts of a file from a row with the columns of ``names``.
+    /// The facts of a file from a row whose columns from `offset` on are those of ``names``, in that order (read
+    /// by position: a name lookup per column costs more than the rest).
     ///
     /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
-    static func facts(from row: Row, of fileNumber: String) throws -> ExitReadiness.Facts {
+    static func facts(from row: Row, at offset: Int, of fileNumber: String) throws -> ExitReadiness.Facts {
         func invalid(_ column: String) -> DatabaseError {
             DatabaseError(message: "coord_households \(fileNumber): \(column) holds a value Jiekun does not write")
         }
-        guard let filedOn = LocalDate(row["filed_on"] as String) else { throw invalid("filed_on") }
-        let measures = try (row["measures"] as String).split(separator: " ").map { entry in
+        guard let filedOn = LocalDate(row[offset] as String) else { throw invalid("filed_on") }
+        let measures = try (row[offset + 6] as String).split(separator: " ").map { entry in
             let parts = entry.split(separator: "/")
             guard (1...2).contains(parts.count), let code = Measure.Code(rawValue: String(parts[0])) else {
                 throw invalid("measures")
@@ -357,9 +344,8 @@ enum ExitFactColumns {
             return MeasureInstance(fileNumber: fileNumber, code: code, memberNumber: member)
         }
         return ExitReadiness.Facts(
-            fileNumber: fileNumber, filedOn: filedOn, isEligible: row["eligible"],
-            isBelowStandard: row["below_standard"],
-            isOnDibao: row["on_dibao"], isZeroEmployment: row["zero_employment"], needsHousing: row["needs_housing"],
+            fileNumber: fileNumber, filedOn: filedOn, isEligible: row[offset + 1], isBelowStandard: row[offset + 2],
+            isOnDibao: row[offset + 3], isZeroEmployment: row[offset + 4], needsHousing: row[offset + 5],
             measures: measures)
     }
 }

@@ -55,31 +55,32 @@ enum DecisionColumns {
         try db.execute(cached: upsert(into: table), arguments: arguments(decision, of: fileNumber))
     }
 
-    /// The decision in a row selected with ``names``.
+    /// The decision in a row selected with ``names``, in that order (read by position: a name lookup per column
+    /// costs more than the rest).
     ///
     /// - Throws: `DatabaseError` naming the measure and the column when a value is not one the code writes.
     static func decision(from row: Row) throws -> MeasureDecision {
-        let measureID: String = row["measure_id"]
+        let measureID: String = row[0]
         func invalid(_ column: String) -> DatabaseError {
             DatabaseError(message: "decision \(measureID): \(column) holds a value Jiekun does not write")
         }
-        func date(_ column: String) throws -> LocalDate? {
-            guard let text = row[column] as String? else { return nil }
+        func date(_ index: Int, _ column: String) throws -> LocalDate? {
+            guard let text = row[index] as String? else { return nil }
             guard let date = LocalDate(text) else { throw invalid(column) }
             return date
         }
-        guard let code = Measure.Code(rawValue: row["code"]) else { throw invalid("code") }
-        guard let department = Department(rawValue: row["department"]) else { throw invalid("department") }
-        guard let status = MeasureDecision.Status(rawValue: row["status"]) else { throw invalid("status") }
-        let paidBy = try (row["paid_by"] as String?).map { text in
+        guard let code = Measure.Code(rawValue: row[2]) else { throw invalid("code") }
+        guard let department = Department(rawValue: row[4]) else { throw invalid("department") }
+        guard let status = MeasureDecision.Status(rawValue: row[5]) else { throw invalid("status") }
+        let paidBy = try (row[8] as String?).map { text in
             guard let department = Department(rawValue: text) else { throw invalid("paid_by") }
             return department
         }
-        guard let dueOn = try date("due_on") else { throw invalid("due_on") }
+        guard let dueOn = try date(9, "due_on") else { throw invalid("due_on") }
         return MeasureDecision(
-            measureID: measureID, code: code, memberNumber: row["member_number"], department: department,
-            status: status, reason: row["reason"], amount: Yuan(fen: row["amount_fen"]), paidBy: paidBy, dueOn: dueOn,
-            deliveredOn: try date("delivered_on"))
+            measureID: measureID, code: code, memberNumber: row[3], department: department, status: status,
+            reason: row[6], amount: Yuan(fen: row[7]), paidBy: paidBy, dueOn: dueOn,
+            deliveredOn: try date(10, "delivered_on"))
     }
 
     /// Copies the decisions of a table that kept them as JSON (`measure_id`, `file_number`, `decision`) into
