@@ -195,11 +195,11 @@ struct DemoCommand: ParsableCommand {
         let errors = tally.refused.reduce(0) { $0 + ($1.errors?.count ?? 0) }
         output.write("\nRefused rows: \(tally.refused.count) households not filed (\(errors) errors)")
         if !tally.refused.isEmpty {
-            output.write(", the first 15:\n")
+            output.write(", the first 15 by row:\n")
             let lines = tally.refused.flatMap { household in
-                (household.errors ?? []).map { "  \(household.fileNumber): \($0)\n" }
+                (household.errors ?? []).map { (row: $0.row, text: "  \(household.fileNumber): \($0)\n") }
             }
-            for line in lines.prefix(15) { output.write(line) }
+            for line in lines.sorted(by: { $0.row < $1.row }).prefix(15) { output.write(line.text) }
         } else {
             output.write("\n")
         }

@@ -73,20 +73,28 @@ public final class EventStore: Sendable {
         logger.debug("event store opened", metadata: ["store.path": "\(writer.path)"])
     }
 
-    /// The page cache of each connection, in KiB: SQLite's default is 2 MiB, which a service's indexes (the
+    /// The page cache of the writing connection, in KiB: SQLite's default is 2 MiB, which a service's indexes (the
     /// applied event ids, its files by number) outgrow within a few thousand households, each miss then a `pread`.
     /// A fixed size, so a service's memory stays flat however large its store grows.
     public static let pageCacheKiB = 16_384
 
-    /// The GRDB configuration of a store: `synchronous = NORMAL` (see ``EventStore``) and a page cache of
-    /// ``pageCacheKiB`` on every connection.
+    /// The page cache of each reading connection, in KiB (status, replay and reports read a little at a time).
+    public static let readerPageCacheKiB = 2_048
+
+    /// The most reading connections at once (status, replay, reports).
+    public static let maximumReaders = 3
+
+    /// The GRDB configuration of a store: `synchronous = NORMAL` (see ``EventStore``), a page cache of
+    /// ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at most ``maximumReaders`` readers.
     ///
     /// - Returns: The configuration.
     public static func configuration() -> Configuration {
         var configuration = Configuration()
+        configuration.maximumReaderCount = maximumReaders
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)")
+            let cache = db.configuration.readonly ? readerPageCacheKiB : pageCacheKiB
+            try db.execute(sql: "PRAGMA cache_size = -\(cache)")
             // Checkpoint the WAL every 10,000 pages (about 40 MiB) instead of SQLite's 1,000: a page that many
             // transactions change in between (an index's last page, a cursor) is then written back once.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
