@@ -18,8 +18,8 @@ import ZeroMQ
 ///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's latest
 ///   sequence; the server never sends unrequested data, so a slow reader cannot exhaust memory.
 ///
-/// High-water marks, chosen on purpose: each PUB has `SNDHWM` = ``Configuration/sendHighWaterMark`` (10,000 by
-/// default, about 10 MiB of 1 KiB events per slow subscriber at worst, so a publisher's memory does not grow with
+/// High-water marks, chosen on purpose: each PUB has `SNDHWM` = ``Configuration/sendHighWaterMark`` (2,000 by
+/// default, about 2 MiB of 1 KiB events per slow subscriber at worst, so a publisher's memory does not grow with
 /// how far behind a subscriber is). Beyond it the live PUB drops — by design:
 /// the journal never drops, and the subscriber recovers the gap by replay. The ROUTER is mandatory-routing and sends
 /// without blocking; a reply that cannot be queued is dropped and the client asks again after its timeout.
@@ -90,7 +90,7 @@ public final class FeedPublisher: Sendable {
         ///   - replayEndpoint: The replay ROUTER's endpoint.
         ///   - replaySecurity: How the replay endpoint is secured.
         ///   - heartbeatInterval: The heartbeat interval; 1 s by default.
-        ///   - sendHighWaterMark: Each PUB's `SNDHWM`; 10,000 messages by default.
+        ///   - sendHighWaterMark: Each PUB's `SNDHWM`; 2,000 messages by default.
         ///   - replayMaxEvents: The most events per chunk; 1,000 by default.
         ///   - replayMaxBytes: The most bytes per chunk; 4 MiB by default.
         public init(
@@ -99,7 +99,7 @@ public final class FeedPublisher: Sendable {
             replayEndpoint: String,
             replaySecurity: EndpointSecurity = .plain,
             heartbeatInterval: Duration = .seconds(1),
-            sendHighWaterMark: Int = 10_000,
+            sendHighWaterMark: Int = 2_000,
             replayMaxEvents: Int = 1_000,
             replayMaxBytes: Int = 4 << 20
         ) {

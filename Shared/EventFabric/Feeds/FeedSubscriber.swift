@@ -121,7 +121,8 @@ public final class FeedSubscriber: Sendable {
         ///   - replayChunk: Events per replay request; 500 by default.
         ///   - replayPipeline: Replay requests outstanding; 3 by default.
         ///   - replayTimeout: The wait for a replay reply; 5 s by default.
-        ///   - receiveHighWaterMark: Each SUB's `RCVHWM`; 10,000 messages by default (~10 MiB of 1 KiB events).
+        ///   - receiveHighWaterMark: Each SUB's `RCVHWM`; 2,000 messages by default (~2 MiB of 1 KiB events per
+        ///     upstream, so a service's memory does not grow with how far behind it is: beyond, it replays).
         ///   - maxEventBytes: The largest event accepted; 1 MiB by default.
         public init(
             upstreams: [Upstream],
@@ -131,7 +132,7 @@ public final class FeedSubscriber: Sendable {
             replayChunk: Int = 500,
             replayPipeline: Int = 3,
             replayTimeout: Duration = .seconds(5),
-            receiveHighWaterMark: Int = 10_000,
+            receiveHighWaterMark: Int = 2_000,
             maxEventBytes: Int = Journal.maxEventBytes
         ) {
             self.upstreams = upstreams
