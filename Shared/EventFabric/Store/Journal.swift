@@ -83,59 +83,34 @@ public final class Journal: Sendable {
     @discardableResult
     public func append(_ event: CloudEvent, to feed: String, in db: Database) throws -> UInt64 {
         guard db.isInsideTransaction else { throw JournalError.notInTransaction }
-        let connection = ObjectIdentifier(db)
-        // The sequence appended last in this transaction, if any, saves a query per event. The insert checks that it
-        // is still the feed's last (a savepoint rolled back since may have removed it), and falls back to a query.
-        let remembered = state.withLock { $0.pending[connection]?[feed] }
-        if let remembered, try insert(event, to: feed, sequence: remembered + 1, ifLast: remembered, in: db) {
-            notePending(feed: feed, sequence: remembered + 1, in: db)
-            return remembered + 1
-        }
+        // The feed's last sequence is one index seek. (Remembering it per transaction and inserting with
+        // `INSERT … SELECT … WHERE MAX = remembered` cost more: SQLite copies such a SELECT from the table it
+        // inserts into through a temporary table.)
         let sequence = try latestSequence(of: feed, in: db) + 1
-        _ = try insert(event, to: feed, sequence: sequence, ifLast: nil, in: db)
+        try insert(event, to: feed, sequence: sequence, in: db)
         notePending(feed: feed, sequence: sequence, in: db)
         return sequence
     }
 
-    /// Inserts an event at a sequence, optionally only if the feed's last sequence is `last`.
+    /// Inserts an event at a sequence.
     ///
     /// - Parameters:
     ///   - event: The event.
     ///   - feed: The feed.
     ///   - sequence: Its sequence.
-    ///   - last: The sequence the feed must end with, or `nil` to insert unconditionally.
     ///   - db: The open transaction.
-    /// - Returns: Whether the row was inserted.
     /// - Throws: ``JournalError/eventTooLarge(_:)``, `DatabaseError`.
-    private func insert(
-        _ event: CloudEvent,
-        to feed: String,
-        sequence: UInt64,
-        ifLast last: UInt64?,
-        in db: Database
-    ) throws -> Bool {
+    private func insert(_ event: CloudEvent, to feed: String, sequence: UInt64, in db: Database) throws {
         let payload = event.sequenced(sequence).jsonBytes()
         guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
-        let values: StatementArguments = [
-            feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
-        ]
-        guard let last else {
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            try statement.execute(arguments: values)
-            return true
-        }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
-                SELECT ?, ?, ?, ?, ?, ?, ?
-                WHERE (SELECT MAX(sequence) FROM journal WHERE feed = ?) = ?
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-        try statement.execute(arguments: values + [feed, Int64(last)])
-        return db.changesCount == 1
+        try statement.execute(arguments: [
+            feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
+        ])
     }
 
     /// Remembers an append until its transaction ends, registering the commit hook once per transaction.
