@@ -117,7 +117,7 @@ public final class FeedSubscriber: Sendable {
         ///   - upstreams: The upstream feeds.
         ///   - heartbeatTimeout: The silence limit; 5 s by default (heartbeats come every second by default).
         ///   - batchSize: Events per transaction; 500 by default.
-        ///   - commitDelay: The longest live events wait for more before they are applied; 5 ms by default.
+        ///   - commitDelay: The longest live events wait for more before they are applied; 20 ms by default.
         ///   - replayChunk: Events per replay request; 500 by default.
         ///   - replayPipeline: Replay requests outstanding; 3 by default.
         ///   - replayTimeout: The wait for a replay reply; 5 s by default.
@@ -128,7 +128,7 @@ public final class FeedSubscriber: Sendable {
             upstreams: [Upstream],
             heartbeatTimeout: Duration = .seconds(5),
             batchSize: Int = 500,
-            commitDelay: Duration = .milliseconds(5),
+            commitDelay: Duration = .milliseconds(20),
             replayChunk: Int = 500,
             replayPipeline: Int = 3,
             replayTimeout: Duration = .seconds(5),
