@@ -10,7 +10,7 @@ public struct HouseholdRegistered: EventPayload {
 
     /// The consuming agency's view of the household, with the measures it leads.
     public var view: HouseholdView
-    /// The version of the policy file the plan was assessed under (`Policy.version`, e.g. `2017.1`), if known.
+    /// The version of the policy file the plan was assessed under (`Policy.version`, e.g. `2017.2`), if known.
     public var planVersion: String?
 
     /// The file number, from the view.

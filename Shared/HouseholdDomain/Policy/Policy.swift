@@ -6,7 +6,7 @@
 public struct Policy: Sendable {
     /// A name for people, e.g. `Yunnan (云政办发〔2017〕20号)`.
     public var name: String
-    /// The file's version, e.g. `2017.1`; reports and events name it.
+    /// The file's version, e.g. `2017.2`; reports and events name it.
     public var version: String
     /// The multiples and switches of §3.
     public var eligibility: EligibilityParameters
