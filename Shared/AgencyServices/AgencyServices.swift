@@ -164,11 +164,17 @@ public enum AgencyServices {
     /// How long the request server keeps a reply for a retried request (clients retry for seconds).
     static let replyRetention: TimeInterval = 2 * 86_400
 
+    /// The operations that only read: answered from a reading connection, their replies not stored.
+    static let queries: Set<String> = [
+        StatusReport.operation, Operation.report, Operation.household, Operation.awaiting,
+    ]
+
     /// A request handler that first deletes the stored replies older than ``replyRetention``, at most once an hour,
-    /// in the request's transaction: the replies table stays small however many `status` polls a service answers.
+    /// in the transaction of a command (queries only read): the replies table stays small.
     static func pruningReplies(_ handler: @escaping RequestServer.Handler) -> RequestServer.Handler {
         let lastPruned = Mutex<Date>(.distantPast)
         return { request, db in
+            if queries.contains(request.operation) { return try handler(request, db) }
             let now = Date()
             let due = lastPruned.withLock { last in
                 guard now.timeIntervalSince(last) >= 3_600 else { return false }
@@ -220,7 +226,8 @@ public enum AgencyServices {
             }
             let server = try RequestServer(
                 fabric: fabric, endpoint: configuration.listen.requests, security: requestSecurity,
-                store: store.writer, options: .init(name: "requests", maxMessageSize: maxRequestBytes),
+                store: store.writer,
+                options: .init(name: "requests", maxMessageSize: maxRequestBytes, queries: queries),
                 logger: logger,
                 handler: pruningReplies(
                     StatusReport.handler(

@@ -20,8 +20,9 @@ struct RequestReplyTests {
 
         func count(_ operation: String) -> Int { executions.withLock { $0[operation, default: 0] } }
 
-        /// The handler: `register` inserts a household row, `whoami` answers the peer, `slow` waits for the gate,
-        /// `big` answers 256 KiB, `boom` inserts then throws, `deny` refuses, anything else echoes.
+        /// The handler: `register` inserts a household row, `count` answers how many there are, `whoami` answers
+        /// the peer, `slow` waits for the gate, `big` answers 256 KiB, `boom` inserts then throws, `deny` refuses,
+        /// anything else echoes.
         var handler: RequestServer.Handler {
             { [self] request, db in
                 executions.withLock { $0[request.operation, default: 0] += 1 }
@@ -30,6 +31,9 @@ struct RequestReplyTests {
                     let id = String(decoding: request.body, as: UTF8.self)
                     try db.execute(sql: "INSERT INTO households (id) VALUES (?)", arguments: [id])
                     return .ok(Array("registered \(id)".utf8))
+                case "count":
+                    let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM households") ?? 0
+                    return .ok(Array("\(count)".utf8))
                 case "whoami":
                     return .ok(Array((request.peer ?? "-").utf8))
                 case "slow":
@@ -340,6 +344,28 @@ struct RequestReplyTests {
         #expect(fixture.server.statistics.failed == 2)
         let failure = try #require(fixture.logs.entries.first { $0.message.hasPrefix("Request failed") })
         #expect(failure.metadata["error.type"]?.contains("Boom") == true)
+    }
+
+    @Test("A query runs in a read transaction, unstored: a retry is answered anew, and it cannot write")
+    func queriesOnlyRead() throws {
+        let fixture = try Fixture(options: RequestServer.Options(name: "test", queries: ["count", "register"]))
+        defer { fixture.close() }
+        let dealer = try fixture.rawDealer()
+        defer { dealer.close() }
+        // `register` declared a query: its insert fails on the read-only transaction, nothing is written.
+        try dealer.send(["JKREQ1", "c", "1", "register", "H-1"])
+        #expect(try #require(try dealer.receive(timeout: FabricTesting.generous))[3] == Array("error".utf8))
+        #expect(try fixture.store.households().isEmpty)
+        try fixture.store.pool.write { db in try db.execute(sql: "INSERT INTO households (id) VALUES ('H-2')") }
+        for attempt in 1...2 {
+            try dealer.send(["JKREQ1", "c", "2", "count", ""])  // the same number: a retry
+            let reply = try #require(try dealer.receive(timeout: FabricTesting.generous))
+            #expect(reply[3] == Array("ok".utf8) && reply[4] == Array("1".utf8))
+            #expect(fixture.operations.count("count") == attempt, "a retried query is executed again")
+        }
+        let stored = try fixture.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replies") }
+        #expect(stored == 0)
+        #expect(fixture.server.statistics.executed == 2 && fixture.server.statistics.failed == 1)
     }
 
     @Test("With no reply at all, the client resends the same request, then throws a clear timeout error")

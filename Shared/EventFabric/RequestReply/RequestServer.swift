@@ -37,6 +37,10 @@ import ZeroMQ
 /// throws, the transaction rolls back (nothing executed, nothing stored) and the client gets `error`; a retry
 /// executes it afresh.
 ///
+/// Queries (``Options/queries``, operations that only read, such as `status` or a report) are the exception: they
+/// run in a read transaction on a reading connection, so they never wait for nor hold up the writer (a service
+/// applying events), and their replies are not stored — a retried query is simply answered anew.
+///
 /// ## Sockets
 /// - ROUTER with `ZMQ_ROUTER_MANDATORY` and non-blocking sends: a reply to a client that vanished
 ///   (`EHOSTUNREACH`) or stopped reading (`EAGAIN` at the high-water mark) is logged and dropped, never blocking
@@ -74,6 +78,8 @@ public final class RequestServer: Sendable {
         public var sendHighWaterMark: Int
         /// `ZMQ_HEARTBEAT_IVL` (and three times it as `ZMQ_HEARTBEAT_TIMEOUT`), or `nil` for no heartbeats.
         public var heartbeatInterval: Duration?
+        /// The operations that only read: run in a read transaction, their replies not stored.
+        public var queries: Set<String>
         /// Test hook: returns `true` to drop the reply of a request after it was executed and stored, as if the
         /// network lost it.
         package var dropsReply: (@Sendable (ServiceRequest) -> Bool)?
@@ -86,18 +92,21 @@ public final class RequestServer: Sendable {
         ///   - receiveHighWaterMark: Requests queued per connection (100).
         ///   - sendHighWaterMark: Replies queued per connection (100).
         ///   - heartbeatInterval: The ZMTP heartbeat interval (10 s), or `nil`.
+        ///   - queries: The operations that only read (none).
         public init(
             name: String = "requests",
             maxMessageSize: Int64 = 1 << 20,
             receiveHighWaterMark: Int = 100,
             sendHighWaterMark: Int = 100,
-            heartbeatInterval: Duration? = .seconds(10)
+            heartbeatInterval: Duration? = .seconds(10),
+            queries: Set<String> = []
         ) {
             self.name = name
             self.maxMessageSize = maxMessageSize
             self.receiveHighWaterMark = receiveHighWaterMark
             self.sendHighWaterMark = sendHighWaterMark
             self.heartbeatInterval = heartbeatInterval
+            self.queries = queries
         }
     }
 
@@ -384,6 +393,11 @@ public final class RequestServer: Sendable {
     /// - Returns: The reply to send.
     private func execute(_ request: ServiceRequest) -> ServiceReply {
         do {
+            if options.queries.contains(request.operation) {
+                let reply = try store.read { db in try handler(request, db) }
+                count(\.executed, metrics.executed)
+                return reply
+            }
             let (reply, outcome) = try store.write { db -> (ServiceReply, Outcome) in
                 if let stored = try ReplyStore.storedReply(db, clientID: request.clientID, number: request.number) {
                     guard stored.operation == request.operation else {
