@@ -105,7 +105,8 @@ struct DemoCommand: ParsableCommand {
         output.write(
             "2. Seven services started in \(stack.folder.path) ("
                 + (insecure ? "plain loopback TCP, no CURVE" : "CURVE, one key pair per agency")
-                + "): " + Department.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
+                + "), process ids: "
+                + Department.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
                 + "\n")
         output.flush()
 
@@ -123,7 +124,7 @@ struct DemoCommand: ParsableCommand {
         importBar.finish(tally.households, of: summary.households)
         let importTime = clock.now - importStart
         output.write(
-            "3. Imported at the union registry in filing order, \(batches.count) requests of up to \(batch) households: filed "
+            "3. Imported at the union registry in filing order, \(Self.requests(batches.count)) of up to \(batch) households: filed "
                 + "\(tally.filed), not eligible \(tally.notEligible), refused \(tally.refused.count) "
                 + "(\(Self.seconds(importTime)), \(Self.rate(tally.households, importTime)) households/s)\n")
         output.flush()
@@ -207,10 +208,10 @@ struct DemoCommand: ParsableCommand {
         // Rates and phases.
         let endToEnd = end - importStart
         output.write(
-            "\nEnd to end (import → report): \(Self.seconds(endToEnd)), "
+            "\nEnd to end (import → report, the caseload's generation not counted): \(Self.seconds(endToEnd)), "
                 + "\(Self.rate(summary.households, endToEnd)) households/s\n"
                 + "  generate     \(Self.seconds(generateTime))\n"
-                + "  import       \(Self.seconds(importTime))  (union `register`, \(batches.count) requests)\n"
+                + "  import       \(Self.seconds(importTime))  (union `register`, \(Self.requests(batches.count)))\n"
                 + "  departments  \(Self.seconds(departmentsTime))  (after the import, until the five departments "
                 + "had applied every event)\n"
                 + "  coordinator  \(Self.seconds(coordinatorTime))  (then until every service had caught up, and "
@@ -267,14 +268,17 @@ struct DemoCommand: ParsableCommand {
                 return " --server-key '\(key)' --key \(stack.operatorKeyFile)"
             }
             let pids = Department.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
+            let jiekun = stack.executables.appendingPathComponent("jiekun").path
+            let statuses = Department.allCases.map { agency in
+                "  \(jiekun) status --endpoint \(stack.requests(agency))\(curve(agency))   # \(agency.rawValue)\n"
+            }.joined()
             output.write(
                 """
 
                 The services keep running. Query them:
-                  jiekun report --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
-                  jiekun household FILE_NUMBER --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
-                  jiekun status --endpoint \(stack.requests(.housing))\(curve(.housing))
-                Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
+                  \(jiekun) report --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
+                  \(jiekun) household FILE_NUMBER --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
+                \(statuses)Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
                   kill \(pids)
 
                 """)
@@ -305,6 +309,9 @@ struct DemoCommand: ParsableCommand {
         for (_, household) in valid { _ = try? run.file(household) }
         return ProvinceReport(files: run.files, years: policy.budgetYears)
     }
+
+    /// "1 request", "36 requests".
+    static func requests(_ count: Int) -> String { count == 1 ? "1 request" : "\(count) requests" }
 
     static func seconds(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000

@@ -56,6 +56,7 @@ final class DemoStack {
             return handler
         }
         fabric = try FabricContext(limits: .init(maxMessageSize: 64 << 20), logger: logger)
+        try Self.refuseRunningStack(in: self.folder)
         try? FileManager.default.removeItem(at: self.folder)
         for sub in ["stores", "logs", "config", "keys"] {
             try FileManager.default.createDirectory(
@@ -163,9 +164,16 @@ final class DemoStack {
             publicKeys = pairs.mapValues(\.publicKey)
         }
         for agency in Department.allCases {
-            var lines = ["# Written by `jiekun demo` from deploy/local/\(agency.rawValue).yaml."]
+            var lines = [
+                "# Written by `jiekun demo` from deploy/local/\(agency.rawValue).yaml"
+                    + (secure ? ", with CURVE: one key pair per agency (keys/), `peers` below." : ".")
+            ]
+            var inHeader = true
             for line in try Self.template(for: agency).split(separator: "\n", omittingEmptySubsequences: false) {
-                if line.hasPrefix("store:") {
+                if !line.hasPrefix("#") && !line.isEmpty { inHeader = false }
+                if secure, line.hasPrefix("#"), inHeader || line.contains("CURVE") || line.contains("insecure") {
+                    continue  // the template's comments about the local stack without CURVE
+                } else if line.hasPrefix("store:") {
                     lines.append("store: \(folder.appendingPathComponent("stores/\(agency.rawValue).sqlite").path)")
                 } else if line.hasPrefix("policy:") {
                     lines.append("policy: \(policy)")
@@ -353,6 +361,24 @@ final class DemoStack {
         }
         processes = [:]
         return statuses
+    }
+
+    /// Refuses to empty a folder whose stack, left running with `--keep-running`, still has a live process: its
+    /// stores and keys would be deleted from under it.
+    ///
+    /// - Throws: ``Failure`` naming the processes and how to stop them.
+    static func refuseRunningStack(in folder: URL) throws {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("pids"), encoding: .utf8) else { return }
+        let running = text.split(separator: "\n").compactMap { line -> (String, Int32)? in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let pid = Int32(parts[1]), kill(pid, 0) == 0 else { return nil }
+            return (String(parts[0]), pid)
+        }
+        guard !running.isEmpty else { return }
+        throw Failure(
+            description: "services of an earlier `--keep-running` demo still run from \(folder.path) ("
+                + running.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "); stop them first: kill "
+                + running.map { String($0.1) }.joined(separator: " ") + " (or give another --folder)")
     }
 
     /// Leaves the services running: closes the clients and writes their process ids to `<folder>/pids`.

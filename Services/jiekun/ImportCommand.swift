@@ -27,8 +27,12 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            Terminal.writeError("jiekun import: cannot read \(file)\n")
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+            Terminal.writeError("jiekun import: cannot read \(file): \(reason)\n")
             throw ExitCode(2)
         }
         let batches: [CSVBatches.Batch]
@@ -47,11 +51,10 @@ struct ImportCommand: ParsableCommand {
         let refused = tally.refused
         var output = Terminal.standardOutput
         output.write("filed \(filed), not eligible \(notEligible), refused \(refused.count)\n")
-        for household in refused {
-            for error in household.errors ?? [] {
-                output.write("  \(household.fileNumber): \(error)\n")
-            }
+        let lines = refused.flatMap { household in
+            (household.errors ?? []).map { (row: $0.row, text: "  \(household.fileNumber): \($0)\n") }
         }
+        for line in lines.sorted(by: { $0.row < $1.row }) { output.write(line.text) }
         output.flush()
         if !refused.isEmpty { throw ExitCode(1) }
     }

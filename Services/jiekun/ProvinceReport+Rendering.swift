@@ -38,9 +38,12 @@ extension ProvinceReport {
             Agencies (policy §4.2; money from each agency's own budgets, §5.2):
               triggered: measures in the plans it leads; delivered: measures it delivered (housing also delivers the
               rental subsidies and rent reductions that replace or follow a unit); replaced: public rental replaced
-              by a rental subsidy; withdrawn: still waiting for money when the file closed; overdue: delivered after
-              its due date (filing date + processing days) or not at all; yuan: paid from its budgets (the union pays
-              the mutual-aid fee of categories 1–2 and the Golden Autumn grant for the departments that lead them).
+              by a rental subsidy; refused: refused by the department (review mode: by staff, with the reason; the
+              dimension it guarantees stays open); withdrawn: still waiting for money when the file closed; overdue:
+              delivered after its due date (filing date + processing days) — in auto mode, because that year's
+              budget was spent and the measure waited for the next year's — or not at all; yuan: paid from its
+              budgets (the union pays the mutual-aid fee of categories 1–2 and the Golden Autumn grant for the
+              departments that lead them).
 
             """)
         output.write(

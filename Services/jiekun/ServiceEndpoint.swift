@@ -25,6 +25,15 @@ struct ServiceEndpoint: ParsableArguments {
             throw ValidationError("--server-key and --key go together (CURVE), or neither (plain, local stack only)")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard ["tcp://", "ipc://"].contains(where: endpoint.hasPrefix) else {
+            throw ValidationError(
+                "--endpoint \(endpoint) needs its transport, such as tcp://127.0.0.1:7101 (host and port after tcp://)")
+        }
+        if let serverKey, serverKey.count != 40 {
+            throw ValidationError(
+                "--server-key must be a CURVE public key: 40 Z85 characters (the agency's .pub file), not \(serverKey.count)"
+            )
+        }
     }
 
     /// Sends one request and returns the body of an `ok` reply; prints the reason and exits 1 otherwise.

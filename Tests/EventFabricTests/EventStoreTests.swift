@@ -30,6 +30,23 @@ struct EventStoreTests {
         #expect(synchronous == 1)  // NORMAL
     }
 
+    @Test("a new store and its WAL are readable by their owner only (personal data, docs/OPERATIONS.md)")
+    func newStoreIsPrivate() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        try store.publish([try CloudEvent(source: "/test", type: "test.happened", data: Array("{}".utf8))], on: "f")
+        for file in [path, path + "-wal"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
+        #expect(throws: StoreFileError.self) {
+            try EventStore(
+                path: folder.appendingPathComponent("missing/s.sqlite").path, logger: FeedTesting.quietLogger)
+        }
+    }
+
     @Test("services add their own tables through migrations, after the fabric's")
     func migrations() throws {
         let store = try Self.memoryStore()

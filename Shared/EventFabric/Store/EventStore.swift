@@ -48,8 +48,28 @@ public final class EventStore: Sendable {
         migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
         logger: Logger
     ) throws {
+        try Self.protect(path, logger: logger)
         let pool = try DatabasePool(path: path, configuration: Self.configuration())
         try self.init(writer: pool, migrations: migrations, logger: logger)
+    }
+
+    /// Makes a new store readable by its owner only (it holds personal data); SQLite gives the `-wal` and `-shm`
+    /// files the same mode. An existing store that others can read is left as it is, with a warning.
+    ///
+    /// - Throws: ``StoreFileError`` when a new store file cannot be created.
+    static func protect(_ path: String, logger: Logger) throws {
+        let files = FileManager.default
+        guard files.fileExists(atPath: path) else {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreFileError(path: path)
+            }
+            return
+        }
+        if let mode = (try? files.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            logger.warning(
+                "the store can be read by other users of this host; it holds personal data: chmod 600 it",
+                metadata: ["store.path": "\(path)", "store.mode": "\(String(mode, radix: 8))"])
+        }
     }
 
     /// Opens a store over an existing GRDB writer, such as an in-memory `DatabaseQueue()` for unit tests.
@@ -221,5 +241,14 @@ public final class EventStore: Sendable {
             refusal.feed, Int64(refusal.sequence), refusal.id, refusal.type, String(refusal.reason.prefix(500)),
             CloudEvent.timestamp(),
         ])
+    }
+}
+
+/// A store file that cannot be created.
+public struct StoreFileError: Error, CustomStringConvertible {
+    /// The store's path.
+    public var path: String
+    public var description: String {
+        "cannot create the store \(path) (does its folder exist and can this user write it?)"
     }
 }
