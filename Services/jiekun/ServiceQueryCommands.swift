@@ -42,7 +42,7 @@ struct StatusCommand: ParsableCommand {
         }
         for (server, counts) in report.requests.sorted(by: { $0.key < $1.key }) {
             output.write(
-                "  requests \(server): executed \(counts.executed), replayed \(counts.replayed), "
+                "  request server \(server): executed \(counts.executed), answered again from the store \(counts.replayed), "
                     + "refused \(counts.refused), failed \(counts.failed)\n")
         }
     }
@@ -134,7 +134,7 @@ struct HouseholdCommand: ParsableCommand {
             }
             output.write(text + "\n")
         }
-        if !state.timeline.isEmpty { output.write("  timeline:\n") }
+        if !state.timeline.isEmpty { output.write("  timeline (in the order the coordinator received the events):\n") }
         for entry in state.timeline {
             output.write(
                 "    \((entry.effectiveDate ?? "").padded(10)) \(entry.type.padded(22)) \(entry.source)\n")
