@@ -93,10 +93,10 @@ public struct CloudEvent: Sendable, Hashable {
             sequence: sequence, data: bytes)
     }
 
-    /// Creates an event whose data is a payload encoded once as JSON.
+    /// Creates an event whose data is a payload encoded once as JSON (``StreamingJSONEncoder``).
     ///
     /// - Parameters:
-    ///   - id: The event id; a new lower-case UUID by default.
+    ///   - id: The event id; a new time-ordered UUID by default (``newID(at:)``).
     ///   - source: The producer's URI-reference, such as `/jiekun/union-registry`.
     ///   - type: The event type, such as `household.registered`.
     ///   - subject: The household file id, if any.
@@ -114,28 +114,7 @@ public struct CloudEvent: Sendable, Hashable {
         time: String? = nil,
         effectiveDate: String? = nil,
         payload: some Encodable,
-        encoder: JSONEncoder = JSONEncoder()
-    ) throws {
-        let data = try encoder.encode(payload)
-        try self.init(
-            id: id, source: source, type: type, subject: subject, time: time, effectiveDate: effectiveDate,
-            data: data)
-    }
-
-    /// Creates an event whose data is a payload encoded with a ``StreamingJSONEncoder``.
-    ///
-    /// - Parameters: as ``init(id:source:type:subject:time:effectiveDate:payload:encoder:)``.
-    /// - Throws: `EncodingError` if the payload cannot be encoded, ``EnvelopeError`` for an invalid attribute or a
-    ///   payload that is not an object.
-    public init(
-        id: String = CloudEvent.newID(),
-        source: String,
-        type: String,
-        subject: String? = nil,
-        time: String? = nil,
-        effectiveDate: String? = nil,
-        payload: some Encodable,
-        encoder: StreamingJSONEncoder
+        encoder: StreamingJSONEncoder = StreamingJSONEncoder()
     ) throws {
         let data = try encoder.encode(payload)
         try self.init(
