@@ -25,6 +25,10 @@ public enum AgencyServices {
     ///
     /// - Parameter agency: The agency this executable runs; a configuration for another one is refused.
     public static func main(as agency: Department) async {
+        if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+            FileHandle.standardOutput.write(Data(help(for: agency).utf8))
+            exit(0)
+        }
         let configuration = ServiceRunner.configurationOrExit()
         guard configuration.agency == agency else {
             FileHandle.standardError.write(
@@ -47,6 +51,28 @@ public enum AgencyServices {
             exit(1)
         }
         await ServiceRunner.runOrExit(services: [service], logger: logger)
+    }
+
+    /// What `<agency> --help` prints.
+    static func help(for agency: Department) -> String {
+        """
+        USAGE: \(agency.rawValue) --config FILE
+
+        Runs Jiekun's \(agency.rawValue) service: its feeds, its request endpoint and its store, as the
+        configuration says (deploy/agencies/\(agency.rawValue).yaml for a province, deploy/local/ for one machine).
+        It logs one ready line once every endpoint is bound, then runs until SIGTERM or SIGINT.
+
+        One value of the file can be overridden from the environment: JIEKUN_ and the key path in capitals, dots
+        as underscores — JIEKUN_STORE, JIEKUN_POLICY, JIEKUN_KEYS_SECRET, JIEKUN_DECISIONMODE, JIEKUN_INSECURE,
+        JIEKUN_LISTEN_REQUESTS, JIEKUN_LISTEN_REPLAY, JIEKUN_HEARTBEAT_INTERVAL, JIEKUN_HEARTBEAT_TIMEOUT,
+        JIEKUN_LOGLEVEL.
+
+        Exit status: 0 stopped on request; 78 the configuration was refused (every problem printed on standard
+        error); any other non-zero a failure at start or a component that stopped on its own.
+
+        Operating one agency's service: docs/OPERATIONS.md.
+
+        """
     }
 
     /// Builds the agency the configuration names.
