@@ -31,17 +31,22 @@ struct ProgressBar {
         self.started = ContinuousClock.now
     }
 
+    /// The counts of the last line drawn.
+    private var lastLine: (done: Int, total: Int)?
+
     /// Shows `done` of `total` (a total that may still grow).
     mutating func update(_ done: Int, of total: Int) {
         let now = clock.now
         let interval: Duration = interactive ? .milliseconds(100) : .seconds(2)
         if let lastDrawn, now - lastDrawn < interval { return }
         lastDrawn = now
+        lastLine = (done, total)
         draw(done, of: total, final: false)
     }
 
-    /// Shows the final count and ends the line.
+    /// Shows the final count and ends the line (without a terminal, only if that line was not the last printed).
     mutating func finish(_ done: Int, of total: Int) {
+        if !interactive, let lastLine, lastLine == (done, total) { return }
         draw(done, of: total, final: true)
     }
 
