@@ -11,6 +11,9 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Sends the file in batches (each a complete CSV with the header; a household's rows stay together), \
             then prints how many households were filed, not eligible and refused, and the refused rows' errors. \
+            With --update, the file's households are open files with new facts (the union's `update`): each is \
+            assessed again and every agency re-evaluates its measures; one no longer eligible is closed as \
+            re-identified (policy §4.1, 动态管理). \
             Exit status: 0 nothing refused; 1 some households refused; 2 the file or the service could not be read.
             """)
 
@@ -21,6 +24,9 @@ struct ImportCommand: ParsableCommand {
 
     @Option(help: "Households per request.")
     var batch = 2_000
+
+    @Flag(help: "Update open files with the file's new facts instead of filing new households.")
+    var update = false
 
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
@@ -44,13 +50,16 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let tally = try Self.file(batches) { body in
-            try service.request(Operation.register, body: body, command: "import")
+            try service.request(update ? Operation.update : Operation.register, body: body, command: "import")
         }
         let filed = tally.filed
         let notEligible = tally.notEligible
         let refused = tally.refused
         var output = Terminal.standardOutput
-        output.write("filed \(filed), not eligible \(notEligible), refused \(refused.count)\n")
+        output.write(
+            update
+                ? "updated \(filed), closed as no longer eligible \(notEligible), refused \(refused.count)\n"
+                : "filed \(filed), not eligible \(notEligible), refused \(refused.count)\n")
         let lines = refused.flatMap { household in
             (household.errors ?? []).map { (row: $0.row, text: "  \(household.fileNumber): \($0)\n") }
         }

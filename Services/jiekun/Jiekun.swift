@@ -10,7 +10,7 @@ struct Jiekun: ParsableCommand {
             "Jiekun (解困): hardship-worker files, their assessment and the services that help them out of hardship.",
         subcommands: [
             AssessCommand.self, SampleCommand.self, DemoCommand.self, KeysCommand.self, ImportCommand.self,
-            StatusCommand.self, ReportCommand.self, HouseholdCommand.self, DecideCommand.self,
+            CloseCommand.self, StatusCommand.self, ReportCommand.self, HouseholdCommand.self, DecideCommand.self,
         ]
     )
 }

@@ -309,11 +309,15 @@ struct SevenServicesTests {
                 "QJ-2017-0007/medical.basic-enrolment", "QJ-2017-0007/medical.catastrophic",
                 "QJ-2017-0007/medical.mutual-aid",
             ])
-        // KM-2017-0001 moves away before staff decide: its file closes and its measures stop awaiting staff.
-        _ = try await stack.request(
-            .union, Operation.close,
-            body: try MessageCoding.encode(
-                CloseRequest(fileNumber: "KM-2017-0001", reason: .movedAway, closedOn: LocalDate("2017-05-01")!)))
+        // KM-2017-0001 moves away before staff decide (`jiekun close`): its file closes and its measures stop
+        // awaiting staff.
+        let union = stack.endpointArguments(.union)
+        let closed = try CommandRunner.run(
+            "jiekun", ["close", "KM-2017-0001", "--reason", "movedAway", "--on", "2017-05-01"] + union)
+        #expect(
+            closed.status == 0 && closed.text == "closed KM-2017-0001 (movedAway) on 2017-05-01\n", "\(closed.error)")
+        let exitByHand = try CommandRunner.run("jiekun", ["close", "QJ-2017-0007", "--reason", "exited"] + union)
+        #expect(exitByHand.status != 0, "an exit is the coordinator's, not a reason staff give")
         #expect(try await stack.settle(exits: 1), "\(stack.logs())")
         #expect(
             try awaiting() == [
@@ -349,11 +353,13 @@ struct SevenServicesTests {
         let lines = csv.components(separatedBy: "\r\n")
         let update = ([lines[0]] + lines.filter { $0.hasPrefix("QJ-2017-0007,") })
             .joined(separator: "\n").replacingOccurrences(of: ",本人,重大疾病,", with: ",本人,患病,")
-        let updated = try MessageCoding.decode(
-            RegisterReply.self,
-            from: try await stack.request(
-                .union, Operation.update, body: try MessageCoding.encode(RegisterRequest(csv: update))))
-        #expect(updated.households.map(\.status) == [.filed], "\(updated)")
+        let updateFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "update-\(UUID().uuidString).csv")
+        try update.write(to: updateFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: updateFile) }
+        let updated = try CommandRunner.run("jiekun", ["import", updateFile.path, "--update"] + union)
+        #expect(updated.status == 0, "\(updated.error)")
+        #expect(updated.text == "updated 1, closed as no longer eligible 0, refused 0\n")
         #expect(try await stack.settle(exits: 2), "\(stack.logs())")
         let report = try JSONDecoder().decode(
             ProvinceReport.self, from: Data(try await stack.request(.coordinator, Operation.report)))

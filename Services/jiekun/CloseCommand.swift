@@ -1,0 +1,56 @@
+import AgencyServices
+import ArgumentParser
+import Foundation
+import HouseholdDomain
+import ProgrammeEvents
+
+/// `jiekun close FILE_NUMBER --reason R [--on DATE] --endpoint E`: closes an open file at the union registry.
+struct CloseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "close",
+        abstract: "Close an open file at the union registry (death, moved away, re-identified, safety net).",
+        discussion: """
+            Every agency is told (household.closed) and withdraws what still waits for money. A file exits only on \\
+            the coordinator's word, when the six dimensions of §2.3 hold: that is not a reason given here. \\
+            Exit status: 0 closed; 1 refused (no open file with this number); 2 the service could not be reached.
+            """)
+
+    /// The reasons staff may give (an exit is the coordinator's).
+    enum Reason: String, ExpressibleByArgument, CaseIterable {
+        case death, movedAway, notEligible, safetyNet
+
+        var closing: HouseholdClosed.Reason {
+            switch self {
+            case .death: .death
+            case .movedAway: .movedAway
+            case .notEligible: .notEligible
+            case .safetyNet: .safetyNet
+            }
+        }
+    }
+
+    @Argument(help: "The file number (档案编号), e.g. KM-2017-0001.")
+    var fileNumber: String
+
+    @Option(help: "Why the file closes: death, movedAway, notEligible (re-identified, §3) or safetyNet (§4.2.6).")
+    var reason: Reason
+
+    @Option(help: "The business date of the closure, YYYY-MM-DD; today by default.")
+    var on: String?
+
+    @OptionGroup var service: ServiceEndpoint
+
+    func validate() throws {
+        if let on, LocalDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, not \(on)") }
+    }
+
+    func run() throws {
+        let closedOn = on.flatMap(LocalDate.init) ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
+        let body = try MessageCoding.encode(
+            CloseRequest(fileNumber: fileNumber, reason: reason.closing, closedOn: closedOn))
+        _ = try service.request(Operation.close, body: body, command: "close")
+        var output = Terminal.standardOutput
+        output.write("closed \(fileNumber) (\(reason.rawValue)) on \(closedOn)\n")
+        output.flush()
+    }
+}
