@@ -258,7 +258,8 @@ public enum AgencyServices {
                 handler: pruningReplies(
                     StatusReport.handler(
                         agency: agency, started: started, counters: counters, store: store,
-                        publishedFeeds: publishedFeeds, next: operations)))
+                        publishedFeeds: publishedFeeds,
+                        consumedFeeds: subscriberConfiguration?.upstreams.map(\.name) ?? [], next: operations)))
             components.append(.init(name: "request server", component: server))
             return .init(
                 components: components,

@@ -46,7 +46,7 @@ struct AgencyServiceTests {
                 options: .init(name: "requests", heartbeatInterval: nil), logger: logger,
                 handler: StatusReport.handler(
                     agency: "housing", started: Date(), counters: counters, store: store,
-                    publishedFeeds: ["outcomes.housing"]))
+                    publishedFeeds: ["outcomes.housing"], consumedFeeds: ["households.housing"]))
             readyContinuation.yield(Running(fabric: fabric, server: server, endpoint: server.endpoint))
             return .init(
                 components: [.init(name: "request server", component: server)],
@@ -70,6 +70,7 @@ struct AgencyServiceTests {
         #expect(report.agency == "housing")
         #expect(report.feeds["households.housing"]?.applied == 7)
         #expect(report.journal == ["outcomes.housing": 0])
+        #expect(report.cursors == ["households.housing": 0], "a consumed feed with nothing applied yet is at 0")
         let unknown = try await client.request("household.register", body: [])
         #expect(unknown.status == .refused)
         client.close()

@@ -163,6 +163,9 @@ public struct StatusReport: Codable, Sendable, Hashable {
     ///   - counters: The process's counters.
     ///   - store: The service's store, for the journal's latest sequences and the cursors.
     ///   - publishedFeeds: The feeds whose latest journal sequence to report.
+    ///   - consumedFeeds: The feeds it consumes (the subscriber's upstream names): each has a cursor in the
+    ///     report, 0 before anything of it was applied — so that "every cursor equals its journal" cannot hold
+    ///     for a consumer that has not started yet.
     ///   - next: The service's own operations, if any.
     /// - Returns: The handler to give the ``RequestServer``.
     public static func handler(
@@ -171,6 +174,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
         counters: Counters,
         store: EventStore,
         publishedFeeds: [String],
+        consumedFeeds: [String] = [],
         next: RequestServer.Handler? = nil
     ) -> RequestServer.Handler {
         { request, db in
@@ -181,7 +185,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
             }
             var journal: [String: UInt64] = [:]
             for feed in publishedFeeds { journal[feed] = try store.journal.latestSequence(of: feed, in: db) }
-            let cursors = try store.cursors.all(in: db)
+            var cursors = try store.cursors.all(in: db)
+            for feed in consumedFeeds where cursors[feed] == nil { cursors[feed] = 0 }
             let report = StatusReport(
                 agency: agency, started: started, counters: counters, journal: journal, cursors: cursors
             )
