@@ -212,7 +212,7 @@ public struct CoordinatorDesk: Sendable {
         else { return }
         let readiness = ExitReadiness.evaluate(
             try ExitFactColumns.facts(from: row, at: 2, of: fileNumber),
-            outcomes: Self.outcomes(of: try decisions(of: fileNumber, in: db)))
+            outcomes: MeasureDecision.outcomes(of: try decisions(of: fileNumber, in: db)))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
             cached: "UPDATE coord_households SET exit_date = ? WHERE file_number = ?",
@@ -224,26 +224,8 @@ public struct CoordinatorDesk: Sendable {
         try note(event, about: fileNumber, in: db)
     }
 
-    /// The data of a `household.registered` or `household.updated` event as kept in `coord_views`.
-    private struct KeptView: Decodable {
-        var view: HouseholdView
-    }
-
     private func decisions(of fileNumber: String, in db: Database) throws -> [MeasureDecision] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT \(DecisionColumns.names) FROM coord_decisions WHERE file_number = ? ORDER BY measure_id"),
-            arguments: [fileNumber]
-        ).map(DecisionColumns.decision(from:))
-    }
-
-    /// The outcomes of decisions by measure id (for ``ExitReadiness``).
-    private static func outcomes(of decisions: [MeasureDecision]) -> [String: MeasureOutcome] {
-        var outcomes: [String: MeasureOutcome] = [:]
-        for decision in decisions {
-            if let outcome = decision.outcome { outcomes[decision.measureID] = outcome }
-        }
-        return outcomes
+        try DecisionColumns.decisions(of: fileNumber, in: "coord_decisions", db: db)
     }
 
     /// Every filed household with its decisions and §2.3 state, in filing order (for ``ProvinceReport``).
@@ -274,10 +256,10 @@ public struct CoordinatorDesk: Sendable {
         """
 
     private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
-        let view = try DepartmentDesk.decode(KeptView.self, from: row["view_data"]).view
+        let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row["view_data"]).view
         let assessment = DepartmentDesk.assessment(of: view)
         let decisions = try decisions(of: view.fileNumber, in: db)
-        var readiness = ExitReadiness.evaluate(assessment, outcomes: Self.outcomes(of: decisions))
+        var readiness = ExitReadiness.evaluate(assessment, outcomes: MeasureDecision.outcomes(of: decisions))
         let published = (row["exit_date"] as String?).flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
@@ -297,22 +279,20 @@ public struct CoordinatorDesk: Sendable {
 /// date, eligibility, the four facts that hold dimensions from the filing date, and the triggered measures as
 /// `CODE` or `CODE/MEMBER`, separated by spaces.
 enum ExitFactColumns {
+    /// The columns and their SQL types, in the order of ``names`` and of ``arguments(_:)``.
+    private static let columns: [(name: String, type: String)] = [
+        ("filed_on", "TEXT NOT NULL"), ("eligible", "INTEGER NOT NULL"), ("below_standard", "INTEGER NOT NULL"),
+        ("on_dibao", "INTEGER NOT NULL"), ("zero_employment", "INTEGER NOT NULL"),
+        ("needs_housing", "INTEGER NOT NULL"), ("measures", "TEXT NOT NULL"),
+    ]
     /// The columns, as in `CREATE TABLE`.
-    static let definitions = """
-        filed_on TEXT NOT NULL, eligible INTEGER NOT NULL, below_standard INTEGER NOT NULL,
-        on_dibao INTEGER NOT NULL, zero_employment INTEGER NOT NULL, needs_housing INTEGER NOT NULL,
-        measures TEXT NOT NULL
-        """
+    static let definitions = columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
     /// The column names, as in `SELECT` and `INSERT`.
-    static let names = "filed_on, eligible, below_standard, on_dibao, zero_employment, needs_housing, measures"
+    static let names = columns.map(\.name).joined(separator: ", ")
     /// One placeholder per column.
-    static let placeholders = "?, ?, ?, ?, ?, ?, ?"
+    static let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
     /// The `SET` list of an upsert.
-    static let updates = """
-        filed_on = excluded.filed_on, eligible = excluded.eligible, below_standard = excluded.below_standard,
-        on_dibao = excluded.on_dibao, zero_employment = excluded.zero_employment,
-        needs_housing = excluded.needs_housing, measures = excluded.measures
-        """
+    static let updates = columns.map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", ")
 
     /// The values of the columns, in the order of ``names``.
     static func arguments(_ facts: ExitReadiness.Facts) -> StatementArguments {

@@ -9,34 +9,45 @@ import ReliefProgramme
 /// The table (``createTable(_:)``) is keyed by file and measure, without a rowid: a decision is one entry in one
 /// B-tree, and a file's decisions are next to each other.
 enum DecisionColumns {
+    /// The columns and their SQL types, in the order of ``names`` and of ``arguments(_:of:)``; the first two are
+    /// the key.
+    private static let columns: [(name: String, type: String)] = [
+        ("measure_id", "TEXT NOT NULL"), ("file_number", "TEXT NOT NULL"), ("code", "TEXT NOT NULL"),
+        ("member_number", "INTEGER"), ("department", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"),
+        ("reason", "TEXT NOT NULL"), ("amount_fen", "INTEGER NOT NULL"), ("paid_by", "TEXT"),
+        ("due_on", "TEXT NOT NULL"), ("delivered_on", "TEXT"),
+    ]
+
     /// The statement that creates a table of decisions named `name`.
     static func createTable(_ name: String) -> String {
-        """
-        CREATE TABLE \(name) (
-            measure_id TEXT NOT NULL, file_number TEXT NOT NULL, code TEXT NOT NULL, member_number INTEGER,
-            department TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, amount_fen INTEGER NOT NULL,
-            paid_by TEXT, due_on TEXT NOT NULL, delivered_on TEXT,
-            PRIMARY KEY (file_number, measure_id)
-        ) WITHOUT ROWID
-        """
+        let definitions = columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        return "CREATE TABLE \(name) (\(definitions), PRIMARY KEY (file_number, measure_id)) WITHOUT ROWID"
     }
 
     /// Every column, `measure_id` and `file_number` first, as in `SELECT`.
-    static let names = """
-        measure_id, file_number, code, member_number, department, status, reason, amount_fen, paid_by, due_on, \
-        delivered_on
-        """
+    static let names = columns.map(\.name).joined(separator: ", ")
 
     /// The statement that keeps `decision` as the current one for its measure in `table`.
-    static func upsert(into table: String) -> String {
-        """
-        INSERT INTO \(table) (\(names)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (file_number, measure_id) DO UPDATE SET
-            code = excluded.code, member_number = excluded.member_number,
-            department = excluded.department, status = excluded.status, reason = excluded.reason,
-            amount_fen = excluded.amount_fen, paid_by = excluded.paid_by, due_on = excluded.due_on,
-            delivered_on = excluded.delivered_on
-        """
+    static func upsert(into table: String) -> String { "INSERT INTO \(table) \(upsertClauses)" }
+
+    /// What follows `INSERT INTO table` in ``upsert(into:)``, made once: the statement runs for every decision.
+    private static let upsertClauses: String = {
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let updates = columns.dropFirst(2).map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", ")
+        return """
+            (\(names)) VALUES (\(placeholders))
+            ON CONFLICT (file_number, measure_id) DO UPDATE SET \(updates)
+            """
+    }()
+
+    /// A file's decisions in `table`, by measure id.
+    ///
+    /// - Throws: `DatabaseError`.
+    static func decisions(of fileNumber: String, in table: String, db: Database) throws -> [MeasureDecision] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(names) FROM \(table) WHERE file_number = ? ORDER BY measure_id"),
+            arguments: [fileNumber]
+        ).map(decision(from:))
     }
 
     /// The arguments of ``upsert(into:)``.

@@ -128,8 +128,8 @@ public struct DepartmentDesk: Sendable {
         }
     }
 
-    /// The data of a `household.registered` or `household.updated` event as kept in `desk_households`: what the
-    /// desk reads back of it.
+    /// The data of a `household.registered` or `household.updated` event as kept by the desks (`desk_households`,
+    /// the coordinator's `coord_views`): what they read back of it.
     struct KeptView: Decodable {
         /// The view.
         var view: HouseholdView
@@ -513,15 +513,10 @@ public struct DepartmentDesk: Sendable {
 
     /// The desk's decisions for a file, by measure id.
     public func knownDecisions(of fileNumber: String, in db: Database) throws -> [String: MeasureDecision] {
-        var decisions: [String: MeasureDecision] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(DecisionColumns.names) FROM desk_decisions WHERE file_number = ?"),
-            arguments: [fileNumber])
-        {
-            let decision = try DecisionColumns.decision(from: row)
-            decisions[decision.measureID] = decision
-        }
-        return decisions
+        Dictionary(
+            uniqueKeysWithValues: try DecisionColumns.decisions(of: fileNumber, in: "desk_decisions", db: db).map {
+                ($0.measureID, $0)
+            })
     }
 
     private func pendingMeasureIDs(of fileNumber: String, in db: Database) throws -> Set<String> {

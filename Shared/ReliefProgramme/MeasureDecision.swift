@@ -75,6 +75,16 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
         return deliveredOn > dueOn
     }
 
+    /// The outcomes of a household's decisions by measure id, for ``ExitReadiness/evaluate(_:outcomes:)``: a
+    /// later decision of a measure replaces an earlier one, unless it has no outcome yet.
+    public static func outcomes(of decisions: [MeasureDecision]) -> [String: MeasureOutcome] {
+        var outcomes: [String: MeasureOutcome] = [:]
+        for decision in decisions {
+            if let outcome = decision.outcome { outcomes[decision.measureID] = outcome }
+        }
+        return outcomes
+    }
+
     /// The outcome the coordinator's §2.3 evaluation sees.
     public var outcome: MeasureOutcome? {
         switch status {

@@ -53,9 +53,7 @@ public struct ProgrammeRun: Sendable {
         let assessment = try assessor.assess(household)
         guard assessment.isEligible else { return assessment }
         var decisions = decide(assessment)
-        var outcomes: [String: MeasureOutcome] = [:]
-        for decision in decisions { outcomes[decision.measureID] = decision.outcome ?? outcomes[decision.measureID] }
-        let readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
+        let readiness = ExitReadiness.evaluate(assessment, outcomes: MeasureDecision.outcomes(of: decisions))
         if let exitDate = readiness.exitDate {
             // The union closes the file on exit; work still waiting for money stops (a closed file stops all its
             // pending work).
