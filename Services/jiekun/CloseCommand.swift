@@ -15,42 +15,40 @@ struct CloseCommand: ParsableCommand {
             Exit status: 0 closed; 1 refused (no open file with this number); 2 the service could not be reached.
             """)
 
-    /// The reasons staff may give (an exit is the coordinator's).
-    enum Reason: String, ExpressibleByArgument, CaseIterable {
-        case death, movedAway, notEligible, safetyNet
-
-        var closing: HouseholdClosed.Reason {
-            switch self {
-            case .death: .death
-            case .movedAway: .movedAway
-            case .notEligible: .notEligible
-            case .safetyNet: .safetyNet
-            }
-        }
-    }
-
     @Argument(help: "The file number (档案编号), e.g. KM-2017-0001.")
     var fileNumber: String
 
     @Option(help: "Why the file closes: death, movedAway, notEligible (re-identified, §3) or safetyNet (§4.2.6).")
-    var reason: Reason
+    var reason: String
 
     @Option(help: "The business date of the closure, YYYY-MM-DD; today by default.")
     var on: String?
 
     @OptionGroup var service: ServiceEndpoint
 
+    /// The closure reason named, one staff may give: any but an exit, which is the coordinator's (§2.3).
+    static func closing(_ reason: String) throws -> HouseholdClosed.Reason {
+        guard let closing = HouseholdClosed.Reason(rawValue: reason), closing != .exited else {
+            let reasons = HouseholdClosed.Reason.allCases.filter { $0 != .exited }.map(\.rawValue)
+            throw ValidationError(
+                "--reason must be one of \(reasons.joined(separator: ", ")), not \(reason) (an exit is the coordinator's)"
+            )
+        }
+        return closing
+    }
+
     func validate() throws {
+        _ = try Self.closing(reason)
         if let on, LocalDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, not \(on)") }
     }
 
     func run() throws {
         let closedOn = on.flatMap(LocalDate.init) ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
         let body = try MessageCoding.encode(
-            CloseRequest(fileNumber: fileNumber, reason: reason.closing, closedOn: closedOn))
+            CloseRequest(fileNumber: fileNumber, reason: try Self.closing(reason), closedOn: closedOn))
         _ = try service.request(Operation.close, body: body, command: "close")
         var output = Terminal.standardOutput
-        output.write("closed \(fileNumber) (\(reason.rawValue)) on \(closedOn)\n")
+        output.write("closed \(fileNumber) (\(reason)) on \(closedOn)\n")
         output.flush()
     }
 }

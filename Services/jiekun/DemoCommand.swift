@@ -197,10 +197,7 @@ struct DemoCommand: ParsableCommand {
         output.write("\nRefused rows: \(tally.refused.count) households not filed (\(errors) errors)")
         if !tally.refused.isEmpty {
             output.write(", the first 15 by row:\n")
-            let lines = tally.refused.flatMap { household in
-                (household.errors ?? []).map { (row: $0.row, text: "  \(household.fileNumber): \($0)\n") }
-            }
-            for line in lines.sorted(by: { $0.row < $1.row }).prefix(15) { output.write(line.text) }
+            for line in tally.refusedLines.prefix(15) { output.write(line) }
         } else {
             output.write("\n")
         }

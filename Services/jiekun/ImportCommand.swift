@@ -60,10 +60,7 @@ struct ImportCommand: ParsableCommand {
             update
                 ? "updated \(filed), closed as no longer eligible \(notEligible), refused \(refused.count)\n"
                 : "filed \(filed), not eligible \(notEligible), refused \(refused.count)\n")
-        let lines = refused.flatMap { household in
-            (household.errors ?? []).map { (row: $0.row, text: "  \(household.fileNumber): \($0)\n") }
-        }
-        for line in lines.sorted(by: { $0.row < $1.row }) { output.write(line.text) }
+        for line in tally.refusedLines { output.write(line) }
         output.flush()
         if !refused.isEmpty { throw ExitCode(1) }
     }
@@ -80,6 +77,12 @@ extension ImportCommand {
         var refused: [RegisterReply.Household] = []
         /// Every household answered.
         var households: Int { filed + notEligible + refused.count }
+        /// One line per error of the refused households, `  FILE: row R, column "value": message`, by row.
+        var refusedLines: [String] {
+            refused.flatMap { household in
+                (household.errors ?? []).map { (row: $0.row, text: "  \(household.fileNumber): \($0)\n") }
+            }.sorted { $0.row < $1.row }.map(\.text)
+        }
     }
 
     /// Sends each batch as one `register` request and tallies the answers.

@@ -4,6 +4,7 @@ import EventFabric
 import Foundation
 import Logging
 import ServiceRuntime
+import ZeroMQ
 
 /// The options of every command that talks to a running service: its request endpoint and, for CURVE, the
 /// server's public key and the operator's secret key file.
@@ -29,10 +30,10 @@ struct ServiceEndpoint: ParsableArguments {
             throw ValidationError(
                 "--endpoint \(endpoint) needs its transport, such as tcp://127.0.0.1:7101 (host and port after tcp://)")
         }
-        if let serverKey, serverKey.count != 40 {
+        if let serverKey, !CurveKeyPair.isZ85Key(serverKey) {
             throw ValidationError(
-                "--server-key must be a CURVE public key: 40 Z85 characters (the agency's .pub file), not \(serverKey.count)"
-            )
+                "--server-key must be a CURVE public key: 40 Z85 characters (the agency's .pub file), not "
+                    + "\(serverKey.utf8.count) characters")
         }
     }
 

@@ -19,6 +19,11 @@ public struct CurveKeyPair: Sendable, Hashable, CustomStringConvertible, CustomD
     /// The length of a CURVE key in Z85 characters.
     public static let z85KeyLength = 40
 
+    /// Whether `text` can be a CURVE key: 40 characters that Z85 decodes (to 32 bytes).
+    public static func isZ85Key(_ text: String) -> Bool {
+        text.utf8.count == z85KeyLength && (try? Z85.decode(text)) != nil
+    }
+
     /// The public key, 40 Z85 characters; shared with peers.
     public let publicKey: String
 
@@ -80,7 +85,7 @@ public enum Curve {
     /// - Throws: ``ZMQError/invalidArgument`` unless the secret is 40 Z85 characters, ``ZMQError/notSupported``
     ///   if libzmq was built without CURVE.
     public static func publicKey(forSecretKey secretKey: String) throws -> String {
-        guard secretKey.utf8.count == CurveKeyPair.z85KeyLength, (try? Z85.decode(secretKey)) != nil else {
+        guard CurveKeyPair.isZ85Key(secretKey) else {
             throw ZMQError(code: EINVAL, message: "a Z85 CURVE secret key has 40 valid Z85 characters")
         }
         var publicKey = [CChar](repeating: 0, count: CurveKeyPair.z85KeyLength + 1)

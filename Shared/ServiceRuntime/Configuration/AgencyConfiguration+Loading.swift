@@ -348,7 +348,7 @@ private struct ConfigurationBuilder {
     private func publicKey(_ node: Node, _ path: ConfigurationPath) -> String? {
         let expected = "a CURVE public key (40 Z85 characters, the .pub file of `jiekun keys generate`)"
         guard let text = reader.text(node, path, parent: nil, expected: expected) else { return nil }
-        guard text.utf8.count == CurveKeyPair.z85KeyLength, (try? Z85.decode(text)) != nil else {
+        guard CurveKeyPair.isZ85Key(text) else {
             reader.report(path, "not \(expected): \(text.utf8.count) characters", at: node)
             return nil
         }
