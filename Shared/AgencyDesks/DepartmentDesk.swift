@@ -21,8 +21,6 @@ public struct DepartmentDesk: Sendable {
     public let policy: Policy
     /// How the department decides.
     public let mode: Mode
-    /// The policy's budget years, read once (the policy computes them from every prefecture).
-    private let budgetYears: [Int]
 
     /// How a department decides (set per agency in its configuration, services issue).
     public enum Mode: String, Sendable, Hashable, Codable {
@@ -50,7 +48,6 @@ public struct DepartmentDesk: Sendable {
         self.department = department
         self.policy = policy
         self.mode = mode
-        self.budgetYears = policy.budgetYears
     }
 
     /// The feed the desk publishes on: `outcomes.<department>`.
@@ -248,7 +245,7 @@ public struct DepartmentDesk: Sendable {
         let assessment = Self.assessment(of: view)
         var decided = preceded
         var requests: [SupportRequest] = []
-        var budgets = StoredBudgets(db, years: budgetYears)
+        var budgets = StoredBudgets(db, years: policy.budgetYears)
         for instance in instances {
             for step in try AutomaticDecisions.steps(
                 for: instance, assessment: assessment, policy: policy, ledger: &budgets)
@@ -395,7 +392,7 @@ public struct DepartmentDesk: Sendable {
 
     /// The supporting agency answered: finalize each measure that waited for it here.
     private func finalize(_ provided: SupportProvided, in db: Database, journal: Journal) throws {
-        var budgets = StoredBudgets(db, years: budgetYears)
+        var budgets = StoredBudgets(db, years: policy.budgetYears)
         var decided: [MeasureDecision] = []
         var effective: LocalDate?
         for answer in provided.answers {

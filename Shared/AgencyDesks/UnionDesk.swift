@@ -18,8 +18,6 @@ public struct UnionDesk: Sendable {
     /// Helpers per county code, for one-to-one pairing (一帮一), from the union's configuration.
     public let helpers: [String: [String]]
     private let assessor: Assessor
-    /// The policy's budget years, read once (the policy computes them from every prefecture).
-    private let budgetYears: [Int]
 
     /// The feed of the union's support answers.
     public static let supportFeed = "union.support"
@@ -39,7 +37,6 @@ public struct UnionDesk: Sendable {
         self.policy = policy
         self.helpers = helpers
         self.assessor = Assessor(policy: policy)
-        self.budgetYears = policy.budgetYears
     }
 
     /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1`).
@@ -451,7 +448,7 @@ public struct UnionDesk: Sendable {
         case SupportRequested.type:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             let category = try self.category(of: requested.fileNumber, in: db)
-            var budgets = StoredBudgets(db, years: budgetYears)
+            var budgets = StoredBudgets(db, years: policy.budgetYears)
             var answers: [SupportAnswer] = []
             for request in requested.requests where request.to == .union {
                 guard event.source == "/jiekun/\(request.from.rawValue)" else {

@@ -15,7 +15,26 @@ public struct Policy: Sendable {
     /// Each measure's amount and processing time.
     public var measures: [Measure.Code: MeasureTerms]
     /// Per prefecture (six-digit code) and year: `S`, public-rental units and budgets.
-    public var prefectures: [String: PrefectureParameters]
+    public var prefectures: [String: PrefectureParameters] {
+        didSet { budgetYears = Self.budgetYears(of: prefectures) }
+    }
+    /// The years that have units and budgets, in order (kept with ``prefectures``: the desks read them for every
+    /// budget draw).
+    public private(set) var budgetYears: [Int]
+
+    /// Creates a policy.
+    init(
+        name: String, version: String, eligibility: EligibilityParameters, persons: PersonParameters,
+        measures: [Measure.Code: MeasureTerms], prefectures: [String: PrefectureParameters]
+    ) {
+        self.name = name
+        self.version = version
+        self.eligibility = eligibility
+        self.persons = persons
+        self.measures = measures
+        self.prefectures = prefectures
+        self.budgetYears = Self.budgetYears(of: prefectures)
+    }
 
     /// The multiples and switches of policy §3.
     public struct EligibilityParameters: Sendable, Hashable {
@@ -105,7 +124,7 @@ public struct Policy: Sendable {
     }
 
     /// The years that have units and budgets, in order.
-    public var budgetYears: [Int] {
+    private static func budgetYears(of prefectures: [String: PrefectureParameters]) -> [Int] {
         let years = prefectures.values.flatMap { $0.years.filter { $0.value.publicRentalUnits != nil }.keys }
         return Set(years).sorted()
     }
