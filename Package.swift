@@ -135,7 +135,7 @@ let package = Package(
             name: "AgencyServices",
             dependencies: [
                 "AgencyDesks", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
-                "ServiceRuntime",
+                "ServiceRuntime", "StreamingJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -330,7 +330,7 @@ let package = Package(
         .testTarget(
             name: "ProgrammeEventsTests",
             dependencies: [
-                "ProgrammeEvents", "HouseholdDomain", "ReliefProgramme", "TestSupport",
+                "ProgrammeEvents", "HouseholdDomain", "ReliefProgramme", "StreamingJSON", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/ProgrammeEventsTests",

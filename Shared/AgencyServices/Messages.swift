@@ -3,6 +3,7 @@ import Foundation
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
+import StreamingJSON
 
 /// The request operations the services answer beyond `status`, and the JSON bodies they exchange with `jiekun`.
 public enum Operation {
@@ -257,6 +258,6 @@ public enum MessageCoding {
     /// - Returns: The body.
     /// - Throws: `DecodingError`.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try EventCoding.makeDecoder().decode(type, from: bytes)
     }
 }

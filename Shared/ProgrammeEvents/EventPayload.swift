@@ -54,7 +54,7 @@ public enum EventCatalogue {
 /// The JSON coding of event payloads: keys in the payload's declaration order (the same payload always gives the
 /// same bytes, which the journal keeps and replays verbatim) and unescaped slashes (measure ids such as
 /// `KM-2017-0001/relief.dibao` stay readable and short), written by ``StreamingJSONEncoder``; read with
-/// Foundation's `JSONDecoder`, which takes keys in any order.
+/// ``StreamingJSONDecoder``, which takes keys in any order and finds them at once in that order.
 ///
 /// Dates are `YYYY-MM-DD` strings (``LocalDate``) and money is a two-decimal string (``Yuan``) whatever the
 /// encoder's strategies, so the default strategies apply. Source: DESIGN "Events".
@@ -66,8 +66,8 @@ public enum EventCoding {
 
     /// A new decoder for payloads.
     ///
-    /// - Returns: a `JSONDecoder` with the default strategies.
-    public static func makeDecoder() -> JSONDecoder { JSONDecoder() }
+    /// - Returns: a ``StreamingJSONDecoder``.
+    public static func makeDecoder() -> StreamingJSONDecoder { StreamingJSONDecoder() }
 
     /// Encodes a payload as the JSON of an event's `data`.
     ///

@@ -2,6 +2,7 @@ import Foundation
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
+import StreamingJSON
 import Testing
 
 /// The payloads: round trips, the catalogue, decoding refusals and sizes (DESIGN "Events").
@@ -11,6 +12,7 @@ struct PayloadTests {
         let data = try EventCoding.encode(payload)
         let decoded = try EventCoding.makeDecoder().decode(Payload.self, from: data)
         #expect(try EventCoding.encode(decoded) == data, "re-encoding gives the same bytes (declaration order)")
+        #expect(try JSONDecoder().decode(Payload.self, from: data) == decoded, "Foundation's JSONDecoder agrees")
         let foundation = try JSONEncoder().encode(payload)
         #expect(
             try JSONSerialization.jsonObject(with: data) as? NSDictionary

@@ -191,12 +191,12 @@ public struct CloudEvent: Sendable, Hashable {
     ///   - type: The payload's type.
     ///   - decoder: The decoder to use.
     /// - Returns: The payload.
-    /// - Throws: `DecodingError` if the data does not match the type.
+    /// - Throws: `DecodingError` if the data is not JSON or does not match the type.
     public func decodeData<Payload: Decodable>(
         as type: Payload.Type = Payload.self,
-        using decoder: JSONDecoder = JSONDecoder()
+        using decoder: StreamingJSONDecoder = StreamingJSONDecoder()
     ) throws -> Payload {
-        try decoder.decode(type, from: Data(data))
+        try decoder.decode(type, from: data)
     }
 
     // MARK: Helpers for producers
