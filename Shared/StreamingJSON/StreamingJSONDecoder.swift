@@ -163,7 +163,9 @@ final class JSONTape: Sendable {
         out.reserveCapacity(raw.count)
         var index = 0
         func hex4(at position: Int) throws -> UInt32 {
-            guard position + 4 <= raw.count else { throw InvalidText(offset: offset + position, reason: "a short \\u escape") }
+            guard position + 4 <= raw.count else {
+                throw InvalidText(offset: offset + position, reason: "a short \\u escape")
+            }
             var value: UInt32 = 0
             for byte in raw[position..<position + 4] {
                 let digit: UInt8
@@ -342,7 +344,9 @@ private struct JSONParser {
         let start = position
         func digits(_ parser: inout JSONParser) -> Int {
             let first = parser.position
-            while parser.position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[parser.position]) {
+            while parser.position < bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[parser.position])
+            {
                 parser.position += 1
             }
             return parser.position - first

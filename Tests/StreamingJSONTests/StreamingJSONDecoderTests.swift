@@ -53,8 +53,9 @@ struct StreamingJSONDecoderTests {
 
     @Test("integers at the edges of their types, and numbers that do not fit")
     func integers() throws {
-        #expect(try Self.decode([Int64].self, "[-9223372036854775808, 9223372036854775807, 0, -0]")
-            == [Int64.min, Int64.max, 0, 0])
+        #expect(
+            try Self.decode([Int64].self, "[-9223372036854775808, 9223372036854775807, 0, -0]")
+                == [Int64.min, Int64.max, 0, 0])
         #expect(try Self.decode(UInt64.self, "18446744073709551615") == UInt64.max)
         #expect(try Self.decode(Int8.self, "-128") == -128)
         #expect(try Self.decode(Int.self, "1e2") == 100)
@@ -91,23 +92,38 @@ struct StreamingJSONDecoderTests {
             }
         }
         let missing = try #require(caught(#"[{"a":1,"c":[],"d":true},{"c":[],"d":true}]"#))
-        guard case .keyNotFound(let key, _) = missing else { Issue.record("\(missing)"); return }
+        guard case .keyNotFound(let key, _) = missing else {
+            Issue.record("\(missing)")
+            return
+        }
         #expect(key.stringValue == "a")
         #expect(path(missing) == "1")
 
         let mismatch = try #require(caught(#"[{"a":1,"c":[1,"x"],"d":true}]"#))
-        guard case .typeMismatch = mismatch else { Issue.record("\(mismatch)"); return }
+        guard case .typeMismatch = mismatch else {
+            Issue.record("\(mismatch)")
+            return
+        }
         #expect(path(mismatch) == "0.c.1")
 
         let null = try #require(caught(#"[{"a":null,"c":[],"d":true}]"#))
-        guard case .valueNotFound = null else { Issue.record("\(null)"); return }
+        guard case .valueNotFound = null else {
+            Issue.record("\(null)")
+            return
+        }
         #expect(path(null) == "0.a")
 
         let notObject = try #require(caught(#"[[]]"#))
-        guard case .typeMismatch = notObject else { Issue.record("\(notObject)"); return }
+        guard case .typeMismatch = notObject else {
+            Issue.record("\(notObject)")
+            return
+        }
 
         let corrupt = try #require(caught(#"[{"a":1,"c":[],"d":tru}]"#))
-        guard case .dataCorrupted(let context) = corrupt else { Issue.record("\(corrupt)"); return }
+        guard case .dataCorrupted(let context) = corrupt else {
+            Issue.record("\(corrupt)")
+            return
+        }
         #expect(context.debugDescription.contains("at byte 19"))
     }
 
