@@ -419,10 +419,10 @@ public struct UnionDesk: Sendable {
             cached: "UPDATE union_files SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
             arguments: [reason.rawValue, date.description, fileNumber])
         try countOpenFile(county: row["division_code"], helper: row["helper"], by: -1, in: db)
+        // Every viewer is told of the same closure: one event (one id), on each household feed.
+        let closed = try event(HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date), effectiveOn: date)
         for agency in Self.viewers {
-            try append(
-                HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date),
-                to: "households.\(agency.rawValue)", effectiveOn: date, in: db, journal: journal)
+            try journal.append(closed, to: "households.\(agency.rawValue)", in: db)
         }
         return true
     }
@@ -487,9 +487,13 @@ public struct UnionDesk: Sendable {
     private func append(
         _ payload: some EventPayload, to feed: String, effectiveOn: LocalDate, in db: Database, journal: Journal
     ) throws {
-        let event = try CloudEvent(
+        try journal.append(try event(payload, effectiveOn: effectiveOn), to: feed, in: db)
+    }
+
+    /// A new event of the union carrying `payload`.
+    private func event(_ payload: some EventPayload, effectiveOn: LocalDate) throws -> CloudEvent {
+        try CloudEvent(
             source: Self.source, type: type(of: payload).type, subject: payload.fileNumber,
             effectiveDate: effectiveOn.description, payload: payload, encoder: EventCoding.makeEncoder())
-        try journal.append(event, to: feed, in: db)
     }
 }

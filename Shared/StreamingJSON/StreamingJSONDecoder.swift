@@ -42,7 +42,7 @@ public struct StreamingJSONDecoder: Sendable {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "Not valid JSON: \(error.reason) at byte \(error.offset)."))
         }
-        return try JSONValueDecoder(tape: tape, node: 0, path: nil).decode(type)
+        return try JSONValueDecoder(tape: tape, node: 0, parent: nil, key: nil).decode(type)
     }
 
     /// Decodes a value from UTF-8 JSON held in `Data`.
@@ -374,71 +374,30 @@ private struct JSONParser {
     }
 }
 
-// MARK: - Coding path
-
-/// A coding path kept as a chain (the array is built only when asked for).
-final class JSONCodingPath: Sendable {
-    let parent: JSONCodingPath?
-    let key: JSONKey
-
-    init(parent: JSONCodingPath?, key: JSONKey) {
-        self.parent = parent
-        self.key = key
-    }
-
-    static func keys(of path: JSONCodingPath?) -> [any CodingKey] {
-        var keys: [any CodingKey] = []
-        var current = path
-        while let node = current {
-            keys.append(node.key)
-            current = node.parent
-        }
-        return keys.reversed()
-    }
-}
-
-/// A key of a coding path: a member's name or an element's index.
-struct JSONKey: CodingKey, Sendable {
-    let stringValue: String
-    let intValue: Int?
-
-    init(_ key: some CodingKey) {
-        stringValue = key.stringValue
-        intValue = key.intValue
-    }
-
-    init(index: Int) {
-        stringValue = "Index \(index)"
-        intValue = index
-    }
-
-    init?(stringValue: String) {
-        self.stringValue = stringValue
-        intValue = nil
-    }
-
-    init?(intValue: Int) { self.init(index: intValue) }
-}
-
 // MARK: - Decoders and containers
 
 /// The `Decoder` handed to one value's `init(from:)`.
 struct JSONValueDecoder: Decoder {
     let tape: JSONTape
     let node: Int
-    let path: JSONCodingPath?
+    /// The coding path of the container holding the value.
+    let parent: JSONCodingPath?
+    /// The value's key in that container (`nil` for the top-level value). The path is only built when the value
+    /// opens a container or an error names it.
+    let key: JSONKey?
 
-    var codingPath: [any CodingKey] { JSONCodingPath.keys(of: path) }
+    var codingPath: [any CodingKey] { JSONCodingPath.keys(of: .extending(parent, with: key)) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         try expect(.object, for: [String: Any].self)
-        return KeyedDecodingContainer(JSONKeyedContainer<Key>(tape: tape, object: node, path: path))
+        return KeyedDecodingContainer(
+            JSONKeyedContainer<Key>(tape: tape, object: node, path: .extending(parent, with: key)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         try expect(.array, for: [Any].self)
-        return JSONUnkeyedContainer(tape: tape, array: node, path: path)
+        return JSONUnkeyedContainer(tape: tape, array: node, path: .extending(parent, with: key))
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
@@ -548,7 +507,7 @@ final class JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let path: JSONCodingPath?
     /// The node of the last key found (the first place to look for the next key: the same one again for
     /// `decodeIfPresent`, else usually the one after it).
-    private var hint: Int
+    @exclusivity(unchecked) private var hint: Int
 
     init(tape: JSONTape, object: Int, path: JSONCodingPath?) {
         self.tape = tape
@@ -598,7 +557,7 @@ final class JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
                     codingPath: codingPath,
                     debugDescription: "No value associated with key \(key.stringValue) (\"\(key.stringValue)\")."))
         }
-        return JSONValueDecoder(tape: tape, node: node, path: JSONCodingPath(parent: path, key: JSONKey(key)))
+        return JSONValueDecoder(tape: tape, node: node, parent: path, key: JSONKey(key))
     }
 
     func contains(_ key: Key) -> Bool { valueNode(key) != nil }
@@ -624,7 +583,7 @@ final class JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// The member's decoder, or `nil` when the member is absent or `null` (one lookup instead of three).
     private func presentDecoder(for key: Key) -> JSONValueDecoder? {
         guard let node = valueNode(key), tape.nodes[node].kind != .null else { return nil }
-        return JSONValueDecoder(tape: tape, node: node, path: JSONCodingPath(parent: path, key: JSONKey(key)))
+        return JSONValueDecoder(tape: tape, node: node, parent: path, key: JSONKey(key))
     }
 
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
@@ -689,8 +648,7 @@ struct JSONUnkeyedContainer: UnkeyedDecodingContainer {
                     codingPath: codingPath + [JSONKey(index: currentIndex)],
                     debugDescription: "Unkeyed container is at end."))
         }
-        let decoder = JSONValueDecoder(
-            tape: tape, node: node, path: JSONCodingPath(parent: path, key: JSONKey(index: currentIndex)))
+        let decoder = JSONValueDecoder(tape: tape, node: node, parent: path, key: JSONKey(index: currentIndex))
         node = tape.next(after: node)
         currentIndex += 1
         return decoder
