@@ -44,10 +44,13 @@ enum DecisionColumns {
     ///
     /// - Throws: `DatabaseError`.
     static func decisions(of fileNumber: String, in table: String, db: Database) throws -> [MeasureDecision] {
-        try Row.fetchAll(
+        // A cursor reads each row in place; `fetchAll` would copy every row first.
+        let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT \(names) FROM \(table) WHERE file_number = ? ORDER BY measure_id"),
-            arguments: [fileNumber]
-        ).map(decision(from:))
+            arguments: [fileNumber])
+        var decisions: [MeasureDecision] = []
+        while let row = try rows.next() { decisions.append(try decision(from: row)) }
+        return decisions
     }
 
     /// The arguments of ``upsert(into:)``.
@@ -80,11 +83,11 @@ enum DecisionColumns {
             guard let date = LocalDate(text) else { throw invalid(column) }
             return date
         }
-        guard let code = Measure.Code(rawValue: row[2]) else { throw invalid("code") }
-        guard let department = Department(rawValue: row[4]) else { throw invalid("department") }
-        guard let status = MeasureDecision.Status(rawValue: row[5]) else { throw invalid("status") }
+        guard let code = Lookup.codes[row[2]] else { throw invalid("code") }
+        guard let department = Lookup.departments[row[4]] else { throw invalid("department") }
+        guard let status = Lookup.statuses[row[5]] else { throw invalid("status") }
         let paidBy = try (row[8] as String?).map { text in
-            guard let department = Department(rawValue: text) else { throw invalid("paid_by") }
+            guard let department = Lookup.departments[text] else { throw invalid("paid_by") }
             return department
         }
         guard let dueOn = try date(9, "due_on") else { throw invalid("due_on") }
@@ -105,5 +108,19 @@ enum DecisionColumns {
                 try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"],
                 in: table, db: db)
         }
+    }
+}
+
+/// The cases of the enumerations kept as text, by raw value: one hash lookup where `init(rawValue:)` compares the
+/// text with each case in turn (a file's decisions and facts are read every time it is judged).
+enum Lookup {
+    static let codes = byRawValue(Measure.Code.self)
+    static let departments = byRawValue(Department.self)
+    static let statuses = byRawValue(MeasureDecision.Status.self)
+
+    private static func byRawValue<Value: CaseIterable & RawRepresentable>(
+        _ type: Value.Type
+    ) -> [Value.RawValue: Value] where Value.RawValue: Hashable {
+        Dictionary(uniqueKeysWithValues: Value.allCases.map { ($0.rawValue, $0) })
     }
 }

@@ -3,7 +3,7 @@ import HouseholdDomain
 /// A department's decision on one measure instance, and its delivery (`measure.decided`, `measure.delivered`).
 public struct MeasureDecision: Sendable, Hashable, Codable {
     /// What the department decided.
-    public enum Status: String, Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         /// Granted: delivered on ``MeasureDecision/deliveredOn``, or waiting for money while that is `nil`.
         case granted
         /// Refused, with a reason; the dimension it guarantees stays open (policy Part B).

@@ -115,9 +115,11 @@ public final class EventStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             let cache = db.configuration.readonly ? readerPageCacheKiB : pageCacheKiB
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
-            // Checkpoint the WAL every 10,000 pages (about 40 MiB) instead of SQLite's 1,000: a page that many
-            // transactions change in between (an index's last page, a cursor) is then written back once.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            // Checkpoint the WAL every 50,000 pages (about 200 MiB) instead of SQLite's 1,000: a page that many
+            // transactions change in between (an index's last page, a B-tree's inner pages, a cursor) is then
+            // written back once. Measured on the 71,000-household demo: 10,000 pages cost 12 s more processor time
+            // over the seven services (checkpoints were 15 % of the coordinator's time); 150,000 gained nothing more.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 50000")
         }
         return configuration
     }
