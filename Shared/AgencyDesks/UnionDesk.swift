@@ -420,7 +420,8 @@ public struct UnionDesk: Sendable {
             arguments: [reason.rawValue, date.description, fileNumber])
         try countOpenFile(county: row["division_code"], helper: row["helper"], by: -1, in: db)
         // Every viewer is told of the same closure: one event (one id), on each household feed.
-        let closed = try event(HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date), effectiveOn: date)
+        let closed = try event(
+            HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date), effectiveOn: date)
         for agency in Self.viewers {
             try journal.append(closed, to: "households.\(agency.rawValue)", in: db)
         }
