@@ -7,8 +7,9 @@ import ReliefProgramme
 
 /// What the union registry does (policy §4.1, and the union's parts of §4.2.2 and §4.2.3): it keeps the files
 /// (一户一档) with their plans, pairs each with a helper (一帮一), publishes each consuming agency's view of a file on
-/// its own feed, pays the mutual-aid fee and the Golden Autumn grant when a lead department asks, keeps every
-/// file's plan current from the departments' decisions, and closes a file when the coordinator says it may exit.
+/// its own feed, pays the mutual-aid fee and the Golden Autumn grant when a lead department asks, and closes a file
+/// when the coordinator says it may exit. The plans' decisions are the coordinator's to keep and show
+/// (`jiekun household`); the union reads the departments' outcomes feeds for the requests addressed to it.
 ///
 /// Intake (``file(_:headers:in:journal:)``) and every applied event run inside one transaction with the journal
 /// appends, like every desk.
@@ -61,6 +62,11 @@ public struct UnionDesk: Sendable {
         }
         migrator.registerMigration("union.desk.v2") { db in
             try migrateToCompactFiles(db)
+        }
+        // The departments' decisions were copied into `union_decisions` for every `measure.decided` and never
+        // read: a tenth of the union's time during an import. The coordinator keeps and shows them.
+        migrator.registerMigration("union.desk.v3") { db in
+            try db.execute(sql: "DROP TABLE union_decisions")
         }
     }
 
@@ -432,20 +438,15 @@ public struct UnionDesk: Sendable {
 
     /// Applies one upstream event inside the applying transaction.
     ///
-    /// - `measure.decided` (any department's outcomes): keeps the file's plan current.
     /// - `support.requested` addressed to the union: pays from the union's budget in the order asked (§4.2.2,
     ///   §4.2.3, §5.2) and answers on `union.support`.
     /// - `household.exit-ready` (coordinator): closes the file as exited, on the exit date.
-    /// - `measure.delivered`, `support.provided`: accepted (the decisions carry the same facts).
+    /// - `measure.decided`, `measure.delivered`, `support.provided`: accepted and not read (the other events of the
+    ///   departments' outcomes feeds; the coordinator keeps the plans).
     /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         switch event.type {
-        case MeasuresDecided.type:
-            let decided = try event.decodeData(as: MeasuresDecided.self, using: decoder)
-            for decision in decided.decisions {
-                try DecisionColumns.keep(decision, of: decided.fileNumber, in: "union_decisions", db: db)
-            }
         case SupportRequested.type:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             let category = try self.category(of: requested.fileNumber, in: db)
@@ -471,7 +472,7 @@ public struct UnionDesk: Sendable {
             }
             let ready = try event.decodeData(as: HouseholdExitReady.self, using: decoder)
             try close(ready.fileNumber, reason: .exited, on: ready.exitDate, in: db, journal: journal)
-        case MeasuresDelivered.type, SupportProvided.type:
+        case MeasuresDecided.type, MeasuresDelivered.type, SupportProvided.type:
             return
         default:
             throw DepartmentDesk.Refusal(

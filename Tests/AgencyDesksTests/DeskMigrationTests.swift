@@ -42,7 +42,9 @@ struct DeskMigrationTests {
         return try encoder.encode(value)
     }
 
-    @Test("union.desk.v2: category from the stored assessment, open files per helper counted, decisions as columns")
+    @Test(
+        "union.desk.v2: category from the stored assessment, open files per helper counted, decisions as columns; v3"
+    )
     func union() throws {
         let old = try OldRecords()
         let queue = try DatabaseQueue()
@@ -72,7 +74,7 @@ struct DeskMigrationTests {
                 }
             }
         }
-        try migrator.migrate(queue)
+        try migrator.migrate(queue, upTo: "union.desk.v2")
         try queue.read { db in
             for file in old.files {
                 let category = try Int.fetchOne(
@@ -98,6 +100,8 @@ struct DeskMigrationTests {
             #expect(counted == expected)
             #expect(try db.columns(in: "union_files").contains { $0.name == "assessment" } == false)
         }
+        try migrator.migrate(queue)
+        #expect(try queue.read { try $0.tableExists("union_decisions") } == false, "union.desk.v3 drops the copy")
     }
 
     @Test("department.desk.v3: the view kept with its category, decisions as columns, read back unchanged")
