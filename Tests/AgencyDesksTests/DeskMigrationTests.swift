@@ -149,8 +149,7 @@ struct DeskMigrationTests {
         }
     }
 
-    @Test(
-        "coordinator.desk.v3 and v4: every file reads back with the same assessment, decisions, exit and timeline")
+    @Test("coordinator.desk.v3: every file reads back with the same assessment, decisions, exit and timeline")
     func coordinator() throws {
         let old = try OldRecords()
         let desk = CoordinatorDesk(policy: old.policy)
