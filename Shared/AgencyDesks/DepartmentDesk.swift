@@ -48,10 +48,23 @@ public struct DepartmentDesk: Sendable {
         self.department = department
         self.policy = policy
         self.mode = mode
+        var feeds: [String: String] = [:]
+        for feed in Feed.published(by: department) {
+            for type in feed.eventTypes { feeds[type] = feed.name }
+        }
+        feedsByType = feeds
     }
 
-    /// The feed the desk publishes on: `outcomes.<department>`.
+    /// The feed of the desk's decisions and deliveries: `outcomes.<department>`.
     public var outcomesFeed: String { "outcomes.\(department.rawValue)" }
+
+    /// Every feed the desk publishes on, in ``Feed/all`` order: its outcomes, and its requests
+    /// (`requests.<department>`) or its answers (`support.<department>`) where it leads or supports a measure that
+    /// another agency supports or leads.
+    public var publishedFeeds: [String] { Feed.published(by: department).map(\.name) }
+
+    /// The feed of each event type the desk publishes.
+    private let feedsByType: [String: String]
 
     /// The CloudEvents `source` of the desk's events.
     public var source: String { "/jiekun/\(department.rawValue)" }
@@ -149,8 +162,9 @@ public struct DepartmentDesk: Sendable {
     /// - `household.updated`: decides measures new to the plan, withdraws those no longer in it (not delivered).
     /// - `household.closed`: withdraws what still waits (a closed file stops all its pending work).
     /// - `support.provided`: finalizes the measures that waited for that answer.
-    /// - `support.requested` (civil affairs only): reviews housing's rent reductions and answers on its outcomes
-    ///   feed (§4.2.5); the other events of a lead department's outcomes feed are accepted and ignored.
+    /// - `support.requested` (civil affairs only, from `requests.housing`): reviews housing's rent reductions and
+    ///   answers on `support.civil-affairs` (§4.2.5). Other outcomes are accepted and ignored (no department's
+    ///   feeds carry them to another department).
     /// - Parameters:
     ///   - event: the upstream event.
     ///   - db: the applying transaction's connection.
@@ -489,14 +503,21 @@ public struct DepartmentDesk: Sendable {
         }
     }
 
-    /// Appends one event to the outcomes feed.
+    /// Appends one event to the feed that carries its type (``Feed/published(by:)``).
+    ///
+    /// - Throws: ``Refusal`` when none of the desk's feeds carries the type (the feed table and the measure table
+    ///   disagree: the applying transaction rolls back and the upstream event is refused).
     private func append(
         _ payload: some EventPayload, effectiveOn: LocalDate, in db: Database, journal: Journal
     ) throws {
+        let type = type(of: payload).type
+        guard let feed = feedsByType[type] else {
+            throw Refusal(code: "desk.feed.missing", description: "\(department.rawValue) publishes no \(type) feed")
+        }
         let event = try CloudEvent(
-            source: source, type: type(of: payload).type, subject: payload.fileNumber,
-            effectiveDate: effectiveOn.description, payload: payload, encoder: EventCoding.makeEncoder())
-        try journal.append(event, to: outcomesFeed, in: db)
+            source: source, type: type, subject: payload.fileNumber, effectiveDate: effectiveOn.description,
+            payload: payload, encoder: EventCoding.makeEncoder())
+        try journal.append(event, to: feed, in: db)
     }
 
     /// The decision withdrawn after an update of the file (whatever it waited for).

@@ -9,7 +9,7 @@ import HouseholdDomain
 /// departments), §2.3 (exit).
 public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// The feed's name, also its AsyncAPI channel address: `households.housing`, `outcomes.civil-affairs`,
-    /// `union.support`, `coordinator.exits`.
+    /// `requests.housing`, `support.civil-affairs`, `union.support`, `coordinator.exits`.
     public let name: String
     /// The only service that publishes on it.
     public let publisher: Department
@@ -39,33 +39,53 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
             viewAgency: agency)
     }
 
-    /// A department's outcomes: `outcomes.<department>`.
+    /// A department's decisions and deliveries: `outcomes.<department>`, consumed by the coordinator, which keeps
+    /// every plan, judges §2.3 on them and lists each household's timeline.
     ///
-    /// Carries `measure.decided`, `measure.delivered` and `support.requested` (and, for civil affairs,
-    /// `support.provided`: its answers to housing's review requests). Consumed by the union (which keeps the file,
-    /// and pays the mutual-aid fee and the Golden Autumn grant that medical insurance and education ask for) and
-    /// the coordinator; housing's outcomes also by civil affairs (review requests), civil affairs' also by housing
-    /// (review answers).
     /// - Parameter department: one of the five departments.
     /// - Returns: the feed, or `nil` for the union and the coordinator.
-    /// - Source: policy §4.2 (lead and supporting departments), §4.2.2, §4.2.3, §4.2.5.
+    /// - Source: policy §4.2 (each department decides the measures it leads), §2.3, Part B "Reports".
     public static func outcomes(of department: Department) -> Feed? {
-        var consumers: [Department] = [.union, .coordinator]
-        var types = [MeasuresDecided.type, MeasuresDelivered.type, SupportRequested.type]
-        switch department {
-        case .union, .coordinator:
-            return nil
-        case .humanResources, .medicalInsurance, .education:
-            break
-        case .housing:
-            consumers.append(.civilAffairs)
-        case .civilAffairs:
-            consumers.append(.housing)
-            types.append(SupportProvided.type)
-        }
+        guard department != .union, department != .coordinator else { return nil }
         return Feed(
-            name: "outcomes.\(department.rawValue)", publisher: department, consumers: sorted(consumers),
-            eventTypes: types, viewAgency: nil)
+            name: "outcomes.\(department.rawValue)", publisher: department, consumers: [.coordinator],
+            eventTypes: [MeasuresDecided.type, MeasuresDelivered.type], viewAgency: nil)
+    }
+
+    /// A lead department's requests to the agencies that support its measures: `requests.<department>`, consumed by
+    /// those agencies (``Measure/Code/supportingDepartment``: the union for medical insurance's mutual-aid fee and
+    /// education's Golden Autumn grant, civil affairs for housing's rent reductions) and the coordinator.
+    ///
+    /// A supporting agency gets the requests of the departments it supports and nothing else of theirs (it used to
+    /// read their whole outcomes feeds: data minimisation, and most of what the union applied).
+    /// - Parameter department: one of the five departments.
+    /// - Returns: the feed, or `nil` for a department that leads no supported measure, the union and the
+    ///   coordinator.
+    /// - Source: policy §4.2 (lead and supporting departments), §4.2.2, §4.2.3, §4.2.5.
+    public static func requests(of department: Department) -> Feed? {
+        guard department != .union, department != .coordinator else { return nil }
+        let supporters = Measure.Code.allCases.filter { $0.leadDepartment == department }
+            .compactMap(\.supportingDepartment)
+        guard !supporters.isEmpty else { return nil }
+        return Feed(
+            name: "requests.\(department.rawValue)", publisher: department,
+            consumers: sorted(supporters + [.coordinator]), eventTypes: [SupportRequested.type], viewAgency: nil)
+    }
+
+    /// A supporting department's answers: `support.<department>`, consumed by the lead departments of the measures
+    /// it supports and the coordinator. Civil affairs answers housing's review requests here (§4.2.5); the union
+    /// answers on ``unionSupport``.
+    ///
+    /// - Parameter department: one of the five departments.
+    /// - Returns: the feed, or `nil` for a department that supports no measure, the union and the coordinator.
+    /// - Source: policy §4.2 (lead and supporting departments), §4.2.5.
+    public static func support(of department: Department) -> Feed? {
+        guard department != .union, department != .coordinator else { return nil }
+        let leads = Measure.Code.allCases.filter { $0.supportingDepartment == department }.map(\.leadDepartment)
+        guard !leads.isEmpty else { return nil }
+        return Feed(
+            name: "support.\(department.rawValue)", publisher: department, consumers: sorted(leads + [.coordinator]),
+            eventTypes: [SupportProvided.type], viewAgency: nil)
     }
 
     /// The union's answers to payment requests, `union.support`: the mutual-aid fee (§4.2.2) and the Golden Autumn
@@ -84,12 +104,13 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
         viewAgency: nil)
 
     /// Every feed of the programme: the household feeds, the union's support, each department's outcomes, the
-    /// coordinator's exits.
+    /// lead departments' requests, the supporting departments' answers, the coordinator's exits.
     ///
     /// Source: DESIGN "Services".
     public static let all: [Feed] =
         Department.allCases.compactMap(households(for:)) + [unionSupport]
-        + Department.allCases.compactMap(outcomes(of:)) + [coordinatorExits]
+        + Department.allCases.compactMap(outcomes(of:)) + Department.allCases.compactMap(requests(of:))
+        + Department.allCases.compactMap(support(of:)) + [coordinatorExits]
 
     /// The feed of a name.
     ///

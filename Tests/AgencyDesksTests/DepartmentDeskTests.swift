@@ -34,11 +34,16 @@ struct DepartmentDeskTests {
         func apply(_ event: CloudEvent) throws -> [CloudEvent] {
             let desk = desk
             let journal = store.journal
-            let before = try store.writer.read { db in try journal.latestSequence(of: desk.outcomesFeed, in: db) }
+            let before = try store.writer.read { db in
+                try desk.publishedFeeds.map { try journal.latestSequence(of: $0, in: db) }
+            }
             try store.writer.write { db in try desk.apply(event, in: db, journal: journal) }
             return try store.writer.read { db in
-                try journal.entries(of: desk.outcomesFeed, after: before, maxCount: 1_000, in: db)
-                    .map { try CloudEvent(json: $0.payload) }
+                // Feed by feed: outcomes, then requests or answers.
+                try zip(desk.publishedFeeds, before).flatMap { feed, sequence in
+                    try journal.entries(of: feed, after: sequence, maxCount: 1_000, in: db)
+                        .map { try CloudEvent(json: $0.payload) }
+                }
             }
         }
 
@@ -255,8 +260,10 @@ struct DepartmentDeskTests {
         try store.writer.write { db in try desk.seedBudgets(in: db) }
         func journaled() throws -> [CloudEvent] {
             try store.writer.read { db in
-                try store.journal.entries(of: desk.outcomesFeed, after: 0, maxCount: 100, in: db)
-                    .map { try CloudEvent(json: $0.payload) }
+                try desk.publishedFeeds.flatMap { feed in
+                    try store.journal.entries(of: feed, after: 0, maxCount: 100, in: db)
+                        .map { try CloudEvent(json: $0.payload) }
+                }
             }
         }
         let view = HouseholdView(for: .medicalInsurance, household: household, assessment: assessment, helper: nil)

@@ -5,7 +5,7 @@ import Testing
 /// The feed table (DESIGN "Services"): one publisher per feed, ZAP domains admitting only the listed consumers.
 @Suite("Feeds")
 struct FeedTests {
-    @Test("the thirteen feeds, their publishers and consumers")
+    @Test("the seventeen feeds, their publishers and consumers")
     func table() throws {
         let rows = Feed.all.map { "\($0.name) \($0.publisher.rawValue) → \($0.consumers.map(\.rawValue))" }
         #expect(
@@ -17,11 +17,17 @@ struct FeedTests {
                 "households.civil-affairs union-registry → [\"civil-affairs\"]",
                 "households.coordinator union-registry → [\"coordinator\"]",
                 "union.support union-registry → [\"medical-insurance\", \"education-aid\", \"coordinator\"]",
-                "outcomes.hr-employment hr-employment → [\"union-registry\", \"coordinator\"]",
-                "outcomes.medical-insurance medical-insurance → [\"union-registry\", \"coordinator\"]",
-                "outcomes.education-aid education-aid → [\"union-registry\", \"coordinator\"]",
-                "outcomes.housing housing → [\"union-registry\", \"civil-affairs\", \"coordinator\"]",
-                "outcomes.civil-affairs civil-affairs → [\"union-registry\", \"housing\", \"coordinator\"]",
+                "outcomes.hr-employment hr-employment → [\"coordinator\"]",
+                "outcomes.medical-insurance medical-insurance → [\"coordinator\"]",
+                "outcomes.education-aid education-aid → [\"coordinator\"]",
+                "outcomes.housing housing → [\"coordinator\"]",
+                "outcomes.civil-affairs civil-affairs → [\"coordinator\"]",
+                // Part B's supported measures: the union pays medical insurance's mutual-aid fee and education's
+                // Golden Autumn grant; civil affairs reviews housing's rent reductions.
+                "requests.medical-insurance medical-insurance → [\"union-registry\", \"coordinator\"]",
+                "requests.education-aid education-aid → [\"union-registry\", \"coordinator\"]",
+                "requests.housing housing → [\"civil-affairs\", \"coordinator\"]",
+                "support.civil-affairs civil-affairs → [\"housing\", \"coordinator\"]",
                 "coordinator.exits coordinator → [\"union-registry\"]",
             ])
         #expect(Set(Feed.all.map(\.name)).count == Feed.all.count)
@@ -38,8 +44,16 @@ struct FeedTests {
                 #expect(feed.viewAgency == nil)
             }
         }
-        #expect(Feed.named("outcomes.civil-affairs")?.eventTypes.last == SupportProvided.type)
-        #expect(Feed.named("outcomes.housing")?.eventTypes.contains(SupportProvided.type) == false)
+        for department in Department.allCases {
+            let outcomes = Feed.outcomes(of: department)?.eventTypes
+            #expect(outcomes == nil || outcomes == [MeasuresDecided.type, MeasuresDelivered.type])
+            let requests = Feed.requests(of: department)?.eventTypes
+            #expect(requests == nil || requests == [SupportRequested.type])
+            let support = Feed.support(of: department)?.eventTypes
+            #expect(support == nil || support == [SupportProvided.type])
+        }
+        #expect(Feed.requests(of: .humanResources) == nil && Feed.requests(of: .civilAffairs) == nil)
+        #expect(Feed.support(of: .housing) == nil && Feed.support(of: .union) == nil)
         #expect(Feed.unionSupport.eventTypes == [SupportProvided.type])
         #expect(Feed.coordinatorExits.eventTypes == [HouseholdExitReady.type])
         #expect(Feed.named("households.union-registry") == nil && Feed.households(for: .union) == nil)
@@ -53,17 +67,19 @@ struct FeedTests {
     @Test("what each service publishes and subscribes to")
     func perService() throws {
         #expect(Feed.published(by: .union).count == 7)
-        #expect(Feed.published(by: .housing).map(\.name) == ["outcomes.housing"])
-        #expect(
-            Feed.consumed(by: .housing).map(\.name) == ["households.housing", "outcomes.civil-affairs"])
+        #expect(Feed.published(by: .housing).map(\.name) == ["outcomes.housing", "requests.housing"])
+        #expect(Feed.published(by: .civilAffairs).map(\.name) == ["outcomes.civil-affairs", "support.civil-affairs"])
+        #expect(Feed.consumed(by: .housing).map(\.name) == ["households.housing", "support.civil-affairs"])
+        #expect(Feed.consumed(by: .civilAffairs).map(\.name) == ["households.civil-affairs", "requests.housing"])
         #expect(
             Feed.consumed(by: .medicalInsurance).map(\.name) == ["households.medical-insurance", "union.support"])
         #expect(
             Feed.consumed(by: .union).map(\.name) == [
-                "outcomes.hr-employment", "outcomes.medical-insurance", "outcomes.education-aid", "outcomes.housing",
-                "outcomes.civil-affairs", "coordinator.exits",
+                "requests.medical-insurance", "requests.education-aid", "coordinator.exits",
             ])
-        #expect(Feed.consumed(by: .coordinator).count == 7, "its household feed, the union's support, five outcomes")
+        #expect(
+            Feed.consumed(by: .coordinator).count == 11,
+            "its household feed, the union's and civil affairs' support, five outcomes, three requests")
         for agency in Department.allCases {
             #expect(!Feed.consumed(by: agency).contains { $0.publisher == agency }, "no service consumes itself")
         }

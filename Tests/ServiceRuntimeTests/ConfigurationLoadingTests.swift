@@ -166,9 +166,9 @@ struct ConfigurationLoadingTests {
             file: file, environment: [:], options: .init(readsSecretKey: false))
         #expect(
             ReadySummary(configuration: configuration).line
-                == "jiekun housing ready: feeds outcomes.housing@tcp://0.0.0.0:7510, replay tcp://0.0.0.0:7500, "
-                + "requests tcp://0.0.0.0:7501; upstream households.housing from union-registry, "
-                + "outcomes.civil-affairs from civil-affairs")
+                == "jiekun housing ready: feeds outcomes.housing@tcp://0.0.0.0:7510, "
+                + "requests.housing@tcp://0.0.0.0:7511, replay tcp://0.0.0.0:7500, requests tcp://0.0.0.0:7501; "
+                + "upstream households.housing from union-registry, support.civil-affairs from civil-affairs")
     }
 }
 
