@@ -8,7 +8,8 @@ import StreamingJSON
 
 /// What one department does with the events it receives, in `auto` mode: its household feed's registrations,
 /// updates and closures, and the supporting agencies' answers — deciding and delivering the measures it leads
-/// (policy §4.2.1–§4.2.6) and publishing them on its outcomes feed.
+/// (policy §4.2.1–§4.2.6) and publishing them on its outcomes feed (its requests to a supporting agency on
+/// `requests.<department>`, civil affairs' review answers on `support.civil-affairs`).
 ///
 /// Everything happens inside the subscriber's transaction that applies the event (``apply(_:in:journal:)``): the
 /// desk's records, the budget draws and the outgoing events in the journal commit together with the cursor, so a

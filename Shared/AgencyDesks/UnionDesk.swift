@@ -9,7 +9,8 @@ import ReliefProgramme
 /// (一户一档) with their plans, pairs each with a helper (一帮一), publishes each consuming agency's view of a file on
 /// its own feed, pays the mutual-aid fee and the Golden Autumn grant when a lead department asks, and closes a file
 /// when the coordinator says it may exit. The plans' decisions are the coordinator's to keep and show
-/// (`jiekun household`); the union reads the departments' outcomes feeds for the requests addressed to it.
+/// (`jiekun household`); the union reads only the requests of the departments whose measures it pays
+/// (`requests.medical-insurance`, `requests.education-aid`).
 ///
 /// Intake (``file(_:headers:in:journal:)``) and every applied event run inside one transaction with the journal
 /// appends, like every desk.
@@ -442,7 +443,7 @@ public struct UnionDesk: Sendable {
     ///   §4.2.3, §5.2) and answers on `union.support`.
     /// - `household.exit-ready` (coordinator): closes the file as exited, on the exit date.
     /// - `measure.decided`, `measure.delivered`, `support.provided`: accepted and not read (the other events of the
-    ///   departments' outcomes feeds; the coordinator keeps the plans).
+    ///   departments' outcomes, which no longer reach the union; the coordinator keeps the plans).
     /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()

@@ -4,7 +4,7 @@ import ReliefProgramme
 /// `support.provided`: a supporting agency's answers to requests about measures of one household.
 ///
 /// The union answers payment requests on `union.support` (the mutual-aid fee, §4.2.2; the Golden Autumn grant,
-/// §4.2.3); civil affairs answers housing's review requests on `outcomes.civil-affairs` (§4.2.5). The lead
+/// §4.2.3); civil affairs answers housing's review requests on `support.civil-affairs` (§4.2.5). The lead
 /// department then finalises its decision. Decoding refuses an empty list and an answer whose measure id is not of
 /// the file. Source: policy §4.2.2, §4.2.3, §4.2.5.
 public struct SupportProvided: EventPayload {

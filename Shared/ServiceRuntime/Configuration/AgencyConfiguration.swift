@@ -22,7 +22,8 @@ import ZeroMQ
 ///   replay: tcp://0.0.0.0:7500
 ///   requests: tcp://0.0.0.0:7501
 ///   feeds:
-///     outcomes.housing: {endpoint: "tcp://0.0.0.0:7510", readers: [union-registry, civil-affairs, coordinator]}
+///     outcomes.housing: {endpoint: "tcp://0.0.0.0:7510", readers: [coordinator]}
+///     requests.housing: {endpoint: "tcp://0.0.0.0:7511", readers: [civil-affairs, coordinator]}
 /// peers:                                # public keys (Z85) this instance admits or trusts
 ///   union-registry: "…40 Z85 characters…"
 ///   operators: {ops-kunming: "…"}       # admitted on the request endpoint only

@@ -4,7 +4,7 @@ import HouseholdDomain
 /// signalled, never guessed):
 ///
 /// ```text
-/// jiekun housing ready: feeds outcomes.housing@tcp://0.0.0.0:7510, replay tcp://0.0.0.0:7500, requests tcp://0.0.0.0:7501; upstream households.housing from union-registry
+/// jiekun housing ready: feeds outcomes.housing@tcp://0.0.0.0:7510, requests.housing@tcp://0.0.0.0:7511, replay tcp://0.0.0.0:7500, requests tcp://0.0.0.0:7501; upstream households.housing from union-registry, support.civil-affairs from civil-affairs
 /// ```
 public struct ReadySummary: Sendable, Hashable {
     /// A published feed and the endpoint bound.

@@ -165,7 +165,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
     ///   - publishedFeeds: The feeds whose latest journal sequence to report.
     ///   - consumedFeeds: The feeds it consumes (the subscriber's upstream names): each has a cursor in the
     ///     report, 0 before anything of it was applied — so that "every cursor equals its journal" cannot hold
-    ///     for a consumer that has not started yet.
+    ///     for a consumer that has not started yet — and, when given, only these have one.
     ///   - next: The service's own operations, if any.
     /// - Returns: The handler to give the ``RequestServer``.
     public static func handler(
@@ -186,6 +186,11 @@ public struct StatusReport: Codable, Sendable, Hashable {
             var journal: [String: UInt64] = [:]
             for feed in publishedFeeds { journal[feed] = try store.journal.latestSequence(of: feed, in: db) }
             var cursors = try store.cursors.all(in: db)
+            if !consumedFeeds.isEmpty {
+                // Only the feeds it consumes now: a store kept from an earlier feed table still holds cursors of
+                // feeds it no longer reads, which would never catch up.
+                cursors = cursors.filter { consumedFeeds.contains($0.key) }
+            }
             for feed in consumedFeeds where cursors[feed] == nil { cursors[feed] = 0 }
             let report = StatusReport(
                 agency: agency, started: started, counters: counters, journal: journal, cursors: cursors
