@@ -214,7 +214,7 @@ public struct CoordinatorDesk: Sendable {
         else { return }
         let readiness = ExitReadiness.evaluate(
             try ExitFactColumns.facts(from: row, at: 2, of: fileNumber),
-            outcomes: MeasureDecision.outcomes(of: try decisions(of: fileNumber, in: db)))
+            outcomes: try DecisionColumns.outcomes(of: fileNumber, in: "coord_decisions", db: db))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
             cached: "UPDATE coord_households SET exit_date = ? WHERE file_number = ?",

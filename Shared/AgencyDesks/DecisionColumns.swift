@@ -53,6 +53,38 @@ enum DecisionColumns {
         return decisions
     }
 
+    /// The outcomes §2.3 sees of a file's decisions in `table`, by measure id: the same as
+    /// `MeasureDecision.outcomes(of: decisions(of:in:db:))`, reading only the columns an outcome needs (the
+    /// coordinator judges a file after every decision about it).
+    ///
+    /// - Throws: `DatabaseError` naming the measure and the column when a value is not one the code writes.
+    static func outcomes(of fileNumber: String, in table: String, db: Database) throws -> [String: MeasureOutcome] {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: "SELECT measure_id, status, department, reason, delivered_on FROM \(table) WHERE file_number = ?"),
+            arguments: [fileNumber])
+        var outcomes: [String: MeasureOutcome] = [:]
+        while let row = try rows.next() {
+            let measureID: String = row[0]
+            func invalid(_ column: String) -> DatabaseError {
+                DatabaseError(message: "decision \(measureID): \(column) holds a value Jiekun does not write")
+            }
+            guard let status = Lookup.statuses[row[1]] else { throw invalid("status") }
+            switch status {
+            case .granted:
+                guard let text = row[4] as String? else { continue }
+                guard let date = LocalDate(text) else { throw invalid("delivered_on") }
+                outcomes[measureID] = .delivered(effectiveOn: date)
+            case .refused, .withdrawn:
+                guard let department = Lookup.departments[row[2]] else { throw invalid("department") }
+                outcomes[measureID] = .refused(department: department, reason: row[3])
+            case .replaced:
+                continue
+            }
+        }
+        return outcomes
+    }
+
     /// The arguments of ``upsert(into:)``.
     static func arguments(_ decision: MeasureDecision, of fileNumber: String) -> StatementArguments {
         [
