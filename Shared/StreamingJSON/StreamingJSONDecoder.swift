@@ -159,63 +159,11 @@ final class JSONTape: Sendable {
     }
 
     private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var index = 0
-        func hex4(at position: Int) throws -> UInt32 {
-            guard position + 4 <= raw.count else {
-                throw InvalidText(offset: offset + position, reason: "a short \\u escape")
-            }
-            var value: UInt32 = 0
-            for byte in raw[position..<position + 4] {
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw InvalidText(offset: offset + position, reason: "a \\u escape that is not hexadecimal")
-                }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
+        do {
+            return try JSONEscapes.unescape(raw)
+        } catch {
+            throw InvalidText(offset: offset + error.offset, reason: error.reason)
         }
-        while index < raw.count {
-            let byte = raw[index]
-            guard byte == UInt8(ascii: "\\") else {
-                out.append(byte)
-                index += 1
-                continue
-            }
-            let escape = raw[index + 1]  // the parser saw a character after every backslash
-            index += 2
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4(at: index)
-                index += 4
-                if (0xD800..<0xDC00).contains(scalar) {
-                    guard index + 1 < raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u")
-                    else { throw InvalidText(offset: offset + index, reason: "a lone high surrogate in a \\u escape") }
-                    let low = try hex4(at: index + 2)
-                    guard (0xDC00..<0xE000).contains(low) else {
-                        throw InvalidText(offset: offset + index, reason: "a high surrogate without its low surrogate")
-                    }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw InvalidText(offset: offset + index - 6, reason: "a lone low surrogate in a \\u escape")
-                }
-                out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
-            default:
-                throw InvalidText(offset: offset + index - 1, reason: "an escape the RFC does not define")
-            }
-        }
-        return out
     }
 }
 

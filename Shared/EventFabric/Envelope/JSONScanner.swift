@@ -1,3 +1,5 @@
+import StreamingJSON
+
 /// A strict JSON reader over a byte buffer (RFC 8259), for the envelope's single pass over an event.
 ///
 /// It validates everything it passes over — structure, numbers, literals, string escapes and UTF-8 — and never
@@ -97,39 +99,11 @@ struct JSONScanner {
     func decodeString(_ content: Range<Int>, escaped: Bool) throws(EnvelopeError) -> String {
         let raw = UnsafeBufferPointer(rebasing: bytes[content])
         guard escaped else { return String(decoding: raw, as: UTF8.self) }
-        var output: [UInt8] = []
-        output.reserveCapacity(raw.count)
-        var position = content.lowerBound
-        while position < content.upperBound {
-            let byte = bytes[position]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                position += 1
-                continue
-            }
-            let kind = bytes[position + 1]
-            position += 2
-            switch kind {
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
-            case UInt8(ascii: "u"):
-                var value = UInt32(hexValue(at: position))
-                position += 4
-                if (0xD800...0xDBFF).contains(value) {
-                    // scanEscape checked that a low surrogate escape follows.
-                    let low = UInt32(hexValue(at: position + 2))
-                    position += 6
-                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let scalar = Unicode.Scalar(value) else { throw .invalidJSON(offset: position) }
-                UTF8.encode(scalar) { output.append($0) }
-            default: output.append(kind)  // '"', '\\', '/'
-            }
+        do {
+            return String(decoding: try JSONEscapes.unescape(raw), as: UTF8.self)
+        } catch {
+            throw .invalidJSON(offset: content.lowerBound + error.offset)
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Skips one JSON value of any kind, validating it.
@@ -296,14 +270,6 @@ struct JSONScanner {
             value = value << 4 | UInt16(digit)
         }
         return value
-    }
-
-    /// Reads four hexadecimal digits already validated by ``checkedHexValue(at:)``.
-    ///
-    /// - Parameter position: The first digit's position.
-    /// - Returns: The value.
-    private func hexValue(at position: Int) -> UInt16 {
-        checkedHexValue(at: position) ?? 0
     }
 
     /// Validates one multi-byte UTF-8 sequence at the current position (Unicode 15 table 3-7: no overlongs, no
