@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "StreamingJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

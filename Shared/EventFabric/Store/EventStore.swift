@@ -33,6 +33,11 @@ public final class EventStore: Sendable {
     /// The store's cursors over upstream feeds.
     public let cursors = Cursors()
 
+    /// For a file store, what copies the WAL back on its own thread (``WALCheckpointer``).
+    let checkpointer: WALCheckpointer?
+
+    deinit { checkpointer?.stop() }
+
     /// Opens (creating if needed) the store at `path` and migrates it.
     ///
     /// The fabric's own migrations are registered first; `migrations` then registers the service's, which run in
@@ -50,7 +55,14 @@ public final class EventStore: Sendable {
     ) throws {
         try Self.protect(path, logger: logger)
         let pool = try DatabasePool(path: path, configuration: Self.configuration())
-        try self.init(writer: pool, migrations: migrations, logger: logger)
+        let checkpointer = try WALCheckpointer(writer: pool, logger: logger)
+        checkpointer.install()
+        do {
+            try self.init(writer: pool, migrations: migrations, logger: logger, checkpointer: checkpointer)
+        } catch {
+            checkpointer.stop()
+            throw error
+        }
     }
 
     /// Makes a new store readable by its owner only (it holds personal data); SQLite gives the `-wal` and `-shm`
@@ -79,11 +91,21 @@ public final class EventStore: Sendable {
     ///   - migrations: Registers the service's migrations on the migrator.
     ///   - logger: For the store's notices.
     /// - Throws: `DatabaseError` when a migration fails.
-    public init(
+    public convenience init(
         writer: any DatabaseWriter,
         migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
         logger: Logger
     ) throws {
+        try self.init(writer: writer, migrations: migrations, logger: logger, checkpointer: nil)
+    }
+
+    private init(
+        writer: any DatabaseWriter,
+        migrations: (inout DatabaseMigrator) throws -> Void,
+        logger: Logger,
+        checkpointer: WALCheckpointer?
+    ) throws {
+        self.checkpointer = checkpointer
         var migrator = DatabaseMigrator()
         Self.registerMigrations(&migrator)
         try migrations(&migrator)
@@ -115,11 +137,9 @@ public final class EventStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             let cache = db.configuration.readonly ? readerPageCacheKiB : pageCacheKiB
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
-            // Checkpoint the WAL every 50,000 pages (about 200 MiB) instead of SQLite's 1,000: a page that many
-            // transactions change in between (an index's last page, a B-tree's inner pages, a cursor) is then
-            // written back once. Measured on the 71,000-household demo: 10,000 pages cost 12 s more processor time
-            // over the seven services (checkpoints were 15 % of the coordinator's time); 150,000 gained nothing more.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 50000")
+            // The writer of a file store leaves checkpoints to its ``WALCheckpointer`` thread; should it ever
+            // checkpoint by itself, then at the same size (SQLite's default, 1,000 pages, costs far more).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.defaultPages)")
         }
         return configuration
     }
