@@ -132,9 +132,13 @@ final class WALCheckpointer: Sendable {
     }
 }
 
+/// The signature of `sqlite3_wal_hook`'s callback: context, connection, database name, pages in the WAL.
+private typealias WALHook =
+    @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32)
+    -> Int32
+
 /// The writer's WAL hook (`sqlite3_wal_hook`): `context` is the ``WALCheckpointer``, `frames` the WAL's size.
-private let walHook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32 = {
-    context, connection, _, frames in
+private let walHook: WALHook = { context, connection, _, frames in
     guard let context else { return SQLITE_OK }
     if Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(frames: Int(frames)) {
         // What SQLite's own automatic checkpoint does from this hook.
