@@ -259,20 +259,56 @@ public struct CoordinatorDesk: Sendable {
 
     private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
         let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row["view_data"]).view
+        return filed(view, exitDate: row["exit_date"], decisions: try decisions(of: view.fileNumber, in: db))
+    }
+
+    private func filed(
+        _ view: HouseholdView, exitDate: String?, decisions: [MeasureDecision]
+    ) -> ProgrammeRun.FiledHousehold {
         let assessment = DepartmentDesk.assessment(of: view)
-        let decisions = try decisions(of: view.fileNumber, in: db)
         var readiness = ExitReadiness.evaluate(assessment, outcomes: MeasureDecision.outcomes(of: decisions))
-        let published = (row["exit_date"] as String?).flatMap { LocalDate($0) }
+        let published = exitDate.flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
         return ProgrammeRun.FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness)
     }
 
     /// The provincial report from the coordinator's store.
+    ///
+    /// Files and decisions are both keyed by file number: the report reads each table once, in that order, and
+    /// hands every file its decisions, instead of one query per file (the report is the demo's last step).
+    /// - Throws: `DatabaseError`, `DecodingError`.
     public func report(in db: Database) throws -> ProvinceReport {
         var tally = ProvinceReport.Tally(years: policy.budgetYears)
-        let rows = try Row.fetchCursor(db, sql: Self.filesQuery)
-        while let row = try rows.next() { tally.add(try filed(from: row, in: db)) }
+        let files = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT h.file_number, v.view_data, h.exit_date
+                FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number ORDER BY h.file_number
+                """)
+        let decisionRows = try Row.fetchCursor(
+            db, sql: "SELECT \(DecisionColumns.names) FROM coord_decisions ORDER BY file_number, measure_id")
+        // The next decision not yet handed out, with its file (a cursor's row is only valid until it moves).
+        var next: (fileNumber: String, decision: MeasureDecision)?
+        func advance() throws {
+            next = try decisionRows.next().map { (fileNumber: $0[1], decision: try DecisionColumns.decision(from: $0)) }
+        }
+        try advance()
+        while let row = try files.next() {
+            let fileNumber: String = row[0]
+            // Decisions of files the coordinator has no plan for (they arrived first) are skipped: SQLite orders
+            // text byte by byte, as UTF-8 is compared here.
+            while let pending = next, pending.fileNumber.utf8.lexicographicallyPrecedes(fileNumber.utf8) {
+                try advance()
+            }
+            var decisions: [MeasureDecision] = []
+            while let pending = next, pending.fileNumber == fileNumber {
+                decisions.append(pending.decision)
+                try advance()
+            }
+            let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row[1]).view
+            tally.add(filed(view, exitDate: row[2], decisions: decisions))
+        }
         return tally.report
     }
 }

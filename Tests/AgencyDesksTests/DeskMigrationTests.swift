@@ -197,5 +197,19 @@ struct DeskMigrationTests {
                 #expect(migrated.assessment.measures == file.assessment.measures)
             }
         }
+        // The report's single ordered pass over files and decisions gives what the files give one by one, even with
+        // decisions of files that have no plan yet, sorting before and after every file.
+        let orphan = try #require(old.files.first?.decisions.first)
+        try queue.write { db in
+            for fileNumber in ["000-no-plan", "zzz-no-plan"] {
+                try DecisionColumns.keep(orphan, of: fileNumber, in: "coord_decisions", db: db)
+            }
+        }
+        try queue.read { db in
+            var tally = ProvinceReport.Tally(years: old.policy.budgetYears)
+            for file in try desk.files(in: db) { tally.add(file) }
+            #expect(try desk.report(in: db) == tally.report)
+            #expect(try desk.report(in: db).province.filesOpened == old.files.count)
+        }
     }
 }
