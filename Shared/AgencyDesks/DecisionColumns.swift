@@ -70,16 +70,15 @@ enum DecisionColumns {
                 DatabaseError(message: "decision \(measureID): \(column) holds a value Jiekun does not write")
             }
             guard let status = Lookup.statuses[row[1]] else { throw invalid("status") }
-            switch status {
-            case .granted:
-                guard let text = row[4] as String? else { continue }
+            guard let department = Lookup.departments[row[2]] else { throw invalid("department") }
+            let deliveredOn = try (row[4] as String?).map { text in
                 guard let date = LocalDate(text) else { throw invalid("delivered_on") }
-                outcomes[measureID] = .delivered(effectiveOn: date)
-            case .refused, .withdrawn:
-                guard let department = Lookup.departments[row[2]] else { throw invalid("department") }
-                outcomes[measureID] = .refused(department: department, reason: row[3])
-            case .replaced:
-                continue
+                return date
+            }
+            if let outcome = MeasureDecision.outcome(
+                status: status, department: department, reason: row[3], deliveredOn: deliveredOn)
+            {
+                outcomes[measureID] = outcome
             }
         }
         return outcomes

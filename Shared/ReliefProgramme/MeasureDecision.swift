@@ -87,6 +87,18 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
 
     /// The outcome the coordinator's §2.3 evaluation sees.
     public var outcome: MeasureOutcome? {
+        Self.outcome(status: status, department: department, reason: reason, deliveredOn: deliveredOn)
+    }
+
+    /// The outcome the coordinator's §2.3 evaluation sees in a decision with these facts: delivered when granted
+    /// and delivered; refused (by the department, for the reason) when refused or withdrawn; none while granted
+    /// but not yet delivered, or when replaced (the replacing measure counts instead). Desks that keep decisions as
+    /// columns read only these four.
+    ///
+    /// - Source: policy Part B, "The guarantees of §2.3".
+    public static func outcome(
+        status: Status, department: Department, reason: String, deliveredOn: LocalDate?
+    ) -> MeasureOutcome? {
         switch status {
         case .granted: return deliveredOn.map { .delivered(effectiveOn: $0) }
         case .refused, .withdrawn: return .refused(department: department, reason: reason)
