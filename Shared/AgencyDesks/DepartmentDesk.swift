@@ -56,9 +56,6 @@ public struct DepartmentDesk: Sendable {
         feedsByType = feeds
     }
 
-    /// The feed of the desk's decisions and deliveries: `outcomes.<department>`.
-    public var outcomesFeed: String { "outcomes.\(department.rawValue)" }
-
     /// Every feed the desk publishes on, in ``Feed/all`` order: its outcomes, and its requests
     /// (`requests.<department>`) or its answers (`support.<department>`) where it leads or supports a measure that
     /// another agency supports or leads.
@@ -164,8 +161,9 @@ public struct DepartmentDesk: Sendable {
     /// - `household.closed`: withdraws what still waits (a closed file stops all its pending work).
     /// - `support.provided`: finalizes the measures that waited for that answer.
     /// - `support.requested` (civil affairs only, from `requests.housing`): reviews housing's rent reductions and
-    ///   answers on `support.civil-affairs` (§4.2.5). Other outcomes are accepted and ignored (no department's
-    ///   feeds carry them to another department).
+    ///   answers on `support.civil-affairs` (§4.2.5).
+    ///
+    /// No feed brings a department other types (``Feed/consumed(by:)``): no department reads another's decisions.
     /// - Parameters:
     ///   - event: the upstream event.
     ///   - db: the applying transaction's connection.
@@ -189,8 +187,6 @@ public struct DepartmentDesk: Sendable {
         case SupportRequested.type where department == .civilAffairs:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             try review(requested, from: event.source, in: db, journal: journal)
-        case SupportRequested.type, MeasuresDecided.type, MeasuresDelivered.type:
-            return  // another department's outcomes, read for the requests addressed to this one
         default:
             throw Refusal(
                 code: "desk.type.unexpected", description: "\(department.rawValue) does not handle \(event.type)")

@@ -442,8 +442,9 @@ public struct UnionDesk: Sendable {
     /// - `support.requested` addressed to the union: pays from the union's budget in the order asked (§4.2.2,
     ///   §4.2.3, §5.2) and answers on `union.support`.
     /// - `household.exit-ready` (coordinator): closes the file as exited, on the exit date.
-    /// - `measure.decided`, `measure.delivered`, `support.provided`: accepted and not read (the other events of the
-    ///   departments' outcomes, which no longer reach the union; the coordinator keeps the plans).
+    ///
+    /// No feed brings the union other types (``Feed/consumed(by:)``; the subscriber refuses a type its feed does
+    /// not carry before the desk sees it).
     /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
@@ -473,8 +474,6 @@ public struct UnionDesk: Sendable {
             }
             let ready = try event.decodeData(as: HouseholdExitReady.self, using: decoder)
             try close(ready.fileNumber, reason: .exited, on: ready.exitDate, in: db, journal: journal)
-        case MeasuresDecided.type, MeasuresDelivered.type, SupportProvided.type:
-            return
         default:
             throw DepartmentDesk.Refusal(
                 code: "desk.type.unexpected", description: "the union does not handle \(event.type)")
