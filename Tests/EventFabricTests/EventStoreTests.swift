@@ -30,6 +30,33 @@ struct EventStoreTests {
         #expect(synchronous == 1)  // NORMAL
     }
 
+    @Test("a write waits while another connection holds the lock for a moment (an online backup, another close)")
+    func writeWaitsForALock() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        let other = try DatabaseQueue(path: path)
+        let locked = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 0.3)
+                try db.execute(sql: "COMMIT")
+            }
+            released.signal()
+        }
+        locked.wait()
+        let started = ContinuousClock.now
+        let sequences = try store.publish(
+            [try CloudEvent(source: "/test", type: "test.happened", data: Array("{}".utf8))], on: "f")
+        #expect(sequences == [1])
+        #expect(ContinuousClock.now - started >= .milliseconds(250), "the write waited for the other connection")
+        released.wait()
+    }
+
     @Test("a new store and its WAL are readable by their owner only (personal data, docs/OPERATIONS.md)")
     func newStoreIsPrivate() throws {
         let folder = try FeedTesting.temporaryFolder()

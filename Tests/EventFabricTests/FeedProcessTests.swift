@@ -95,10 +95,12 @@ struct FeedProcessTests {
         }
         let probe = try ProbeProcess(arguments, log: log)
         defer { probe.killIfRunning() }
-        #expect(probe.waitForLine("APPLIED ", timeout: .seconds(30)) { UInt64($0) == UInt64(total) } != nil)
+        #expect(
+            probe.waitForLine("APPLIED ", timeout: .seconds(30)) { UInt64($0) == UInt64(total) } != nil,
+            "the last run: \(probe.output.suffix(3)); its log: \(FeedTesting.tail(of: log))")
         probe.send(SIGTERM)
         let exit = probe.waitForExit()
-        #expect(exit?.status == 0 && exit?.reason == .exit)
+        #expect(exit?.status == 0 && exit?.reason == .exit, "its log: \(FeedTesting.tail(of: log))")
         let state = try AppliedSet.read(storePath, feed: "housing")
         #expect(state == .complete(total), "killed at \(killedAt): \(state)")
     }

@@ -17,6 +17,12 @@ import ZeroMQ
 
 /// Helpers of the feed tests: folders, events, waits on conditions, a publisher and a subscriber on loopback.
 enum FeedTesting {
+    /// The last lines of a probe's log (its stderr), for a failure message.
+    static func tail(of log: URL, lines: Int = 5) -> String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: " | ")
+    }
+
     /// A new empty folder under the system's temporary folder.
     static func temporaryFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory

@@ -126,13 +126,23 @@ public final class EventStore: Sendable {
     /// The most reading connections at once (status, replay, reports).
     public static let maximumReaders = 3
 
+    /// How long a connection waits for a lock another connection holds before failing with `SQLITE_BUSY`: 10 s.
+    ///
+    /// Other connections lock the file for moments: an operator's online backup (`sqlite3 … ".backup …"`,
+    /// OPERATIONS), the store's own ``WALCheckpointer``, the recovery of the WAL after a crash, and the last
+    /// connection of a process that closes the store (it copies the WAL back and removes it). Without a wait, a
+    /// write or an open that meets such a moment fails at once.
+    public static let busyTimeout: TimeInterval = 10
+
     /// The GRDB configuration of a store: `synchronous = NORMAL` (see ``EventStore``), a page cache of
-    /// ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at most ``maximumReaders`` readers.
+    /// ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at most ``maximumReaders`` readers, and
+    /// a wait of ``busyTimeout`` for locks.
     ///
     /// - Returns: The configuration.
     public static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.maximumReaderCount = maximumReaders
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             let cache = db.configuration.readonly ? readerPageCacheKiB : pageCacheKiB

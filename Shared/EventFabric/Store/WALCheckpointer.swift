@@ -51,6 +51,7 @@ final class WALCheckpointer: Sendable {
     init(writer: DatabasePool, pages: Int = defaultPages, logger: Logger) throws {
         var configuration = Configuration()
         configuration.label = "checkpointer"
+        configuration.busyMode = .timeout(EventStore.busyTimeout)
         configuration.prepareDatabase { db in
             // A checkpoint reads the WAL and writes the database directly: it needs no page cache to speak of.
             try db.execute(sql: "PRAGMA cache_size = -256")
@@ -79,7 +80,11 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Removes the hook (the writer checkpoints by itself again, every ``pages`` pages) and ends the thread.
+    /// Removes the hook (the writer checkpoints by itself again, every ``pages`` pages), ends the thread and closes
+    /// the checkpointing connection.
+    ///
+    /// The connection is closed here rather than whenever the thread lets go of this object: a store that is gone
+    /// then holds no connection, and another process opening the file next never meets this one's close.
     func stop() {
         writer.writeWithoutTransaction { [pages] db in
             _ = sqlite3_wal_autocheckpoint(db.sqliteConnection, Int32(clamping: pages))
@@ -87,6 +92,12 @@ final class WALCheckpointer: Sendable {
         state.withLock { $0.stopping = true }
         wakeUp.signal()
         finished.wait()
+        do {
+            try connection.close()
+        } catch {
+            logger.warning(
+                "cannot close the WAL checkpointing connection", metadata: ["error.description": "\(error)"])
+        }
     }
 
     /// Called by the hook after each commit, on the writer's thread: wakes the thread when the WAL holds `frames`
