@@ -65,6 +65,9 @@ struct ServiceEndpoint: ParsableArguments {
                 options: .init(timeout: .seconds(timeout), retries: 2), logger: logger)
             defer { client.close() }
             reply = try client.request(operation, body: body)
+        } catch let error as RequestHandshakeError {
+            Terminal.writeError("jiekun \(command): \(error)\(hint(for: error))\n")
+            throw ExitCode(2)
         } catch {
             Terminal.writeError("jiekun \(command): \(error)\n")
             throw ExitCode(2)
@@ -77,5 +80,23 @@ struct ServiceEndpoint: ParsableArguments {
             throw ExitCode(1)
         }
         return reply.body
+    }
+
+    /// What the operator can do about a refused handshake, in this command's options.
+    ///
+    /// - Parameter error: The refusal.
+    /// - Returns: The hint, starting with `; `.
+    func hint(for error: RequestHandshakeError) -> String {
+        switch error.reason {
+        case .mechanismMismatch where serverKey == nil:
+            "; this command used no keys: give --server-key (the agency's .pub file) and --key (your secret key "
+                + "file, from jiekun keys generate)"
+        case .mechanismMismatch:
+            "; this command used CURVE: leave out --server-key and --key for a plain local stack"
+        case .refused:
+            "; the agency lists its operators' public keys under peers.operators (docs/OPERATIONS.md)"
+        case .protocolError:
+            "; check that --server-key is the agency's public key"
+        }
     }
 }

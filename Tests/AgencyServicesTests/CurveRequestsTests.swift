@@ -14,7 +14,7 @@ import ZeroMQ
 /// whose request endpoint admits one operator's key only.
 @Suite("jiekun over CURVE")
 struct CurveRequestsTests {
-    @Test("An admitted operator's key gets the report; another key gets no answer")
+    @Test("An admitted operator's key gets the report; another key, or none, is refused at once with what to do")
     func operatorKeys() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-curve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -49,9 +49,18 @@ struct CurveRequestsTests {
         let decoded = try JSONDecoder().decode(ProvinceReport.self, from: report.output)
         #expect(decoded.province.filesOpened == 0)
 
+        // Refused handshakes are reported at once, not after every attempt's timeout (3 × 20 s here).
         let refused = try CommandRunner.run(
-            "jiekun", ["status", "--timeout", "1"] + curve + ["--key", path("intruder.key")])
+            "jiekun", ["status", "--timeout", "20"] + curve + ["--key", path("intruder.key")])
         #expect(refused.status == 2 && refused.text.isEmpty)
+        #expect(
+            refused.error.contains("the service at \(endpoint) refused this client's public key (ZAP status 400)")
+                && refused.error.contains("peers.operators"), "\(refused.error)")
+        let plain = try CommandRunner.run("jiekun", ["status", "--timeout", "20", "--endpoint", endpoint])
+        #expect(plain.status == 2 && plain.text.isEmpty)
+        #expect(
+            plain.error.contains("the service at \(endpoint) uses another security mechanism than this client")
+                && plain.error.contains("give --server-key"), "\(plain.error)")
 
         await group.triggerGracefulShutdown()
         try await run.value

@@ -170,6 +170,76 @@ struct RequestReplyTests {
         #expect(reply == .ok(Array("union-registry".utf8)))
     }
 
+    @Test(
+        "A refused handshake fails the request at once, not after every attempt: another mechanism, an unknown key",
+        arguments: ["plain", "stranger"])
+    func refusedHandshake(client kind: String) throws {
+        let fabric = try FabricTesting.fabric()
+        defer { FabricTesting.shutDown(fabric) }
+        let store = try Store()
+        let operations = Operations()
+        let serverKeys = try CurveKeyPair.generate()
+        let union = try CurveKeyPair.generate()
+        let server = try RequestServer(
+            fabric: fabric, endpoint: "tcp://127.0.0.1:*",
+            security: .curveServer(
+                keyPair: serverKeys, domain: "intake", admitted: [union.publicKey: "union-registry"]),
+            store: store.pool, logger: FabricTesting.logger(nil), handler: operations.handler
+        )
+        defer { server.stop() }
+        let security: EndpointSecurity =
+            kind == "plain"
+            ? .plain : .curveClient(keyPair: try CurveKeyPair.generate(), serverPublicKey: serverKeys.publicKey)
+        // Each attempt would wait 20 s: a client that waited for the timeouts would throw `RequestTimeoutError`.
+        let client = try RequestClient(
+            fabric: fabric, endpoint: server.endpoint, security: security,
+            options: RequestClient.Options(timeout: .seconds(20), retries: 2), logger: FabricTesting.logger(nil)
+        )
+        defer { client.close() }
+        let expected = RequestHandshakeError(
+            endpoint: server.endpoint, reason: kind == "plain" ? .mechanismMismatch : .refused(statusCode: 400))
+        #expect(throws: expected) { try client.request("whoami", body: []) }
+        #expect(operations.count("whoami") == 0)
+        #expect(
+            "\(expected)".hasPrefix(
+                kind == "plain"
+                    ? "the service at \(server.endpoint) uses another security mechanism than this client"
+                    : "the service at \(server.endpoint) refused this client's public key (ZAP status 400)"))
+    }
+
+    @Test("A client with the wrong server key times out, and its error says the handshakes failed")
+    func wrongServerKey() throws {
+        let fabric = try FabricTesting.fabric()
+        defer { FabricTesting.shutDown(fabric) }
+        let store = try Store()
+        let operations = Operations()
+        let serverKeys = try CurveKeyPair.generate()
+        let union = try CurveKeyPair.generate()
+        let server = try RequestServer(
+            fabric: fabric, endpoint: "tcp://127.0.0.1:*",
+            security: .curveServer(
+                keyPair: serverKeys, domain: "intake", admitted: [union.publicKey: "union-registry"]),
+            store: store.pool, logger: FabricTesting.logger(nil), handler: operations.handler
+        )
+        defer { server.stop() }
+        // The server cannot open the client's HELLO and closes the connection: libzmq tells the client no more.
+        let client = try RequestClient(
+            fabric: fabric, endpoint: server.endpoint,
+            security: .curveClient(keyPair: union, serverPublicKey: try CurveKeyPair.generate().publicKey),
+            options: RequestClient.Options(timeout: .seconds(1), retries: 1), logger: FabricTesting.logger(nil)
+        )
+        defer { client.close() }
+        #expect {
+            try client.request("whoami", body: [])
+        } throws: { error in
+            guard let timeout = error as? RequestTimeoutError else { return false }
+            return timeout.attempts == 2 && timeout.failedHandshakes > 0
+                && "\(timeout)".hasSuffix(
+                    "security handshakes failed meanwhile: is the service's public key the right one?")
+        }
+        #expect(operations.count("whoami") == 0)
+    }
+
     @Test("A reply lost on the way is retried by the client and answered from the store: executed once")
     func droppedReplyRetried() throws {
         let dropped = Atomic<Bool>(false)

@@ -13,6 +13,10 @@ import ZeroMQ
 /// The server recognises the retry and answers it from its store, so the operation runs once however many
 /// attempts it took. A reply whose client id or number does not match the request in flight is discarded.
 ///
+/// A security handshake the server refuses is not retried: a different mechanism (a plain client against a CURVE
+/// server, or the reverse) or a key the server does not admit throws ``RequestHandshakeError`` as soon as libzmq
+/// reports it (a monitor on the DEALER), instead of after every attempt's timeout.
+///
 /// ## Threads
 /// ``request(_:body:)-(String,[UInt8])`` blocks the calling thread: call it from a thread you own (a command-line
 /// tool's main thread, a service's worker thread). From async code, call the `async` overload, which runs the
@@ -83,6 +87,18 @@ public final class RequestClient: Sendable {
     private struct State {
         /// The DEALER, or `nil` until the next request opens one.
         var socket: Socket?
+        /// The monitor of the DEALER's handshakes (open while the DEALER is).
+        var monitor: Monitor?
+        /// Handshakes that failed without detail (such as a connection closed during it) since the request began.
+        var failedHandshakes = 0
+
+        /// Closes the DEALER and its monitor, if open.
+        mutating func closeSocket() {
+            socket?.close()
+            socket = nil
+            monitor?.close()
+            monitor = nil
+        }
         /// The number of the next request.
         var nextNumber: UInt64
     }
@@ -118,7 +134,7 @@ public final class RequestClient: Sendable {
         self.clientID = clientID
         self.options = options
         self.logger = logger
-        self.state = Mutex(State(socket: nil, nextNumber: firstRequestNumber))
+        self.state = Mutex(State(nextNumber: firstRequestNumber))
     }
 
     /// A new random client id: `<prefix>-` and 12 hexadecimal digits, such as `jiekun-cli-3f2a9c0d41b7`.
@@ -142,8 +158,9 @@ public final class RequestClient: Sendable {
     ///   - operation: The operation's name, 1 to 64 bytes, such as `household.register`.
     ///   - body: The operation's argument, JSON in practice.
     /// - Returns: The server's reply; check its ``ServiceReply/status``.
-    /// - Throws: ``RequestTimeoutError`` when no attempt got a reply, ``RequestClientError/invalidOperation``,
-    ///   ``ZeroMQ/ZMQError`` (such as ``ZeroMQ/ZMQError/contextTerminated`` once the fabric is shut down).
+    /// - Throws: ``RequestTimeoutError`` when no attempt got a reply, ``RequestHandshakeError`` when the server
+    ///   refuses the security handshake, ``RequestClientError/invalidOperation``, ``ZeroMQ/ZMQError`` (such as
+    ///   ``ZeroMQ/ZMQError/contextTerminated`` once the fabric is shut down).
     public func request(_ operation: String, body: [UInt8]) throws -> ServiceReply {
         try perform(operation, body: body, isCancelled: { false })
     }
@@ -179,10 +196,7 @@ public final class RequestClient: Sendable {
 
     /// Closes the DEALER; the next request opens a new one.
     public func close() {
-        state.withLock { state in
-            state.socket?.close()
-            state.socket = nil
-        }
+        state.withLock { $0.closeSocket() }
     }
 
     // MARK: Lazy Pirate
@@ -209,20 +223,19 @@ public final class RequestClient: Sendable {
             let request = ServiceRequest(clientID: clientID, number: number, operation: operation, body: body)
             let frames = RequestWire.frames(of: request)
             let attempts = max(0, options.retries) + 1
+            state.failedHandshakes = 0
             for attempt in 1...attempts {
                 let reply: ServiceReply?
                 do {
-                    reply = try attemptRequest(frames, number: number, socket: &state.socket, isCancelled: isCancelled)
+                    reply = try attemptRequest(frames, number: number, state: &state, isCancelled: isCancelled)
                 } catch {
-                    // Cancelled or the context shut down: never leave a socket behind holding a request.
-                    state.socket?.close()
-                    state.socket = nil
+                    // Cancelled, refused or the context shut down: never leave a socket behind holding a request.
+                    state.closeSocket()
                     throw error
                 }
                 if let reply { return reply }
                 // No reply in time: drop the socket (and whatever it still holds), as the zguide does.
-                state.socket?.close()
-                state.socket = nil
+                state.closeSocket()
                 logger.info(
                     attempt < attempts ? "No reply in time; retrying" : "No reply in time; giving up",
                     metadata: [
@@ -233,7 +246,7 @@ public final class RequestClient: Sendable {
             }
             throw RequestTimeoutError(
                 endpoint: endpoint, operation: operation, requestNumber: number, attempts: attempts,
-                timeout: options.timeout
+                timeout: options.timeout, failedHandshakes: state.failedHandshakes
             )
         }
     }
@@ -243,18 +256,26 @@ public final class RequestClient: Sendable {
     /// - Parameters:
     ///   - frames: The request's frames.
     ///   - number: The request's number, to match the reply.
-    ///   - socket: The DEALER, opened here if `nil`.
+    ///   - state: The client's state: its DEALER and monitor are opened here if there are none.
     ///   - isCancelled: Polled while waiting.
     /// - Returns: The reply, or `nil` on timeout.
-    /// - Throws: ``ZeroMQ/ZMQError``, `CancellationError`.
+    /// - Throws: ``ZeroMQ/ZMQError``, ``RequestHandshakeError``, `CancellationError`.
     private func attemptRequest(
         _ frames: [[UInt8]],
         number: UInt64,
-        socket: inout Socket?,
+        state: inout State,
         isCancelled: () -> Bool
     ) throws -> ServiceReply? {
-        let dealer = try socket ?? openSocket()
-        socket = dealer
+        let dealer: Socket
+        let monitor: Monitor
+        if let socket = state.socket, let open = state.monitor {
+            dealer = socket
+            monitor = open
+        } else {
+            (dealer, monitor) = try openSocket()
+            state.socket = dealer
+            state.monitor = monitor
+        }
         let deadline = ContinuousClock.now + options.timeout
         do {
             try dealer.send(frames)  // bounded by ZMQ_SNDTIMEO = the timeout
@@ -265,7 +286,10 @@ public final class RequestClient: Sendable {
             if isCancelled() { throw CancellationError() }
             let remaining = deadline - .now
             guard remaining > .zero else { return nil }
-            guard let received = try dealer.receive(timeout: min(remaining, .milliseconds(50))) else { continue }
+            guard let received = try dealer.receive(timeout: min(remaining, .milliseconds(50))) else {
+                try checkHandshakes(monitor, state: &state)
+                continue
+            }
             guard let decoded = try? RequestWire.reply(from: received), decoded.clientID == clientID,
                 decoded.number == number
             else {
@@ -279,24 +303,95 @@ public final class RequestClient: Sendable {
         }
     }
 
-    /// Opens and connects a new DEALER.
+    /// Reads the handshake events the monitor has queued.
     ///
-    /// - Returns: The socket.
+    /// - Parameters:
+    ///   - monitor: The DEALER's monitor.
+    ///   - state: Counts the handshakes that failed without detail (they may be passing: the server restarting).
+    /// - Throws: ``RequestHandshakeError`` when the server refused the handshake for good: another mechanism, a
+    ///   key it does not admit, or another protocol error.
+    private func checkHandshakes(_ monitor: Monitor, state: inout State) throws {
+        while let event = try monitor.receive(timeout: .zero) {
+            switch event.kind {
+            case .handshakeFailedProtocol(let error):
+                throw RequestHandshakeError(
+                    endpoint: endpoint,
+                    reason: error == .zmtpMechanismMismatch ? .mechanismMismatch : .protocolError("\(error)"))
+            case .handshakeFailedAuth(let statusCode):
+                throw RequestHandshakeError(endpoint: endpoint, reason: .refused(statusCode: statusCode))
+            case .handshakeFailedNoDetail:
+                state.failedHandshakes += 1
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Opens a new DEALER with a monitor of its handshakes, and connects it.
+    ///
+    /// - Returns: The socket and its monitor.
     /// - Throws: ``ZeroMQ/ZMQError``, ``FabricSecurityError``.
-    private func openSocket() throws -> Socket {
+    private func openSocket() throws -> (Socket, Monitor) {
         let socket = try fabric.socket(.dealer, security: security)
+        var monitor: Monitor?
         do {
             try socket.setLinger(.zero)
             try socket.setMaxMessageSize(options.maxMessageSize)
             try socket.setSendHighWaterMark(options.highWaterMark)
             try socket.setReceiveHighWaterMark(options.highWaterMark)
             try socket.setSendTimeout(options.timeout)
+            // Before connecting, so that no handshake goes unreported.
+            let opened = try socket.monitor(events: .handshakeFailed)
+            monitor = opened
             try socket.connect(endpoint)
+            return (socket, opened)
         } catch {
+            monitor?.close()
             socket.close()
             throw error
         }
-        return socket
+    }
+}
+
+/// The server refused a request's security handshake: retrying cannot help until a configuration changes.
+public struct RequestHandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Why the handshake failed.
+    public enum Reason: Hashable, Sendable {
+        /// The server uses another security mechanism: plain against CURVE, or CURVE against plain.
+        case mechanismMismatch
+        /// The server's ZAP handler refused this client's public key with this status code (such as 400).
+        case refused(statusCode: Int)
+        /// Another ZMTP protocol error, described.
+        case protocolError(String)
+    }
+
+    /// The server's endpoint.
+    public let endpoint: String
+    /// Why the handshake failed.
+    public let reason: Reason
+
+    /// Creates the error.
+    ///
+    /// - Parameters:
+    ///   - endpoint: The server's endpoint.
+    ///   - reason: Why the handshake failed.
+    public init(endpoint: String, reason: Reason) {
+        self.endpoint = endpoint
+        self.reason = reason
+    }
+
+    /// Such as `the service at tcp://127.0.0.1:7101 refused this client's public key (ZAP status 400): …`.
+    public var description: String {
+        switch reason {
+        case .mechanismMismatch:
+            "the service at \(endpoint) uses another security mechanism than this client: a CURVE service needs "
+                + "the service's public key and a client key pair, a plain one neither"
+        case .refused(let statusCode):
+            "the service at \(endpoint) refused this client's public key (ZAP status \(statusCode)): the key is not "
+                + "among those its configuration admits"
+        case .protocolError(let description):
+            "the security handshake with the service at \(endpoint) failed: \(description)"
+        }
     }
 }
 
@@ -324,6 +419,8 @@ public struct RequestTimeoutError: Error, Hashable, Sendable, CustomStringConver
     public let attempts: Int
     /// The wait for each attempt.
     public let timeout: Duration
+    /// How many security handshakes failed without detail meanwhile (the connection closed during them).
+    public let failedHandshakes: Int
 
     /// Creates the error.
     ///
@@ -333,18 +430,28 @@ public struct RequestTimeoutError: Error, Hashable, Sendable, CustomStringConver
     ///   - requestNumber: The request's number.
     ///   - attempts: The attempts made.
     ///   - timeout: The wait for each attempt.
-    public init(endpoint: String, operation: String, requestNumber: UInt64, attempts: Int, timeout: Duration) {
+    ///   - failedHandshakes: The handshakes that failed without detail meanwhile.
+    public init(
+        endpoint: String, operation: String, requestNumber: UInt64, attempts: Int, timeout: Duration,
+        failedHandshakes: Int = 0
+    ) {
         self.endpoint = endpoint
         self.operation = operation
         self.requestNumber = requestNumber
         self.attempts = attempts
         self.timeout = timeout
+        self.failedHandshakes = failedHandshakes
     }
 
     /// Such as `no reply from tcp://127.0.0.1:7101 to household.register #3 after 4 attempts of 2.5 seconds`.
     public var description: String {
-        "no reply from \(endpoint) to \(operation) #\(requestNumber) after \(attempts) attempts of \(timeout) each; "
-            + "is the server running, and does it admit this client's key?"
+        let handshakes =
+            failedHandshakes > 0
+            ? "; \(failedHandshakes) security handshakes failed meanwhile: is the service's public key the right one?"
+            : "; is the server running, and does it admit this client's key?"
+        return
+            "no reply from \(endpoint) to \(operation) #\(requestNumber) after \(attempts) attempts of \(timeout) each"
+            + handshakes
     }
 }
 
