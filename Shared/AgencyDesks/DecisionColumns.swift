@@ -146,6 +146,8 @@ enum DecisionColumns {
 /// text with each case in turn (a file's decisions and facts are read every time it is judged).
 enum Lookup {
     static let codes = byRawValue(Measure.Code.self)
+    /// The codes by raw value, looked up by a slice of a longer string without copying it.
+    static let codesBySlice = Dictionary(uniqueKeysWithValues: Measure.Code.allCases.map { ($0.rawValue[...], $0) })
     static let departments = byRawValue(Department.self)
     static let statuses = byRawValue(MeasureDecision.Status.self)
 

@@ -55,3 +55,39 @@ struct DecisionColumnsTests {
         }
     }
 }
+
+/// What §2.3 reads of a household, kept as columns of `coord_households` and read back.
+@Suite("Exit fact columns")
+struct ExitFactColumnsTests {
+    @Test("facts written as columns read back equal, per-child measures with their member numbers")
+    func roundTrip() throws {
+        let file = "KM-2017-000001"
+        let facts = ExitReadiness.Facts(
+            fileNumber: file, filedOn: LocalDate("2017-03-01")!, isEligible: true, isBelowStandard: true,
+            isOnDibao: false, isZeroEmployment: true, needsHousing: false,
+            measures: [
+                MeasureInstance(fileNumber: file, code: .reliefDibao),
+                MeasureInstance(fileNumber: file, code: .educationStudentAid, memberNumber: 3),
+                MeasureInstance(fileNumber: file, code: .educationStudentAid, memberNumber: 12),
+                MeasureInstance(fileNumber: file, code: .employmentPlacement, memberNumber: 1),
+            ])
+        let arguments = ExitFactColumns.arguments(facts)
+        let row = try DatabaseQueue().read { db in
+            try #require(
+                try Row.fetchOne(
+                    db, sql: "SELECT 0, " + Array(repeating: "?", count: 7).joined(separator: ", "),
+                    arguments: arguments))
+        }
+        #expect(
+            row[7] as String == "relief.dibao education.student-aid/3 education.student-aid/12 employment.placement/1")
+        #expect(try ExitFactColumns.facts(from: row, at: 1, of: file) == facts)
+        #expect(ExitFactColumns.measures(in: "", of: file) == [])
+    }
+
+    @Test(
+        "a measures column Jiekun does not write is refused",
+        arguments: ["relief.unknown", "education.student-aid/x", "education.student-aid/3/4", "/3", "relief.dibao/"])
+    func refused(column: String) {
+        #expect(ExitFactColumns.measures(in: column, of: "KM-2017-000001") == nil)
+    }
+}
