@@ -87,6 +87,41 @@ struct RequestReplyTests {
         }
     }
 
+    /// A CURVE server on a loopback port, whose ZAP handler admits one key (`union`, named `union-registry`).
+    struct CurveFixture {
+        let fabric: FabricContext
+        let store: Store
+        let operations = Operations()
+        let serverKeys: CurveKeyPair
+        let union: CurveKeyPair
+        let server: RequestServer
+
+        init() throws {
+            fabric = try FabricTesting.fabric()
+            store = try Store()
+            serverKeys = try CurveKeyPair.generate()
+            union = try CurveKeyPair.generate()
+            server = try RequestServer(
+                fabric: fabric, endpoint: "tcp://127.0.0.1:*",
+                security: .curveServer(
+                    keyPair: serverKeys, domain: "intake", admitted: [union.publicKey: "union-registry"]),
+                store: store.pool, logger: FabricTesting.logger(nil), handler: operations.handler
+            )
+        }
+
+        func client(_ security: EndpointSecurity, timeout: Duration, retries: Int) throws -> RequestClient {
+            try RequestClient(
+                fabric: fabric, endpoint: server.endpoint, security: security,
+                options: RequestClient.Options(timeout: timeout, retries: retries), logger: FabricTesting.logger(nil)
+            )
+        }
+
+        func close() {
+            server.stop()
+            FabricTesting.shutDown(fabric)
+        }
+    }
+
     /// A plain fabric, a store, the operations and a server on a loopback port.
     struct Fixture {
         let logs = LogCapture()
@@ -147,24 +182,11 @@ struct RequestReplyTests {
 
     @Test("Over CURVE the handler sees the requester's peer name; the async call runs off the pool")
     func curvePeerName() async throws {
-        let fabric = try FabricTesting.fabric()
-        defer { FabricTesting.shutDown(fabric) }
-        let store = try Store()
-        let operations = Operations()
-        let serverKeys = try CurveKeyPair.generate()
-        let union = try CurveKeyPair.generate()
-        let server = try RequestServer(
-            fabric: fabric, endpoint: "tcp://127.0.0.1:*",
-            security: .curveServer(
-                keyPair: serverKeys, domain: "intake", admitted: [union.publicKey: "union-registry"]),
-            store: store.pool, logger: FabricTesting.logger(nil), handler: operations.handler
-        )
-        defer { server.stop() }
-        let client = try RequestClient(
-            fabric: fabric, endpoint: server.endpoint,
-            security: .curveClient(keyPair: union, serverPublicKey: serverKeys.publicKey),
-            options: RequestClient.Options(timeout: .seconds(5), retries: 1), logger: FabricTesting.logger(nil)
-        )
+        let fixture = try CurveFixture()
+        defer { fixture.close() }
+        let client = try fixture.client(
+            .curveClient(keyPair: fixture.union, serverPublicKey: fixture.serverKeys.publicKey), timeout: .seconds(5),
+            retries: 1)
         defer { client.close() }
         let reply = try await client.request("whoami", body: [])
         #expect(reply == .ok(Array("union-registry".utf8)))
@@ -174,60 +196,34 @@ struct RequestReplyTests {
         "A refused handshake fails the request at once, not after every attempt: another mechanism, an unknown key",
         arguments: ["plain", "stranger"])
     func refusedHandshake(client kind: String) throws {
-        let fabric = try FabricTesting.fabric()
-        defer { FabricTesting.shutDown(fabric) }
-        let store = try Store()
-        let operations = Operations()
-        let serverKeys = try CurveKeyPair.generate()
-        let union = try CurveKeyPair.generate()
-        let server = try RequestServer(
-            fabric: fabric, endpoint: "tcp://127.0.0.1:*",
-            security: .curveServer(
-                keyPair: serverKeys, domain: "intake", admitted: [union.publicKey: "union-registry"]),
-            store: store.pool, logger: FabricTesting.logger(nil), handler: operations.handler
-        )
-        defer { server.stop() }
+        let fixture = try CurveFixture()
+        defer { fixture.close() }
         let security: EndpointSecurity =
             kind == "plain"
-            ? .plain : .curveClient(keyPair: try CurveKeyPair.generate(), serverPublicKey: serverKeys.publicKey)
+            ? .plain
+            : .curveClient(keyPair: try CurveKeyPair.generate(), serverPublicKey: fixture.serverKeys.publicKey)
         // Each attempt would wait 20 s: a client that waited for the timeouts would throw `RequestTimeoutError`.
-        let client = try RequestClient(
-            fabric: fabric, endpoint: server.endpoint, security: security,
-            options: RequestClient.Options(timeout: .seconds(20), retries: 2), logger: FabricTesting.logger(nil)
-        )
+        let client = try fixture.client(security, timeout: .seconds(20), retries: 2)
         defer { client.close() }
         let expected = RequestHandshakeError(
-            endpoint: server.endpoint, reason: kind == "plain" ? .mechanismMismatch : .refused(statusCode: 400))
+            endpoint: fixture.server.endpoint, reason: kind == "plain" ? .mechanismMismatch : .refused(statusCode: 400))
         #expect(throws: expected) { try client.request("whoami", body: []) }
-        #expect(operations.count("whoami") == 0)
+        #expect(fixture.operations.count("whoami") == 0)
         #expect(
             "\(expected)".hasPrefix(
                 kind == "plain"
-                    ? "the service at \(server.endpoint) uses another security mechanism than this client"
-                    : "the service at \(server.endpoint) refused this client's public key (ZAP status 400)"))
+                    ? "the service at \(fixture.server.endpoint) uses another security mechanism than this client"
+                    : "the service at \(fixture.server.endpoint) refused this client's public key (ZAP status 400)"))
     }
 
     @Test("A client with the wrong server key times out, and its error says the handshakes failed")
     func wrongServerKey() throws {
-        let fabric = try FabricTesting.fabric()
-        defer { FabricTesting.shutDown(fabric) }
-        let store = try Store()
-        let operations = Operations()
-        let serverKeys = try CurveKeyPair.generate()
-        let union = try CurveKeyPair.generate()
-        let server = try RequestServer(
-            fabric: fabric, endpoint: "tcp://127.0.0.1:*",
-            security: .curveServer(
-                keyPair: serverKeys, domain: "intake", admitted: [union.publicKey: "union-registry"]),
-            store: store.pool, logger: FabricTesting.logger(nil), handler: operations.handler
-        )
-        defer { server.stop() }
+        let fixture = try CurveFixture()
+        defer { fixture.close() }
         // The server cannot open the client's HELLO and closes the connection: libzmq tells the client no more.
-        let client = try RequestClient(
-            fabric: fabric, endpoint: server.endpoint,
-            security: .curveClient(keyPair: union, serverPublicKey: try CurveKeyPair.generate().publicKey),
-            options: RequestClient.Options(timeout: .seconds(1), retries: 1), logger: FabricTesting.logger(nil)
-        )
+        let client = try fixture.client(
+            .curveClient(keyPair: fixture.union, serverPublicKey: try CurveKeyPair.generate().publicKey),
+            timeout: .seconds(1), retries: 1)
         defer { client.close() }
         #expect {
             try client.request("whoami", body: [])
@@ -237,7 +233,7 @@ struct RequestReplyTests {
                 && "\(timeout)".hasSuffix(
                     "security handshakes failed meanwhile: is the service's public key the right one?")
         }
-        #expect(operations.count("whoami") == 0)
+        #expect(fixture.operations.count("whoami") == 0)
     }
 
     @Test("A reply lost on the way is retried by the client and answered from the store: executed once")
