@@ -262,7 +262,8 @@ struct DemoCommand: ParsableCommand {
             stack.detach()
             let curve: (Department) -> String = { agency in
                 guard let key = stack.publicKey(agency) else { return "" }
-                return " --server-key '\(key)' --key \(stack.operatorKeyFile)"
+                // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
+                return " --server-key='\(key)' --key \(stack.operatorKeyFile)"
             }
             let pids = Department.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
             let jiekun = stack.executables.appendingPathComponent("jiekun").path

@@ -12,7 +12,11 @@ struct ServiceEndpoint: ParsableArguments {
     @Option(help: "The service's request endpoint, such as tcp://127.0.0.1:7101.")
     var endpoint: String
 
-    @Option(help: "The service's CURVE public key (40 Z85 characters); with --key, the request uses CURVE.")
+    @Option(
+        help: """
+            The service's CURVE public key (40 Z85 characters); with --key, the request uses CURVE. Write \
+            --server-key=KEY: a key may start with '-'.
+            """)
     var serverKey: String?
 
     @Option(help: "The operator's secret key file (jiekun keys generate); with --server-key.")

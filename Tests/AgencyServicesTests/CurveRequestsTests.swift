@@ -42,7 +42,7 @@ struct CurveRequestsTests {
         let group = ServiceRunner.makeGroup(services: [service], logger: logger)
         let run = Task { try await group.run() }
 
-        let curve = ["--endpoint", endpoint, "--server-key", server.publicKey]
+        let curve = ["--endpoint", endpoint, "--server-key=\(server.publicKey)"]
         let status = try CommandRunner.run("jiekun", ["status"] + curve + ["--key", path("ops.key")])
         #expect(status.status == 0 && status.text.hasPrefix("coordinator, started"), "\(status.error)")
         let report = try CommandRunner.run("jiekun", ["report", "--json"] + curve + ["--key", path("ops.key")])

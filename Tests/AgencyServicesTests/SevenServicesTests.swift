@@ -81,8 +81,9 @@ struct SevenServicesTests {
         func endpointArguments(_ agency: Department) -> [String] {
             var arguments = ["--endpoint", SevenServicesTests.requests(agency)]
             if let server = keyPairs[agency] {
+                // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
                 arguments += [
-                    "--server-key", server.publicKey, "--key", folder.appendingPathComponent("operator.key").path,
+                    "--server-key=\(server.publicKey)", "--key", folder.appendingPathComponent("operator.key").path,
                 ]
             }
             return arguments
