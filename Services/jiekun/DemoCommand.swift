@@ -275,7 +275,7 @@ struct DemoCommand: ParsableCommand {
 
                 The services keep running. Query them:
                   \(jiekun) report --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
-                  \(jiekun) household FILE_NUMBER --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
+                  \(jiekun) household \(tally.firstFiled ?? "FILE_NUMBER") --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
                 \(statuses)Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
                   kill \(pids)
 

@@ -49,8 +49,15 @@ struct ImportCommand: ParsableCommand {
             Terminal.writeError("jiekun import: \(file): \(error)\n")
             throw ExitCode(2)
         }
-        let tally = try Self.file(batches) { body in
-            try service.request(update ? Operation.update : Operation.register, body: body, command: "import")
+        let tally: Tally
+        do {
+            tally = try Self.file(batches) { body in
+                try service.request(update ? Operation.update : Operation.register, body: body, command: "import")
+            }
+        } catch let code as ExitCode where code == .failure {
+            // The service refused a whole request (the file's header or quoting, or not the union's endpoint): the
+            // file could not be read there, which is status 2 (1 is for households refused).
+            throw ExitCode(2)
         }
         let filed = tally.filed
         let notEligible = tally.notEligible
@@ -71,6 +78,8 @@ extension ImportCommand {
     struct Tally {
         /// Households filed.
         var filed = 0
+        /// The number of the first file filed (the demo names it in its example `household` command).
+        var firstFiled: String?
         /// Households assessed not eligible.
         var notEligible = 0
         /// Households refused, their errors' rows numbered as in the file.
@@ -102,7 +111,9 @@ extension ImportCommand {
             let reply = try MessageCoding.decode(RegisterReply.self, from: try register(body))
             for household in reply.households {
                 switch household.status {
-                case .filed: tally.filed += 1
+                case .filed:
+                    tally.filed += 1
+                    if tally.firstFiled == nil { tally.firstFiled = household.fileNumber }
                 case .notEligible: tally.notEligible += 1
                 case .refused:
                     var household = household

@@ -30,6 +30,11 @@ struct ServiceEndpoint: ParsableArguments {
             throw ValidationError("--server-key and --key go together (CURVE), or neither (plain, local stack only)")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+        if let key, key.hasSuffix(".pub") {
+            throw ValidationError(
+                "--key \(key) is a public key file: give your secret key file (the .key file that jiekun keys "
+                    + "generate made next to it)")
+        }
         guard ["tcp://", "ipc://"].contains(where: endpoint.hasPrefix) else {
             throw ValidationError(
                 "--endpoint \(endpoint) needs its transport, such as tcp://127.0.0.1:7101 (host and port after tcp://)")
@@ -80,7 +85,10 @@ struct ServiceEndpoint: ParsableArguments {
             let reason =
                 (try? MessageCoding.decode(ErrorReply.self, from: reply.body).reason)
                 ?? String(decoding: reply.body, as: UTF8.self)
-            Terminal.writeError("jiekun \(command): \(reply.status.rawValue): \(reason)\n")
+            let hint =
+                reason == "unknown operation"
+                ? " (this service does not take \(operation): is --endpoint the right agency's request endpoint?)" : ""
+            Terminal.writeError("jiekun \(command): \(reply.status.rawValue): \(reason)\(hint)\n")
             throw ExitCode(1)
         }
         return reply.body
@@ -98,9 +106,11 @@ struct ServiceEndpoint: ParsableArguments {
         case .mechanismMismatch:
             "; this command used CURVE: leave out --server-key and --key for a plain local stack"
         case .refused:
-            "; the agency lists its operators' public keys under peers.operators (docs/OPERATIONS.md)"
-        case .protocolError:
-            "; check that --server-key is the agency's public key"
+            "; the agency lists its operators' public keys under peers.operators (docs/OPERATIONS.md), admitted on "
+                + "its request endpoint only: is --endpoint that one?"
+        case .protocolError, .closed:
+            "; check that --server-key is this agency's public key (its .pub file) and --endpoint its request "
+                + "endpoint"
         }
     }
 }

@@ -56,6 +56,8 @@ struct CurveRequestsTests {
         #expect(
             refused.error.contains("the service at \(endpoint) refused this client's public key (ZAP status 400)")
                 && refused.error.contains("peers.operators"), "\(refused.error)")
+        let publicFile = try CommandRunner.run("jiekun", ["status"] + curve + ["--key", path("ops.pub")])
+        #expect(publicFile.status == 64 && publicFile.error.contains("is a public key file"), "\(publicFile.error)")
         let plain = try CommandRunner.run("jiekun", ["status", "--timeout", "20", "--endpoint", endpoint])
         #expect(plain.status == 2 && plain.text.isEmpty)
         #expect(

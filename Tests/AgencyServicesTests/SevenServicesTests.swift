@@ -403,6 +403,13 @@ struct SevenServicesTests {
         #expect(again.text.hasPrefix("filed 0, not eligible 0, refused 3\n"))
         #expect(again.text.contains("DL-2017-0042: row 7, 档案编号 \"DL-2017-0042\""), "\(again.text)")
         #expect(!again.text.contains("532901198604097331"), "identity numbers are printed masked")
+        // To the coordinator by mistake: the service does not take `register`; the file could not be read there.
+        let misdirected = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", coordinator])
+        #expect(misdirected.status == 2)
+        #expect(
+            misdirected.error.contains(
+                "refused: unknown operation (this service does not take register: is --endpoint the right agency's "
+                    + "request endpoint?)"), "\(misdirected.error)")
 
         let table = try CommandRunner.run("jiekun", ["report", "--endpoint", coordinator])
         #expect(table.status == 0 && table.text.contains("province"), "\(table.error)")

@@ -216,24 +216,44 @@ struct RequestReplyTests {
                     : "the service at \(fixture.server.endpoint) refused this client's public key (ZAP status 400)"))
     }
 
-    @Test("A client with the wrong server key times out, and its error says the handshakes failed")
+    @Test("A client with the wrong server key stops after five closed handshakes, and says which key to check")
     func wrongServerKey() throws {
         let fixture = try CurveFixture()
         defer { fixture.close() }
         // The server cannot open the client's HELLO and closes the connection: libzmq tells the client no more.
+        // Each attempt would wait 20 s: a client that waited for the timeouts would throw `RequestTimeoutError`.
         let client = try fixture.client(
             .curveClient(keyPair: fixture.union, serverPublicKey: try CurveKeyPair.generate().publicKey),
-            timeout: .seconds(1), retries: 1)
+            timeout: .seconds(20), retries: 2)
+        defer { client.close() }
+        let expected = RequestHandshakeError(
+            endpoint: fixture.server.endpoint, reason: .closed(handshakes: RequestHandshakeError.closedInARow))
+        #expect(throws: expected) { try client.request("whoami", body: []) }
+        #expect("\(expected)".hasSuffix("most likely not this service's, or this is not its request endpoint"))
+        #expect(fixture.operations.count("whoami") == 0)
+    }
+
+    @Test("A timeout says whether anything accepted the connection")
+    func timeoutSaysWhetherConnected() throws {
+        let fabric = try FabricTesting.fabric()
+        defer { FabricTesting.shutDown(fabric) }
+        // A port nothing listens on: bind one, note it, close it.
+        let probe = try fabric.socket(.router, security: .plain)
+        let endpoint = try probe.bind("tcp://127.0.0.1:*")
+        probe.close()
+        let client = try RequestClient(
+            fabric: fabric, endpoint: endpoint, security: .plain,
+            options: RequestClient.Options(timeout: .milliseconds(300), retries: 0), logger: FabricTesting.logger(nil)
+        )
         defer { client.close() }
         #expect {
             try client.request("whoami", body: [])
         } throws: { error in
             guard let timeout = error as? RequestTimeoutError else { return false }
-            return timeout.attempts == 2 && timeout.failedHandshakes > 0
+            return !timeout.connected
                 && "\(timeout)".hasSuffix(
-                    "security handshakes failed meanwhile: is the service's public key the right one?")
+                    "nothing accepted a connection there: is the service running, and is this its endpoint?")
         }
-        #expect(fixture.operations.count("whoami") == 0)
     }
 
     @Test("A reply lost on the way is retried by the client and answered from the store: executed once")
@@ -451,7 +471,10 @@ struct RequestReplyTests {
         } throws: { error in
             guard let timeout = error as? RequestTimeoutError else { return false }
             return timeout.attempts == 3 && timeout.requestNumber == 1 && timeout.operation == "register"
-                && "\(timeout)".contains(endpoint)
+                && "\(timeout)".contains(endpoint) && timeout.connected
+                && "\(timeout)".hasSuffix(
+                    "the service accepted the connection but did not answer: is it overloaded, "
+                        + "or is this another kind of endpoint?")
         }
         var received: [[[UInt8]]] = []
         while let message = try silent.receive(timeout: .milliseconds(100)) { received.append(message) }

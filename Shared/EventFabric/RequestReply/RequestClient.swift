@@ -91,6 +91,10 @@ public final class RequestClient: Sendable {
         var monitor: Monitor?
         /// Handshakes that failed without detail (such as a connection closed during it) since the request began.
         var failedHandshakes = 0
+        /// Such failures since the last handshake that succeeded.
+        var failedInARow = 0
+        /// Whether a connection to the server was made since the request began.
+        var connected = false
 
         /// Closes the DEALER and its monitor, if open.
         mutating func closeSocket() {
@@ -224,6 +228,8 @@ public final class RequestClient: Sendable {
             let frames = RequestWire.frames(of: request)
             let attempts = max(0, options.retries) + 1
             state.failedHandshakes = 0
+            state.failedInARow = 0
+            state.connected = false
             for attempt in 1...attempts {
                 let reply: ServiceReply?
                 do {
@@ -246,7 +252,7 @@ public final class RequestClient: Sendable {
             }
             throw RequestTimeoutError(
                 endpoint: endpoint, operation: operation, requestNumber: number, attempts: attempts,
-                timeout: options.timeout, failedHandshakes: state.failedHandshakes
+                timeout: options.timeout, failedHandshakes: state.failedHandshakes, connected: state.connected
             )
         }
     }
@@ -309,10 +315,15 @@ public final class RequestClient: Sendable {
     ///   - monitor: The DEALER's monitor.
     ///   - state: Counts the handshakes that failed without detail (they may be passing: the server restarting).
     /// - Throws: ``RequestHandshakeError`` when the server refused the handshake for good: another mechanism, a
-    ///   key it does not admit, or another protocol error.
+    ///   key it does not admit, another protocol error, or ``RequestHandshakeError/closedInARow`` handshakes
+    ///   closed without detail and none succeeding (what a wrong server key looks like from the client).
     private func checkHandshakes(_ monitor: Monitor, state: inout State) throws {
         while let event = try monitor.receive(timeout: .zero) {
             switch event.kind {
+            case .connected:
+                state.connected = true
+            case .handshakeSucceeded:
+                state.failedInARow = 0
             case .handshakeFailedProtocol(let error):
                 throw RequestHandshakeError(
                     endpoint: endpoint,
@@ -321,6 +332,17 @@ public final class RequestClient: Sendable {
                 throw RequestHandshakeError(endpoint: endpoint, reason: .refused(statusCode: statusCode))
             case .handshakeFailedNoDetail:
                 state.failedHandshakes += 1
+                state.failedInARow += 1
+                // One such failure happens when a server restarts; several in a row, never one succeeding, do not.
+                if state.failedInARow >= RequestHandshakeError.closedInARow {
+                    // A plain client's handshakes are closed so when the server wants CURVE and sees the
+                    // mismatch first.
+                    guard case .plain = security else {
+                        throw RequestHandshakeError(
+                            endpoint: endpoint, reason: .closed(handshakes: state.failedInARow))
+                    }
+                    throw RequestHandshakeError(endpoint: endpoint, reason: .mechanismMismatch)
+                }
             default:
                 continue
             }
@@ -341,7 +363,7 @@ public final class RequestClient: Sendable {
             try socket.setReceiveHighWaterMark(options.highWaterMark)
             try socket.setSendTimeout(options.timeout)
             // Before connecting, so that no handshake goes unreported.
-            let opened = try socket.monitor(events: .handshakeFailed)
+            let opened = try socket.monitor(events: [.handshakeFailed, .handshakeSucceeded, .connected])
             monitor = opened
             try socket.connect(endpoint)
             return (socket, opened)
@@ -363,7 +385,14 @@ public struct RequestHandshakeError: Error, Hashable, Sendable, CustomStringConv
         case refused(statusCode: Int)
         /// Another ZMTP protocol error, described.
         case protocolError(String)
+        /// The server closed this many handshakes in a row without saying why, none succeeding: the server's
+        /// public key given is not this endpoint's (the server cannot open the client's greeting), or the
+        /// endpoint is not one this client may use.
+        case closed(handshakes: Int)
     }
+
+    /// How many handshakes closed in a row, none succeeding, end a request: 5 (a restarting server closes one).
+    public static let closedInARow = 5
 
     /// The server's endpoint.
     public let endpoint: String
@@ -391,6 +420,9 @@ public struct RequestHandshakeError: Error, Hashable, Sendable, CustomStringConv
                 + "among those its configuration admits"
         case .protocolError(let description):
             "the security handshake with the service at \(endpoint) failed: \(description)"
+        case .closed(let handshakes):
+            "the service at \(endpoint) closed \(handshakes) security handshakes in a row: the server public key "
+                + "given is most likely not this service's, or this is not its request endpoint"
         }
     }
 }
@@ -421,6 +453,8 @@ public struct RequestTimeoutError: Error, Hashable, Sendable, CustomStringConver
     public let timeout: Duration
     /// How many security handshakes failed without detail meanwhile (the connection closed during them).
     public let failedHandshakes: Int
+    /// Whether a connection to the server was made at all.
+    public let connected: Bool
 
     /// Creates the error.
     ///
@@ -431,9 +465,10 @@ public struct RequestTimeoutError: Error, Hashable, Sendable, CustomStringConver
     ///   - attempts: The attempts made.
     ///   - timeout: The wait for each attempt.
     ///   - failedHandshakes: The handshakes that failed without detail meanwhile.
+    ///   - connected: Whether a connection to the server was made at all.
     public init(
         endpoint: String, operation: String, requestNumber: UInt64, attempts: Int, timeout: Duration,
-        failedHandshakes: Int = 0
+        failedHandshakes: Int = 0, connected: Bool = true
     ) {
         self.endpoint = endpoint
         self.operation = operation
@@ -441,14 +476,20 @@ public struct RequestTimeoutError: Error, Hashable, Sendable, CustomStringConver
         self.attempts = attempts
         self.timeout = timeout
         self.failedHandshakes = failedHandshakes
+        self.connected = connected
     }
 
     /// Such as `no reply from tcp://127.0.0.1:7101 to household.register #3 after 4 attempts of 2.5 seconds`.
     public var description: String {
         let handshakes =
-            failedHandshakes > 0
-            ? "; \(failedHandshakes) security handshakes failed meanwhile: is the service's public key the right one?"
-            : "; is the server running, and does it admit this client's key?"
+            if failedHandshakes > 0 {
+                "; \(failedHandshakes) security handshakes failed meanwhile: is the service's public key the right one?"
+            } else if !connected {
+                "; nothing accepted a connection there: is the service running, and is this its endpoint?"
+            } else {
+                "; the service accepted the connection but did not answer: is it overloaded, or is this another "
+                    + "kind of endpoint?"
+            }
         return
             "no reply from \(endpoint) to \(operation) #\(requestNumber) after \(attempts) attempts of \(timeout) each"
             + handshakes
