@@ -85,10 +85,11 @@ public final class RequestClient: Sendable {
 
     /// The client's mutable state.
     private struct State {
-        /// The DEALER, or `nil` until the next request opens one.
-        var socket: Socket?
-        /// The monitor of the DEALER's handshakes (open while the DEALER is).
-        var monitor: Monitor?
+        /// The DEALER and the monitor of its connections and handshakes, or `nil` until the next request opens
+        /// them.
+        var socket: (dealer: Socket, monitor: Monitor)?
+        /// The number of the next request.
+        var nextNumber: UInt64
         /// Handshakes that failed without detail (such as a connection closed during it) since the request began.
         var failedHandshakes = 0
         /// Such failures since the last handshake that succeeded.
@@ -98,13 +99,10 @@ public final class RequestClient: Sendable {
 
         /// Closes the DEALER and its monitor, if open.
         mutating func closeSocket() {
-            socket?.close()
+            socket?.dealer.close()
+            socket?.monitor.close()
             socket = nil
-            monitor?.close()
-            monitor = nil
         }
-        /// The number of the next request.
-        var nextNumber: UInt64
     }
 
     /// Creates a client; the DEALER connects on the first request.
@@ -272,16 +270,8 @@ public final class RequestClient: Sendable {
         state: inout State,
         isCancelled: () -> Bool
     ) throws -> ServiceReply? {
-        let dealer: Socket
-        let monitor: Monitor
-        if let socket = state.socket, let open = state.monitor {
-            dealer = socket
-            monitor = open
-        } else {
-            (dealer, monitor) = try openSocket()
-            state.socket = dealer
-            state.monitor = monitor
-        }
+        let (dealer, monitor) = try state.socket ?? openSocket()
+        state.socket = (dealer, monitor)
         let deadline = ContinuousClock.now + options.timeout
         do {
             try dealer.send(frames)  // bounded by ZMQ_SNDTIMEO = the timeout
@@ -353,7 +343,7 @@ public final class RequestClient: Sendable {
     ///
     /// - Returns: The socket and its monitor.
     /// - Throws: ``ZeroMQ/ZMQError``, ``FabricSecurityError``.
-    private func openSocket() throws -> (Socket, Monitor) {
+    private func openSocket() throws -> (dealer: Socket, monitor: Monitor) {
         let socket = try fabric.socket(.dealer, security: security)
         var monitor: Monitor?
         do {
