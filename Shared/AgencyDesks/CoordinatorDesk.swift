@@ -361,12 +361,12 @@ enum ExitFactColumns {
             rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
             if entry.isEmpty { continue }
             guard let slash = entry.utf8.firstIndex(of: UInt8(ascii: "/")) else {
-                guard let code = Lookup.codesBySlice[entry] else { return nil }
+                guard let code = Lookup.codes[entry] else { return nil }
                 measures.append(MeasureInstance(fileNumber: fileNumber, code: code))
                 continue
             }
             let memberText = entry[entry.utf8.index(after: slash)...]
-            guard let code = Lookup.codesBySlice[entry[..<slash]], let member = Int(memberText) else { return nil }
+            guard let code = Lookup.codes[entry[..<slash]], let member = Int(memberText) else { return nil }
             measures.append(MeasureInstance(fileNumber: fileNumber, code: code, memberNumber: member))
         }
         return measures

@@ -114,7 +114,7 @@ enum DecisionColumns {
             guard let date = LocalDate(text) else { throw invalid(column) }
             return date
         }
-        guard let code = Lookup.codes[row[2]] else { throw invalid("code") }
+        guard let code = Lookup.codes[(row[2] as String)[...]] else { throw invalid("code") }
         guard let department = Lookup.departments[row[4]] else { throw invalid("department") }
         guard let status = Lookup.statuses[row[5]] else { throw invalid("status") }
         let paidBy = try (row[8] as String?).map { text in
@@ -145,9 +145,9 @@ enum DecisionColumns {
 /// The cases of the enumerations kept as text, by raw value: one hash lookup where `init(rawValue:)` compares the
 /// text with each case in turn (a file's decisions and facts are read every time it is judged).
 enum Lookup {
-    static let codes = byRawValue(Measure.Code.self)
-    /// The codes by raw value, looked up by a slice of a longer string without copying it.
-    static let codesBySlice = Dictionary(uniqueKeysWithValues: Measure.Code.allCases.map { ($0.rawValue[...], $0) })
+    /// The codes, keyed by slice: a code read inside a longer string (the `measures` column) is looked up without
+    /// copying it; a whole string is its own slice (`text[...]`).
+    static let codes = Dictionary(uniqueKeysWithValues: Measure.Code.allCases.map { ($0.rawValue[...], $0) })
     static let departments = byRawValue(Department.self)
     static let statuses = byRawValue(MeasureDecision.Status.self)
 
