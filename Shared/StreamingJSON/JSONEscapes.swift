@@ -20,16 +20,8 @@ package enum JSONEscapes {
         var index = 0
         func hex4(at position: Int) throws(Invalid) -> UInt32 {
             guard position + 4 <= raw.count else { throw Invalid(offset: position, reason: "a short \\u escape") }
-            var value: UInt32 = 0
-            for byte in raw[position..<position + 4] {
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw Invalid(offset: position, reason: "a \\u escape that is not hexadecimal")
-                }
-                value = value << 4 | UInt32(digit)
+            guard let value = hexValue(in: raw, at: position) else {
+                throw Invalid(offset: position, reason: "a \\u escape that is not hexadecimal")
             }
             return value
         }
@@ -71,5 +63,27 @@ package enum JSONEscapes {
             }
         }
         return out
+    }
+
+    /// The value of the four hexadecimal digits of a `\u` escape at `position`.
+    ///
+    /// - Parameters:
+    ///   - bytes: The text.
+    ///   - position: The first digit's position.
+    /// - Returns: The value, or `nil` when the text ends before four bytes or one is not a hexadecimal digit.
+    package static func hexValue(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
+        guard position >= 0, position + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for byte in bytes[position..<position + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 }

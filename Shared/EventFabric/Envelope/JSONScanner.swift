@@ -236,40 +236,19 @@ struct JSONScanner {
             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             index += 2
         case UInt8(ascii: "u"):
-            guard let value = checkedHexValue(at: index + 2) else { throw syntaxError }
+            guard let value = JSONEscapes.hexValue(in: bytes, at: index + 2) else { throw syntaxError }
             index += 6
             if (0xDC00...0xDFFF).contains(value) { throw .invalidJSON(offset: index - 6) }  // lone low surrogate
             if (0xD800...0xDBFF).contains(value) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                     bytes[index + 1] == UInt8(ascii: "u"),
-                    let low = checkedHexValue(at: index + 2), (0xDC00...0xDFFF).contains(low)
+                    let low = JSONEscapes.hexValue(in: bytes, at: index + 2), (0xDC00...0xDFFF).contains(low)
                 else { throw syntaxError }
                 index += 6
             }
         default:
             throw syntaxError
         }
-    }
-
-    /// Reads four hexadecimal digits, checking bounds and digits.
-    ///
-    /// - Parameter position: The first digit's position.
-    /// - Returns: The value, or `nil` if the four bytes are not hexadecimal digits.
-    private func checkedHexValue(at position: Int) -> UInt16? {
-        guard position + 4 <= bytes.count else { return nil }
-        var value: UInt16 = 0
-        for offset in 0..<4 {
-            let byte = bytes[position + offset]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt16(digit)
-        }
-        return value
     }
 
     /// Validates one multi-byte UTF-8 sequence at the current position (Unicode 15 table 3-7: no overlongs, no
