@@ -145,8 +145,10 @@ struct EventStoreTests {
     @Test("the outbox: state, journal and cursor commit together; observers hear once per commit, never on rollback")
     func outbox() throws {
         let store = try Self.memoryStore()
-        let heard = Mutex<[[String: UInt64]]>([])
-        let observation = store.journal.observeCommits { feeds in heard.withLock { $0.append(feeds) } }
+        let heard = Mutex<[[String]]>([])
+        let observation = store.journal.observeCommits { entries in
+            heard.withLock { $0.append(entries.map { "\($0.feed) \($0.sequence) \($0.id)" }) }
+        }
         try store.writer.write { db in
             try db.execute(sql: "INSERT INTO households (id) VALUES ('h1')")
             try store.journal.append(FeedTesting.event(1), to: "housing", in: db)
@@ -160,7 +162,7 @@ struct EventStoreTests {
             try store.journal.append(FeedTesting.event(4), to: "housing", in: db)
             throw Abort()
         }
-        #expect(heard.withLock { $0 } == [["housing": 2, "coordinator": 1]])
+        #expect(heard.withLock { $0 } == [["housing 1 evt-1", "housing 2 evt-2", "coordinator 1 evt-3"]])
         observation.cancel()
         try store.publish([FeedTesting.event(5)], on: "housing")
         #expect(heard.withLock { $0.count } == 1)
@@ -176,6 +178,74 @@ struct EventStoreTests {
         #expect(cursor == 17)
         #expect(unseen == 0)
         #expect(latest == 3)
+    }
+
+    @Test("savepoints: observers get exactly the entries that survive, numbered without gaps, as stored")
+    func savepoints() throws {
+        let store = try Self.memoryStore()
+        let heard = Mutex<[Journal.Entry]>([])
+        let observation = store.journal.observeCommits { entries in heard.withLock { $0 += entries } }
+        defer { observation.cancel() }
+        struct Abort: Error {}
+        var numbers: [String: UInt64] = [:]
+        try store.writer.write { db in
+            func append(_ number: Int, to feed: String) throws {
+                numbers["evt-\(number)"] = try store.journal.append(FeedTesting.event(number), to: feed, in: db)
+            }
+            try append(1, to: "housing")  // housing 1
+            try? db.inSavepoint {  // rolled back: housing 2 and coordinator 1 vanish
+                try append(2, to: "housing")
+                try append(3, to: "coordinator")
+                throw Abort()
+            }
+            try append(4, to: "housing")  // housing 2 again
+            try db.inSavepoint {  // released: housing 3 stands
+                try append(5, to: "housing")
+                return .commit
+            }
+            try db.inSavepoint {  // released, but its inner savepoint rolls back
+                try append(6, to: "coordinator")  // coordinator 1
+                try? db.inSavepoint {
+                    try append(7, to: "coordinator")
+                    try append(8, to: "housing")
+                    return .rollback
+                }
+                try append(9, to: "housing")  // housing 4
+                return .commit
+            }
+            try? db.inSavepoint {  // the transaction's last appends, rolled back
+                try append(10, to: "housing")
+                try append(11, to: "coordinator")
+                throw Abort()
+            }
+            try append(12, to: "coordinator")  // coordinator 2
+        }
+        #expect(numbers["evt-2"] == 2 && numbers["evt-4"] == 2, "a rolled-back number is used again")
+        #expect(numbers["evt-7"] == 2 && numbers["evt-12"] == 2)
+        #expect(numbers["evt-10"] == 5 && numbers["evt-8"] == 4 && numbers["evt-9"] == 4)
+        let stored = try store.writer.read { db in
+            try ["housing", "coordinator"].flatMap { feed in
+                try store.journal.entries(of: feed, after: 0, maxCount: 100, in: db)
+            }
+        }
+        #expect(stored.map { "\($0.feed) \($0.sequence) \($0.id)" } == [
+            "housing 1 evt-1", "housing 2 evt-4", "housing 3 evt-5", "housing 4 evt-9",
+            "coordinator 1 evt-6", "coordinator 2 evt-12",
+        ])
+        let committed = heard.withLock { $0 }
+        #expect(committed.map(\.id) == ["evt-1", "evt-4", "evt-5", "evt-6", "evt-9", "evt-12"])
+        #expect(Set(committed) == Set(stored), "the observers get the stored bytes")
+
+        // A transaction that rolls back entirely is not heard, and the next one numbers from the committed end.
+        _ = try? store.writer.write { db in
+            try store.journal.append(FeedTesting.event(13), to: "housing", in: db)
+            throw Abort()
+        }
+        let next = try store.writer.write { db in
+            try store.journal.append(FeedTesting.event(14), to: "housing", in: db)
+        }
+        #expect(next == 5)
+        #expect(heard.withLock { $0.map(\.id) }.suffix(2) == ["evt-12", "evt-14"])
     }
 
     @Test("journal reads are bounded in count and bytes, with at least one entry")

@@ -108,6 +108,7 @@ final class FeedNode: Sendable {
         heartbeat: Duration = .milliseconds(100),
         sendHighWaterMark: Int = 100_000,
         replayMaxBytes: Int = 4 << 20,
+        maxQueuedBytes: Int = 32 << 20,
         authorize: @escaping FeedPublisher.Authorizer = FeedPublisher.readersAuthorizer,
         metrics: (any MetricsFactory)? = nil
     ) throws -> (FeedPublisher, FeedPublisher.Endpoints) {
@@ -116,7 +117,7 @@ final class FeedNode: Sendable {
             configuration: .init(
                 source: "/jiekun/tests", feeds: feeds.map { .init(name: $0, endpoint: "tcp://127.0.0.1:*") },
                 replayEndpoint: "tcp://127.0.0.1:*", heartbeatInterval: heartbeat,
-                sendHighWaterMark: sendHighWaterMark, replayMaxBytes: replayMaxBytes),
+                sendHighWaterMark: sendHighWaterMark, replayMaxBytes: replayMaxBytes, maxQueuedBytes: maxQueuedBytes),
             authorize: authorize, logger: FeedTesting.quietLogger, metricsFactory: metrics)
         return (publisher, try publisher.start())
     }

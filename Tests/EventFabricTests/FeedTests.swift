@@ -368,6 +368,52 @@ struct FeedTests {
         #expect(try downstream.appliedSequences() == Array(1...20))
     }
 
+    @Test("entries beyond the publisher's queue are read back from the journal: all go out live, in order, once")
+    func queueOverflow() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let upstream = try FeedNode(folder: folder, name: "union")
+        let downstream = try FeedNode(folder: folder, name: "housing")
+        // About three 1 KiB entries fit the queue; each transaction below commits 40.
+        let (publisher, endpoints) = try upstream.startPublisher(feeds: ["housing"], maxQueuedBytes: 3_500)
+        let subscriber = try downstream.startSubscriber(
+            feed: "housing", live: endpoints.feeds["housing"]!, replay: endpoints.replay)
+        defer { downstream.stop(nil, subscriber) }
+        defer { upstream.stop(publisher) }
+        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
+
+        for batch in 0..<10 {
+            try FeedTesting.publish(40, from: 1 + batch * 40, on: "housing", to: upstream.store, size: 1_000)
+        }
+        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 400 })
+        #expect(try downstream.appliedSequences() == Array(1...400))
+        #expect(subscriber.statistics(of: "housing").replayed == 0, "everything arrived live")
+        #expect(FeedTesting.waitUntil { publisher.statistics(of: "housing").published == 400 })
+    }
+
+    @Test("entries committed out of the publisher's sight (another connection) go out before the next heartbeat")
+    func unheardCommits() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let upstream = try FeedNode(folder: folder, name: "union")
+        let downstream = try FeedNode(folder: folder, name: "housing")
+        let (publisher, endpoints) = try upstream.startPublisher(feeds: ["housing"])
+        let subscriber = try downstream.startSubscriber(
+            feed: "housing", live: endpoints.feeds["housing"]!, replay: endpoints.replay)
+        defer { downstream.stop(nil, subscriber) }
+        defer { upstream.stop(publisher) }
+        try FeedTesting.publish(5, on: "housing", to: upstream.store)
+        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 5 })
+
+        // A second store object on the same file: its journal's commits are not reported to this publisher.
+        let other = try EventStore(
+            path: folder.appendingPathComponent("union.sqlite").path, logger: FeedTesting.quietLogger)
+        try FeedTesting.publish(7, from: 6, on: "housing", to: other)
+        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 12 })
+        #expect(try downstream.appliedSequences() == Array(1...12))
+        #expect(FeedTesting.waitUntil { publisher.statistics(of: "housing").latestSent == 12 })
+    }
+
     @Test("the transactional outbox: a handler's output events are journaled in its transaction and sent on")
     func outboxChain() throws {
         let folder = try FeedTesting.temporaryFolder()

@@ -10,10 +10,14 @@ import ZeroMQ
 /// The publisher runs on a thread of its own, which owns all its sockets:
 /// - one **PUB** socket per feed, each on its own endpoint with its own ``EndpointSecurity`` (data minimisation:
 ///   each consuming agency gets its own feed, and ZAP admits only its key there). After each committed
-///   transaction that appended to a feed (``Journal/observeCommits(_:)``), the thread is woken through an
-///   `inproc://` PUSH/PULL signal and sends the new journal entries as two-frame CloudEvents (topic = type).
+///   transaction that appended to a feed, the journal hands over the entries it committed
+///   (``Journal/observeCommits(_:)``); they are queued in memory (at most ``Configuration/maxQueuedBytes``), the thread is
+///   woken through an `inproc://` PUSH/PULL signal and sends them as two-frame CloudEvents (topic = type), in
+///   sequence order. What the queue cannot hold, or any gap before a queued entry, is read back from the journal.
 /// - a **heartbeat** per feed every ``Configuration/heartbeatInterval``: topic `jiekun.heartbeat`, carrying the
-///   feed's latest sequence, so that a subscriber notices a loss even when the feed is quiet.
+///   feed's latest sequence sent, so that a subscriber notices a loss even when the feed is quiet. Before it, the
+///   thread compares each feed's last journal entry with the last sent, and sends from the journal what it had not
+///   heard of (entries committed by another connection to the store file, for instance).
 /// - one **ROUTER** replay endpoint serving ``ReplayProtocol`` requests: "feed F after sequence N, at most K
 ///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's latest
 ///   sequence; the server never sends unrequested data, so a slow reader cannot exhaust memory.
@@ -81,6 +85,10 @@ public final class FeedPublisher: Sendable {
         public var replayMaxEvents: Int
         /// The most payload bytes in one replay chunk (one event at least).
         public var replayMaxBytes: Int
+        /// The most payload bytes of committed entries queued in memory for the publisher's thread. Beyond it,
+        /// entries are not queued and the thread reads them back from the journal: a publisher slower than its
+        /// store's commits keeps a flat memory.
+        public var maxQueuedBytes: Int
 
         /// Creates a configuration.
         ///
@@ -93,6 +101,7 @@ public final class FeedPublisher: Sendable {
         ///   - sendHighWaterMark: Each PUB's `SNDHWM`; 2,000 messages by default.
         ///   - replayMaxEvents: The most events per chunk; 1,000 by default.
         ///   - replayMaxBytes: The most bytes per chunk; 4 MiB by default.
+        ///   - maxQueuedBytes: The most bytes of committed entries queued for sending; 32 MiB by default.
         public init(
             source: String,
             feeds: [Feed],
@@ -101,7 +110,8 @@ public final class FeedPublisher: Sendable {
             heartbeatInterval: Duration = .seconds(1),
             sendHighWaterMark: Int = 2_000,
             replayMaxEvents: Int = 1_000,
-            replayMaxBytes: Int = 4 << 20
+            replayMaxBytes: Int = 4 << 20,
+            maxQueuedBytes: Int = 32 << 20
         ) {
             self.source = source
             self.feeds = feeds
@@ -111,6 +121,7 @@ public final class FeedPublisher: Sendable {
             self.sendHighWaterMark = sendHighWaterMark
             self.replayMaxEvents = replayMaxEvents
             self.replayMaxBytes = replayMaxBytes
+            self.maxQueuedBytes = maxQueuedBytes
         }
     }
 
@@ -156,7 +167,11 @@ public final class FeedPublisher: Sendable {
 
     /// State shared between the publisher's thread and the store's commit hook.
     private struct Shared {
-        /// Feeds with commits not yet sent → highest sequence hinted.
+        /// Feed → the committed entries not yet taken by the thread, in sequence order.
+        var queued: [String: [Journal.Entry]] = [:]
+        /// The payload bytes in ``queued``.
+        var queuedBytes = 0
+        /// Feeds to read from the journal up to at least a sequence (entries that were not queued).
         var hints: [String: UInt64] = [:]
         /// Whether a wake-up signal is in flight.
         var signalled = false
@@ -287,7 +302,7 @@ public final class FeedPublisher: Sendable {
         let endpoints: Endpoints
         do {
             endpoints = try setUp(&loop, instance: instance)
-            observation = store.journal.observeCommits { [self] feeds in noteCommitted(feeds) }
+            observation = store.journal.observeCommits { [self] entries in noteCommitted(entries) }
         } catch {
             ready(.failure(error))
             return
@@ -373,22 +388,28 @@ public final class FeedPublisher: Sendable {
             }
             let now = ContinuousClock.now
             if now >= nextHeartbeat {
-                if loop.retry { try sendCommitted(&loop) }
+                noteJournalAhead(of: loop.sent)
+                try sendCommitted(&loop)
                 try sendHeartbeats(&loop)
                 nextHeartbeat = max(nextHeartbeat + interval, now)
             }
         }
     }
 
-    /// Called on the writer's thread after a commit that appended: records the hint and wakes the thread.
+    /// Called on the writer's thread after a commit that appended: queues the entries and wakes the thread.
     ///
-    /// - Parameter feeds: Feed → highest sequence appended.
-    private func noteCommitted(_ feeds: [String: UInt64]) {
+    /// - Parameter entries: The committed entries, per feed in sequence order.
+    private func noteCommitted(_ entries: [Journal.Entry]) {
         shared.withLock { shared in
             var relevant = false
-            for (feed, sequence) in feeds where shared.statistics[feed] != nil {
-                shared.hints[feed] = max(shared.hints[feed] ?? 0, sequence)
+            for entry in entries where shared.statistics[entry.feed] != nil {
                 relevant = true
+                if shared.queuedBytes + entry.payload.count <= configuration.maxQueuedBytes {
+                    shared.queued[entry.feed, default: []].append(entry)
+                    shared.queuedBytes += entry.payload.count
+                } else {
+                    shared.hints[entry.feed] = max(shared.hints[entry.feed] ?? 0, entry.sequence)
+                }
             }
             guard relevant, !shared.signalled, let signal = shared.signal else { return }
             do {
@@ -400,28 +421,74 @@ public final class FeedPublisher: Sendable {
         }
     }
 
-    /// Sends the journal entries committed since the last send, feed by feed, in chunks.
+    /// Before a heartbeat: marks to be read from the journal every feed whose last entry is beyond the last sent
+    /// and not queued (committed without this publisher hearing of it).
+    ///
+    /// - Parameter sent: Feed → the last sequence sent.
+    private func noteJournalAhead(of sent: [String: UInt64]) {
+        let latest: [(String, UInt64)]
+        do {
+            latest = try store.writer.read { db in
+                try configuration.feeds.map { ($0.name, try store.journal.latestSequence(of: $0.name, in: db)) }
+            }
+        } catch {
+            return  // Reading fails again when sending; that path logs it.
+        }
+        shared.withLock { shared in
+            for (feed, sequence) in latest where sequence > (sent[feed] ?? 0) {
+                let queuedUpTo = shared.queued[feed]?.last?.sequence ?? 0
+                if sequence > queuedUpTo { shared.hints[feed] = max(shared.hints[feed] ?? 0, sequence) }
+            }
+        }
+    }
+
+    /// Sends the entries committed since the last send, feed by feed: the queued ones from memory, anything before
+    /// or between them from the journal, in chunks.
     ///
     /// - Parameter loop: The thread's state.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func sendCommitted(_ loop: inout Loop) throws {
-        let hinted = shared.withLock { shared in
+        let (queued, hinted) = shared.withLock { shared in
             shared.signalled = false
-            defer { shared.hints = [:] }
-            return shared.hints
+            defer {
+                shared.queued = [:]
+                shared.queuedBytes = 0
+                shared.hints = [:]
+            }
+            return (shared.queued, shared.hints)
         }
         let retrying = loop.retry
         loop.retry = false
-        for feed in configuration.feeds where retrying || hinted[feed.name] != nil {
-            guard let socket = loop.publishers[feed.name] else { continue }
-            let chunk = 2_000
-            var sentNow = 0
+        for feed in configuration.feeds {
+            let pending = queued[feed.name] ?? []
+            // Read the journal to its end (not only up to the queued entries): after a failed read, and for
+            // hinted feeds (entries not queued, or committed out of this publisher's sight).
+            let readsToEnd = retrying || hinted[feed.name] != nil
+            guard readsToEnd || !pending.isEmpty, let socket = loop.publishers[feed.name] else { continue }
+            let sentBefore = loop.sent[feed.name] ?? 0
+            var sent = sentBefore
+            var next = pending.startIndex
+            func transmit(_ entry: Journal.Entry) throws {
+                let topic = loop.topics[entry.type] ?? Array(entry.type.utf8)
+                if loop.topics.count < 1_000 { loop.topics[entry.type] = topic }
+                try socket.send([topic, entry.payload])
+                sent = entry.sequence
+            }
             while true {
-                let after = loop.sent[feed.name] ?? 0
+                while next < pending.endIndex, pending[next].sequence <= sent { next += 1 }
+                if next < pending.endIndex, pending[next].sequence == sent + 1 {
+                    try transmit(pending[next])
+                    next += 1
+                    continue
+                }
+                guard next < pending.endIndex || readsToEnd else { break }
+                // A gap before the next queued entry, or the journal's end to reach: read the journal.
+                let chunk = 2_000
+                let limit = next < pending.endIndex ? min(chunk, Int(pending[next].sequence - sent - 1)) : chunk
                 let entries: [Journal.Entry]
                 do {
-                    entries = try store.writer.read { db in
-                        try store.journal.entries(of: feed.name, after: after, maxCount: chunk, in: db)
+                    entries = try store.writer.read { [sent] db in
+                        try store.journal.entries(of: feed.name, after: sent, maxCount: limit, in: db)
                     }
                 } catch {
                     logger.error(
@@ -430,19 +497,23 @@ public final class FeedPublisher: Sendable {
                     loop.retry = true
                     break
                 }
-                for entry in entries {
-                    let topic = loop.topics[entry.type] ?? Array(entry.type.utf8)
-                    if loop.topics.count < 1_000 { loop.topics[entry.type] = topic }
-                    try socket.send([topic, entry.payload])
+                for entry in entries { try transmit(entry) }
+                guard entries.count == limit else {
+                    if next < pending.endIndex {
+                        // The journal ends before an entry it committed: never expected. The entries left are
+                        // not sent live; the next heartbeat's check reads them from the journal.
+                        logger.error(
+                            "the journal lacks entries before a committed one; reading it again at the next heartbeat",
+                            metadata: ["feed.name": "\(feed.name)", "feed.sequence": "\(sent)"])
+                    }
+                    break
                 }
-                if let last = entries.last { loop.sent[feed.name] = last.sequence }
-                sentNow += entries.count
-                if entries.count < chunk { break }
             }
+            loop.sent[feed.name] = sent
+            let sentNow = Int(sent - sentBefore)
             guard sentNow > 0 else { continue }
-            let latest = loop.sent[feed.name] ?? 0
             shared.withLock { shared in
-                shared.statistics[feed.name, default: Statistics()].latestSent = latest
+                shared.statistics[feed.name, default: Statistics()].latestSent = sent
                 shared.statistics[feed.name, default: Statistics()].published += sentNow
             }
             loop.counters[feed.name]?.increment(by: sentNow)

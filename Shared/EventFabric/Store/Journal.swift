@@ -6,11 +6,15 @@ import Synchronization
 /// The journal of a service's outgoing events, numbered per feed without gaps (DESIGN "Nothing lost").
 ///
 /// Appending happens *inside the caller's write transaction* (``append(_:to:in:)``), together with the service's
-/// own writes and its cursor advance: the transactional outbox. The next sequence is computed inside that
-/// transaction (`max + 1`), so a rolled-back transaction leaves no gap and a committed one no hole. Once the
-/// transaction commits, the journal tells its observers (``observeCommits(_:)``) which feeds grew — the
-/// ``FeedPublisher`` wakes and sends the new entries; if no publisher runs, the entries wait in the journal and
-/// subscribers fetch them by replay.
+/// own writes and its cursor advance: the transactional outbox. The next sequence is the feed's `max + 1` inside
+/// that transaction, so a rolled-back transaction leaves no gap and a committed one no hole. Once the transaction
+/// commits, the journal hands its observers (``observeCommits(_:)``) the entries it committed — the
+/// ``FeedPublisher`` sends them from memory, without reading them back; if no publisher runs, the entries wait in
+/// the journal and subscribers fetch them by replay.
+///
+/// Which entries a transaction committed is known exactly, savepoints included: a GRDB transaction observer
+/// watches the inserts into the `journal` table, and GRDB reports an insert made inside a savepoint only once every
+/// savepoint is released (an insert rolled back with its savepoint is never reported).
 ///
 /// Thread-safe; owned by an ``EventStore``.
 public final class Journal: Sendable {
@@ -28,12 +32,27 @@ public final class Journal: Sendable {
         public var payload: [UInt8]
     }
 
-    /// The appends of a transaction not yet committed, and the observers to tell on commit.
+    /// The appends of one connection's open write transaction.
+    private struct Transaction {
+        /// The entry whose `INSERT` is executing: SQLite reports the insert while it executes, before its row id
+        /// is known to the caller.
+        var inserting: Entry?
+        /// Entries inserted inside a savepoint, by row id, until GRDB reports them (once every savepoint is
+        /// released) or their savepoint rolls back (then never).
+        var unreported: [Int64: Entry] = [:]
+        /// The entries that will be committed with the transaction, in the order of their inserts.
+        var surviving: [Entry] = []
+        /// Feed → the sequence appended last in this transaction, for feeds whose last append was made outside
+        /// any savepoint: no rollback short of the whole transaction's can remove it, so it is the feed's maximum.
+        var latest: [String: UInt64] = [:]
+    }
+
+    /// The open transactions that appended, and the observers to tell on commit.
     private struct State {
-        /// Per open write connection: feed → sequence appended last in its current transaction.
-        var pending: [ObjectIdentifier: [String: UInt64]] = [:]
+        /// Per write connection with an open transaction that appended.
+        var transactions: [ObjectIdentifier: Transaction] = [:]
         /// The commit observers, by token.
-        var observers: [Int: @Sendable ([String: UInt64]) -> Void] = [:]
+        var observers: [Int: @Sendable ([Entry]) -> Void] = [:]
         /// The next observer token.
         var nextToken = 0
     }
@@ -64,7 +83,7 @@ public final class Journal: Sendable {
     ///
     /// The event is numbered `max + 1` for its feed, its JSON (with the `sequence` extension) is encoded once and
     /// stored; a replay later sends these bytes verbatim. After the transaction commits, the observers (the
-    /// publisher) learn that the feed grew; if it rolls back, nothing is appended and no number is used up.
+    /// publisher) receive the entry; if it rolls back, nothing is appended and no number is used up.
     ///
     /// ```swift
     /// try store.writer.write { db in
@@ -83,64 +102,126 @@ public final class Journal: Sendable {
     @discardableResult
     public func append(_ event: CloudEvent, to feed: String, in db: Database) throws -> UInt64 {
         guard db.isInsideTransaction else { throw JournalError.notInTransaction }
-        // The feed's last sequence is one index seek. (Remembering it per transaction and inserting with
-        // `INSERT … SELECT … WHERE MAX = remembered` cost more: SQLite copies such a SELECT from the table it
-        // inserts into through a temporary table.)
-        let sequence = try latestSequence(of: feed, in: db) + 1
-        try insert(event, to: feed, sequence: sequence, in: db)
-        notePending(feed: feed, sequence: sequence, in: db)
-        return sequence
-    }
-
-    /// Inserts an event at a sequence.
-    ///
-    /// - Parameters:
-    ///   - event: The event.
-    ///   - feed: The feed.
-    ///   - sequence: Its sequence.
-    ///   - db: The open transaction.
-    /// - Throws: ``JournalError/eventTooLarge(_:)``, `DatabaseError`.
-    private func insert(_ event: CloudEvent, to feed: String, sequence: UInt64, in db: Database) throws {
+        let connection = ObjectIdentifier(db)
+        let (isFirst, known) = state.withLock { state in
+            guard let transaction = state.transactions[connection] else {
+                state.transactions[connection] = Transaction()
+                return (true, UInt64?.none)
+            }
+            return (false, transaction.latest[feed])
+        }
+        if isFirst {
+            db.add(transactionObserver: Watch(journal: self, connection: connection), extent: .nextTransaction)
+        }
+        // The feed's last sequence is one index seek, skipped when this transaction's last append to the feed
+        // stands (made outside any savepoint).
+        let sequence = try (known ?? latestSequence(of: feed, in: db)) + 1
         let payload = event.sequenced(sequence).jsonBytes()
         guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
+        let entry = Entry(feed: feed, sequence: sequence, id: event.id, type: event.type, payload: payload)
+        update(connection) { $0.inserting = entry }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-        try statement.execute(arguments: [
-            feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
-        ])
+        do {
+            try statement.execute(arguments: [
+                feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
+            ])
+        } catch {
+            update(connection) { $0.inserting = nil }
+            throw error
+        }
+        let rowID = db.lastInsertedRowID
+        update(connection) { transaction in
+            if let unreported = transaction.inserting {
+                // Inside a savepoint: GRDB reports the insert when every savepoint is released, if it survives.
+                transaction.inserting = nil
+                transaction.unreported[rowID] = unreported
+                transaction.latest[feed] = nil
+            } else {
+                transaction.latest[feed] = sequence
+            }
+        }
+        return sequence
     }
 
-    /// Remembers an append until its transaction ends, registering the commit hook once per transaction.
+    /// Changes the open transaction of a connection, if it appended.
     ///
     /// - Parameters:
-    ///   - feed: The feed appended to.
-    ///   - sequence: The sequence appended.
-    ///   - db: The connection.
-    private func notePending(feed: String, sequence: UInt64, in db: Database) {
-        let connection = ObjectIdentifier(db)
-        let isFirst = state.withLock { state in
-            if state.pending[connection] == nil {
-                state.pending[connection] = [feed: sequence]
-                return true
-            }
-            // The last append is the feed's last entry (append checks it), even after a savepoint rollback.
-            state.pending[connection]![feed] = sequence
-            return false
+    ///   - connection: The connection.
+    ///   - change: The change, made in place under the lock.
+    private func update(_ connection: ObjectIdentifier, _ change: (inout Transaction) -> Void) {
+        state.withLock { state in
+            guard state.transactions[connection] != nil else { return }
+            change(&state.transactions[connection]!)
         }
-        guard isFirst else { return }
-        db.afterNextTransaction(
-            onCommit: { [self] _ in
-                let (feeds, observers) = state.withLock { state in
-                    (state.pending.removeValue(forKey: connection) ?? [:], Array(state.observers.values))
-                }
-                for observer in observers { observer(feeds) }
-            },
-            onRollback: { [self] _ in
-                _ = state.withLock { $0.pending.removeValue(forKey: connection) }
-            })
+    }
+
+    /// GRDB reported an insert into the journal that will be committed with the transaction (made outside any
+    /// savepoint, or inside savepoints all released since).
+    ///
+    /// - Parameters:
+    ///   - rowID: The inserted row's id.
+    ///   - connection: The connection.
+    fileprivate func didInsert(rowID: Int64, on connection: ObjectIdentifier) {
+        update(connection) { transaction in
+            if let entry = transaction.inserting {
+                transaction.inserting = nil
+                transaction.surviving.append(entry)
+            } else if let entry = transaction.unreported.removeValue(forKey: rowID) {
+                transaction.surviving.append(entry)
+            }
+        }
+    }
+
+    /// The transaction committed: its surviving entries go to the observers.
+    ///
+    /// - Parameter connection: The connection.
+    fileprivate func didCommit(on connection: ObjectIdentifier) {
+        let (entries, observers) = state.withLock { state in
+            (state.transactions.removeValue(forKey: connection)?.surviving ?? [], Array(state.observers.values))
+        }
+        guard !entries.isEmpty else { return }
+        for observer in observers { observer(entries) }
+    }
+
+    /// The transaction rolled back: nothing was appended.
+    ///
+    /// - Parameter connection: The connection.
+    fileprivate func didRollback(on connection: ObjectIdentifier) {
+        _ = state.withLock { $0.transactions.removeValue(forKey: connection) }
+    }
+
+    /// Watches one transaction's inserts into the journal for ``Journal``.
+    private final class Watch: TransactionObserver {
+        /// The journal told.
+        let journal: Journal
+        /// The connection watched.
+        let connection: ObjectIdentifier
+
+        init(journal: Journal, connection: ObjectIdentifier) {
+            self.journal = journal
+            self.connection = connection
+        }
+
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+            if case .insert(let table) = eventKind { table == "journal" } else { false }
+        }
+
+        func databaseDidChange(with event: DatabaseEvent) {
+            guard event.kind == .insert, event.tableName == "journal" else { return }
+            journal.didInsert(rowID: event.rowID, on: connection)
+        }
+
+        func databaseDidCommit(_ db: Database) {
+            journal.didCommit(on: connection)
+        }
+
+        func databaseDidRollback(_ db: Database) {
+            journal.didRollback(on: connection)
+        }
     }
 
     // MARK: Observing commits
@@ -160,13 +241,14 @@ public final class Journal: Sendable {
 
     /// Calls `observer` after every committed transaction that appended to the journal.
     ///
-    /// The observer receives, for each feed appended to, the last sequence appended (a hint: a savepoint rolled
-    /// back inside the transaction may have removed some entries). It runs on the database's writer thread, right
-    /// after the commit: it must be quick and must not touch the database (wake a thread instead).
+    /// The observer receives the entries the transaction committed, in the order they were appended: per feed,
+    /// consecutive sequences following the feed's previous last entry (entries rolled back with a savepoint are
+    /// not among them). It runs on the database's writer thread, right after the commit: it must be quick and must
+    /// not touch the database (wake a thread instead).
     ///
-    /// - Parameter observer: Called with feed → last sequence appended.
+    /// - Parameter observer: Called with the committed entries.
     /// - Returns: The registration, to cancel.
-    public func observeCommits(_ observer: @escaping @Sendable ([String: UInt64]) -> Void) -> Observation {
+    public func observeCommits(_ observer: @escaping @Sendable ([Entry]) -> Void) -> Observation {
         let token = state.withLock { state in
             state.nextToken += 1
             state.observers[state.nextToken] = observer
