@@ -228,10 +228,11 @@ struct EventStoreTests {
                 try store.journal.entries(of: feed, after: 0, maxCount: 100, in: db)
             }
         }
-        #expect(stored.map { "\($0.feed) \($0.sequence) \($0.id)" } == [
-            "housing 1 evt-1", "housing 2 evt-4", "housing 3 evt-5", "housing 4 evt-9",
-            "coordinator 1 evt-6", "coordinator 2 evt-12",
-        ])
+        #expect(
+            stored.map { "\($0.feed) \($0.sequence) \($0.id)" } == [
+                "housing 1 evt-1", "housing 2 evt-4", "housing 3 evt-5", "housing 4 evt-9",
+                "coordinator 1 evt-6", "coordinator 2 evt-12",
+            ])
         let committed = heard.withLock { $0 }
         #expect(committed.map(\.id) == ["evt-1", "evt-4", "evt-5", "evt-6", "evt-9", "evt-12"])
         #expect(Set(committed) == Set(stored), "the observers get the stored bytes")
