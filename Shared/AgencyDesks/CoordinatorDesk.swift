@@ -50,6 +50,27 @@ public struct CoordinatorDesk: Sendable {
         migrator.registerMigration("coordinator.desk.v3") { db in
             try migrateToCompactState(db)
         }
+        migrator.registerMigration("coordinator.desk.v4") { db in
+            try addReportColumns(db)
+        }
+    }
+
+    /// Migration `coordinator.desk.v4`: each file's category and prefecture code as columns of `coord_households`,
+    /// filled from the kept views, so that the report reads no view (it decoded every one: 2 s of the
+    /// 71,000-household demo, at its very end).
+    private static func addReportColumns(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE coord_households ADD COLUMN category INTEGER;
+                ALTER TABLE coord_households ADD COLUMN prefecture_code TEXT NOT NULL DEFAULT '';
+                """)
+        let views = try Row.fetchCursor(db, sql: "SELECT file_number, view_data FROM coord_views")
+        while let row = try views.next() {
+            let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row["view_data"]).view
+            try db.execute(
+                sql: "UPDATE coord_households SET category = ?, prefecture_code = ? WHERE file_number = ?",
+                arguments: [view.category?.rawValue, view.prefectureCode, view.fileNumber])
+        }
     }
 
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
@@ -187,11 +208,13 @@ public struct CoordinatorDesk: Sendable {
         let facts = ExitReadiness.Facts(DepartmentDesk.assessment(of: view))
         try db.execute(
             cached: """
-                INSERT INTO coord_households (file_number, status, \(ExitFactColumns.names))
-                VALUES (?, 'open', \(ExitFactColumns.placeholders))
-                ON CONFLICT (file_number) DO UPDATE SET \(ExitFactColumns.updates)
+                INSERT INTO coord_households (file_number, status, category, prefecture_code, \(ExitFactColumns.names))
+                VALUES (?, 'open', ?, ?, \(ExitFactColumns.placeholders))
+                ON CONFLICT (file_number) DO UPDATE SET category = excluded.category,
+                    prefecture_code = excluded.prefecture_code, \(ExitFactColumns.updates)
                 """,
-            arguments: [view.fileNumber] + ExitFactColumns.arguments(facts))
+            arguments: [view.fileNumber, view.category?.rawValue, view.prefectureCode]
+                + ExitFactColumns.arguments(facts))
         try db.execute(
             cached: """
                 INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)
@@ -276,15 +299,16 @@ public struct CoordinatorDesk: Sendable {
     /// The provincial report from the coordinator's store.
     ///
     /// Files and decisions are both keyed by file number: the report reads each table once, in that order, and
-    /// hands every file its decisions, instead of one query per file (the report is the demo's last step).
-    /// - Throws: `DatabaseError`, `DecodingError`.
+    /// hands every file its decisions, instead of one query per file (the report is the demo's last step). It reads
+    /// the columns a file's figures need (``ProvinceReport/Tally/File``), no view.
+    /// - Throws: `DatabaseError` naming a file whose columns hold a value Jiekun does not write.
     public func report(in db: Database) throws -> ProvinceReport {
         var tally = ProvinceReport.Tally(years: policy.budgetYears)
         let files = try Row.fetchCursor(
             db,
             sql: """
-                SELECT h.file_number, v.view_data, h.exit_date
-                FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number ORDER BY h.file_number
+                SELECT file_number, category, prefecture_code, filed_on, measures, exit_date
+                FROM coord_households ORDER BY file_number
                 """)
         let decisionRows = try Row.fetchCursor(
             db, sql: "SELECT \(DecisionColumns.names) FROM coord_decisions ORDER BY file_number, measure_id")
@@ -306,10 +330,38 @@ public struct CoordinatorDesk: Sendable {
                 decisions.append(pending.decision)
                 try advance()
             }
-            let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row[1]).view
-            tally.add(filed(view, exitDate: row[2], decisions: decisions))
+            tally.add(try ReportColumns.file(from: row, decisions: decisions))
         }
         return tally.report
+    }
+}
+
+/// What the report reads of a file in `coord_households`: `file_number, category, prefecture_code, filed_on,
+/// measures, exit_date`, in that order.
+enum ReportColumns {
+    /// A file's figures from its row.
+    ///
+    /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
+    static func file(from row: Row, decisions: [MeasureDecision]) throws -> ProvinceReport.Tally.File {
+        let fileNumber: String = row[0]
+        func invalid(_ column: String) -> DatabaseError {
+            DatabaseError(message: "coord_households \(fileNumber): \(column) holds a value Jiekun does not write")
+        }
+        var category: Eligibility.Category?
+        if let value = row[1] as Int? {
+            guard let known = Eligibility.Category(rawValue: value) else { throw invalid("category") }
+            category = known
+        }
+        guard let filedOn = LocalDate(row[3] as String) else { throw invalid("filed_on") }
+        guard let measures = ExitFactColumns.measures(in: row[4], of: fileNumber) else { throw invalid("measures") }
+        var exitDate: LocalDate?
+        if let text = row[5] as String? {
+            guard let date = LocalDate(text) else { throw invalid("exit_date") }
+            exitDate = date
+        }
+        return ProvinceReport.Tally.File(
+            category: category, prefectureCode: row[2], filedOn: filedOn, measures: measures.map(\.code),
+            decisions: decisions, exitDate: exitDate)
     }
 }
 

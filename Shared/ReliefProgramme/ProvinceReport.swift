@@ -129,14 +129,57 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             }
         }
 
+        /// What the report counts of one filed household.
+        public struct File: Sendable, Hashable {
+            /// Its category (`nil`: not eligible).
+            public var category: Eligibility.Category?
+            /// Its prefecture's division code, such as `530100`.
+            public var prefectureCode: String
+            /// When it was filed.
+            public var filedOn: LocalDate
+            /// The code of each measure its assessment triggered (one per instance: a member's measure counts for
+            /// each member).
+            public var measures: [Measure.Code]
+            /// Every decision on its measures.
+            public var decisions: [MeasureDecision]
+            /// When it exited (§2.3), if it did.
+            public var exitDate: LocalDate?
+
+            /// Creates the figures of a file.
+            public init(
+                category: Eligibility.Category?, prefectureCode: String, filedOn: LocalDate, measures: [Measure.Code],
+                decisions: [MeasureDecision], exitDate: LocalDate?
+            ) {
+                self.category = category
+                self.prefectureCode = prefectureCode
+                self.filedOn = filedOn
+                self.measures = measures
+                self.decisions = decisions
+                self.exitDate = exitDate
+            }
+
+            /// The figures of a filed household of a programme run.
+            public init(_ file: ProgrammeRun.FiledHousehold) {
+                self.init(
+                    category: file.assessment.category, prefectureCode: file.assessment.prefectureCode,
+                    filedOn: file.assessment.filedOn, measures: file.assessment.measures.map(\.code),
+                    decisions: file.decisions, exitDate: file.readiness.exitDate)
+            }
+        }
+
         /// Adds one filed household.
         public mutating func add(_ file: ProgrammeRun.FiledHousehold) {
+            add(File(file))
+        }
+
+        /// Adds one filed household, from what the report counts of it.
+        public mutating func add(_ file: File) {
             Self.count(file, in: &province)
-            let code = file.assessment.prefectureCode
+            let code = file.prefectureCode
             var prefecture = prefectures[code] ?? Self.emptyPrefecture(code: code, name: "", years: years)
             Self.count(file, in: &prefecture)
             prefectures[code] = prefecture
-            for instance in file.assessment.measures { departments[instance.code.leadDepartment]?.triggered += 1 }
+            for measure in file.measures { departments[measure.leadDepartment]?.triggered += 1 }
             for decision in file.decisions {
                 let department = decision.department
                 departments[department]?.decided += 1
@@ -181,11 +224,11 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                 filesOpened: 0)
         }
 
-        private static func count(_ file: ProgrammeRun.FiledHousehold, in figures: inout Prefecture) {
-            if let category = file.assessment.category { figures.filesByCategory[category.rawValue - 1] += 1 }
+        private static func count(_ file: File, in figures: inout Prefecture) {
+            if let category = file.category { figures.filesByCategory[category.rawValue - 1] += 1 }
             figures.measuresDelivered += file.decisions.filter { $0.status == .granted && $0.deliveredOn != nil }.count
-            let filed = file.assessment.filedOn
-            let exit = file.readiness.exitDate
+            let filed = file.filedOn
+            let exit = file.exitDate
             if exit != nil { figures.cumulativeExits += 1 }
             figures.filesOpened += 1
             for index in figures.years.indices {

@@ -11,7 +11,7 @@ import Testing
 @testable import AgencyDesks
 
 /// A store written by the previous release (views, assessments and decisions kept as JSON) is migrated in place:
-/// after `union.desk.v2`, `department.desk.v3` and `coordinator.desk.v3` every desk reads the same files and
+/// after `union.desk.v2`, `department.desk.v3` and `coordinator.desk.v4` every desk reads the same files and
 /// decisions as before (docs/OPERATIONS.md, "Upgrading").
 @Suite("Desk migrations")
 struct DeskMigrationTests {
@@ -149,7 +149,7 @@ struct DeskMigrationTests {
         }
     }
 
-    @Test("coordinator.desk.v3: every file reads back with the same assessment, decisions, exit and timeline")
+    @Test("coordinator.desk.v3 and v4: every file reads back with the same assessment, decisions, exit and timeline")
     func coordinator() throws {
         let old = try OldRecords()
         let desk = CoordinatorDesk(policy: old.policy)
@@ -210,6 +210,8 @@ struct DeskMigrationTests {
             for file in try desk.files(in: db) { tally.add(file) }
             #expect(try desk.report(in: db) == tally.report)
             #expect(try desk.report(in: db).province.filesOpened == old.files.count)
+            // v4: the report reads the category and prefecture from columns filled from the views.
+            #expect(try desk.report(in: db) == ProvinceReport(files: old.files, years: old.policy.budgetYears))
         }
     }
 }
