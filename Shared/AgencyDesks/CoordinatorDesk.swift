@@ -53,6 +53,23 @@ public struct CoordinatorDesk: Sendable {
         migrator.registerMigration("coordinator.desk.v4") { db in
             try addReportColumns(db)
         }
+        migrator.registerMigration("coordinator.desk.v5") { db in
+            // The timeline's entry numbers without AUTOINCREMENT: rows are only ever appended, so SQLite's next
+            // rowid (the largest plus one) orders them the same, without updating `sqlite_sequence` on every
+            // insert (one insert per event the coordinator applies).
+            try db.execute(
+                sql: """
+                    CREATE TABLE coord_timeline_v5 (
+                        entry INTEGER PRIMARY KEY, file_number TEXT NOT NULL, event_id TEXT NOT NULL,
+                        type TEXT NOT NULL, source TEXT NOT NULL, effective_date TEXT
+                    );
+                    INSERT INTO coord_timeline_v5 (entry, file_number, event_id, type, source, effective_date)
+                        SELECT entry, file_number, event_id, type, source, effective_date FROM coord_timeline;
+                    DROP TABLE coord_timeline;
+                    ALTER TABLE coord_timeline_v5 RENAME TO coord_timeline;
+                    CREATE INDEX coord_timeline_by_file ON coord_timeline (file_number, entry);
+                    """)
+        }
     }
 
     /// Migration `coordinator.desk.v4`: each file's category and prefecture code as columns of `coord_households`,

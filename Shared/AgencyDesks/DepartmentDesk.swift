@@ -213,8 +213,11 @@ public struct DepartmentDesk: Sendable {
                 """,
             arguments: [view.fileNumber, Data(data), view.category?.rawValue])
 
-        let known = try knownDecisions(of: view.fileNumber, in: db)
-        let pending = try pendingMeasureIDs(of: view.fileNumber, in: db)
+        // A file seen here for the first time has no decisions, pending support or measures awaiting staff: each
+        // of those is written only after its view was received here, and a received file keeps its row.
+        let isNew = status == nil
+        let known = isNew ? [:] : try knownDecisions(of: view.fileNumber, in: db)
+        let pending = isNew ? [] : try pendingMeasureIDs(of: view.fileNumber, in: db)
         let planned = Set(view.measures.map(\.id))
         var withdrawn: [MeasureDecision] = []
         for decision in known.values
@@ -225,12 +228,12 @@ public struct DepartmentDesk: Sendable {
                 withdrawn.append(withdraw(decision, because: "no longer applies after the file was updated"))
             }
         }
-        for (measureID, decision) in try pendingDecisions(of: view.fileNumber, in: db)
+        for (measureID, decision) in isNew ? [] : try pendingDecisions(of: view.fileNumber, in: db)
         where !planned.contains(measureID) && !isConsequence(decision, of: planned, fileNumber: view.fileNumber) {
             try db.execute(cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [measureID])
             withdrawn.append(withdraw(decision, because: "no longer applies after the file was updated"))
         }
-        let awaiting = try awaitingMeasureIDs(of: view.fileNumber, in: db)
+        let awaiting = isNew ? [] : try awaitingMeasureIDs(of: view.fileNumber, in: db)
         for measureID in awaiting where !planned.contains(measureID) {
             try db.execute(cached: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
         }

@@ -11,7 +11,7 @@ import Testing
 @testable import AgencyDesks
 
 /// A store written by the previous release (views, assessments and decisions kept as JSON) is migrated in place:
-/// after `union.desk.v2`, `department.desk.v3` and `coordinator.desk.v4` every desk reads the same files and
+/// after `union.desk.v2`, `department.desk.v3` and `coordinator.desk.v5` every desk reads the same files and
 /// decisions as before (docs/OPERATIONS.md, "Upgrading").
 @Suite("Desk migrations")
 struct DeskMigrationTests {
@@ -149,7 +149,9 @@ struct DeskMigrationTests {
         }
     }
 
-    @Test("coordinator.desk.v3 and v4: every file reads back with the same assessment, decisions, exit and timeline")
+    @Test(
+        "coordinator.desk.v3 to v5: every file reads back with the same assessment, decisions, exit and timeline"
+    )
     func coordinator() throws {
         let old = try OldRecords()
         let desk = CoordinatorDesk(policy: old.policy)
@@ -189,6 +191,11 @@ struct DeskMigrationTests {
         try queue.read { db in
             #expect(try desk.timeline(of: first, in: db).map(\.eventID) == ["e1", "e3", "e4"])
             #expect(try desk.timeline(of: second, in: db).map(\.eventID) == ["e2"])
+            // v5: the entries keep their numbers; the table no longer uses AUTOINCREMENT.
+            #expect(try Int64.fetchAll(db, sql: "SELECT entry FROM coord_timeline ORDER BY entry") == [1, 2, 3, 4])
+            #expect(
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'coord_timeline'")?
+                    .contains("AUTOINCREMENT") == false)
             for file in old.files {
                 let migrated = try #require(try desk.file(file.assessment.fileNumber, in: db))
                 #expect(migrated.decisions == file.decisions.sorted { $0.measureID < $1.measureID })
