@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
     var policy: String?
 
     @Option(help: "Households per `register` request.")
-    var batch = 2_000
+    var batch = ImportCommand.defaultBatch
 
     @Option(help: "The working folder (emptied first). Default: .build/jiekun-demo in the current directory.")
     var folder: String?
