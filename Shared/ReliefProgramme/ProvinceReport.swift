@@ -176,9 +176,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         public mutating func add(_ file: File) {
             Self.count(file, in: &province)
             let code = file.prefectureCode
-            var prefecture = prefectures[code] ?? Self.emptyPrefecture(code: code, name: "", years: years)
-            Self.count(file, in: &prefecture)
-            prefectures[code] = prefecture
+            // In place: a copy taken out of the dictionary would copy its arrays on the first change.
+            Self.count(file, in: &prefectures[code, default: Self.emptyPrefecture(code: code, name: "", years: years)])
             for measure in file.measures { departments[measure.leadDepartment]?.triggered += 1 }
             for decision in file.decisions {
                 let department = decision.department

@@ -248,6 +248,52 @@ struct DepartmentDeskTests {
         #expect(report.province.cumulativeExits == 0)
     }
 
+    @Test("coordinator: a file's timeline is in applied order, from the stepped index and the entries after it")
+    func steppedTimeline() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let coordinator = CoordinatorDesk(policy: policy, timelineIndexStep: 3)
+        let store = try EventStore(
+            writer: DatabaseQueue(), migrations: { CoordinatorDesk.registerMigrations(&$0) },
+            logger: Logger(label: "test"))
+        struct Abort: Error {}
+        var ids: [String: [String]] = [:]
+        func apply(_ number: Int, abort: Bool = false) throws {
+            let file = number % 2 == 1 ? "KM-2017-0001" : "QJ-2017-0007"
+            let event = try Self.event(
+                MeasuresDelivered(fileNumber: file, deliveries: []), source: "/jiekun/medical-insurance")
+            try store.writer.write { db in
+                try coordinator.apply(event, in: db, journal: store.journal)
+                if abort { throw Abort() }
+            }
+            ids[file, default: []].append(event.id)
+        }
+        func state() throws -> (through: Int64, indexed: Int64, timelines: [String: [String]]) {
+            try store.writer.read { db in
+                (
+                    try Int64.fetchOne(db, sql: "SELECT through FROM coord_timeline_indexed") ?? -1,
+                    try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM coord_timeline_index") ?? -1,
+                    try Dictionary(
+                        uniqueKeysWithValues: ["KM-2017-0001", "QJ-2017-0007"].map { file in
+                            (file, try coordinator.timeline(of: file, in: db).map(\.eventID))
+                        })
+                )
+            }
+        }
+        for number in 1...8 { try apply(number) }
+        var now = try state()
+        #expect(now.through == 6 && now.indexed == 6, "indexed at entries 3 and 6")
+        #expect(now.timelines == ids, "entries 1–6 from the index, 7–8 read after it")
+        // The transaction reaching the next step rolls back, with its indexing; applied again, it indexes.
+        _ = try? apply(9, abort: true)
+        now = try state()
+        #expect(now.through == 6 && now.indexed == 6)
+        try apply(9)
+        now = try state()
+        #expect(now.through == 9 && now.indexed == 9)
+        #expect(now.timelines == ids)
+        #expect(ids["KM-2017-0001"]?.count == 5 && ids["QJ-2017-0007"]?.count == 4)
+    }
+
     @Test("review mode: measures wait for staff; approved ones follow the rules, refused ones carry the reason")
     func reviewMode() throws {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
