@@ -11,9 +11,10 @@ import ZeroMQ
 /// - one **PUB** socket per feed, each on its own endpoint with its own ``EndpointSecurity`` (data minimisation:
 ///   each consuming agency gets its own feed, and ZAP admits only its key there). After each committed
 ///   transaction that appended to a feed, the journal hands over the entries it committed
-///   (``Journal/observeCommits(_:)``); they are queued in memory (at most ``Configuration/maxQueuedBytes``), the thread is
-///   woken through an `inproc://` PUSH/PULL signal and sends them as two-frame CloudEvents (topic = type), in
-///   sequence order. What the queue cannot hold, or any gap before a queued entry, is read back from the journal.
+///   (``Journal/observeCommits(_:)``); they are queued in memory (at most ``Configuration/maxQueuedBytes``), the
+///   thread is woken through an `inproc://` PUSH/PULL signal and sends them as two-frame CloudEvents
+///   (topic = type), in sequence order. What the queue cannot hold, or any gap before a queued entry, is read back
+///   from the journal.
 /// - a **heartbeat** per feed every ``Configuration/heartbeatInterval``: topic `jiekun.heartbeat`, carrying the
 ///   feed's latest sequence sent, so that a subscriber notices a loss even when the feed is quiet. Before it, the
 ///   thread compares each feed's last journal entry with the last sent, and sends from the journal what it had not
