@@ -87,6 +87,10 @@ public final class FeedSubscriber: Sendable {
         }
     }
 
+    /// The most live events an upstream keeps while it replays (one contiguous run; the oldest half goes when it is
+    /// full, and replay fetches them): 10,000, about 10 MiB of 1 KiB events, whatever ``Configuration/batchSize``.
+    static let liveBufferLimit = 10_000
+
     /// The subscriber's settings.
     public struct Configuration: Sendable {
         /// The upstream feeds.
@@ -539,7 +543,7 @@ public final class FeedSubscriber: Sendable {
             return
         }
         if state.replaying {
-            state.buffer(event, sequence: sequence, limit: configuration.batchSize * 20)
+            state.buffer(event, sequence: sequence, limit: Self.liveBufferLimit)
             return
         }
         let expected = state.expected
@@ -557,7 +561,7 @@ public final class FeedSubscriber: Sendable {
             ])
         flush(state)
         try startReplay(state, reason: "gap")
-        state.buffer(event, sequence: sequence, limit: configuration.batchSize * 20)
+        state.buffer(event, sequence: sequence, limit: Self.liveBufferLimit)
     }
 
     /// Handles a heartbeat: a latest sequence beyond what was received means live events were lost.
