@@ -249,6 +249,50 @@ struct EventStoreTests {
         #expect(heard.withLock { $0.map(\.id) }.suffix(2) == ["evt-12", "evt-14"])
     }
 
+    @Test("a transaction SQLite rolls back by itself is never handed over, and numbering restarts where it stood")
+    func silentRollback() throws {
+        // GRDB does not tell transaction observers of a rollback SQLite makes inside a failing statement (here an
+        // `ON CONFLICT ROLLBACK` constraint; a full disk or an I/O error does the same).
+        let store = try EventStore(
+            writer: DatabaseQueue(configuration: EventStore.configuration()),
+            migrations: { migrator in
+                migrator.registerMigration("service.v1") { db in
+                    try db.execute(sql: "CREATE TABLE marks (mark INTEGER UNIQUE ON CONFLICT ROLLBACK)")
+                }
+            }, logger: FeedTesting.quietLogger)
+        let heard = Mutex<[String]>([])
+        let observation = store.journal.observeCommits { entries in
+            heard.withLock { $0 += entries.map { "\($0.feed) \($0.sequence) \($0.id)" } }
+        }
+        defer { observation.cancel() }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { db in
+                try store.journal.append(FeedTesting.event(1), to: "housing", in: db)
+                try db.execute(sql: "INSERT INTO marks (mark) VALUES (1), (1)")
+            }
+        }
+        // A later transaction without appends commits: nothing of the rolled-back one is handed over.
+        try store.writer.write { db in try db.execute(sql: "INSERT INTO marks (mark) VALUES (2)") }
+        #expect(heard.withLock { $0 }.isEmpty)
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { db in
+                try store.journal.append(FeedTesting.event(2), to: "housing", in: db)
+                try store.journal.append(FeedTesting.event(3), to: "housing", in: db)
+                try db.execute(sql: "INSERT INTO marks (mark) VALUES (3), (3)")
+            }
+        }
+        // The next appends number from the committed end, and only they are handed over.
+        let sequences = try store.writer.write { db in
+            try [4, 5].map { try store.journal.append(FeedTesting.event($0), to: "housing", in: db) }
+        }
+        #expect(sequences == [1, 2])
+        #expect(heard.withLock { $0 } == ["housing 1 evt-4", "housing 2 evt-5"])
+        let stored = try store.writer.read { db in
+            try store.journal.entries(of: "housing", after: 0, maxCount: 10, in: db).map(\.id)
+        }
+        #expect(stored == ["evt-4", "evt-5"])
+    }
+
     @Test("journal reads are bounded in count and bytes, with at least one entry")
     func boundedReads() throws {
         let store = try Self.memoryStore()

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// One service's SQLite database (DESIGN "Storage"): its journal, its cursors, its idempotency and refusal records,
 /// and whatever tables the service adds through its own migrations.
@@ -18,11 +19,13 @@ import Logging
 /// ``Cursors/advance(_:to:in:)``): the transactional outbox. After the commit the journal tells its observers
 /// (the ``FeedPublisher``), which send the new entries.
 ///
-/// Tables (migration `eventfabric.v1`):
+/// Tables (migrations `eventfabric.v1` and `v2`):
 /// - `journal(feed, sequence, id, type, subject, effective_date, payload BLOB)`, primary key `(feed, sequence)`;
 /// - `cursors(feed PRIMARY KEY, sequence)`;
 /// - `applied_events(event_id PRIMARY KEY)`;
-/// - `refused_events(feed, sequence, id, type, reason, refused_at)`, primary key `(feed, sequence)`.
+/// - `refused_events(feed, sequence, id, type, reason, refused_at)`, primary key `(feed, sequence)`;
+/// - `journal_transaction(token)` (migration `eventfabric.v2`), one row: the token of the last transaction that
+///   appended to the journal, by which the journal knows which transaction committed (``Journal``).
 public final class EventStore: Sendable {
     /// The database: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
     public let writer: any DatabaseWriter
@@ -86,6 +89,11 @@ public final class EventStore: Sendable {
 
     /// Opens a store over an existing GRDB writer, such as an in-memory `DatabaseQueue()` for unit tests.
     ///
+    /// Give the writer ``configuration()`` (`DatabaseQueue(configuration: EventStore.configuration())`): its
+    /// transaction dates never repeat, which the journal relies on to tell a transaction SQLite rolled back by
+    /// itself from the next one. With GRDB's default clock, two transactions begun in the same microsecond could
+    /// be taken for one.
+    ///
     /// - Parameters:
     ///   - writer: The database; for a file, prefer ``init(path:migrations:logger:)``.
     ///   - migrations: Registers the service's migrations on the migrator.
@@ -135,14 +143,16 @@ public final class EventStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
 
     /// The GRDB configuration of a store: `synchronous = NORMAL` (see ``EventStore``), a page cache of
-    /// ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at most ``maximumReaders`` readers, and
-    /// a wait of ``busyTimeout`` for locks.
+    /// ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at most ``maximumReaders`` readers, a
+    /// wait of ``busyTimeout`` for locks, and transaction dates that never repeat in the process (the ``Journal``
+    /// tells transactions apart by them).
     ///
     /// - Returns: The configuration.
     public static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.maximumReaderCount = maximumReaders
         configuration.busyMode = .timeout(busyTimeout)
+        configuration.transactionClock = .custom { _ in TransactionDates.next() }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             let cache = db.configuration.readonly ? readerPageCacheKiB : pageCacheKiB
@@ -187,6 +197,14 @@ public final class EventStore: Sendable {
                         refused_at TEXT NOT NULL,
                         PRIMARY KEY (feed, sequence)
                     );
+                    """)
+        }
+        migrator.registerMigration("eventfabric.v2") { db in
+            // One row: the token of the last transaction that appended to the journal (``Journal``).
+            try db.execute(
+                sql: """
+                    CREATE TABLE journal_transaction (token INTEGER NOT NULL);
+                    INSERT INTO journal_transaction (token) VALUES (0);
                     """)
         }
     }
@@ -273,6 +291,26 @@ public final class EventStore: Sendable {
             refusal.feed, Int64(refusal.sequence), refusal.id, refusal.type, String(refusal.reason.prefix(500)),
             CloudEvent.timestamp(),
         ])
+    }
+}
+
+/// The start dates of transactions (GRDB's `transactionDate`): the wall clock, but each at least a microsecond
+/// after the previous one in the process, so that no two transactions share one.
+enum TransactionDates {
+    /// The last date handed out, in microseconds since 1970.
+    private static let last = Atomic<Int64>(0)
+
+    /// A date later than every earlier one.
+    static func next() -> Date {
+        let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
+        var previous = last.load(ordering: .relaxed)
+        while true {
+            let next = max(now, previous + 1)
+            let (exchanged, original) = last.compareExchange(
+                expected: previous, desired: next, ordering: .relaxed)
+            if exchanged { return Date(timeIntervalSince1970: Double(next) / 1_000_000) }
+            previous = original
+        }
     }
 }
 

@@ -14,7 +14,11 @@ import Synchronization
 ///
 /// Which entries a transaction committed is known exactly, savepoints included: a GRDB transaction observer
 /// watches the inserts into the `journal` table, and GRDB reports an insert made inside a savepoint only once every
-/// savepoint is released (an insert rolled back with its savepoint is never reported).
+/// savepoint is released (an insert rolled back with its savepoint is never reported). A transaction that SQLite
+/// rolls back by itself (a full disk, an I/O error) is not reported to observers at all, so what the journal
+/// remembers of a transaction is tied to it: an append uses it only within the same transaction (GRDB's
+/// `transactionDate`, which ``EventStore/configuration()`` makes unique per transaction), and a commit hands its
+/// entries over only if the database holds the token its first append wrote in `journal_transaction`.
 ///
 /// Thread-safe; owned by an ``EventStore``.
 public final class Journal: Sendable {
@@ -34,6 +38,10 @@ public final class Journal: Sendable {
 
     /// The appends of one connection's open write transaction.
     private struct Transaction {
+        /// The token its first append wrote in `journal_transaction`.
+        var token: Int64
+        /// When it began (GRDB's `transactionDate`): it identifies the transaction among the connection's.
+        var began: Date
         /// The entry whose `INSERT` is executing: SQLite reports the insert while it executes, before its row id
         /// is known to the caller.
         var inserting: Entry?
@@ -55,6 +63,9 @@ public final class Journal: Sendable {
         var observers: [Int: @Sendable ([Entry]) -> Void] = [:]
         /// The next observer token.
         var nextToken = 0
+        /// The last transaction token handed out (random start: a token stored by an earlier process is not
+        /// taken for one of this process).
+        var lastTransactionToken = Int64.random(in: 1...(Int64.max / 2))
     }
 
     /// The largest event the journal accepts, in bytes of JSON: 1 MiB.
@@ -103,14 +114,19 @@ public final class Journal: Sendable {
     public func append(_ event: CloudEvent, to feed: String, in db: Database) throws -> UInt64 {
         guard db.isInsideTransaction else { throw JournalError.notInTransaction }
         let connection = ObjectIdentifier(db)
-        let (isFirst, known) = state.withLock { state in
-            guard let transaction = state.transactions[connection] else {
-                state.transactions[connection] = Transaction()
-                return (true, UInt64?.none)
+        let began = try db.transactionDate
+        let (isFirst, token, known) = state.withLock { state in
+            if let transaction = state.transactions[connection], transaction.began == began {
+                return (false, transaction.token, transaction.latest[feed])
             }
-            return (false, transaction.latest[feed])
+            // The connection's first append in this transaction (what was remembered of an earlier one, if any,
+            // belongs to a transaction SQLite rolled back without a word).
+            state.lastTransactionToken += 1
+            state.transactions[connection] = Transaction(token: state.lastTransactionToken, began: began)
+            return (true, state.lastTransactionToken, UInt64?.none)
         }
         if isFirst {
+            try db.cachedStatement(sql: "UPDATE journal_transaction SET token = ?").execute(arguments: [token])
             db.add(transactionObserver: Watch(journal: self, connection: connection), extent: .nextTransaction)
         }
         // The feed's last sequence is one index seek, skipped when this transaction's last append to the feed
@@ -176,12 +192,31 @@ public final class Journal: Sendable {
         }
     }
 
-    /// The transaction committed: its surviving entries go to the observers.
+    /// The token in `journal_transaction`, as this connection sees it.
     ///
-    /// - Parameter connection: The connection.
-    fileprivate func didCommit(on connection: ObjectIdentifier) {
-        let (entries, observers) = state.withLock { state in
-            (state.transactions.removeValue(forKey: connection)?.surviving ?? [], Array(state.observers.values))
+    /// - Throws: `DatabaseError`.
+    private static func transactionToken(in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT token FROM journal_transaction"))
+    }
+
+    /// A transaction committed: the surviving entries of the one remembered go to the observers, if it is the
+    /// one that committed (the database holds its token).
+    ///
+    /// - Parameters:
+    ///   - connection: The connection.
+    ///   - committedToken: The token the database holds after the commit (`nil` if it could not be read).
+    fileprivate func didCommit(on connection: ObjectIdentifier, committedToken: Int64?) {
+        let (entries, observers, isStale) = state.withLock { state in
+            guard let transaction = state.transactions.removeValue(forKey: connection) else {
+                return ([Entry](), [@Sendable ([Entry]) -> Void](), false)
+            }
+            guard transaction.token == committedToken else { return ([], [], true) }
+            return (transaction.surviving, Array(state.observers.values), false)
+        }
+        if isStale {
+            // Only after SQLite rolled a transaction back by itself. The committed entries are sent anyway:
+            // the publisher reads what it did not hear of from the journal before each heartbeat.
+            logger.warning("journal: a transaction ended unreported; its entries are left to the journal's readers")
         }
         guard !entries.isEmpty else { return }
         for observer in observers { observer(entries) }
@@ -216,7 +251,7 @@ public final class Journal: Sendable {
         }
 
         func databaseDidCommit(_ db: Database) {
-            journal.didCommit(on: connection)
+            journal.didCommit(on: connection, committedToken: try? Journal.transactionToken(in: db))
         }
 
         func databaseDidRollback(_ db: Database) {
