@@ -14,7 +14,8 @@ struct ImportCommand: ParsableCommand {
             With --update, the file's households are open files with new facts (the union's `update`): each is \
             assessed again and every agency re-evaluates its measures; one no longer eligible is closed as \
             re-identified (policy §4.1, 动态管理). \
-            Exit status: 0 nothing refused; 1 some households refused; 2 the file or the service could not be read.
+            Exit status: 0 nothing refused; 1 some households refused; 2 the file or the service could not be read; \
+            64 the command line itself is wrong (an unknown or missing option).
             """)
 
     @Argument(help: "The import file (CSV, UTF-8).")

@@ -71,7 +71,7 @@ struct ServiceEndpoint: ParsableArguments {
             defer { fabric.shutdown() }
             let client = try RequestClient(
                 fabric: fabric, endpoint: endpoint, security: security,
-                options: .init(timeout: .seconds(timeout), retries: 2), logger: logger)
+                options: .init(timeout: .seconds(timeout), retries: 2, retriesUnconnected: false), logger: logger)
             defer { client.close() }
             reply = try client.request(operation, body: body)
         } catch let error as RequestHandshakeError {

@@ -202,7 +202,8 @@ public struct UnionDesk: Sendable {
     ///
     /// For a new file the file number must be free; for an update, the household's own members are no conflict.
     private func registerConflicts(
-        of household: Household, row: Int, headers: [HouseholdImport.Column: String], newFile: Bool, in db: Database
+        of household: Household, row: Int, memberRows: [Int], headers: [HouseholdImport.Column: String],
+        newFile: Bool, in db: Database
     ) throws -> [ImportIssue]? {
         var errors: [ImportIssue] = []
         if newFile,
@@ -216,7 +217,7 @@ public struct UnionDesk: Sendable {
                     column: headers[.fileNumber] ?? HouseholdImport.Column.fileNumber.rawValue,
                     value: household.fileNumber, message: "a file with this number is already on the register"))
         }
-        for member in household.members {
+        for (index, member) in household.members.enumerated() {
             if let other = try String.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?"),
@@ -224,7 +225,8 @@ public struct UnionDesk: Sendable {
             {
                 errors.append(
                     ImportIssue(
-                        code: "register.id_number.on_file", row: row,
+                        code: "register.id_number.on_file",
+                        row: memberRows.indices.contains(index) ? memberRows[index] : row,
                         column: headers[.idNumber] ?? HouseholdImport.Column.idNumber.rawValue,
                         value: member.identityNumber.masked,
                         message: "this person is already on the register in file \(other); a person is filed once"))
@@ -245,7 +247,8 @@ public struct UnionDesk: Sendable {
         newFile: Bool, in db: Database
     ) throws -> Result<Assessment, Refused> {
         if let conflicts = try registerConflicts(
-            of: household, row: entry.householdRow, headers: headers, newFile: newFile, in: db)
+            of: household, row: entry.householdRow, memberRows: entry.memberRows, headers: headers, newFile: newFile,
+            in: db)
         {
             return .failure(Refused(filing: .refused(fileNumber: household.fileNumber, errors: conflicts)))
         }

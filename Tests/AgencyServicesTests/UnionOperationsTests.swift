@@ -63,6 +63,20 @@ struct UnionOperationsTests {
             RegisterReply.self, from: try await request(Operation.register, RegisterRequest(csv: sample)).body)
         #expect(again.households.map(\.status) == [.refused, .refused, .refused])
         #expect(again.households[0].errors?.first?.message == "a file with this number is already on the register")
+        // People already filed, under a new file number: each is named on their own row.
+        let lines = sample.split(whereSeparator: \.isNewline).map(String.init)
+        let refiled = [lines[0]]
+            + ["QJ-2017-0007,", "KM-2017-0001,"].flatMap { prefix in
+                lines.filter { $0.hasPrefix(prefix) }.map { "X" + $0.dropFirst(1) }
+            }
+        let refiledReply = try MessageCoding.decode(
+            RegisterReply.self,
+            from: try await request(Operation.register, RegisterRequest(csv: refiled.joined(separator: "\n"))).body)
+        let kunming = try #require(refiledReply.households.first { $0.fileNumber == "XM-2017-0001" })
+        let people = kunming.errors?.filter { $0.message.contains("already on the register in file") } ?? []
+        let rows = refiled.indices.filter { refiled[$0].hasPrefix("XM-2017-0001,") }.map { $0 + 1 }
+        #expect(rows.count == 3 && rows.first! > 2)
+        #expect(people.map(\.row) == rows)
         #expect(errors.map(\.value) == ["530302********5174", "530302********6243"], "masked")
 
         // Each agency's feed got three registrations.

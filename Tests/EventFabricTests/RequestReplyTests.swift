@@ -255,6 +255,24 @@ struct RequestReplyTests {
         }
     }
 
+    @Test("A client told not to retry unconnected gives up after one attempt when nothing accepts a connection")
+    func unconnectedNotRetried() throws {
+        let fabric = try FabricTesting.fabric()
+        defer { FabricTesting.shutDown(fabric) }
+        let endpoint = "ipc://\(FileManager.default.temporaryDirectory.path)/jiekun-nothing-\(UUID().uuidString)"
+        let client = try RequestClient(
+            fabric: fabric, endpoint: endpoint, security: .plain,
+            options: RequestClient.Options(timeout: .milliseconds(300), retries: 3, retriesUnconnected: false),
+            logger: FabricTesting.logger(nil))
+        defer { client.close() }
+        #expect {
+            try client.request("whoami", body: [])
+        } throws: { error in
+            guard let timeout = error as? RequestTimeoutError else { return false }
+            return timeout.attempts == 1 && !timeout.connected
+        }
+    }
+
     @Test("A reply lost on the way is retried by the client and answered from the store: executed once")
     func droppedReplyRetried() throws {
         let dropped = Atomic<Bool>(false)

@@ -40,6 +40,10 @@ public final class RequestClient: Sendable {
         public var maxMessageSize: Int64
         /// `ZMQ_SNDHWM` and `ZMQ_RCVHWM` of the DEALER: one request is in flight, so a few suffice.
         public var highWaterMark: Int
+        /// Whether to resend after an attempt during which nothing accepted a connection. A program that waits for
+        /// a service to come up says yes; an operator's command says no: after a whole timeout without a
+        /// connection, the endpoint is wrong or the service is down, and more attempts only delay saying so.
+        public var retriesUnconnected: Bool
 
         /// Creates options.
         ///
@@ -48,16 +52,19 @@ public final class RequestClient: Sendable {
         ///   - retries: The resends after a timeout (3, so 4 attempts in all).
         ///   - maxMessageSize: The largest reply accepted, bytes (16 MiB).
         ///   - highWaterMark: The DEALER's queue limits (10).
+        ///   - retriesUnconnected: Whether to resend after an attempt without any connection (yes).
         public init(
             timeout: Duration = .milliseconds(2500),
             retries: Int = 3,
             maxMessageSize: Int64 = 16 << 20,
-            highWaterMark: Int = 10
+            highWaterMark: Int = 10,
+            retriesUnconnected: Bool = true
         ) {
             self.timeout = timeout
             self.retries = retries
             self.maxMessageSize = maxMessageSize
             self.highWaterMark = highWaterMark
+            self.retriesUnconnected = retriesUnconnected
         }
     }
 
@@ -228,7 +235,9 @@ public final class RequestClient: Sendable {
             state.failedHandshakes = 0
             state.failedInARow = 0
             state.connected = false
+            var made = 0
             for attempt in 1...attempts {
+                made = attempt
                 let reply: ServiceReply?
                 do {
                     reply = try attemptRequest(frames, number: number, state: &state, isCancelled: isCancelled)
@@ -240,16 +249,18 @@ public final class RequestClient: Sendable {
                 if let reply { return reply }
                 // No reply in time: drop the socket (and whatever it still holds), as the zguide does.
                 state.closeSocket()
+                let retrying = attempt < attempts && (state.connected || options.retriesUnconnected)
                 logger.info(
-                    attempt < attempts ? "No reply in time; retrying" : "No reply in time; giving up",
+                    retrying ? "No reply in time; retrying" : "No reply in time; giving up",
                     metadata: [
                         "request.client": "\(clientID)", "request.number": "\(number)",
                         "request.operation": "\(operation)", "request.attempt": "\(attempt)",
                     ]
                 )
+                if !retrying { break }
             }
             throw RequestTimeoutError(
-                endpoint: endpoint, operation: operation, requestNumber: number, attempts: attempts,
+                endpoint: endpoint, operation: operation, requestNumber: number, attempts: made,
                 timeout: options.timeout, failedHandshakes: state.failedHandshakes, connected: state.connected
             )
         }

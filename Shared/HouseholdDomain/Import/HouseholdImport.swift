@@ -36,6 +36,8 @@ public struct HouseholdImport: Sendable {
         public var fileNumber: String
         /// The row of the household's columns: the worker's row, or the household's first row without one.
         public var householdRow: Int
+        /// The row of each person, in the order of the household's members (``Household/members``).
+        public var memberRows: [Int]
         /// The validated household, or `nil` when ``errors`` is not empty.
         public var household: Household?
         /// Errors, in row order; any error keeps the household from being filed.

@@ -308,7 +308,7 @@ extension HouseholdImporter {
                         < (rhs.element.row, position(of: rhs.element), rhs.offset)
                 }.map(\.element)
             return HouseholdImport.Entry(
-                fileNumber: pending.fileNumber, householdRow: householdRow,
+                fileNumber: pending.fileNumber, householdRow: householdRow, memberRows: rows.map(\.row),
                 household: sortedErrors.isEmpty ? household(pending.fileNumber, values, rows, identities) : nil,
                 errors: sortedErrors, warnings: warnings, facts: facts)
         }
