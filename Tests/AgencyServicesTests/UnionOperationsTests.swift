@@ -65,7 +65,8 @@ struct UnionOperationsTests {
         #expect(again.households[0].errors?.first?.message == "a file with this number is already on the register")
         // People already filed, under a new file number: each is named on their own row.
         let lines = sample.split(whereSeparator: \.isNewline).map(String.init)
-        let refiled = [lines[0]]
+        let refiled =
+            [lines[0]]
             + ["QJ-2017-0007,", "KM-2017-0001,"].flatMap { prefix in
                 lines.filter { $0.hasPrefix(prefix) }.map { "X" + $0.dropFirst(1) }
             }
