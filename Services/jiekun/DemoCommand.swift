@@ -257,7 +257,8 @@ struct DemoCommand: ParsableCommand {
             "Processor time: "
                 + Department.allCases.compactMap { agency in
                     processor[agency].map { "\(agency.rawValue) \(String(format: "%.1f", $0)) s" }
-                }.joined(separator: ", ") + "\n")
+                }.joined(separator: ", ")
+                + " (\(String(format: "%.1f", processor.values.reduce(0, +))) s in all)\n")
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
             stack.detach()
