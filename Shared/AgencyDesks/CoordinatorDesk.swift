@@ -409,9 +409,7 @@ enum ReportColumns {
     /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
     static func file(from row: Row, decisions: [MeasureDecision]) throws -> ProvinceReport.Tally.File {
         let fileNumber: String = row[0]
-        func invalid(_ column: String) -> DatabaseError {
-            DatabaseError(message: "coord_households \(fileNumber): \(column) holds a value Jiekun does not write")
-        }
+        func invalid(_ column: String) -> DatabaseError { ExitFactColumns.invalid(column, of: fileNumber) }
         var category: Eligibility.Category?
         if let value = row[1] as Int? {
             guard let known = Eligibility.Category(rawValue: value) else { throw invalid("category") }
@@ -460,6 +458,11 @@ enum ExitFactColumns {
         ]
     }
 
+    /// The error of a `coord_households` column holding a value Jiekun does not write, naming the file.
+    static func invalid(_ column: String, of fileNumber: String) -> DatabaseError {
+        DatabaseError(message: "coord_households \(fileNumber): \(column) holds a value Jiekun does not write")
+    }
+
     /// The measures of the `measures` column: `CODE` or `CODE/MEMBER` entries separated by spaces.
     ///
     /// Read in place, a slice at a time (the coordinator judges a file after every change: splitting the column
@@ -494,9 +497,7 @@ enum ExitFactColumns {
     ///
     /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
     static func facts(from row: Row, at offset: Int, of fileNumber: String) throws -> ExitReadiness.Facts {
-        func invalid(_ column: String) -> DatabaseError {
-            DatabaseError(message: "coord_households \(fileNumber): \(column) holds a value Jiekun does not write")
-        }
+        func invalid(_ column: String) -> DatabaseError { Self.invalid(column, of: fileNumber) }
         guard let filedOn = LocalDate(row[offset] as String) else { throw invalid("filed_on") }
         guard let measures = measures(in: row[offset + 6], of: fileNumber) else { throw invalid("measures") }
         return ExitReadiness.Facts(

@@ -353,9 +353,7 @@ public final class FeedPublisher: Sendable {
         try router.setRouterMandatory(true)
         let replayEndpoint = try router.bind(configuration.replayEndpoint)
 
-        let latest = try store.writer.read { db in
-            try configuration.feeds.map { ($0.name, try store.journal.latestSequence(of: $0.name, in: db)) }
-        }
+        let latest = try journalEnds()
         for (feed, sequence) in latest {
             loop.sent[feed] = sequence
         }
@@ -427,19 +425,21 @@ public final class FeedPublisher: Sendable {
     ///
     /// - Parameter sent: Feed → the last sequence sent.
     private func noteJournalAhead(of sent: [String: UInt64]) {
-        let latest: [(String, UInt64)]
-        do {
-            latest = try store.writer.read { db in
-                try configuration.feeds.map { ($0.name, try store.journal.latestSequence(of: $0.name, in: db)) }
-            }
-        } catch {
-            return  // Reading fails again when sending; that path logs it.
-        }
+        guard let latest = try? journalEnds() else { return }  // Reading fails again when sending; that logs it.
         shared.withLock { shared in
             for (feed, sequence) in latest where sequence > (sent[feed] ?? 0) {
                 let queuedUpTo = shared.queued[feed]?.last?.sequence ?? 0
                 if sequence > queuedUpTo { shared.hints[feed] = max(shared.hints[feed] ?? 0, sequence) }
             }
+        }
+    }
+
+    /// Each feed's last sequence in the journal, in ``Configuration/feeds`` order.
+    ///
+    /// - Throws: `DatabaseError`.
+    private func journalEnds() throws -> [(feed: String, sequence: UInt64)] {
+        try store.writer.read { db in
+            try configuration.feeds.map { ($0.name, try store.journal.latestSequence(of: $0.name, in: db)) }
         }
     }
 
