@@ -152,6 +152,7 @@ let package = Package(
                 "AgencyServices",
                 "EventFabric",
                 "HouseholdDomain",
+                "ProgrammeEvents",
                 "ReliefProgramme",
                 "SampleCaseload",
                 "ServiceRuntime",

@@ -1,11 +1,11 @@
 import AgencyServices
 import HouseholdDomain
 
-/// `civil-affairs --config FILE`: one agency's service; the wiring is in `AgencyServices`.
+/// `civil-affairs --config FILE`: one agency's service; the wiring is in `AgencyAssembly`.
 @main
 enum CivilAffairs {
     /// Loads the configuration, builds the agency and runs it until SIGTERM or SIGINT.
     static func main() async {
-        await AgencyServices.main(as: .civilAffairs)
+        await AgencyAssembly.main(as: .civilAffairs)
     }
 }

@@ -1,11 +1,11 @@
 import AgencyServices
 import HouseholdDomain
 
-/// `coordinator --config FILE`: one agency's service; the wiring is in `AgencyServices`.
+/// `coordinator --config FILE`: one agency's service; the wiring is in `AgencyAssembly`.
 @main
 enum Coordinator {
     /// Loads the configuration, builds the agency and runs it until SIGTERM or SIGINT.
     static func main() async {
-        await AgencyServices.main(as: .coordinator)
+        await AgencyAssembly.main(as: .coordinator)
     }
 }

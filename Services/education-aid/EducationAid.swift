@@ -1,11 +1,11 @@
 import AgencyServices
 import HouseholdDomain
 
-/// `education-aid --config FILE`: one agency's service; the wiring is in `AgencyServices`.
+/// `education-aid --config FILE`: one agency's service; the wiring is in `AgencyAssembly`.
 @main
 enum EducationAid {
     /// Loads the configuration, builds the agency and runs it until SIGTERM or SIGINT.
     static func main() async {
-        await AgencyServices.main(as: .education)
+        await AgencyAssembly.main(as: .education)
     }
 }

@@ -1,11 +1,11 @@
 import AgencyServices
 import HouseholdDomain
 
-/// `housing --config FILE`: one agency's service; the wiring is in `AgencyServices`.
+/// `housing --config FILE`: one agency's service; the wiring is in `AgencyAssembly`.
 @main
 enum Housing {
     /// Loads the configuration, builds the agency and runs it until SIGTERM or SIGINT.
     static func main() async {
-        await AgencyServices.main(as: .housing)
+        await AgencyAssembly.main(as: .housing)
     }
 }

@@ -35,7 +35,7 @@ struct DecideCommand: ParsableCommand {
     @OptionGroup var service: ServiceEndpoint
 
     func validate() throws {
-        guard let department = Department(rawValue: agency), ![.union, .coordinator].contains(department) else {
+        guard let department = Agency(rawValue: agency), ![.union, .coordinator].contains(department) else {
             throw ValidationError(
                 "--agency must be one of hr-employment, medical-insurance, education-aid, housing, civil-affairs")
         }

@@ -2,6 +2,7 @@ import AgencyServices
 import ArgumentParser
 import Foundation
 import HouseholdDomain
+import ProgrammeEvents
 import ReliefProgramme
 import SampleCaseload
 import ServiceRuntime
@@ -55,7 +56,7 @@ struct DemoCommand: ParsableCommand {
         guard households > 0 else { throw ValidationError("--households must be at least 1") }
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
         guard (0...25_000).contains(portOffset) else { throw ValidationError("--port-offset must be 0…25000") }
-        if let crash, Department(rawValue: crash) == nil {
+        if let crash, Agency(rawValue: crash) == nil {
             throw ValidationError("--crash must name an agency, e.g. housing")
         }
     }
@@ -106,7 +107,7 @@ struct DemoCommand: ParsableCommand {
             "2. Seven services started in \(stack.folder.path) ("
                 + (insecure ? "plain loopback TCP, no CURVE" : "CURVE, one key pair per agency")
                 + "), process ids: "
-                + Department.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
+                + Agency.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
                 + "\n")
         output.flush()
 
@@ -131,39 +132,40 @@ struct DemoCommand: ParsableCommand {
 
         // A crash while the services work (tests): SIGKILL right after the import; once the union has published
         // events the dead agency missed (at most 5 s), the same configuration and store again.
-        if let crash, let agency = Department(rawValue: crash) {
-            let feed = "households.\(agency.rawValue)"
-            let applied = try stack.statuses()[agency]?.cursors?[feed] ?? 0
+        if let crash, let agency = Agency(rawValue: crash) {
+            // The union has no household feed of its own: for it, nothing to wait for but the deadline.
+            let feed = Feed.households(for: agency)?.name
+            let applied = try feed.flatMap { try stack.statuses()[agency]?.cursors?[$0] } ?? 0
             stack.crash(agency)
             let deadline = clock.now + .seconds(5)
             var published = applied
             while published <= applied, clock.now < deadline {
                 Thread.sleep(forTimeInterval: 0.02)
                 let union = try StatusReport.decode(try stack.request(.union, StatusReport.operation))
-                published = union.journal?[feed] ?? 0
+                published = feed.flatMap { union.journal?[$0] } ?? 0
             }
             try stack.start(agency)
             output.write(
-                "   \(agency.rawValue) killed (SIGKILL) having applied \(applied) events of \(feed); restarted "
+                "   \(agency.rawValue) killed (SIGKILL) having applied \(applied) events of \(feed ?? "no household feed"); restarted "
                     + "with the same configuration and store once the union had published \(published)\n")
         }
 
         // 4. The departments, then the coordinator: poll `status` until every cursor equals its journal.
         let applyStart = clock.now
-        let departments = Department.allCases.filter { $0 != .union && $0 != .coordinator }
+        let departments = Agency.allCases.filter { $0 != .union && $0 != .coordinator }
         var departmentsDone: ContinuousClock.Instant?
         var bar = ProgressBar(label: "applying", unit: "events")
-        var previous: [Department: StatusReport] = [:]
+        var previous: [Agency: StatusReport] = [:]
         var lastMove = clock.now
         var last = DemoStack.Progress(applied: 0, published: 0)
         while true {
             statuses = try stack.statuses()
-            let all = DemoStack.progress(statuses, of: Department.allCases)
+            let all = DemoStack.progress(statuses, of: Agency.allCases)
             bar.update(Int(all.applied), of: Int(all.published))
             if departmentsDone == nil, DemoStack.progress(statuses, of: departments).caughtUp {
                 departmentsDone = clock.now
             }
-            let stable = Department.allCases.allSatisfy {
+            let stable = Agency.allCases.allSatisfy {
                 previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
             }
             if all.caughtUp, stable {
@@ -187,7 +189,7 @@ struct DemoCommand: ParsableCommand {
         let end = clock.now
         let departmentsTime = (departmentsDone ?? settled) - applyStart
         let coordinatorTime = end - (departmentsDone ?? settled)
-        let events = DemoStack.progress(statuses, of: Department.allCases).applied
+        let events = DemoStack.progress(statuses, of: Agency.allCases).applied
         output.write(
             "4. Every event applied everywhere: \(events) events consumed across the seven services\n\n"
                 + "The provincial report (the coordinator's `report`):\n")
@@ -249,27 +251,27 @@ struct DemoCommand: ParsableCommand {
         let peaks = stack.peakMemory()
         output.write(
             "\nPeak memory (VmHWM): "
-                + Department.allCases.compactMap { agency in
+                + Agency.allCases.compactMap { agency in
                     peaks[agency].map { "\(agency.rawValue) \($0 / 1024) MiB" }
                 }.joined(separator: ", ") + "\n")
         let processor = stack.processorSeconds()
         output.write(
             "Processor time: "
-                + Department.allCases.compactMap { agency in
+                + Agency.allCases.compactMap { agency in
                     processor[agency].map { "\(agency.rawValue) \(String(format: "%.1f", $0)) s" }
                 }.joined(separator: ", ")
                 + " (\(String(format: "%.1f", processor.values.reduce(0, +))) s in all)\n")
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
             stack.detach()
-            let curve: (Department) -> String = { agency in
+            let curve: (Agency) -> String = { agency in
                 guard let key = stack.publicKey(agency) else { return "" }
                 // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
                 return " --server-key='\(key)' --key \(stack.operatorKeyFile)"
             }
-            let pids = Department.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
+            let pids = Agency.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
             let jiekun = stack.executables.appendingPathComponent("jiekun").path
-            let statuses = Department.allCases.map { agency in
+            let statuses = Agency.allCases.map { agency in
                 "  \(jiekun) status --endpoint \(stack.requests(agency))\(curve(agency))   # \(agency.rawValue)\n"
             }.joined()
             output.write(

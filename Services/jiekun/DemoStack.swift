@@ -28,12 +28,12 @@ final class DemoStack {
     let portOffset: Int
     /// The folder holding the service executables.
     let executables: URL
-    private var processes: [Department: Process] = [:]
-    private var ended: [Department: DispatchSemaphore] = [:]
-    private var publicKeys: [Department: String] = [:]
+    private var processes: [Agency: Process] = [:]
+    private var ended: [Agency: DispatchSemaphore] = [:]
+    private var publicKeys: [Agency: String] = [:]
     private var operatorKeyPair: CurveKeyPair?
     private let fabric: FabricContext
-    private var clients: [Department: RequestClient] = [:]
+    private var clients: [Agency: RequestClient] = [:]
     private var registerClient: RequestClient?
     private let logger: Logger
     private var detached = false
@@ -77,7 +77,7 @@ final class DemoStack {
     static func locateExecutables() throws -> URL {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
-        let missing = Department.allCases.map(\.rawValue).filter {
+        let missing = Agency.allCases.map(\.rawValue).filter {
             !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent($0).path)
         }
         guard missing.isEmpty else {
@@ -90,7 +90,7 @@ final class DemoStack {
     }
 
     /// `deploy/local/AGENCY.yaml`, in the current directory or above the executable (like the policy file).
-    static func template(for agency: Department) throws -> String {
+    static func template(for agency: Agency) throws -> String {
         let relative = "deploy/local/\(agency.rawValue).yaml"
         var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -106,12 +106,12 @@ final class DemoStack {
     }
 
     /// Each agency's configuration file.
-    func configuration(_ agency: Department) -> URL {
+    func configuration(_ agency: Agency) -> URL {
         folder.appendingPathComponent("config/\(agency.rawValue).yaml")
     }
 
     /// Each agency's log file.
-    func log(_ agency: Department) -> URL {
+    func log(_ agency: Agency) -> URL {
         folder.appendingPathComponent("logs/\(agency.rawValue).log")
     }
 
@@ -119,7 +119,7 @@ final class DemoStack {
     var operatorKeyFile: String { folder.appendingPathComponent("keys/operator.key").path }
 
     /// The agency's public key (CURVE only).
-    func publicKey(_ agency: Department) -> String? { publicKeys[agency] }
+    func publicKey(_ agency: Agency) -> String? { publicKeys[agency] }
 
     /// An endpoint of `deploy/local` moved by the port offset.
     func shifted(_ text: Substring) -> String {
@@ -137,8 +137,8 @@ final class DemoStack {
     }
 
     /// The request endpoint of an agency (`listen.requests` of `deploy/local`: 7x01).
-    func requests(_ agency: Department) -> String {
-        let base: [Department: Int] = [
+    func requests(_ agency: Agency) -> String {
+        let base: [Agency: Int] = [
             .union: 7101, .humanResources: 7201, .medicalInsurance: 7301, .education: 7401, .housing: 7501,
             .civilAffairs: 7601, .coordinator: 7701,
         ]
@@ -146,9 +146,9 @@ final class DemoStack {
     }
 
     private func writeConfigurations(policy: String) throws {
-        var pairs: [Department: CurveKeyPair] = [:]
+        var pairs: [Agency: CurveKeyPair] = [:]
         if secure {
-            for agency in Department.allCases { pairs[agency] = try CurveKeyPair.generate() }
+            for agency in Agency.allCases { pairs[agency] = try CurveKeyPair.generate() }
             let operatorPair = try CurveKeyPair.generate()
             operatorKeyPair = operatorPair
             for (name, pair) in pairs.map({ ($0.key.rawValue, $0.value) }) + [("operator", operatorPair)] {
@@ -163,7 +163,7 @@ final class DemoStack {
             }
             publicKeys = pairs.mapValues(\.publicKey)
         }
-        for agency in Department.allCases {
+        for agency in Agency.allCases {
             var lines = [
                 "# Written by `jiekun demo` from deploy/local/\(agency.rawValue).yaml"
                     + (secure ? ", with CURVE: one key pair per agency (keys/), `peers` below." : ".")
@@ -186,7 +186,7 @@ final class DemoStack {
             }
             if secure, let operatorKeyPair {
                 lines.append("peers:")
-                for peer in Department.allCases { lines.append("  \(peer.rawValue): '\(pairs[peer]!.publicKey)'") }
+                for peer in Agency.allCases { lines.append("  \(peer.rawValue): '\(pairs[peer]!.publicKey)'") }
                 lines.append("  operators:")
                 lines.append("    demo: '\(operatorKeyPair.publicKey)'")
             }
@@ -194,7 +194,7 @@ final class DemoStack {
         }
     }
 
-    private func security(_ agency: Department) -> EndpointSecurity {
+    private func security(_ agency: Agency) -> EndpointSecurity {
         if let operatorKeyPair, let key = publicKeys[agency] {
             return .curveClient(keyPair: operatorKeyPair, serverPublicKey: key)
         }
@@ -203,8 +203,8 @@ final class DemoStack {
 
     /// Starts every agency's process.
     func start() throws {
-        for agency in Department.allCases { try start(agency) }
-        for agency in Department.allCases {
+        for agency in Agency.allCases { try start(agency) }
+        for agency in Agency.allCases {
             clients[agency] = try RequestClient(
                 fabric: fabric, endpoint: requests(agency), security: security(agency),
                 options: .init(timeout: .seconds(5), retries: 6), logger: logger)
@@ -215,7 +215,7 @@ final class DemoStack {
     }
 
     /// Starts one agency's process with its configuration and store, appending to its log.
-    func start(_ agency: Department) throws {
+    func start(_ agency: Agency) throws {
         let logPath = log(agency).path
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -237,10 +237,10 @@ final class DemoStack {
     }
 
     /// The process identifiers, by agency.
-    var pids: [Department: Int32] { processes.mapValues(\.processIdentifier) }
+    var pids: [Agency: Int32] { processes.mapValues(\.processIdentifier) }
 
     /// Sends one request; returns an `ok` reply's body, throws otherwise.
-    func request(_ agency: Department, _ operation: String, body: [UInt8] = []) throws -> [UInt8] {
+    func request(_ agency: Agency, _ operation: String, body: [UInt8] = []) throws -> [UInt8] {
         guard let client = operation == Operation.register ? registerClient : clients[agency] else {
             throw Failure(description: "the stack is not started")
         }
@@ -255,10 +255,10 @@ final class DemoStack {
     }
 
     /// Every agency's `status`; fails naming a service that exited.
-    func statuses() throws -> [Department: StatusReport] {
+    func statuses() throws -> [Agency: StatusReport] {
         try checkAlive()
-        var statuses: [Department: StatusReport] = [:]
-        for agency in Department.allCases {
+        var statuses: [Agency: StatusReport] = [:]
+        for agency in Agency.allCases {
             statuses[agency] = try StatusReport.decode(try request(agency, StatusReport.operation))
         }
         return statuses
@@ -274,7 +274,7 @@ final class DemoStack {
     }
 
     /// The last lines of an agency's log.
-    func tail(_ agency: Department, lines: Int = 10) -> String {
+    func tail(_ agency: Agency, lines: Int = 10) -> String {
         let text = (try? String(contentsOf: log(agency), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).map { "    \($0)" }.joined(separator: "\n")
     }
@@ -292,7 +292,7 @@ final class DemoStack {
     }
 
     /// The progress of `agencies` as consumers.
-    static func progress(_ statuses: [Department: StatusReport], of agencies: [Department]) -> Progress {
+    static func progress(_ statuses: [Agency: StatusReport], of agencies: [Agency]) -> Progress {
         var journal: [String: UInt64] = [:]
         for status in statuses.values { journal.merge(status.journal ?? [:]) { max($0, $1) } }
         var progress = Progress(applied: 0, published: 0)
@@ -306,7 +306,7 @@ final class DemoStack {
     }
 
     /// Kills an agency with SIGKILL and waits for its process to end.
-    func crash(_ agency: Department) {
+    func crash(_ agency: Agency) {
         guard let process = processes[agency] else { return }
         _ = kill(process.processIdentifier, SIGKILL)
         ended[agency]?.wait()
@@ -314,8 +314,8 @@ final class DemoStack {
     }
 
     /// Each service's peak resident memory (`VmHWM` of /proc/PID/status), KiB.
-    func peakMemory() -> [Department: Int] {
-        var peaks: [Department: Int] = [:]
+    func peakMemory() -> [Agency: Int] {
+        var peaks: [Agency: Int] = [:]
         for (agency, process) in processes {
             guard
                 let text = try? String(
@@ -328,8 +328,8 @@ final class DemoStack {
     }
 
     /// Each service's processor time so far (user + system, `/proc/PID/stat`), seconds.
-    func processorSeconds() -> [Department: Double] {
-        var times: [Department: Double] = [:]
+    func processorSeconds() -> [Agency: Double] {
+        var times: [Agency: Double] = [:]
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         for (agency, process) in processes {
             guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
@@ -344,13 +344,13 @@ final class DemoStack {
     }
 
     /// Sends SIGTERM to every service and waits for each; returns the exit statuses (`nil`: killed after 20 s).
-    func stop() -> [Department: Int32?] {
+    func stop() -> [Agency: Int32?] {
         for client in clients.values { client.close() }
         clients = [:]
         registerClient?.close()
         registerClient = nil
         for process in processes.values where process.isRunning { process.terminate() }
-        var statuses: [Department: Int32?] = [:]
+        var statuses: [Agency: Int32?] = [:]
         for (agency, process) in processes {
             if ended[agency]?.wait(timeout: .now() + 20) == .success {
                 statuses[agency] = process.terminationReason == .exit ? process.terminationStatus : -1
@@ -388,7 +388,7 @@ final class DemoStack {
         clients = [:]
         registerClient?.close()
         registerClient = nil
-        let text = Department.allCases.compactMap { agency in
+        let text = Agency.allCases.compactMap { agency in
             processes[agency].map { "\(agency.rawValue) \($0.processIdentifier)" }
         }.joined(separator: "\n")
         try? (text + "\n").write(to: folder.appendingPathComponent("pids"), atomically: true, encoding: .utf8)

@@ -1,11 +1,11 @@
 import AgencyServices
 import HouseholdDomain
 
-/// `union-registry --config FILE`: one agency's service; the wiring is in `AgencyServices`.
+/// `union-registry --config FILE`: one agency's service; the wiring is in `AgencyAssembly`.
 @main
 enum UnionRegistry {
     /// Loads the configuration, builds the agency and runs it until SIGTERM or SIGINT.
     static func main() async {
-        await AgencyServices.main(as: .union)
+        await AgencyAssembly.main(as: .union)
     }
 }

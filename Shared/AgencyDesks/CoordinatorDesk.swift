@@ -15,7 +15,7 @@ public struct CoordinatorDesk: Sendable {
     /// The policy (budget years for the report).
     public let policy: Policy
     /// The feed of exit readiness.
-    public static let exitsFeed = "coordinator.exits"
+    public static let exitsFeed = Feed.coordinatorExits.name
     /// The CloudEvents `source` of the coordinator's events.
     public static let source = "/jiekun/coordinator"
 

@@ -148,7 +148,7 @@ enum Lookup {
     /// The codes, keyed by slice: a code read inside a longer string (the `measures` column) is looked up without
     /// copying it; a whole string is its own slice (`text[...]`).
     static let codes = Dictionary(uniqueKeysWithValues: Measure.Code.allCases.map { ($0.rawValue[...], $0) })
-    static let departments = byRawValue(Department.self)
+    static let departments = byRawValue(Agency.self)
     static let statuses = byRawValue(MeasureDecision.Status.self)
 
     private static func byRawValue<Value: CaseIterable & RawRepresentable>(

@@ -17,7 +17,7 @@ import StreamingJSON
 /// sequential ``ProgrammeRun``.
 public struct DepartmentDesk: Sendable {
     /// The department: hr-employment, medical-insurance, education-aid, housing or civil-affairs.
-    public let department: Department
+    public let department: Agency
     /// The policy: amounts, processing days, budgets.
     public let policy: Policy
     /// How the department decides.
@@ -43,7 +43,7 @@ public struct DepartmentDesk: Sendable {
     /// A desk for `department`.
     ///
     /// - Precondition: `department` is one of the five that lead measures.
-    public init(department: Department, policy: Policy, mode: Mode = .auto) {
+    public init(department: Agency, policy: Policy, mode: Mode = .auto) {
         precondition(
             ![.union, .coordinator].contains(department), "\(department.rawValue) does not lead measures")
         self.department = department

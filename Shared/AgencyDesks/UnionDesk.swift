@@ -22,13 +22,14 @@ public struct UnionDesk: Sendable {
     private let assessor: Assessor
 
     /// The feed of the union's support answers.
-    public static let supportFeed = "union.support"
+    public static let supportFeed = Feed.unionSupport.name
     /// The CloudEvents `source` of the union's events.
     public static let source = "/jiekun/union-registry"
-    /// The agencies that get a view of every file, each on its own feed `households.<agency>`.
-    public static let viewers: [Department] = [
-        .humanResources, .medicalInsurance, .education, .housing, .civilAffairs, .coordinator,
-    ]
+    /// The agencies that get a view of every file, each on its own feed `households.<agency>`
+    /// (``Feed/households(for:)``), in ``Agency`` order: every agency but the union.
+    public static let viewers: [(agency: Agency, feed: String)] = Agency.allCases.compactMap { agency in
+        Feed.households(for: agency).map { (agency, $0.name) }
+    }
 
     /// Creates the desk.
     ///
@@ -185,12 +186,12 @@ public struct UnionDesk: Sendable {
                 ])
             try countOpenFile(county: household.divisionCode, helper: helper, by: 1, in: db)
             try enrolMembers(of: household, in: db)
-            for agency in Self.viewers {
+            for (agency, feed) in Self.viewers {
                 let view = HouseholdView(
                     for: agency, household: household, assessment: assessment, helper: helper,
                     persons: policy.persons)
                 try append(
-                    HouseholdRegistered(view: view, planVersion: policy.version), to: "households.\(agency.rawValue)",
+                    HouseholdRegistered(view: view, planVersion: policy.version), to: feed,
                     effectiveOn: household.filedOn, in: db, journal: journal)
             }
             answers.append(.filed(fileNumber: household.fileNumber, helper: helper, category: category))
@@ -398,12 +399,11 @@ public struct UnionDesk: Sendable {
                 answers.append(.notEligible(fileNumber: household.fileNumber, reasons: assessment.reasons))
                 continue
             }
-            for agency in Self.viewers {
+            for (agency, feed) in Self.viewers {
                 let view = HouseholdView(
                     for: agency, household: household, assessment: assessment, helper: helper, persons: policy.persons)
                 try append(
-                    HouseholdUpdated(view: view), to: "households.\(agency.rawValue)", effectiveOn: household.filedOn,
-                    in: db, journal: journal)
+                    HouseholdUpdated(view: view), to: feed, effectiveOn: household.filedOn, in: db, journal: journal)
             }
             answers.append(.filed(fileNumber: household.fileNumber, helper: helper, category: category))
         }
@@ -432,8 +432,8 @@ public struct UnionDesk: Sendable {
         // Every viewer is told of the same closure: one event (one id), on each household feed.
         let closed = try event(
             HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date), effectiveOn: date)
-        for agency in Self.viewers {
-            try journal.append(closed, to: "households.\(agency.rawValue)", in: db)
+        for (_, feed) in Self.viewers {
+            try journal.append(closed, to: feed, in: db)
         }
         return true
     }

@@ -12,13 +12,13 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// `requests.housing`, `support.civil-affairs`, `union.support`, `coordinator.exits`.
     public let name: String
     /// The only service that publishes on it.
-    public let publisher: Department
-    /// The services its ZAP domain admits, in ``Department`` order.
-    public let consumers: [Department]
+    public let publisher: Agency
+    /// The services its ZAP domain admits, in ``Agency`` order.
+    public let consumers: [Agency]
     /// The event types it carries (``EventPayload/type``), in ``EventCatalogue/types`` order.
     public let eventTypes: [String]
     /// For a household feed, the agency whose ``HouseholdView`` it carries (data minimisation); else `nil`.
-    public let viewAgency: Department?
+    public let viewAgency: Agency?
 
     /// The name.
     public var description: String { name }
@@ -32,7 +32,7 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter agency: a department or the coordinator.
     /// - Returns: the feed, or `nil` for the union (which publishes the household feeds).
     /// - Source: policy §4.1 (the union files and manages households), DESIGN "data minimisation".
-    public static func households(for agency: Department) -> Feed? {
+    public static func households(for agency: Agency) -> Feed? {
         guard agency != .union else { return nil }
         return Feed(
             name: "households.\(agency.rawValue)", publisher: .union, consumers: [agency], eventTypes: householdTypes,
@@ -45,7 +45,7 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter department: one of the five departments.
     /// - Returns: the feed, or `nil` for the union and the coordinator.
     /// - Source: policy §4.2 (each department decides the measures it leads), §2.3, Part B "Reports".
-    public static func outcomes(of department: Department) -> Feed? {
+    public static func outcomes(of department: Agency) -> Feed? {
         guard department != .union, department != .coordinator else { return nil }
         return Feed(
             name: "outcomes.\(department.rawValue)", publisher: department, consumers: [.coordinator],
@@ -62,7 +62,7 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: the feed, or `nil` for a department that leads no supported measure, the union and the
     ///   coordinator.
     /// - Source: policy §4.2 (lead and supporting departments), §4.2.2, §4.2.3, §4.2.5.
-    public static func requests(of department: Department) -> Feed? {
+    public static func requests(of department: Agency) -> Feed? {
         guard department != .union, department != .coordinator else { return nil }
         let supporters = Measure.Code.allCases.filter { $0.leadDepartment == department }
             .compactMap(\.supportingDepartment)
@@ -79,7 +79,7 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter department: one of the five departments.
     /// - Returns: the feed, or `nil` for a department that supports no measure, the union and the coordinator.
     /// - Source: policy §4.2 (lead and supporting departments), §4.2.5.
-    public static func support(of department: Department) -> Feed? {
+    public static func support(of department: Agency) -> Feed? {
         guard department != .union, department != .coordinator else { return nil }
         let leads = Measure.Code.allCases.filter { $0.supportingDepartment == department }.map(\.leadDepartment)
         guard !leads.isEmpty else { return nil }
@@ -108,9 +108,9 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     ///
     /// Source: DESIGN "Services".
     public static let all: [Feed] =
-        Department.allCases.compactMap(households(for:)) + [unionSupport]
-        + Department.allCases.compactMap(outcomes(of:)) + Department.allCases.compactMap(requests(of:))
-        + Department.allCases.compactMap(support(of:)) + [coordinatorExits]
+        Agency.allCases.compactMap(households(for:)) + [unionSupport]
+        + Agency.allCases.compactMap(outcomes(of:)) + Agency.allCases.compactMap(requests(of:))
+        + Agency.allCases.compactMap(support(of:)) + [coordinatorExits]
 
     /// The feed of a name.
     ///
@@ -122,15 +122,15 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Parameter agency: the publishing service.
     /// - Returns: its feeds, in ``all`` order.
-    public static func published(by agency: Department) -> [Feed] { all.filter { $0.publisher == agency } }
+    public static func published(by agency: Agency) -> [Feed] { all.filter { $0.publisher == agency } }
 
     /// The feeds a service subscribes to (its upstream feeds).
     ///
     /// - Parameter agency: the consuming service.
     /// - Returns: the feeds whose ZAP domain admits it, in ``all`` order.
-    public static func consumed(by agency: Department) -> [Feed] { all.filter { $0.consumers.contains(agency) } }
+    public static func consumed(by agency: Agency) -> [Feed] { all.filter { $0.consumers.contains(agency) } }
 
-    private static func sorted(_ departments: [Department]) -> [Department] {
-        Department.allCases.filter(departments.contains)
+    private static func sorted(_ departments: [Agency]) -> [Agency] {
+        Agency.allCases.filter(departments.contains)
     }
 }

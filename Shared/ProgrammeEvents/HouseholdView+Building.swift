@@ -23,7 +23,7 @@ extension HouseholdView {
     ///   - persons: the policy's ages, for "able to work" and ages (hr-employment).
     /// - Source: policy §4.1, §4.2.1–§4.2.6, §2.3, Part B; DESIGN "data minimisation".
     public init(
-        for agency: Department, household: Household, assessment: Assessment, helper: String?,
+        for agency: Agency, household: Household, assessment: Assessment, helper: String?,
         persons: Policy.PersonParameters = HouseholdView.partBPersons
     ) {
         self.agency = agency

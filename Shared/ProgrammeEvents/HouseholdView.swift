@@ -22,7 +22,7 @@ import HouseholdDomain
 /// (camelCase) and stable. Source: policy §4.1, §4.2.1–§4.2.6, §2.3, Part B.
 public struct HouseholdView: Sendable, Hashable, Codable {
     /// The agency this view is for (the consumer of its feed).
-    public var agency: Department
+    public var agency: Agency
     /// 档案编号.
     public var fileNumber: String
     /// The six-digit code of the prefecture whose `S` applies.

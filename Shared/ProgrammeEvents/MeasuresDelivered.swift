@@ -20,7 +20,7 @@ public struct MeasuresDelivered: EventPayload {
         /// Yuan paid (0 for a service).
         public var amount: Yuan
         /// The agency whose budget paid, or `nil` when no programme money was paid.
-        public var paidBy: Department?
+        public var paidBy: Agency?
 
         /// Creates a delivery.
         ///
@@ -30,7 +30,7 @@ public struct MeasuresDelivered: EventPayload {
         ///   - deliveredOn: the effective date.
         ///   - amount: yuan paid.
         ///   - paidBy: the paying agency, if any.
-        public init(measureID: String, code: Measure.Code, deliveredOn: LocalDate, amount: Yuan, paidBy: Department?) {
+        public init(measureID: String, code: Measure.Code, deliveredOn: LocalDate, amount: Yuan, paidBy: Agency?) {
             self.measureID = measureID
             self.code = code
             self.deliveredOn = deliveredOn

@@ -13,7 +13,7 @@ public enum AutomaticDecisions {
     /// (no programme money); every other measure is paid by its lead department.
     ///
     /// - Returns: the paying agency, or `nil` when the programme pays nothing.
-    public static func payer(of code: Measure.Code, category: Eligibility.Category, policy: Policy) -> Department? {
+    public static func payer(of code: Measure.Code, category: Eligibility.Category, policy: Policy) -> Agency? {
         switch code {
         case .medicalMutualAid: return category == .three ? nil : .union
         case .educationGoldenAutumn: return .union
@@ -22,7 +22,7 @@ public enum AutomaticDecisions {
     }
 
     /// The measures an agency holds budgets for.
-    public static func budgetMeasures(of agency: Department, policy: Policy) -> Set<Measure.Code> {
+    public static func budgetMeasures(of agency: Agency, policy: Policy) -> Set<Measure.Code> {
         let paying = Measure.Code.allCases.filter { policy.terms(of: $0).paysMoney }
         switch agency {
         case .union: return [.medicalMutualAid, .educationGoldenAutumn]
@@ -243,9 +243,9 @@ public struct SupportRequest: Sendable, Hashable, Codable {
     /// Payment or review.
     public var kind: Kind
     /// The lead department asking.
-    public var from: Department
+    public var from: Agency
     /// The supporting agency asked.
-    public var to: Department
+    public var to: Agency
     /// Yuan at stake.
     public var amount: Yuan
     /// The household's prefecture (whose budget pays).

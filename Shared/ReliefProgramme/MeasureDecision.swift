@@ -22,7 +22,7 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
     /// The child, for a per-child measure.
     public var memberNumber: Int?
     /// The lead department, which decides.
-    public var department: Department
+    public var department: Agency
     /// The decision.
     public var status: Status
     /// Why, in words staff can read (with the numbers).
@@ -31,7 +31,7 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
     public var amount: Yuan
     /// The agency whose budget pays, when money is paid: the lead department, or the union for the mutual-aid
     /// fee of categories 1 and 2 (§4.2.2) and the Golden Autumn grant (§4.2.3).
-    public var paidBy: Department?
+    public var paidBy: Agency?
     /// Filing date + the measure's processing days.
     public var dueOn: LocalDate
     /// Effective date of the delivery, or `nil` while waiting (or when not granted).
@@ -39,8 +39,8 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
 
     /// Creates a decision.
     public init(
-        measureID: String, code: Measure.Code, memberNumber: Int?, department: Department, status: Status,
-        reason: String, amount: Yuan, paidBy: Department?, dueOn: LocalDate, deliveredOn: LocalDate?
+        measureID: String, code: Measure.Code, memberNumber: Int?, department: Agency, status: Status,
+        reason: String, amount: Yuan, paidBy: Agency?, dueOn: LocalDate, deliveredOn: LocalDate?
     ) {
         self.measureID = measureID
         self.code = code
@@ -97,7 +97,7 @@ public struct MeasureDecision: Sendable, Hashable, Codable {
     ///
     /// - Source: policy Part B, "The guarantees of §2.3".
     public static func outcome(
-        status: Status, department: Department, reason: String, deliveredOn: LocalDate?
+        status: Status, department: Agency, reason: String, deliveredOn: LocalDate?
     ) -> MeasureOutcome? {
         switch status {
         case .granted: return deliveredOn.map { .delivered(effectiveOn: $0) }

@@ -9,7 +9,7 @@ public struct ProgrammeRun: Sendable {
     /// The policy applied.
     public let policy: Policy
     private let assessor: Assessor
-    private var ledgers: [Department: Ledger]
+    private var ledgers: [Agency: Ledger]
     /// Every filed household's outcome, in filing order.
     public private(set) var files: [FiledHousehold] = []
 
@@ -34,8 +34,8 @@ public struct ProgrammeRun: Sendable {
     public init(policy: Policy, counties: CountyRegistry = .yunnan) {
         self.policy = policy
         self.assessor = Assessor(policy: policy, counties: counties)
-        var ledgers: [Department: Ledger] = [:]
-        for agency in Department.allCases where agency != .coordinator {
+        var ledgers: [Agency: Ledger] = [:]
+        for agency in Agency.allCases where agency != .coordinator {
             ledgers[agency] = Ledger(
                 policy: policy, measures: AutomaticDecisions.budgetMeasures(of: agency, policy: policy),
                 includesUnits: agency == .housing)

@@ -50,10 +50,11 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         public var filesOpened: Int
     }
 
-    /// One department's measures and money.
-    public struct DepartmentFigures: Sendable, Hashable, Codable {
-        /// The department.
-        public var department: Department
+    /// One agency's measures and money: a department's, or the union's (it pays the mutual-aid fee and the Golden
+    /// Autumn grant). The JSON keeps the names `departments` and `department`.
+    public struct AgencyFigures: Sendable, Hashable, Codable {
+        /// The agency.
+        public var department: Agency
         /// Instances in the households' plans that it leads.
         public var triggered: Int
         /// Decisions made (granted, refused, replaced or withdrawn).
@@ -86,8 +87,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     public var prefectures: [Prefecture]
     /// The province as a whole.
     public var province: Prefecture
-    /// The departments that decide measures.
-    public var departments: [DepartmentFigures]
+    /// The agencies that decide or pay for measures (every agency but the coordinator), in ``Agency`` order.
+    public var departments: [AgencyFigures]
     /// Money per measure.
     public var money: [MeasureMoney]
 
@@ -110,7 +111,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         private let counties: CountyRegistry
         private var prefectures: [String: Prefecture] = [:]
         private var province: Prefecture
-        private var departments: [Department: DepartmentFigures] = [:]
+        private var departments: [Agency: AgencyFigures] = [:]
         private var money: [Measure.Code: MeasureMoney] = [:]
 
         /// An empty tally.
@@ -122,8 +123,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             self.years = years
             self.counties = counties
             province = Self.emptyPrefecture(code: "530000", name: "云南省", years: years)
-            for department in Department.allCases where department != .coordinator {
-                departments[department] = DepartmentFigures(
+            for department in Agency.allCases where department != .coordinator {
+                departments[department] = AgencyFigures(
                     department: department, triggered: 0, decided: 0, delivered: 0, refused: 0, replaced: 0,
                     withdrawn: 0, overdue: 0, yuan: .zero)
             }
@@ -212,7 +213,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                     return figures
                 },
                 province: province,
-                departments: Department.allCases.compactMap { departments[$0] },
+                departments: Agency.allCases.compactMap { departments[$0] },
                 money: Measure.Code.allCases.compactMap { money[$0] })
         }
 
@@ -241,7 +242,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     }
 
     private init(
-        prefectures: [Prefecture], province: Prefecture, departments: [DepartmentFigures], money: [MeasureMoney]
+        prefectures: [Prefecture], province: Prefecture, departments: [AgencyFigures], money: [MeasureMoney]
     ) {
         self.prefectures = prefectures
         self.province = province

@@ -14,14 +14,14 @@ import Testing
 @Suite("Department desks")
 struct DepartmentDeskTests {
     static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
-    static let departments: [Department] = [.humanResources, .medicalInsurance, .education, .housing, .civilAffairs]
+    static let departments: [Agency] = [.humanResources, .medicalInsurance, .education, .housing, .civilAffairs]
 
     /// One department's desk with its own in-memory store.
     struct Office {
         let desk: DepartmentDesk
         let store: EventStore
 
-        init(_ department: Department, policy: Policy) throws {
+        init(_ department: Agency, policy: Policy) throws {
             desk = DepartmentDesk(department: department, policy: policy)
             store = try EventStore(
                 writer: DatabaseQueue(), migrations: { DepartmentDesk.registerMigrations(&$0) },
@@ -69,7 +69,7 @@ struct DepartmentDeskTests {
     func equalsSequential() throws {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
         let households = try Self.households(policy: policy)
-        var offices: [Department: Office] = [:]
+        var offices: [Agency: Office] = [:]
         for department in Self.departments { offices[department] = try Office(department, policy: policy) }
         let coordinator = CoordinatorDesk(policy: policy)
         let coordinatorStore = try EventStore(

@@ -18,8 +18,8 @@ struct InProcessProgrammeTests {
     static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
 
     /// One agency: its store and what it does with an event.
-    struct Agency {
-        let department: Department
+    struct Office {
+        let agency: Agency
         let store: EventStore
         let apply: @Sendable (CloudEvent, Database, Journal) throws -> Void
     }
@@ -52,22 +52,22 @@ struct InProcessProgrammeTests {
             .map(\.element)
 
         // The agencies.
-        var agencies: [Department: Agency] = [:]
+        var agencies: [Agency: Office] = [:]
         let union = UnionDesk(policy: policy)
         let unionStore = try Self.store { UnionDesk.registerMigrations(&$0) }
         try unionStore.writer.write { db in try union.seedBudgets(in: db) }
-        agencies[.union] = Agency(department: .union, store: unionStore) { try union.apply($0, in: $1, journal: $2) }
-        for department in [Department.humanResources, .medicalInsurance, .education, .housing, .civilAffairs] {
+        agencies[.union] = Office(agency: .union, store: unionStore) { try union.apply($0, in: $1, journal: $2) }
+        for department in [Agency.humanResources, .medicalInsurance, .education, .housing, .civilAffairs] {
             let desk = DepartmentDesk(department: department, policy: policy)
             let store = try Self.store { DepartmentDesk.registerMigrations(&$0) }
             try store.writer.write { db in try desk.seedBudgets(in: db) }
-            agencies[department] = Agency(department: department, store: store) {
+            agencies[department] = Office(agency: department, store: store) {
                 try desk.apply($0, in: $1, journal: $2)
             }
         }
         let coordinator = CoordinatorDesk(policy: policy)
         let coordinatorStore = try Self.store { CoordinatorDesk.registerMigrations(&$0) }
-        agencies[.coordinator] = Agency(department: .coordinator, store: coordinatorStore) {
+        agencies[.coordinator] = Office(agency: .coordinator, store: coordinatorStore) {
             try coordinator.apply($0, in: $1, journal: $2)
         }
 
@@ -82,7 +82,7 @@ struct InProcessProgrammeTests {
         var random = SplitMix(state: interleaving)
         var delivered = 0
         while true {
-            var ready: [(feed: Feed, consumer: Department, entries: [Journal.Entry])] = []
+            var ready: [(feed: Feed, consumer: Agency, entries: [Journal.Entry])] = []
             for feed in Feed.all {
                 let publisher = agencies[feed.publisher]!.store
                 for consumer in feed.consumers {

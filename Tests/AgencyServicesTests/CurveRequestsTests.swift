@@ -38,7 +38,7 @@ struct CurveRequestsTests {
                 replay: "ipc://\(folder.path)/replay", requests: endpoint,
                 feeds: [.init(name: "coordinator.exits", endpoint: "ipc://\(folder.path)/exits")]),
             peers: .init(agencies: [.coordinator: server.publicKey], operators: ["ops": operatorKey.publicKey]))
-        let service = try AgencyServices.build(configuration: configuration, counters: Counters(), logger: logger)
+        let service = try AgencyAssembly.build(configuration: configuration, counters: Counters(), logger: logger)
         let group = ServiceRunner.makeGroup(services: [service], logger: logger)
         let run = Task { try await group.run() }
 

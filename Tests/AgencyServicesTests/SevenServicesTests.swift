@@ -20,14 +20,14 @@ struct SevenServicesTests {
     static let sampleCSV = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv").path
 
     /// The executable of each agency.
-    static let executables: [Department: String] = [
+    static let executables: [Agency: String] = [
         .union: "union-registry", .humanResources: "hr-employment", .medicalInsurance: "medical-insurance",
         .education: "education-aid", .housing: "housing", .civilAffairs: "civil-affairs", .coordinator: "coordinator",
     ]
 
     /// The request endpoint of each agency (the local stack's port + 20000).
-    static func requests(_ agency: Department) -> String {
-        let base: [Department: Int] = [
+    static func requests(_ agency: Agency) -> String {
+        let base: [Agency: Int] = [
             .union: 27101, .humanResources: 27201, .medicalInsurance: 27301, .education: 27401, .housing: 27501,
             .civilAffairs: 27601, .coordinator: 27701,
         ]
@@ -37,11 +37,11 @@ struct SevenServicesTests {
     /// The running stack: its processes and a client per agency.
     final class Stack {
         let folder: URL
-        var processes: [Department: Process] = [:]
+        var processes: [Agency: Process] = [:]
         let fabric: FabricContext
-        var clients: [Department: RequestClient] = [:]
+        var clients: [Agency: RequestClient] = [:]
         /// Each agency's CURVE key pair (every endpoint CURVE + ZAP), or none (the insecure local stack).
-        let keyPairs: [Department: CurveKeyPair]
+        let keyPairs: [Agency: CurveKeyPair]
         /// The operator's key pair, admitted at every request endpoint.
         let operatorKeyPair: CurveKeyPair?
 
@@ -52,8 +52,8 @@ struct SevenServicesTests {
             var logger = Logger(label: "seven-services-test")
             logger.logLevel = .error
             fabric = try FabricContext(logger: logger)
-            var pairs: [Department: CurveKeyPair] = [:]
-            if secure { for agency in Department.allCases { pairs[agency] = try CurveKeyPair.generate() } }
+            var pairs: [Agency: CurveKeyPair] = [:]
+            if secure { for agency in Agency.allCases { pairs[agency] = try CurveKeyPair.generate() } }
             keyPairs = pairs
             operatorKeyPair = secure ? try CurveKeyPair.generate() : nil
             for (name, pair) in pairs.map({ ($0.key.rawValue, $0.value) })
@@ -64,7 +64,7 @@ struct SevenServicesTests {
                         atPath: folder.appendingPathComponent("\(name).key").path,
                         contents: Data((pair.secretKey + "\n").utf8), attributes: [.posixPermissions: 0o600]))
             }
-            for agency in Department.allCases {
+            for agency in Agency.allCases {
                 let security: EndpointSecurity =
                     if let operatorKeyPair, let server = pairs[agency] {
                         .curveClient(keyPair: operatorKeyPair, serverPublicKey: server.publicKey)
@@ -78,7 +78,7 @@ struct SevenServicesTests {
         }
 
         /// The `jiekun` options that reach `agency`'s request endpoint (with CURVE keys when the stack is secure).
-        func endpointArguments(_ agency: Department) -> [String] {
+        func endpointArguments(_ agency: Agency) -> [String] {
             var arguments = ["--endpoint", SevenServicesTests.requests(agency)]
             if let server = keyPairs[agency] {
                 // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
@@ -91,7 +91,7 @@ struct SevenServicesTests {
 
         /// Writes each agency's configuration (deploy/local with ports + 20000, the store in the folder) and
         /// starts its executable.
-        func start(reviewing: Set<Department> = []) throws {
+        func start(reviewing: Set<Agency> = []) throws {
             for (agency, executable) in SevenServicesTests.executables {
                 let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/\(executable).yaml")
                 var lines: [String] = []
@@ -113,7 +113,7 @@ struct SevenServicesTests {
                 }
                 if let operatorKeyPair {
                     lines.append("peers:")
-                    for peer in Department.allCases {
+                    for peer in Agency.allCases {
                         lines.append("  \(peer.rawValue): '\(keyPairs[peer]!.publicKey)'")
                     }
                     lines.append("  operators:")
@@ -135,7 +135,7 @@ struct SevenServicesTests {
         }
 
         /// Sends a request and returns an `ok` reply's body.
-        func request(_ agency: Department, _ operation: String, body: [UInt8] = []) async throws -> [UInt8] {
+        func request(_ agency: Agency, _ operation: String, body: [UInt8] = []) async throws -> [UInt8] {
             let reply = try await clients[agency]!.request(operation, body: body)
             #expect(
                 reply.status == .ok,
@@ -144,9 +144,9 @@ struct SevenServicesTests {
         }
 
         /// Every agency's status.
-        func statuses() async throws -> [Department: StatusReport] {
-            var statuses: [Department: StatusReport] = [:]
-            for agency in Department.allCases {
+        func statuses() async throws -> [Agency: StatusReport] {
+            var statuses: [Agency: StatusReport] = [:]
+            for agency in Agency.allCases {
                 statuses[agency] = try StatusReport.decode(try await request(agency, StatusReport.operation))
             }
             return statuses
@@ -158,11 +158,11 @@ struct SevenServicesTests {
         /// - Returns: Whether it settled in time.
         func settle(exits: UInt64) async throws -> Bool {
             let deadline = ContinuousClock.now + .seconds(60)
-            var previous: [Department: StatusReport] = [:]
+            var previous: [Agency: StatusReport] = [:]
             while ContinuousClock.now < deadline {
                 let statuses = try await statuses()
                 let published = statuses[.coordinator]?.journal?[Feed.coordinatorExits.name] ?? 0
-                let stable = Department.allCases.allSatisfy {
+                let stable = Agency.allCases.allSatisfy {
                     previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
                 }
                 if published == exits, SevenServicesTests.caughtUp(statuses), stable { return true }
@@ -173,8 +173,8 @@ struct SevenServicesTests {
         }
 
         /// Sends SIGTERM to every process and returns each one's exit status (`nil`: still running after 10 s).
-        func stop() -> [Department: Int32?] {
-            var statuses: [Department: Int32?] = [:]
+        func stop() -> [Agency: Int32?] {
+            var statuses: [Agency: Int32?] = [:]
             for (agency, process) in processes {
                 let ended = DispatchSemaphore(value: 0)
                 process.terminationHandler = { _ in ended.signal() }
@@ -208,7 +208,7 @@ struct SevenServicesTests {
     }
 
     /// Whether every consumer's cursor equals its publisher's journal on every feed of `Feed.all`.
-    static func caughtUp(_ statuses: [Department: StatusReport]) -> Bool {
+    static func caughtUp(_ statuses: [Agency: StatusReport]) -> Bool {
         var journal: [String: UInt64] = [:]
         for status in statuses.values { journal.merge(status.journal ?? [:]) { max($0, $1) } }
         return Feed.all.allSatisfy { feed in
@@ -247,7 +247,7 @@ struct SevenServicesTests {
         #expect(year2017.year == 2017 && year2017.newFiles == 3 && year2017.exits == 3 && year2017.openAtStart == 0)
         #expect(year2017.exitRatePerMille == 1000 && year2017.meetsTarget)
         #expect(report.province.cumulativeExits == 3)
-        func yuan(_ department: Department) -> Yuan? {
+        func yuan(_ department: Agency) -> Yuan? {
             report.departments.first { $0.department == department }?.yuan
         }
         #expect(yuan(.humanResources) == Yuan(yuan: 6000))
@@ -276,7 +276,7 @@ struct SevenServicesTests {
 
         // SIGTERM: every service stops cleanly within seconds.
         let exits = stack.stop()
-        for agency in Department.allCases {
+        for agency in Agency.allCases {
             #expect(exits[agency] == .some(0), "\(agency.rawValue) exit status \(String(describing: exits[agency]))")
         }
     }

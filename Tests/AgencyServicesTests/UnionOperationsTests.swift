@@ -9,7 +9,7 @@ import ServiceRuntime
 import TestSupport
 import Testing
 
-/// The union registry built in process by ``AgencyServices/buildUnionRegistry(configuration:counters:logger:)``,
+/// The union registry built in process by ``AgencyAssembly/buildUnionRegistry(configuration:counters:logger:)``,
 /// alone (no department running), on `ipc://` endpoints: its request operations, answer for answer.
 @Suite("The union registry's operations, in process")
 struct UnionOperationsTests {
@@ -21,16 +21,17 @@ struct UnionOperationsTests {
         var logger = Logger(label: "union-operations-test")
         logger.logLevel = .error
         let endpoint = "ipc://\(folder.path)/requests"
-        let feeds = ["hr-employment", "medical-insurance", "education-aid", "housing", "civil-affairs", "coordinator"]
-            .map { AgencyConfiguration.Feed(name: "households.\($0)", endpoint: "ipc://\(folder.path)/\($0)") }
+        let feeds = Feed.published(by: .union).map {
+            AgencyConfiguration.ListenFeed(name: $0.name, endpoint: "ipc://\(folder.path)/\($0.name)")
+        }
         let configuration = AgencyConfiguration(
             agency: .union, store: folder.appendingPathComponent("union.sqlite").path,
             policy: Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path, insecure: true,
             listen: .init(
                 replay: "ipc://\(folder.path)/replay", requests: endpoint,
-                feeds: feeds + [.init(name: "union.support", endpoint: "ipc://\(folder.path)/support")]),
+                feeds: feeds),
             helpers: ["530102": ["helper-a", "helper-b"]])
-        let service = try AgencyServices.build(configuration: configuration, counters: Counters(), logger: logger)
+        let service = try AgencyAssembly.build(configuration: configuration, counters: Counters(), logger: logger)
         let group = ServiceRunner.makeGroup(services: [service], logger: logger)
         let run = Task { try await group.run() }
 

@@ -226,7 +226,7 @@ struct AsyncAPITests {
         #expect(cases.count == Feed.all.map(\.eventTypes.count).reduce(0, +))
 
         // The schemas are not vacuous: what a feed must not carry is refused.
-        func registered(_ agency: Department, editing edit: (inout [String: Any]) -> Void) throws -> Any {
+        func registered(_ agency: Agency, editing edit: (inout [String: Any]) -> Void) throws -> Any {
             var event = try Samples.envelope(
                 HouseholdRegistered(view: Samples.view(for: agency)), publisher: .union)
             var data = Self.dictionary(event["data"])

@@ -44,7 +44,7 @@ struct FeedTests {
                 #expect(feed.viewAgency == nil)
             }
         }
-        for department in Department.allCases {
+        for department in Agency.allCases {
             let outcomes = Feed.outcomes(of: department)?.eventTypes
             #expect(outcomes == nil || outcomes == [MeasuresDecided.type, MeasuresDelivered.type])
             let requests = Feed.requests(of: department)?.eventTypes
@@ -80,7 +80,7 @@ struct FeedTests {
         #expect(
             Feed.consumed(by: .coordinator).count == 11,
             "its household feed, the union's and civil affairs' support, five outcomes, three requests")
-        for agency in Department.allCases {
+        for agency in Agency.allCases {
             #expect(!Feed.consumed(by: agency).contains { $0.publisher == agency }, "no service consumes itself")
         }
     }

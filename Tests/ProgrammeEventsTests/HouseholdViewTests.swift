@@ -8,7 +8,7 @@ import Testing
 struct HouseholdViewTests {
     /// What one agency's encoded view may hold and must not.
     struct Expectation: Sendable, CustomStringConvertible {
-        var agency: Department
+        var agency: Agency
         /// The top-level keys, exactly.
         var keys: Set<String>
         /// The keys of each listed member (and of the tenant), exactly.
@@ -96,7 +96,7 @@ struct HouseholdViewTests {
     @Test("every view carries the common fields; departments get the measures they lead, the coordinator all (§4.1)")
     func measures() throws {
         let plan = Samples.assessment.measures
-        for agency in Department.allCases where agency != .union {
+        for agency in Agency.allCases where agency != .union {
             let view = Samples.view(for: agency)
             #expect(
                 view.fileNumber == "KM-2017-0101" && view.prefectureCode == "530100" && view.divisionCode == "530102")

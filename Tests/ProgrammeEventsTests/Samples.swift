@@ -48,7 +48,7 @@ enum Samples {
     static let assessment: Assessment = try! Assessor(policy: policy).assess(household)
 
     /// The view of ``household`` for an agency.
-    static func view(for agency: Department) -> HouseholdView {
+    static func view(for agency: Agency) -> HouseholdView {
         HouseholdView(
             for: agency, household: household, assessment: assessment, helper: helper, persons: policy.persons)
     }
@@ -64,8 +64,8 @@ enum Samples {
 
     /// The lead departments' requests to supporting agencies and the answers, computed by rule.
     static let support: (requests: [SupportRequest], answers: [SupportAnswer]) = {
-        var ledgers: [Department: Ledger] = [:]
-        for agency in Department.allCases where agency != .coordinator {
+        var ledgers: [Agency: Ledger] = [:]
+        for agency in Agency.allCases where agency != .coordinator {
             ledgers[agency] = Ledger(
                 policy: policy, measures: AutomaticDecisions.budgetMeasures(of: agency, policy: policy),
                 includesUnits: agency == .housing)
@@ -134,7 +134,7 @@ enum Samples {
     }
 
     /// A CloudEvents structured-mode event around a payload, with the `sequence` and `effectivedate` extensions.
-    static func envelope(_ payload: some EventPayload, publisher: Department) throws -> [String: Any] {
+    static func envelope(_ payload: some EventPayload, publisher: Agency) throws -> [String: Any] {
         [
             "specversion": "1.0", "id": UUID().uuidString.lowercased(), "source": "/jiekun/\(publisher.rawValue)",
             "type": type(of: payload).type, "subject": payload.fileNumber, "time": "2017-04-01T08:00:00Z",

@@ -53,7 +53,7 @@ struct ProgrammeRunTests {
         #expect(year2017.year == 2017 && year2017.newFiles == 3 && year2017.exits == 3 && year2017.openAtStart == 0)
         #expect(year2017.exitRatePerMille == 1000 && year2017.meetsTarget)
         #expect(report.province.years.dropFirst().allSatisfy { $0.openAtStart == 0 && $0.exits == 0 })
-        func yuan(_ department: Department) -> Yuan? {
+        func yuan(_ department: Agency) -> Yuan? {
             report.departments.first { $0.department == department }?.yuan
         }
         // hr: entrepreneurship 5000 + living allowance 1000; medical: assistance 3000 × 2 (KM, QJ);

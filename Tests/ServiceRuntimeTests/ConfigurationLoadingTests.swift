@@ -9,7 +9,7 @@ import ZeroMQ
 
 @Suite("Agency configuration: loading")
 struct ConfigurationLoadingTests {
-    static let agencies = Department.allCases.map(\.rawValue)
+    static let agencies = Agency.allCases.map(\.rawValue)
 
     @Test("Every province example in deploy/agencies loads (key file not read)", arguments: agencies)
     func provinceExample(agency: String) throws {
@@ -201,7 +201,7 @@ struct AsyncAPITopologyTests {
         var published: Set<String> = []
         var consumed: Set<String> = []
         var readers: Set<String> = []
-        for agency in Department.allCases {
+        for agency in Agency.allCases {
             let configuration = try AgencyConfiguration.load(
                 file: RuntimeTestKit.deployFolder.appendingPathComponent("agencies/\(agency.rawValue).yaml").path,
                 environment: [:], options: .init(readsSecretKey: false))

@@ -35,8 +35,8 @@ import ZeroMQ
 /// Shutdown: ``FabricContext/shutdown()`` makes the thread's blocked poll fail with `ETERM`; the thread closes
 /// its sockets and ends. ``join()`` (or ``joined()``) waits for that.
 public final class FeedPublisher: Sendable {
-    /// One feed: a PUB endpoint and who may read it.
-    public struct Feed: Sendable, Hashable {
+    /// One feed as the publisher binds it: its PUB endpoint, how it is secured and who may read it.
+    public struct Endpoint: Sendable, Hashable {
         /// The feed's name, as in the journal (e.g. `housing`).
         public var name: String
         /// The endpoint to bind, such as `tcp://0.0.0.0:7101` or `tcp://127.0.0.1:*`.
@@ -46,7 +46,7 @@ public final class FeedPublisher: Sendable {
         /// The ZAP user ids (peer names) allowed to replay this feed; `nil` admits any peer (plain endpoints).
         public var readers: Set<String>?
 
-        /// Creates a feed.
+        /// Creates a feed's endpoint.
         ///
         /// - Parameters:
         ///   - name: The feed's name.
@@ -73,7 +73,7 @@ public final class FeedPublisher: Sendable {
         /// The `source` of heartbeats, such as `/jiekun/union-registry`.
         public var source: String
         /// The feeds to publish.
-        public var feeds: [Feed]
+        public var feeds: [Endpoint]
         /// The replay ROUTER's endpoint to bind.
         public var replayEndpoint: String
         /// How the replay endpoint is secured.
@@ -105,7 +105,7 @@ public final class FeedPublisher: Sendable {
         ///   - maxQueuedBytes: The most bytes of committed entries queued for sending; 32 MiB by default.
         public init(
             source: String,
-            feeds: [Feed],
+            feeds: [Endpoint],
             replayEndpoint: String,
             replaySecurity: EndpointSecurity = .plain,
             heartbeatInterval: Duration = .seconds(1),
@@ -144,9 +144,9 @@ public final class FeedPublisher: Sendable {
     }
 
     /// Decides whether a peer may replay a feed.
-    public typealias Authorizer = @Sendable (_ peer: ReplayPeer, _ feed: Feed) -> Bool
+    public typealias Authorizer = @Sendable (_ peer: ReplayPeer, _ feed: Endpoint) -> Bool
 
-    /// The default policy: a feed with no ``Feed/readers`` admits anyone; otherwise the peer's ZAP user id must be
+    /// The default policy: a feed with no ``Endpoint/readers`` admits anyone; otherwise the peer's ZAP user id must be
     /// one of them (a peer without a user id is refused).
     public static let readersAuthorizer: Authorizer = { peer, feed in
         guard let readers = feed.readers else { return true }

@@ -3,7 +3,7 @@ public enum MeasureOutcome: Sendable, Hashable, Codable {
     /// Delivered, effective on the date.
     case delivered(effectiveOn: LocalDate)
     /// Refused by the department, with its reason.
-    case refused(department: Department, reason: String)
+    case refused(department: Agency, reason: String)
 }
 
 /// The six dimensions of §2.3 (两有五保障) for one household and whether it is ready to exit.
@@ -41,12 +41,12 @@ public struct ExitReadiness: Sendable, Hashable, Codable {
         /// The measure instance id.
         public var measureID: String
         /// The department that refused it.
-        public var department: Department
+        public var department: Agency
         /// Its reason.
         public var reason: String
 
         /// Creates a refusal.
-        public init(measureID: String, department: Department, reason: String) {
+        public init(measureID: String, department: Agency, reason: String) {
             self.measureID = measureID
             self.department = department
             self.reason = reason

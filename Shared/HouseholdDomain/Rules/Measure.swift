@@ -28,7 +28,7 @@ public enum Measure {
         public static func < (lhs: Code, rhs: Code) -> Bool { lhs.rawValue < rhs.rawValue }
 
         /// The department that leads the measure (policy §4.2 table, Part B "lead service").
-        public var leadDepartment: Department {
+        public var leadDepartment: Agency {
             switch self {
             case .employmentGuidance, .employmentTraining, .employmentEntrepreneurship, .employmentLivingAllowance,
                 .employmentPlacement, .insurancePensionEnrolment, .insurancePensionEntitlement, .insuranceArrears,
@@ -47,7 +47,7 @@ public enum Measure {
 
         /// The department that supports the measure where Part B names one: the union pays the mutual-aid fee
         /// (categories 1 and 2) and the Golden Autumn grant; civil affairs reviews a rent reduction.
-        public var supportingDepartment: Department? {
+        public var supportingDepartment: Agency? {
             switch self {
             case .medicalMutualAid, .educationGoldenAutumn: return .union
             case .housingRentReduction: return .civilAffairs
@@ -100,22 +100,4 @@ public enum Measure {
         /// 住房.
         case housing
     }
-}
-
-/// An agency of the programme: the union, the five departments, the coordinator (DESIGN "Services").
-public enum Department: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The provincial union (union-registry).
-    case union = "union-registry"
-    /// HR & social security: employment and social insurance (hr-employment).
-    case humanResources = "hr-employment"
-    /// Medical insurance (medical-insurance).
-    case medicalInsurance = "medical-insurance"
-    /// Education (education-aid).
-    case education = "education-aid"
-    /// Housing & urban-rural development (housing).
-    case housing
-    /// Civil affairs (civil-affairs).
-    case civilAffairs = "civil-affairs"
-    /// The leading group's office (coordinator).
-    case coordinator
 }

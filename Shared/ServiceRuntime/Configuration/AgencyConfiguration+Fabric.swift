@@ -36,7 +36,7 @@ extension AgencyConfiguration {
     ///
     /// - Parameter feed: The feed.
     /// - Returns: The readers.
-    public func readers(of feed: Feed) -> [Department] {
+    public func readers(of feed: ListenFeed) -> [Agency] {
         feed.readers ?? peers.agencies.keys.filter { $0 != agency }.sorted { $0.rawValue < $1.rawValue }
     }
 
@@ -58,7 +58,7 @@ extension AgencyConfiguration {
         guard let replay = listen.replay, !listen.feeds.isEmpty else { return nil }
         let plan = securityPlan(keyPair: try requireKeyPair())
         let feeds = listen.feeds.map { feed in
-            FeedPublisher.Feed(
+            FeedPublisher.Endpoint(
                 name: feed.name, endpoint: feed.endpoint, security: plan.feeds[feed.name] ?? .plain,
                 readers: plan.readers[feed.name] ?? nil
             )
@@ -123,7 +123,7 @@ extension AgencyConfiguration {
             guard let pair, !endpoint.hasPrefix("inproc://") else { return .plain }
             return .curveServer(keyPair: pair, domain: zapDomain(domain), admitted: admitted)
         }
-        func admitted(_ agencies: [Department]) -> [String: String] {
+        func admitted(_ agencies: [Agency]) -> [String: String] {
             var admitted: [String: String] = [:]
             for agency in agencies { if let key = peers.agencies[agency] { admitted[key] = agency.rawValue } }
             return admitted
@@ -139,7 +139,7 @@ extension AgencyConfiguration {
         }
         var requestAdmitted = admitted(peers.agencies.keys.filter { $0 != agency })
         for (name, key) in peers.operators { requestAdmitted[key] = name }
-        func client(_ endpoint: String, _ publisher: Department) -> EndpointSecurity {
+        func client(_ endpoint: String, _ publisher: Agency) -> EndpointSecurity {
             guard let pair, !endpoint.hasPrefix("inproc://") else { return .plain }
             return .curveClient(keyPair: pair, serverPublicKey: peers.agencies[publisher] ?? "")
         }

@@ -194,7 +194,7 @@ private struct ConfigurationBuilder {
     var warnings: [String]
 
     /// The agencies' names, for messages.
-    static let agencyNames = Department.allCases.map(\.rawValue)
+    static let agencyNames = Agency.allCases.map(\.rawValue)
 
     /// Builds the configuration, or returns `nil` when a required part is missing or invalid (reported).
     ///
@@ -207,7 +207,7 @@ private struct ConfigurationBuilder {
 
         let agency = reader.choice(
             values["agency"], path.key("agency"), parent: root, what: "an agency", choices: Self.agencyNames,
-            make: Department.init(rawValue:)
+            make: Agency.init(rawValue:)
         )
         let store = reader.filePath(values["store"], path.key("store"), parent: root, expected: "the SQLite file")
         let policy = reader.filePath(values["policy"], path.key("policy"), parent: root, expected: "the policy file")
@@ -253,7 +253,7 @@ private struct ConfigurationBuilder {
 
     /// `decisionMode`: required for the five departments, refused for the others.
     private func readDecisionMode(
-        _ node: Node?, agency: Department, parent: Node
+        _ node: Node?, agency: Agency, parent: Node
     ) -> AgencyConfiguration.DecisionMode? {
         let path = ConfigurationPath.root.key("decisionMode")
         guard agency.decidesMeasures else {
@@ -309,7 +309,7 @@ private struct ConfigurationBuilder {
                         peers.operators[name] = publicKey
                     }
                 }
-            } else if let agency = Department(rawValue: key) {
+            } else if let agency = Agency(rawValue: key) {
                 if let publicKey = publicKey(value, path.key(key)) { peers.agencies[agency] = publicKey }
             } else {
                 reader.report(
@@ -335,7 +335,7 @@ private struct ConfigurationBuilder {
 
     /// Why an operator's name cannot be a ZAP user id, or `nil`.
     private static func operatorNameProblem(_ name: String) -> String? {
-        if Department(rawValue: name) != nil || name == "operators" {
+        if Agency(rawValue: name) != nil || name == "operators" {
             return "an operator cannot be named like an agency: requests would pass for that agency's"
         }
         let valid =
@@ -365,7 +365,7 @@ private struct ConfigurationBuilder {
         guard let entries = reader.mapping(node, path, allowed: ["replay", "requests", "feeds"]) else { return nil }
         let values = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         let requests = reader.endpoint(values["requests"], path.key("requests"), parent: node, binds: true)
-        var feeds: [AgencyConfiguration.Feed] = []
+        var feeds: [AgencyConfiguration.ListenFeed] = []
         if let feedsNode = values["feeds"], let entries = reader.mapping(feedsNode, path.key("feeds")) {
             for (name, value) in entries {
                 if let feed = readFeed(name: name, node: value, path: path.key("feeds").key(name)) {
@@ -382,7 +382,7 @@ private struct ConfigurationBuilder {
     }
 
     /// One entry of `listen.feeds`: an endpoint, or `{endpoint, readers}`.
-    private func readFeed(name: String, node: Node, path: ConfigurationPath) -> AgencyConfiguration.Feed? {
+    private func readFeed(name: String, node: Node, path: ConfigurationPath) -> AgencyConfiguration.ListenFeed? {
         let validName =
             (1...64).contains(name.utf8.count)
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
@@ -392,26 +392,26 @@ private struct ConfigurationBuilder {
         }
         guard case .mapping = node else {
             return reader.endpoint(node, path, parent: nil, binds: true).map {
-                AgencyConfiguration.Feed(name: name, endpoint: $0)
+                AgencyConfiguration.ListenFeed(name: name, endpoint: $0)
             }
         }
         guard let entries = reader.mapping(node, path, allowed: ["endpoint", "readers"]) else { return nil }
         let values = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         let endpoint = reader.endpoint(values["endpoint"], path.key("endpoint"), parent: node, binds: true)
-        var readers: [Department]?
+        var readers: [Agency]?
         if let readersNode = values["readers"], let list = reader.list(readersNode, path.key("readers")) {
             readers = list.enumerated().compactMap { index, element in
                 reader.choice(
                     element, path.key("readers").index(index), parent: nil, what: "an agency",
-                    choices: Self.agencyNames, make: Department.init(rawValue:)
+                    choices: Self.agencyNames, make: Agency.init(rawValue:)
                 )
             }
         }
-        return endpoint.map { AgencyConfiguration.Feed(name: name, endpoint: $0, readers: readers) }
+        return endpoint.map { AgencyConfiguration.ListenFeed(name: name, endpoint: $0, readers: readers) }
     }
 
     /// `upstream: [{feed, publisher, endpoint, replay}]`.
-    private func readUpstream(node: Node, agency: Department?) -> [AgencyConfiguration.Upstream] {
+    private func readUpstream(node: Node, agency: Agency?) -> [AgencyConfiguration.Upstream] {
         let path = ConfigurationPath.root.key("upstream")
         guard let list = reader.list(node, path) else { return [] }
         var upstreams: [AgencyConfiguration.Upstream] = []
@@ -424,7 +424,7 @@ private struct ConfigurationBuilder {
             let feed = reader.text(values["feed"], itemPath.key("feed"), parent: element, expected: "the feed's name")
             let publisher = reader.choice(
                 values["publisher"], itemPath.key("publisher"), parent: element, what: "an agency",
-                choices: Self.agencyNames, make: Department.init(rawValue:)
+                choices: Self.agencyNames, make: Agency.init(rawValue:)
             )
             let endpoint = reader.endpoint(values["endpoint"], itemPath.key("endpoint"), parent: element, binds: false)
             let replay = reader.endpoint(values["replay"], itemPath.key("replay"), parent: element, binds: false)
@@ -444,7 +444,7 @@ private struct ConfigurationBuilder {
     }
 
     /// `helpers: {COUNTY: [NAME, …]}`, the union's only. Names are personal data: never in messages.
-    private func readHelpers(node: Node, agency: Department?) -> [String: [String]] {
+    private func readHelpers(node: Node, agency: Agency?) -> [String: [String]] {
         let path = ConfigurationPath.root.key("helpers")
         guard agency == nil || agency == .union else {
             reader.report(path, "only union-registry pairs helpers (一帮一); remove helpers", at: node)

@@ -11,7 +11,7 @@ import ZeroMQ
 /// schema, in the order of the examples in `deploy/agencies/`:
 ///
 /// ```yaml
-/// agency: housing                       # a Department raw value
+/// agency: housing                       # an Agency raw value
 /// store: /var/lib/jiekun/housing.sqlite # SQLite (WAL); relative paths are relative to this file
 /// policy: /etc/jiekun/policy/yunnan.yaml
 /// keys:
@@ -41,7 +41,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// The file the configuration was read from, as given.
     public var file: String
     /// The agency this instance runs (`agency`).
-    public var agency: Department
+    public var agency: Agency
     /// The SQLite store's path (`store`), absolute.
     public var store: String
     /// The policy file's path (`policy`), absolute.
@@ -92,7 +92,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     ///   - warnings: What to log at start.
     public init(
         file: String = "(in code)",
-        agency: Department,
+        agency: Agency,
         store: String,
         policy: String,
         secretKeyFile: String? = nil,
@@ -139,7 +139,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         /// The request ROUTER (`listen.requests`): intake, queries, `status`.
         public var requests: String
         /// The feeds published, in file order (`listen.feeds`).
-        public var feeds: [Feed]
+        public var feeds: [ListenFeed]
 
         /// Creates the endpoints.
         ///
@@ -147,21 +147,21 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         ///   - replay: The replay endpoint.
         ///   - requests: The request endpoint.
         ///   - feeds: The feeds published.
-        public init(replay: String?, requests: String, feeds: [Feed]) {
+        public init(replay: String?, requests: String, feeds: [ListenFeed]) {
             self.replay = replay
             self.requests = requests
             self.feeds = feeds
         }
     }
 
-    /// One feed an agency publishes.
-    public struct Feed: Sendable, Hashable {
+    /// One feed an agency publishes, as `listen.feeds` configures it.
+    public struct ListenFeed: Sendable, Hashable {
         /// The feed's name, as in the journal (`outcomes.housing`).
         public var name: String
         /// The PUB endpoint to bind.
         public var endpoint: String
         /// The agencies allowed to read it; `nil` for every agency under `peers`.
-        public var readers: [Department]?
+        public var readers: [Agency]?
 
         /// Creates a feed.
         ///
@@ -169,7 +169,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         ///   - name: The feed's name.
         ///   - endpoint: The PUB endpoint.
         ///   - readers: The agencies allowed to read it, or `nil` for every agency peer.
-        public init(name: String, endpoint: String, readers: [Department]? = nil) {
+        public init(name: String, endpoint: String, readers: [Agency]? = nil) {
             self.name = name
             self.endpoint = endpoint
             self.readers = readers
@@ -179,7 +179,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// The public keys an agency admits on its endpoints and trusts as servers.
     public struct Peers: Sendable, Hashable {
         /// Agency → its public key (40 Z85 characters).
-        public var agencies: [Department: String]
+        public var agencies: [Agency: String]
         /// Operator name (`ops-kunming`) → public key; admitted on the request endpoint only.
         public var operators: [String: String]
 
@@ -188,7 +188,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         /// - Parameters:
         ///   - agencies: Agency → public key.
         ///   - operators: Operator name → public key.
-        public init(agencies: [Department: String] = [:], operators: [String: String] = [:]) {
+        public init(agencies: [Agency: String] = [:], operators: [String: String] = [:]) {
             self.agencies = agencies
             self.operators = operators
         }
@@ -199,7 +199,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         /// The feed's name at its publisher (`households.housing`); also the local cursor's name.
         public var feed: String
         /// The publishing agency; its public key is under `peers`.
-        public var publisher: Department
+        public var publisher: Agency
         /// The publisher's PUB endpoint of this feed.
         public var endpoint: String
         /// The publisher's replay endpoint.
@@ -212,7 +212,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         ///   - publisher: The publishing agency.
         ///   - endpoint: Its PUB endpoint.
         ///   - replay: Its replay endpoint.
-        public init(feed: String, publisher: Department, endpoint: String, replay: String) {
+        public init(feed: String, publisher: Agency, endpoint: String, replay: String) {
             self.feed = feed
             self.publisher = publisher
             self.endpoint = endpoint
@@ -250,7 +250,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension Department {
+extension Agency {
     /// Whether the agency is one of the five departments that decide and deliver measures (not the union, not the
     /// coordinator): only those have a `decisionMode`.
     var decidesMeasures: Bool {

@@ -8,7 +8,7 @@ import HouseholdDomain
 /// ```
 public struct ReadySummary: Sendable, Hashable {
     /// A published feed and the endpoint bound.
-    public struct Feed: Sendable, Hashable {
+    public struct BoundFeed: Sendable, Hashable {
         /// The feed's name.
         public var name: String
         /// The endpoint bound.
@@ -26,7 +26,7 @@ public struct ReadySummary: Sendable, Hashable {
     /// The agency (`housing`).
     public var agency: String
     /// The feeds published, with the endpoints bound.
-    public var feeds: [Feed]
+    public var feeds: [BoundFeed]
     /// The replay endpoint bound, if any.
     public var replay: String?
     /// The request endpoint bound, if any.
@@ -54,7 +54,7 @@ public struct ReadySummary: Sendable, Hashable {
         insecure: Bool = false
     ) {
         self.agency = agency
-        self.feeds = feeds.map { Feed(name: $0.name, endpoint: $0.endpoint) }
+        self.feeds = feeds.map { BoundFeed(name: $0.name, endpoint: $0.endpoint) }
         self.replay = replay
         self.requests = requests
         self.upstream = upstream.map { Upstream(feed: $0.feed, publisher: $0.publisher) }

@@ -19,12 +19,12 @@ import Synchronization
 ///
 /// Every `build…(configuration:counters:logger:)` function does all the wiring and is what tests call; an
 /// executable's `main` only calls ``main(as:)``.
-public enum AgencyServices {
+public enum AgencyAssembly {
     /// The `main` of a service executable: loads `--config FILE` (exits 78 naming the key on a bad configuration),
     /// bootstraps logging and metrics, builds the agency and runs it until SIGTERM or SIGINT.
     ///
     /// - Parameter agency: The agency this executable runs; a configuration for another one is refused.
-    public static func main(as agency: Department) async {
+    public static func main(as agency: Agency) async {
         if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
             FileHandle.standardOutput.write(Data(help(for: agency).utf8))
             exit(0)
@@ -54,7 +54,7 @@ public enum AgencyServices {
     }
 
     /// What `<agency> --help` prints.
-    static func help(for agency: Department) -> String {
+    static func help(for agency: Agency) -> String {
         """
         USAGE: \(agency.rawValue) --config FILE
 
