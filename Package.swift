@@ -149,7 +149,6 @@ let package = Package(
             name: "JiekunCLI",
             dependencies: [
                 "AgencyDesks",
-                "AgencyServices",
                 "EventFabric",
                 "HouseholdDomain",
                 "ProgrammeEvents",

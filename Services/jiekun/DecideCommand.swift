@@ -1,4 +1,4 @@
-import AgencyServices
+import AgencyDesks
 import ArgumentParser
 import Foundation
 import HouseholdDomain

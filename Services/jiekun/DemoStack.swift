@@ -1,4 +1,4 @@
-import AgencyServices
+import AgencyDesks
 import EventFabric
 import Foundation
 import HouseholdDomain

@@ -1,5 +1,4 @@
 import AgencyDesks
-import AgencyServices
 import ArgumentParser
 import Foundation
 import HouseholdDomain

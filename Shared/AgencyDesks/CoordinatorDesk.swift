@@ -11,9 +11,11 @@ import ReliefProgramme
 ///
 /// Its view of a household carries no names and no identity numbers (docs/DATA-MINIMISATION.md). Like every desk it
 /// keeps no state outside its store: applying an event and the exit it may publish commit with the cursor.
-public struct CoordinatorDesk: Sendable {
+public struct CoordinatorDesk: AgencyDesk {
     /// The policy (budget years for the report).
     public let policy: Policy
+    /// The agency whose desk this is: the coordinator.
+    public var agency: Agency { .coordinator }
     /// The feed of exit readiness.
     public static let exitsFeed = Feed.coordinatorExits.name
     /// The CloudEvents `source` of the coordinator's events.
@@ -35,125 +37,6 @@ public struct CoordinatorDesk: Sendable {
         self.timelineIndexStep = max(1, timelineIndexStep)
     }
 
-    /// The desk's tables (migration `coordinator.desk.v1`).
-    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("coordinator.desk.v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE coord_households (
-                        file_number TEXT PRIMARY KEY, view BLOB NOT NULL, status TEXT NOT NULL,
-                        exit_date TEXT, closed_reason TEXT, closed_on TEXT
-                    );
-                    CREATE TABLE coord_decisions (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
-                    );
-                    CREATE INDEX coord_decisions_by_file ON coord_decisions (file_number);
-                    """)
-        }
-        migrator.registerMigration("coordinator.desk.v2") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE coord_timeline (
-                        entry INTEGER PRIMARY KEY AUTOINCREMENT, file_number TEXT NOT NULL, event_id TEXT NOT NULL,
-                        type TEXT NOT NULL, source TEXT NOT NULL, effective_date TEXT
-                    );
-                    CREATE INDEX coord_timeline_by_file ON coord_timeline (file_number, entry);
-                    """)
-        }
-        migrator.registerMigration("coordinator.desk.v3") { db in
-            try migrateToCompactState(db)
-        }
-        migrator.registerMigration("coordinator.desk.v4") { db in
-            try addReportColumns(db)
-        }
-        migrator.registerMigration("coordinator.desk.v5") { db in
-            try migrateToSteppedTimelineIndex(db)
-        }
-    }
-
-    /// Migration `coordinator.desk.v5`: the timeline is indexed by file a step at a time (``timeline(of:in:)``), in
-    /// `coord_timeline_index` up to the entry `coord_timeline_indexed.through`, instead of by an SQLite index kept on
-    /// every insert; and its entries are numbered without AUTOINCREMENT (rows are only ever appended, so SQLite's
-    /// next rowid orders them the same, without updating `sqlite_sequence` on every insert).
-    private static func migrateToSteppedTimelineIndex(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE coord_timeline_v5 (
-                    entry INTEGER PRIMARY KEY, file_number TEXT NOT NULL, event_id TEXT NOT NULL,
-                    type TEXT NOT NULL, source TEXT NOT NULL, effective_date TEXT
-                );
-                INSERT INTO coord_timeline_v5 (entry, file_number, event_id, type, source, effective_date)
-                    SELECT entry, file_number, event_id, type, source, effective_date FROM coord_timeline;
-                DROP TABLE coord_timeline;
-                ALTER TABLE coord_timeline_v5 RENAME TO coord_timeline;
-                CREATE TABLE coord_timeline_index (
-                    file_number TEXT NOT NULL, entry INTEGER NOT NULL, PRIMARY KEY (file_number, entry)
-                ) WITHOUT ROWID;
-                INSERT INTO coord_timeline_index (file_number, entry)
-                    SELECT file_number, entry FROM coord_timeline ORDER BY file_number, entry;
-                CREATE TABLE coord_timeline_indexed (through INTEGER NOT NULL);
-                INSERT INTO coord_timeline_indexed (through) SELECT IFNULL(MAX(entry), 0) FROM coord_timeline;
-                """)
-    }
-
-    /// Migration `coordinator.desk.v4`: each file's category and prefecture code as columns of `coord_households`,
-    /// filled from the kept views, so that the report reads no view (it decoded every one: 2 s of the
-    /// 71,000-household demo, at its very end).
-    private static func addReportColumns(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                ALTER TABLE coord_households ADD COLUMN category INTEGER;
-                ALTER TABLE coord_households ADD COLUMN prefecture_code TEXT NOT NULL DEFAULT '';
-                """)
-        let views = try Row.fetchCursor(db, sql: "SELECT file_number, view_data FROM coord_views")
-        while let row = try views.next() {
-            let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row["view_data"]).view
-            try db.execute(
-                sql: "UPDATE coord_households SET category = ?, prefecture_code = ? WHERE file_number = ?",
-                arguments: [view.category?.rawValue, view.prefectureCode, view.fileNumber])
-        }
-    }
-
-    /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
-    /// `household.registered` or `household.updated`, an object with a `view` member) in `coord_views`, no longer
-    /// encoded again; what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as
-    /// columns (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON. Files and decisions
-    /// are keyed by file without a rowid (one B-tree each).
-    private static func migrateToCompactState(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                ALTER TABLE coord_households RENAME TO coord_households_v2;
-                CREATE TABLE coord_households (
-                    file_number TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, exit_date TEXT, closed_reason TEXT,
-                    closed_on TEXT, \(ExitFactColumns.definitions)
-                ) WITHOUT ROWID;
-                CREATE TABLE coord_views (file_number TEXT NOT NULL PRIMARY KEY, view_data BLOB NOT NULL);
-                DROP INDEX coord_decisions_by_file;
-                ALTER TABLE coord_decisions RENAME TO coord_decisions_v2;
-                \(DecisionColumns.createTable("coord_decisions"));
-                """)
-        let households = try Row.fetchCursor(
-            db, sql: "SELECT file_number, view, status, exit_date, closed_reason, closed_on FROM coord_households_v2")
-        while let row = try households.next() {
-            let view = try DepartmentDesk.decode(HouseholdView.self, from: row["view"])
-            try db.execute(
-                sql: """
-                    INSERT INTO coord_households (
-                        file_number, status, exit_date, closed_reason, closed_on, \(ExitFactColumns.names)
-                    ) VALUES (?, ?, ?, ?, ?, \(ExitFactColumns.placeholders))
-                    """,
-                arguments: [
-                    row["file_number"], row["status"], row["exit_date"], row["closed_reason"], row["closed_on"],
-                ] + ExitFactColumns.arguments(ExitReadiness.Facts(DepartmentDesk.assessment(of: view))))
-            try db.execute(
-                sql: "INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)",
-                arguments: [row["file_number"], try DepartmentDesk.encode(HouseholdUpdated(view: view))])
-        }
-        try db.execute(sql: "DROP TABLE coord_households_v2")
-        try DecisionColumns.copy(fromJSONTable: "coord_decisions_v2", into: "coord_decisions", db: db)
-        try db.execute(sql: "DROP TABLE coord_decisions_v2")
-    }
-
     /// Applies one upstream event inside the applying transaction.
     ///
     /// - `household.registered` / `household.updated` (its own feed): keeps the view, then judges exit.
@@ -162,7 +45,7 @@ public struct CoordinatorDesk: Sendable {
     ///   decide its own measures: a decision whose department is not the event's source is refused.
     /// - `measure.delivered`, `support.requested`, `support.provided`: accepted; the decisions already carry what
     ///   exit needs.
-    /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
+    /// - Throws: ``DeskRefusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         if let subject = event.subject { try note(event, about: subject, in: db) }
@@ -184,7 +67,7 @@ public struct CoordinatorDesk: Sendable {
         case MeasuresDecided.type:
             let decided = try event.decodeData(as: MeasuresDecided.self, using: decoder)
             for decision in decided.decisions where event.source != "/jiekun/\(decision.department.rawValue)" {
-                throw DepartmentDesk.Refusal(
+                throw DeskRefusal(
                     code: "coordinator.decision.department",
                     description:
                         "\(event.source) cannot decide \(decision.code.rawValue), led by \(decision.department.rawValue)"
@@ -197,7 +80,7 @@ public struct CoordinatorDesk: Sendable {
         case MeasuresDelivered.type, SupportRequested.type, SupportProvided.type:
             return
         default:
-            throw DepartmentDesk.Refusal(
+            throw DeskRefusal(
                 code: "desk.type.unexpected", description: "the coordinator does not handle \(event.type)")
         }
     }
@@ -268,7 +151,7 @@ public struct CoordinatorDesk: Sendable {
     /// the file.
     private func keep(_ view: HouseholdView, data: [UInt8], in db: Database, journal: Journal) throws {
         guard view.agency == .coordinator else {
-            throw DepartmentDesk.Refusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
+            throw DeskRefusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
         }
         let facts = ExitReadiness.Facts(DepartmentDesk.assessment(of: view))
         try db.execute(
@@ -340,13 +223,26 @@ public struct CoordinatorDesk: Sendable {
         ).map { try filed(from: $0, in: db) }
     }
 
+    /// A file's status (`open` or `closed`) and, once closed, why and when; `nil` when the coordinator has no such
+    /// file.
+    ///
+    /// - Throws: `DatabaseError`.
+    public func status(of fileNumber: String, in db: Database) throws -> (
+        status: String, closedReason: String?, closedOn: String?
+    )? {
+        try Row.fetchOne(
+            db, sql: "SELECT status, closed_reason, closed_on FROM coord_households WHERE file_number = ?",
+            arguments: [fileNumber]
+        ).map { ($0["status"], $0["closed_reason"], $0["closed_on"]) }
+    }
+
     /// Each file's view and exit date.
     private static let filesQuery = """
         SELECT v.view_data, h.exit_date FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number
         """
 
     private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
-        let view = try DepartmentDesk.decode(DepartmentDesk.KeptView.self, from: row["view_data"]).view
+        let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
         return filed(view, exitDate: row["exit_date"], decisions: try decisions(of: view.fileNumber, in: db))
     }
 

@@ -136,7 +136,7 @@ enum DecisionColumns {
         let rows = try Row.fetchCursor(db, sql: "SELECT file_number, decision FROM \(source)")
         while let row = try rows.next() {
             try keep(
-                try DepartmentDesk.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"],
+                try DeskCoding.decode(MeasureDecision.self, from: row["decision"]), of: row["file_number"],
                 in: table, db: db)
         }
     }

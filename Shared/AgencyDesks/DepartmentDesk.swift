@@ -15,9 +15,11 @@ import StreamingJSON
 /// desk's records, the budget draws and the outgoing events in the journal commit together with the cursor, so a
 /// crash neither loses nor repeats a decision. The decisions are those of ``AutomaticDecisions``, as in the
 /// sequential ``ProgrammeRun``.
-public struct DepartmentDesk: Sendable {
+public struct DepartmentDesk: AgencyDesk {
     /// The department: hr-employment, medical-insurance, education-aid, housing or civil-affairs.
     public let department: Agency
+    /// The agency whose desk this is: the department.
+    public var agency: Agency { department }
     /// The policy: amounts, processing days, budgets.
     public let policy: Policy
     /// How the department decides.
@@ -30,14 +32,6 @@ public struct DepartmentDesk: Sendable {
         /// Each measure waits until staff approve or refuse it (`jiekun decide`); an approved measure then follows
         /// the rules (budgets, stock, supporting agencies, processing days from the filing date).
         case review
-    }
-
-    /// Why an event was refused (the subscriber records it and carries on).
-    public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
-        /// A stable code, e.g. `desk.type.unexpected`.
-        public var code: String
-        /// What is wrong, without personal data.
-        public var description: String
     }
 
     /// A desk for `department`.
@@ -56,92 +50,8 @@ public struct DepartmentDesk: Sendable {
         feedsByType = feeds
     }
 
-    /// Every feed the desk publishes on, in ``Feed/all`` order: its outcomes, and its requests
-    /// (`requests.<department>`) or its answers (`support.<department>`) where it leads or supports a measure that
-    /// another agency supports or leads.
-    public var publishedFeeds: [String] { Feed.published(by: department).map(\.name) }
-
     /// The feed of each event type the desk publishes.
     private let feedsByType: [String: String]
-
-    /// The CloudEvents `source` of the desk's events.
-    public var source: String { "/jiekun/\(department.rawValue)" }
-
-    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`).
-    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        StoredBudgets.registerMigrations(&migrator)
-        migrator.registerMigration("department.desk.v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE desk_households (
-                        file_number TEXT PRIMARY KEY, view BLOB NOT NULL, status TEXT NOT NULL,
-                        closed_reason TEXT, closed_on TEXT
-                    );
-                    CREATE TABLE desk_decisions (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
-                    );
-                    CREATE INDEX desk_decisions_by_file ON desk_decisions (file_number);
-                    CREATE TABLE desk_pending_support (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL,
-                        decision BLOB NOT NULL, request BLOB NOT NULL
-                    );
-                    CREATE INDEX desk_pending_by_file ON desk_pending_support (file_number);
-                    CREATE TABLE desk_pending_reviews (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, request BLOB NOT NULL
-                    );
-                    CREATE INDEX desk_reviews_by_file ON desk_pending_reviews (file_number);
-                    """)
-        }
-        migrator.registerMigration("department.desk.v2") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE desk_awaiting_staff (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, instance BLOB NOT NULL
-                    );
-                    CREATE INDEX desk_awaiting_by_file ON desk_awaiting_staff (file_number);
-                    """)
-        }
-        migrator.registerMigration("department.desk.v3") { db in
-            // The view is kept as the event brought it (the data of `household.registered` or
-            // `household.updated`, an object with a `view` member), no longer encoded again; its category is a
-            // column, for civil affairs' reviews. Decisions are kept as columns (`DecisionColumns`).
-            try db.execute(
-                sql: """
-                    ALTER TABLE desk_households RENAME TO desk_households_v2;
-                    CREATE TABLE desk_households (
-                        file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, category INTEGER,
-                        status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
-                    );
-                    """)
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT file_number, view, status, closed_reason, closed_on FROM desk_households_v2")
-            while let row = try rows.next() {
-                let view = try decode(HouseholdView.self, from: row["view"])
-                try db.execute(
-                    sql: "INSERT INTO desk_households VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [
-                        row["file_number"], try encode(HouseholdUpdated(view: view)), view.category?.rawValue,
-                        row["status"], row["closed_reason"], row["closed_on"],
-                    ])
-            }
-            try db.execute(
-                sql: """
-                    DROP TABLE desk_households_v2;
-                    DROP INDEX desk_decisions_by_file;
-                    ALTER TABLE desk_decisions RENAME TO desk_decisions_v2;
-                    \(DecisionColumns.createTable("desk_decisions"));
-                    """)
-            try DecisionColumns.copy(fromJSONTable: "desk_decisions_v2", into: "desk_decisions", db: db)
-            try db.execute(sql: "DROP TABLE desk_decisions_v2")
-        }
-    }
-
-    /// The data of a `household.registered` or `household.updated` event as kept by the desks (`desk_households`,
-    /// the coordinator's `coord_views`): what they read back of it.
-    struct KeptView: Decodable {
-        /// The view.
-        var view: HouseholdView
-    }
 
     /// Seeds the department's budget lines (and housing's stock) from the policy, once.
     ///
@@ -168,7 +78,7 @@ public struct DepartmentDesk: Sendable {
     ///   - event: the upstream event.
     ///   - db: the applying transaction's connection.
     ///   - journal: the store's journal.
-    /// - Throws: ``Refusal`` for an event the desk cannot use; `DatabaseError`, `DecodingError`.
+    /// - Throws: ``DeskRefusal`` for an event the desk cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         switch event.type {
@@ -188,7 +98,7 @@ public struct DepartmentDesk: Sendable {
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             try review(requested, from: event.source, in: db, journal: journal)
         default:
-            throw Refusal(
+            throw DeskRefusal(
                 code: "desk.type.unexpected", description: "\(department.rawValue) does not handle \(event.type)")
         }
     }
@@ -199,7 +109,7 @@ public struct DepartmentDesk: Sendable {
     /// withdraw what left it.
     private func receive(_ view: HouseholdView, data: [UInt8], in db: Database, journal: Journal) throws {
         guard view.agency == department else {
-            throw Refusal(
+            throw DeskRefusal(
                 code: "desk.view.agency", description: "a view for \(view.agency.rawValue), not \(department.rawValue)")
         }
         let status = try String.fetchOne(
@@ -242,7 +152,7 @@ public struct DepartmentDesk: Sendable {
             for instance in new {
                 try db.execute(
                     cached: "INSERT INTO desk_awaiting_staff (measure_id, file_number, instance) VALUES (?, ?, ?)",
-                    arguments: [instance.id, view.fileNumber, try Self.encode(instance)])
+                    arguments: [instance.id, view.fileNumber, try DeskCoding.encode(instance)])
             }
             try record(withdrawn, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
         } else {
@@ -276,7 +186,8 @@ public struct DepartmentDesk: Sendable {
                             VALUES (?, ?, ?, ?)
                             """,
                         arguments: [
-                            decision.measureID, view.fileNumber, try Self.encode(decision), try Self.encode(request),
+                            decision.measureID, view.fileNumber, try DeskCoding.encode(decision),
+                            try DeskCoding.encode(request),
                         ])
                 }
             }
@@ -315,7 +226,7 @@ public struct DepartmentDesk: Sendable {
     ///   - staff: who decided (the requester's authenticated name), for the record.
     ///   - db: a write transaction.
     ///   - journal: the store's journal.
-    /// - Throws: ``Refusal`` when the measure is not awaiting staff here (`desk.decide.unknown`) or a refusal has
+    /// - Throws: ``DeskRefusal`` when the measure is not awaiting staff here (`desk.decide.unknown`) or a refusal has
     ///   no reason (`desk.decide.reason`); `DatabaseError`.
     public func decide(
         _ measureID: String, _ decision: StaffDecision, reason: String, by staff: String?, in db: Database,
@@ -330,16 +241,16 @@ public struct DepartmentDesk: Sendable {
                     """,
                 arguments: [measureID])
         else {
-            throw Refusal(
+            throw DeskRefusal(
                 code: "desk.decide.unknown",
                 description: "\(measureID) is not awaiting a decision at \(department.rawValue)")
         }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if decision == .refuse && trimmed.isEmpty {
-            throw Refusal(code: "desk.decide.reason", description: "a refusal needs a reason")
+            throw DeskRefusal(code: "desk.decide.reason", description: "a refusal needs a reason")
         }
-        let instance = try Self.decode(MeasureInstance.self, from: row["instance"])
-        let view = try Self.decode(KeptView.self, from: row["view_data"]).view
+        let instance = try DeskCoding.decode(MeasureInstance.self, from: row["instance"])
+        let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
         try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
         let who = staff.map { " by \($0)" } ?? ""
         switch decision {
@@ -415,8 +326,8 @@ public struct DepartmentDesk: Sendable {
                     db.cachedStatement(sql: "SELECT decision, request FROM desk_pending_support WHERE measure_id = ?"),
                     arguments: [answer.measureID])
             else { continue }  // another department's measure, or already withdrawn
-            let decision = try Self.decode(MeasureDecision.self, from: row["decision"])
-            let request = try Self.decode(SupportRequest.self, from: row["request"])
+            let decision = try DeskCoding.decode(MeasureDecision.self, from: row["decision"])
+            let request = try DeskCoding.decode(SupportRequest.self, from: row["request"])
             try db.execute(
                 cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
             var final = try AutomaticDecisions.finalize(
@@ -437,7 +348,7 @@ public struct DepartmentDesk: Sendable {
     private func review(_ requested: SupportRequested, from source: String, in db: Database, journal: Journal) throws {
         let requests = requested.requests.filter { $0.to == .civilAffairs && $0.kind == .review }
         for request in requests where source != "/jiekun/\(request.from.rawValue)" {
-            throw Refusal(
+            throw DeskRefusal(
                 code: "desk.support.sender", description: "\(source) cannot ask on behalf of \(request.from.rawValue)")
         }
         for request in requests {
@@ -446,7 +357,7 @@ public struct DepartmentDesk: Sendable {
                     INSERT INTO desk_pending_reviews (measure_id, file_number, request) VALUES (?, ?, ?)
                     ON CONFLICT (measure_id) DO NOTHING
                     """,
-                arguments: [request.measureID, requested.fileNumber, try Self.encode(request)])
+                arguments: [request.measureID, requested.fileNumber, try DeskCoding.encode(request)])
         }
         try answerReviews(of: requested.fileNumber, in: db, journal: journal)
     }
@@ -463,7 +374,7 @@ public struct DepartmentDesk: Sendable {
             db.cachedStatement(
                 sql: "SELECT request FROM desk_pending_reviews WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
-        ).map { try Self.decode(SupportRequest.self, from: $0) }
+        ).map { try DeskCoding.decode(SupportRequest.self, from: $0) }
         guard !requests.isEmpty else { return }
         try db.execute(cached: "DELETE FROM desk_pending_reviews WHERE file_number = ?", arguments: [fileNumber])
         var noBudgets = Ledger(policy: policy, measures: [])
@@ -505,14 +416,15 @@ public struct DepartmentDesk: Sendable {
 
     /// Appends one event to the feed that carries its type (``Feed/published(by:)``).
     ///
-    /// - Throws: ``Refusal`` when none of the desk's feeds carries the type (the feed table and the measure table
+    /// - Throws: ``DeskRefusal`` when none of the desk's feeds carries the type (the feed table and the measure table
     ///   disagree: the applying transaction rolls back and the upstream event is refused).
     private func append(
         _ payload: some EventPayload, effectiveOn: LocalDate, in db: Database, journal: Journal
     ) throws {
         let type = type(of: payload).type
         guard let feed = feedsByType[type] else {
-            throw Refusal(code: "desk.feed.missing", description: "\(department.rawValue) publishes no \(type) feed")
+            throw DeskRefusal(
+                code: "desk.feed.missing", description: "\(department.rawValue) publishes no \(type) feed")
         }
         let event = try CloudEvent(
             source: source, type: type, subject: payload.fileNumber, effectiveDate: effectiveOn.description,
@@ -549,7 +461,7 @@ public struct DepartmentDesk: Sendable {
             db.cachedStatement(
                 sql: "SELECT measure_id, decision FROM desk_pending_support WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
-        ).map { ($0["measure_id"], try Self.decode(MeasureDecision.self, from: $0["decision"])) }
+        ).map { ($0["measure_id"], try DeskCoding.decode(MeasureDecision.self, from: $0["decision"])) }
     }
 
     /// The facts ``AutomaticDecisions`` reads, from the department's view of the household.
@@ -561,11 +473,5 @@ public struct DepartmentDesk: Sendable {
             category: view.category, reasons: [], measures: view.measures,
             isBelowStandard: view.isBelowStandard ?? false, isOnDibao: view.isOnDibao ?? false,
             isZeroEmployment: view.isZeroEmployment ?? false, needsHousing: view.needsHousing ?? false)
-    }
-
-    static func encode(_ value: some Encodable) throws -> Data { Data(try EventCoding.makeEncoder().encode(value)) }
-
-    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
-        try EventCoding.makeDecoder().decode(type, from: data)
     }
 }

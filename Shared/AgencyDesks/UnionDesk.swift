@@ -14,13 +14,15 @@ import ReliefProgramme
 ///
 /// Intake (``file(_:headers:in:journal:)``) and every applied event run inside one transaction with the journal
 /// appends, like every desk.
-public struct UnionDesk: Sendable {
+public struct UnionDesk: AgencyDesk {
     /// The policy applied to every file.
     public let policy: Policy
     /// Helpers per county code, for one-to-one pairing (一帮一), from the union's configuration.
     public let helpers: [String: [String]]
     private let assessor: Assessor
 
+    /// The agency whose desk this is: the union registry.
+    public var agency: Agency { .union }
     /// The feed of the union's support answers.
     public static let supportFeed = Feed.unionSupport.name
     /// The CloudEvents `source` of the union's events.
@@ -40,86 +42,6 @@ public struct UnionDesk: Sendable {
         self.policy = policy
         self.helpers = helpers
         self.assessor = Assessor(policy: policy)
-    }
-
-    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1`).
-    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        StoredBudgets.registerMigrations(&migrator)
-        migrator.registerMigration("union.desk.v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE union_files (
-                        file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, filed_on TEXT NOT NULL,
-                        household BLOB NOT NULL, assessment BLOB NOT NULL, helper TEXT,
-                        status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
-                    );
-                    CREATE TABLE union_members (
-                        identity_number TEXT PRIMARY KEY, file_number TEXT NOT NULL
-                    ) WITHOUT ROWID;
-                    CREATE TABLE union_decisions (
-                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
-                    );
-                    CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
-                    """)
-        }
-        migrator.registerMigration("union.desk.v2") { db in
-            try migrateToCompactFiles(db)
-        }
-        // The departments' decisions were copied into `union_decisions` for every `measure.decided` and never
-        // read: a tenth of the union's time during an import. The coordinator keeps and shows them.
-        migrator.registerMigration("union.desk.v3") { db in
-            try db.execute(sql: "DROP TABLE union_decisions")
-        }
-    }
-
-    /// Migration `union.desk.v2`: the file keeps its category instead of the whole assessment (the household is
-    /// kept, so the assessment can always be made again), the open files per helper are counted in
-    /// `union_helper_load` (pairing no longer counts the county's files), and the departments' decisions are kept
-    /// as columns instead of JSON (``DecisionColumns``).
-    private static func migrateToCompactFiles(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                DROP INDEX union_decisions_by_file;
-                ALTER TABLE union_files RENAME TO union_files_v1;
-                ALTER TABLE union_decisions RENAME TO union_decisions_v1;
-                CREATE TABLE union_files (
-                    file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, filed_on TEXT NOT NULL,
-                    household BLOB NOT NULL, category INTEGER NOT NULL, helper TEXT,
-                    status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
-                );
-                \(DecisionColumns.createTable("union_decisions"));
-                CREATE TABLE union_helper_load (
-                    division_code TEXT NOT NULL, helper TEXT NOT NULL, open_files INTEGER NOT NULL,
-                    PRIMARY KEY (division_code, helper)
-                ) WITHOUT ROWID;
-                """)
-        let files = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT file_number, division_code, filed_on, household, assessment, helper, status, closed_reason,
-                closed_on FROM union_files_v1
-                """)
-        while let row = try files.next() {
-            // Only eligible households were ever filed, so every assessment has a category.
-            guard let category = try DepartmentDesk.decode(Assessment.self, from: row["assessment"]).category else {
-                throw DatabaseError(message: "union.desk.v2: file \(row["file_number"] as String) has no category")
-            }
-            try db.execute(
-                sql: "INSERT INTO union_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    row["file_number"], row["division_code"], row["filed_on"], row["household"] as Data,
-                    category.rawValue, row["helper"], row["status"], row["closed_reason"], row["closed_on"],
-                ])
-        }
-        try DecisionColumns.copy(fromJSONTable: "union_decisions_v1", into: "union_decisions", db: db)
-        try db.execute(
-            sql: """
-                DROP TABLE union_files_v1;
-                DROP TABLE union_decisions_v1;
-                INSERT INTO union_helper_load (division_code, helper, open_files)
-                SELECT division_code, helper, COUNT(*) FROM union_files
-                WHERE status = 'open' AND helper IS NOT NULL GROUP BY division_code, helper;
-                """)
     }
 
     /// Seeds the union's budget lines (mutual-aid fees, Golden Autumn grants) from the policy, once.
@@ -182,7 +104,7 @@ public struct UnionDesk: Sendable {
                     """,
                 arguments: [
                     household.fileNumber, household.divisionCode, household.filedOn.description,
-                    try DepartmentDesk.encode(household), category.rawValue, helper,
+                    try DeskCoding.encode(household), category.rawValue, helper,
                 ])
             try countOpenFile(county: household.divisionCode, helper: helper, by: 1, in: db)
             try enrolMembers(of: household, in: db)
@@ -353,7 +275,7 @@ public struct UnionDesk: Sendable {
                         ]))
                 continue
             }
-            let previous = try DepartmentDesk.decode(Household.self, from: row["household"])
+            let previous = try DeskCoding.decode(Household.self, from: row["household"])
             let helper: String? = row["helper"]
             let previousCounty: String = row["division_code"]
             // Keep member numbers: the same person keeps hers; a new member gets the next free number.
@@ -383,7 +305,7 @@ public struct UnionDesk: Sendable {
                     WHERE file_number = ?
                     """,
                 arguments: [
-                    household.divisionCode, household.filedOn.description, try DepartmentDesk.encode(household),
+                    household.divisionCode, household.filedOn.description, try DeskCoding.encode(household),
                     // A household no longer eligible keeps its last category: the file closes just below.
                     assessment.category?.rawValue ?? row["category"], household.fileNumber,
                 ])
@@ -448,7 +370,7 @@ public struct UnionDesk: Sendable {
     ///
     /// No feed brings the union other types (``Feed/consumed(by:)``; the subscriber refuses a type its feed does
     /// not carry before the desk sees it).
-    /// - Throws: ``DepartmentDesk/Refusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
+    /// - Throws: ``DeskRefusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         switch event.type {
@@ -459,7 +381,7 @@ public struct UnionDesk: Sendable {
             var answers: [SupportAnswer] = []
             for request in requested.requests where request.to == .union {
                 guard event.source == "/jiekun/\(request.from.rawValue)" else {
-                    throw DepartmentDesk.Refusal(
+                    throw DeskRefusal(
                         code: "union.support.sender",
                         description: "\(event.source) cannot ask on behalf of \(request.from.rawValue)")
                 }
@@ -472,13 +394,13 @@ public struct UnionDesk: Sendable {
                 effectiveOn: effective, in: db, journal: journal)
         case HouseholdExitReady.type:
             guard event.source == CoordinatorDesk.source else {
-                throw DepartmentDesk.Refusal(
+                throw DeskRefusal(
                     code: "union.exit.sender", description: "exit readiness from \(event.source)")
             }
             let ready = try event.decodeData(as: HouseholdExitReady.self, using: decoder)
             try close(ready.fileNumber, reason: .exited, on: ready.exitDate, in: db, journal: journal)
         default:
-            throw DepartmentDesk.Refusal(
+            throw DeskRefusal(
                 code: "desk.type.unexpected", description: "the union does not handle \(event.type)")
         }
     }

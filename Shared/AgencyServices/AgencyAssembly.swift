@@ -14,11 +14,12 @@ import Synchronization
     import Darwin
 #endif
 
-/// The wiring of the seven service executables: each builds its agency from an ``AgencyConfiguration`` — store,
-/// budgets, policy, feed publisher, feed subscriber, request server — as one ``AgencyService``.
+/// The assembly of the seven service executables: each builds its agency's desk from an ``AgencyConfiguration``
+/// and wires it to the fabric — store, budgets, feed publisher, feed subscriber, request server — as one
+/// ``AgencyService``, the same way for every agency (``build(desk:configuration:counters:logger:)``).
 ///
-/// Every `build…(configuration:counters:logger:)` function does all the wiring and is what tests call; an
-/// executable's `main` only calls ``main(as:)``.
+/// ``build(configuration:counters:logger:)`` does all the wiring and is what tests call; an executable's `main`
+/// only calls ``main(as:)``.
 public enum AgencyAssembly {
     /// The `main` of a service executable: loads `--config FILE` (exits 78 naming the key on a bad configuration),
     /// bootstraps logging and metrics, builds the agency and runs it until SIGTERM or SIGINT.
@@ -75,7 +76,7 @@ public enum AgencyAssembly {
         """
     }
 
-    /// Builds the agency the configuration names.
+    /// Builds the agency the configuration names: its desk, wired by ``build(desk:configuration:counters:logger:)``.
     ///
     /// - Parameters:
     ///   - configuration: The validated configuration.
@@ -86,148 +87,57 @@ public enum AgencyAssembly {
     public static func build(
         configuration: AgencyConfiguration, counters: Counters, logger: Logger
     ) throws -> AgencyService {
+        let policy = try Policy.load(contentsOfFile: configuration.policy)
         switch configuration.agency {
         case .union:
-            try buildUnionRegistry(configuration: configuration, counters: counters, logger: logger)
+            return try build(
+                desk: UnionDesk(policy: policy, helpers: configuration.helpers), configuration: configuration,
+                counters: counters, logger: logger)
         case .coordinator:
-            try buildCoordinator(configuration: configuration, counters: counters, logger: logger)
+            return try build(
+                desk: CoordinatorDesk(policy: policy), configuration: configuration, counters: counters, logger: logger)
         case .humanResources, .medicalInsurance, .education, .housing, .civilAffairs:
-            try buildDepartment(configuration: configuration, counters: counters, logger: logger)
+            let desk = DepartmentDesk(
+                department: configuration.agency, policy: policy,
+                mode: configuration.decisionMode == .review ? .review : .auto)
+            return try build(desk: desk, configuration: configuration, counters: counters, logger: logger)
         }
     }
 
-    /// Builds the union registry: intake (`register`), closures (`close`), support payments and exits.
+    /// Wires a desk to the fabric: its store (the desk's migrations and the request server's), its budgets seeded
+    /// once, then on start the ``FeedPublisher`` of its feeds, the ``FeedSubscriber`` of its upstream feeds
+    /// applying each event with the desk, and the ``RequestServer`` answering `status` and the desk's operations.
     ///
+    /// Generic over the desk, so that the subscriber's handler calls the desk's `apply` directly.
     /// - Parameters:
-    ///   - configuration: The union's configuration.
+    ///   - desk: The agency's desk; its agency is the configuration's.
+    ///   - configuration: The agency's configuration.
     ///   - counters: The process's counters.
     ///   - logger: The service's logger.
     /// - Returns: The service.
-    /// - Throws: Errors loading the policy or opening the store.
-    public static func buildUnionRegistry(
-        configuration: AgencyConfiguration, counters: Counters, logger: Logger
+    /// - Throws: Errors opening the store or reading the configuration's keys.
+    public static func build<Desk: AgencyDesk>(
+        desk: Desk, configuration: AgencyConfiguration, counters: Counters, logger: Logger
     ) throws -> AgencyService {
-        let policy = try Policy.load(contentsOfFile: configuration.policy)
-        let desk = UnionDesk(policy: policy, helpers: configuration.helpers)
-        let store = try openStore(configuration, logger: logger) { UnionDesk.registerMigrations(&$0) }
-        try store.writer.write { db in try desk.seedBudgets(in: db) }
-        return try assemble(
-            configuration: configuration, store: store, counters: counters, logger: logger,
-            apply: { event, db, journal in try desk.apply(event, in: db, journal: journal) },
-            operations: UnionOperations(desk: desk, journal: store.journal).handle)
-    }
-
-    /// Builds one of the five departments: decides (by rule, or in `review` mode when staff approve), delivers,
-    /// asks for and gives support; answers `decide` and `awaiting`.
-    ///
-    /// - Parameters:
-    ///   - configuration: The department's configuration.
-    ///   - counters: The process's counters.
-    ///   - logger: The service's logger.
-    /// - Returns: The service.
-    /// - Throws: Errors loading the policy or opening the store.
-    public static func buildDepartment(
-        configuration: AgencyConfiguration, counters: Counters, logger: Logger
-    ) throws -> AgencyService {
-        let policy = try Policy.load(contentsOfFile: configuration.policy)
-        let desk = DepartmentDesk(
-            department: configuration.agency, policy: policy,
-            mode: configuration.decisionMode == .review ? .review : .auto)
-        let store = try openStore(configuration, logger: logger) { DepartmentDesk.registerMigrations(&$0) }
-        try store.writer.write { db in try desk.seedBudgets(in: db) }
-        return try assemble(
-            configuration: configuration, store: store, counters: counters, logger: logger,
-            apply: { event, db, journal in try desk.apply(event, in: db, journal: journal) },
-            operations: DepartmentOperations(desk: desk, journal: store.journal).handle)
-    }
-
-    /// Builds the coordinator: exit readiness, `report` and `household`.
-    ///
-    /// - Parameters:
-    ///   - configuration: The coordinator's configuration.
-    ///   - counters: The process's counters.
-    ///   - logger: The service's logger.
-    /// - Returns: The service.
-    /// - Throws: Errors loading the policy or opening the store.
-    public static func buildCoordinator(
-        configuration: AgencyConfiguration, counters: Counters, logger: Logger
-    ) throws -> AgencyService {
-        let policy = try Policy.load(contentsOfFile: configuration.policy)
-        let desk = CoordinatorDesk(policy: policy)
-        let store = try openStore(configuration, logger: logger) { CoordinatorDesk.registerMigrations(&$0) }
-        return try assemble(
-            configuration: configuration, store: store, counters: counters, logger: logger,
-            apply: { event, db, journal in try desk.apply(event, in: db, journal: journal) },
-            operations: CoordinatorOperations(desk: desk).handle)
-    }
-
-    // MARK: Shared wiring
-
-    /// Opens the agency's store with the desk's migrations and the request server's.
-    private static func openStore(
-        _ configuration: AgencyConfiguration, logger: Logger, migrations: @escaping (inout DatabaseMigrator) -> Void
-    ) throws -> EventStore {
-        try EventStore(
+        precondition(desk.agency == configuration.agency, "a \(desk.agency.rawValue) desk for \(configuration.agency)")
+        let store = try EventStore(
             path: configuration.store,
             migrations: { migrator in
-                migrations(&migrator)
+                Desk.registerMigrations(&migrator)
                 RequestServer.registerMigrations(&migrator)
             }, logger: logger)
-    }
-
-    /// The feed → accepted event types of the agency's upstreams, from `Feed.all`.
-    static func acceptedTypes(of configuration: AgencyConfiguration) -> [String: Set<String>] {
-        var accepted: [String: Set<String>] = [:]
-        for upstream in configuration.upstream {
-            if let feed = ProgrammeEvents.Feed.named(upstream.feed) { accepted[upstream.feed] = Set(feed.eventTypes) }
-        }
-        return accepted
-    }
-
-    /// The largest request accepted: a `register` batch of a few thousand households.
-    static let maxRequestBytes: Int64 = 32 << 20
-
-    /// How long the request server keeps a reply for a retried request (clients retry for seconds).
-    static let replyRetention: TimeInterval = 2 * 86_400
-
-    /// The operations that only read: answered from a reading connection, their replies not stored.
-    static let queries: Set<String> = [
-        StatusReport.operation, Operation.report, Operation.household, Operation.awaiting,
-    ]
-
-    /// A request handler that first deletes the stored replies older than ``replyRetention``, at most once an hour,
-    /// in the transaction of a command (queries only read): the replies table stays small.
-    static func pruningReplies(_ handler: @escaping RequestServer.Handler) -> RequestServer.Handler {
-        let lastPruned = Mutex<Date>(.distantPast)
-        return { request, db in
-            if queries.contains(request.operation) { return try handler(request, db) }
-            let now = Date()
-            let due = lastPruned.withLock { last in
-                guard now.timeIntervalSince(last) >= 3_600 else { return false }
-                last = now
-                return true
-            }
-            if due { try ReplyStore.prune(db, before: now.addingTimeInterval(-replyRetention)) }
-            return try handler(request, db)
-        }
-    }
-
-    /// Makes the service: the fabric context, then on start the publisher, the subscriber and the request server.
-    private static func assemble(
-        configuration: AgencyConfiguration, store: EventStore, counters: Counters, logger: Logger,
-        apply: @escaping @Sendable (CloudEvent, Database, Journal) throws -> Void,
-        operations: RequestServer.Handler?
-    ) throws -> AgencyService {
+        try store.writer.write { db in try desk.seedBudgets(in: db) }
         let metrics = CountingMetricsFactory(counters: counters)
         let fabric = try FabricContext(
             limits: .init(maxMessageSize: maxRequestBytes), logger: logger, metricsFactory: metrics)
         let publisherConfiguration = try configuration.feedPublisherConfiguration()
-        let subscriberConfiguration = try configuration.feedSubscriberConfiguration(
-            acceptedTypes: acceptedTypes(of: configuration))
+        let subscriberConfiguration = try configuration.feedSubscriberConfiguration(acceptedTypes: desk.acceptedTypes)
         let requestSecurity = try configuration.requestSecurity()
+        let queries = Desk.queries.union([StatusReport.operation])
         let started = Date()
         let agency = configuration.agency.rawValue
         let publishedFeeds = configuration.listen.feeds.map(\.name)
+        let journal = store.journal
         return AgencyService(fabric: fabric, logger: logger, warnings: configuration.warnings) {
             var components: [AgencyService.Started.Component] = []
             var boundFeeds: [String: String] = [:]
@@ -242,11 +152,10 @@ public enum AgencyAssembly {
                 components.append(.init(name: "feed publisher", component: publisher))
             }
             if let subscriberConfiguration {
-                let journal = store.journal
                 let subscriber = FeedSubscriber(
                     store: store, context: fabric, configuration: subscriberConfiguration, logger: logger,
                     metricsFactory: metrics
-                ) { db, event in try apply(event, db, journal) }
+                ) { db, event in try desk.apply(event, in: db, journal: journal) }
                 try subscriber.start()
                 components.append(.init(name: "feed subscriber", component: subscriber))
             }
@@ -256,16 +165,43 @@ public enum AgencyAssembly {
                 options: .init(name: "requests", maxMessageSize: maxRequestBytes, queries: queries),
                 logger: logger,
                 handler: pruningReplies(
+                    unless: queries,
                     StatusReport.handler(
                         agency: agency, started: started, counters: counters, store: store,
                         publishedFeeds: publishedFeeds,
-                        consumedFeeds: subscriberConfiguration?.upstreams.map(\.name) ?? [], next: operations)))
+                        consumedFeeds: subscriberConfiguration?.upstreams.map(\.name) ?? [],
+                        next: { request, db in try desk.answer(request, in: db, journal: journal) })))
             components.append(.init(name: "request server", component: server))
             return .init(
                 components: components,
                 summary: ReadySummary(
                     configuration: configuration, boundFeeds: boundFeeds, boundReplay: boundReplay,
                     boundRequests: server.endpoint))
+        }
+    }
+
+    /// The largest request accepted: a `register` batch of a few thousand households.
+    static let maxRequestBytes: Int64 = 32 << 20
+
+    /// How long the request server keeps a reply for a retried request (clients retry for seconds).
+    static let replyRetention: TimeInterval = 2 * 86_400
+
+    /// A request handler that first deletes the stored replies older than ``replyRetention``, at most once an hour,
+    /// in the transaction of a command (`queries` only read): the replies table stays small.
+    static func pruningReplies(
+        unless queries: Set<String>, _ handler: @escaping RequestServer.Handler
+    ) -> RequestServer.Handler {
+        let lastPruned = Mutex<Date>(.distantPast)
+        return { request, db in
+            if queries.contains(request.operation) { return try handler(request, db) }
+            let now = Date()
+            let due = lastPruned.withLock { last in
+                guard now.timeIntervalSince(last) >= 3_600 else { return false }
+                last = now
+                return true
+            }
+            if due { try ReplyStore.prune(db, before: now.addingTimeInterval(-replyRetention)) }
+            return try handler(request, db)
         }
     }
 }

@@ -35,13 +35,13 @@ struct DepartmentDeskTests {
             let desk = desk
             let journal = store.journal
             let before = try store.writer.read { db in
-                try desk.publishedFeeds.map { try journal.latestSequence(of: $0, in: db) }
+                try desk.publishedFeeds.map { try journal.latestSequence(of: $0.name, in: db) }
             }
             try store.writer.write { db in try desk.apply(event, in: db, journal: journal) }
             return try store.writer.read { db in
                 // Feed by feed: outcomes, then requests or answers.
                 try zip(desk.publishedFeeds, before).flatMap { feed, sequence in
-                    try journal.entries(of: feed, after: sequence, maxCount: 1_000, in: db)
+                    try journal.entries(of: feed.name, after: sequence, maxCount: 1_000, in: db)
                         .map { try CloudEvent(json: $0.payload) }
                 }
             }
@@ -307,7 +307,7 @@ struct DepartmentDeskTests {
         func journaled() throws -> [CloudEvent] {
             try store.writer.read { db in
                 try desk.publishedFeeds.flatMap { feed in
-                    try store.journal.entries(of: feed, after: 0, maxCount: 100, in: db)
+                    try store.journal.entries(of: feed.name, after: 0, maxCount: 100, in: db)
                         .map { try CloudEvent(json: $0.payload) }
                 }
             }
@@ -334,7 +334,7 @@ struct DepartmentDeskTests {
         #expect(granted.decisions.first?.deliveredOn == LocalDate("2017-04-14"), "filing date + 30 days")
         #expect(granted.decisions.first?.reason.hasPrefix("approved by ops-kunming") == true)
 
-        #expect(throws: DepartmentDesk.Refusal.self) {
+        #expect(throws: DeskRefusal.self) {
             try store.writer.write { db in
                 try desk.decide(
                     "KM-2017-0001/medical.mutual-aid", .refuse, reason: " ", by: nil, in: db, journal: store.journal)
@@ -348,7 +348,7 @@ struct DepartmentDeskTests {
         let refused = try journaled().last!.decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(refused.decisions.map(\.status) == [.refused])
         #expect(refused.decisions.first?.reason == "refused by ops-kunming: already covered by the employer's scheme")
-        #expect(throws: DepartmentDesk.Refusal.self) {
+        #expect(throws: DeskRefusal.self) {
             try store.writer.write { db in
                 try desk.decide(
                     "KM-2017-0001/medical.mutual-aid", .approve, reason: "", by: nil, in: db, journal: store.journal)
@@ -362,6 +362,6 @@ struct DepartmentDeskTests {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
         let office = try Office(.housing, policy: policy)
         let event = try CloudEvent(source: "/x", type: "household.exit-ready", subject: "A-1", data: Array("{}".utf8))
-        #expect(throws: DepartmentDesk.Refusal.self) { _ = try office.apply(event) }
+        #expect(throws: DeskRefusal.self) { _ = try office.apply(event) }
     }
 }

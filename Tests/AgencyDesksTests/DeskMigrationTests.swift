@@ -142,7 +142,7 @@ struct DeskMigrationTests {
                     try Row.fetchOne(
                         db, sql: "SELECT view_data, category FROM desk_households WHERE file_number = ?",
                         arguments: [fileNumber]))
-                let kept = try JSONDecoder().decode(DepartmentDesk.KeptView.self, from: row["view_data"] as Data)
+                let kept = try JSONDecoder().decode(KeptView.self, from: row["view_data"] as Data)
                 #expect(kept.view == views[fileNumber])
                 #expect(row["category"] as Int? == file.assessment.category?.rawValue)
             }

@@ -1,3 +1,4 @@
+import AgencyDesks
 import AgencyServices
 import EventFabric
 import Foundation

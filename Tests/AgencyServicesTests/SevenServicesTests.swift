@@ -1,5 +1,4 @@
 import AgencyDesks
-import AgencyServices
 import EventFabric
 import Foundation
 import HouseholdDomain

@@ -1,3 +1,4 @@
+import AgencyDesks
 import AgencyServices
 import EventFabric
 import Foundation
@@ -9,7 +10,7 @@ import ServiceRuntime
 import TestSupport
 import Testing
 
-/// The union registry built in process by ``AgencyAssembly/buildUnionRegistry(configuration:counters:logger:)``,
+/// The union registry built in process by ``AgencyAssembly/build(configuration:counters:logger:)``,
 /// alone (no department running), on `ipc://` endpoints: its request operations, answer for answer.
 @Suite("The union registry's operations, in process")
 struct UnionOperationsTests {

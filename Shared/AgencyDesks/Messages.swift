@@ -1,11 +1,12 @@
-import AgencyDesks
+import EventFabric
 import Foundation
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
 import StreamingJSON
 
-/// The request operations the services answer beyond `status`, and the JSON bodies they exchange with `jiekun`.
+/// The request operations the desks answer beyond `status` (each desk's `+Operations.swift`), and the JSON bodies
+/// they exchange with `jiekun`.
 public enum Operation {
     /// Union: files the households of an import CSV (``RegisterRequest`` → ``RegisterReply``).
     public static let register = "register"
@@ -259,5 +260,14 @@ public enum MessageCoding {
     /// - Throws: `DecodingError`.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
         try EventCoding.makeDecoder().decode(type, from: bytes)
+    }
+}
+
+extension ServiceReply {
+    /// A refusal with its reason as JSON (``ErrorReply``).
+    ///
+    /// - Throws: `EncodingError`.
+    static func refused(because reason: String) throws -> ServiceReply {
+        .refused(try MessageCoding.encode(ErrorReply(reason: reason)))
     }
 }

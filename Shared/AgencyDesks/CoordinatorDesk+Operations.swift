@@ -1,0 +1,39 @@
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import ReliefProgramme
+
+extension CoordinatorDesk {
+    /// `report` and `household` only read.
+    public static var queries: Set<String> { [Operation.report, Operation.household] }
+
+    /// Answers the coordinator's own request operations: `report` (→ ``ProvinceReport`` JSON) and `household`
+    /// (``HouseholdQuery`` → ``HouseholdState``).
+    ///
+    /// - Throws: `DatabaseError`, `DecodingError`, `EncodingError`.
+    public func answer(_ request: ServiceRequest, in db: Database, journal: Journal) throws -> ServiceReply {
+        switch request.operation {
+        case Operation.report:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return .ok(Array(try encoder.encode(try report(in: db))))
+        case Operation.household:
+            guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
+                return try .refused(because: "the body is not {\"fileNumber\": \"…\"}")
+            }
+            guard let status = try status(of: query.fileNumber, in: db), let file = try file(query.fileNumber, in: db)
+            else {
+                return .error(try MessageCoding.encode(ErrorReply(reason: "no file \(query.fileNumber)")))
+            }
+            let state = HouseholdState(
+                fileNumber: query.fileNumber, status: status.status, closedReason: status.closedReason,
+                closedOn: status.closedOn, category: file.assessment.category?.rawValue,
+                filedOn: file.assessment.filedOn, decisions: file.decisions, readiness: file.readiness,
+                timeline: try timeline(of: query.fileNumber, in: db))
+            return .ok(try MessageCoding.encode(state))
+        default:
+            return try .refused(because: "unknown operation")
+        }
+    }
+}

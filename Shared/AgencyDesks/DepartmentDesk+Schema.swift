@@ -1,0 +1,77 @@
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+import ProgrammeEvents
+
+extension DepartmentDesk {
+    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`).
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        StoredBudgets.registerMigrations(&migrator)
+        migrator.registerMigration("department.desk.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE desk_households (
+                        file_number TEXT PRIMARY KEY, view BLOB NOT NULL, status TEXT NOT NULL,
+                        closed_reason TEXT, closed_on TEXT
+                    );
+                    CREATE TABLE desk_decisions (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_decisions_by_file ON desk_decisions (file_number);
+                    CREATE TABLE desk_pending_support (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL,
+                        decision BLOB NOT NULL, request BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_pending_by_file ON desk_pending_support (file_number);
+                    CREATE TABLE desk_pending_reviews (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, request BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_reviews_by_file ON desk_pending_reviews (file_number);
+                    """)
+        }
+        migrator.registerMigration("department.desk.v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE desk_awaiting_staff (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, instance BLOB NOT NULL
+                    );
+                    CREATE INDEX desk_awaiting_by_file ON desk_awaiting_staff (file_number);
+                    """)
+        }
+        migrator.registerMigration("department.desk.v3") { db in
+            // The view is kept as the event brought it (the data of `household.registered` or
+            // `household.updated`, an object with a `view` member), no longer encoded again; its category is a
+            // column, for civil affairs' reviews. Decisions are kept as columns (`DecisionColumns`).
+            try db.execute(
+                sql: """
+                    ALTER TABLE desk_households RENAME TO desk_households_v2;
+                    CREATE TABLE desk_households (
+                        file_number TEXT PRIMARY KEY, view_data BLOB NOT NULL, category INTEGER,
+                        status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
+                    );
+                    """)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT file_number, view, status, closed_reason, closed_on FROM desk_households_v2")
+            while let row = try rows.next() {
+                let view = try DeskCoding.decode(HouseholdView.self, from: row["view"])
+                try db.execute(
+                    sql: "INSERT INTO desk_households VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        row["file_number"], try DeskCoding.encode(HouseholdUpdated(view: view)),
+                        view.category?.rawValue,
+                        row["status"], row["closed_reason"], row["closed_on"],
+                    ])
+            }
+            try db.execute(
+                sql: """
+                    DROP TABLE desk_households_v2;
+                    DROP INDEX desk_decisions_by_file;
+                    ALTER TABLE desk_decisions RENAME TO desk_decisions_v2;
+                    \(DecisionColumns.createTable("desk_decisions"));
+                    """)
+            try DecisionColumns.copy(fromJSONTable: "desk_decisions_v2", into: "desk_decisions", db: db)
+            try db.execute(sql: "DROP TABLE desk_decisions_v2")
+        }
+    }
+}

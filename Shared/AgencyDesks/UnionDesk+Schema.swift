@@ -1,0 +1,86 @@
+import EventFabric
+import Foundation
+import GRDB
+import HouseholdDomain
+
+extension UnionDesk {
+    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1`).
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        StoredBudgets.registerMigrations(&migrator)
+        migrator.registerMigration("union.desk.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE union_files (
+                        file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, filed_on TEXT NOT NULL,
+                        household BLOB NOT NULL, assessment BLOB NOT NULL, helper TEXT,
+                        status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
+                    );
+                    CREATE TABLE union_members (
+                        identity_number TEXT PRIMARY KEY, file_number TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE union_decisions (
+                        measure_id TEXT PRIMARY KEY, file_number TEXT NOT NULL, decision BLOB NOT NULL
+                    );
+                    CREATE INDEX union_decisions_by_file ON union_decisions (file_number);
+                    """)
+        }
+        migrator.registerMigration("union.desk.v2") { db in
+            try migrateToCompactFiles(db)
+        }
+        // The departments' decisions were copied into `union_decisions` for every `measure.decided` and never
+        // read: a tenth of the union's time during an import. The coordinator keeps and shows them.
+        migrator.registerMigration("union.desk.v3") { db in
+            try db.execute(sql: "DROP TABLE union_decisions")
+        }
+    }
+
+    /// Migration `union.desk.v2`: the file keeps its category instead of the whole assessment (the household is
+    /// kept, so the assessment can always be made again), the open files per helper are counted in
+    /// `union_helper_load` (pairing no longer counts the county's files), and the departments' decisions are kept
+    /// as columns instead of JSON (``DecisionColumns``).
+    private static func migrateToCompactFiles(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX union_decisions_by_file;
+                ALTER TABLE union_files RENAME TO union_files_v1;
+                ALTER TABLE union_decisions RENAME TO union_decisions_v1;
+                CREATE TABLE union_files (
+                    file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, filed_on TEXT NOT NULL,
+                    household BLOB NOT NULL, category INTEGER NOT NULL, helper TEXT,
+                    status TEXT NOT NULL, closed_reason TEXT, closed_on TEXT
+                );
+                \(DecisionColumns.createTable("union_decisions"));
+                CREATE TABLE union_helper_load (
+                    division_code TEXT NOT NULL, helper TEXT NOT NULL, open_files INTEGER NOT NULL,
+                    PRIMARY KEY (division_code, helper)
+                ) WITHOUT ROWID;
+                """)
+        let files = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT file_number, division_code, filed_on, household, assessment, helper, status, closed_reason,
+                closed_on FROM union_files_v1
+                """)
+        while let row = try files.next() {
+            // Only eligible households were ever filed, so every assessment has a category.
+            guard let category = try DeskCoding.decode(Assessment.self, from: row["assessment"]).category else {
+                throw DatabaseError(message: "union.desk.v2: file \(row["file_number"] as String) has no category")
+            }
+            try db.execute(
+                sql: "INSERT INTO union_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    row["file_number"], row["division_code"], row["filed_on"], row["household"] as Data,
+                    category.rawValue, row["helper"], row["status"], row["closed_reason"], row["closed_on"],
+                ])
+        }
+        try DecisionColumns.copy(fromJSONTable: "union_decisions_v1", into: "union_decisions", db: db)
+        try db.execute(
+            sql: """
+                DROP TABLE union_files_v1;
+                DROP TABLE union_decisions_v1;
+                INSERT INTO union_helper_load (division_code, helper, open_files)
+                SELECT division_code, helper, COUNT(*) FROM union_files
+                WHERE status = 'open' AND helper IS NOT NULL GROUP BY division_code, helper;
+                """)
+    }
+}
