@@ -114,7 +114,7 @@ extension CoordinatorDesk {
                     """,
                 arguments: [
                     row["file_number"], row["status"], row["exit_date"], row["closed_reason"], row["closed_on"],
-                ] + ExitFactColumns.arguments(ExitReadiness.Facts(DepartmentDesk.assessment(of: view))))
+                ] + ExitFactColumns.arguments(ExitReadiness.Facts(assessment(of: view))))
             try db.execute(
                 sql: "INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)",
                 arguments: [row["file_number"], try DeskCoding.encode(HouseholdUpdated(view: view))])

@@ -153,7 +153,7 @@ public struct CoordinatorDesk: AgencyDesk {
         guard view.agency == .coordinator else {
             throw DeskRefusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
         }
-        let facts = ExitReadiness.Facts(DepartmentDesk.assessment(of: view))
+        let facts = ExitReadiness.Facts(Self.assessment(of: view))
         try db.execute(
             cached: """
                 INSERT INTO coord_households (file_number, status, category, prefecture_code, \(ExitFactColumns.names))
@@ -206,7 +206,7 @@ public struct CoordinatorDesk: AgencyDesk {
     /// A file counts as exited only if the coordinator published its exit readiness while it was open: a file the
     /// union closed for another reason (death, moved away, …) is not an exit, whatever its dimensions.
     /// - Throws: `DatabaseError`, `DecodingError`.
-    public func files(in db: Database) throws -> [ProgrammeRun.FiledHousehold] {
+    public func files(in db: Database) throws -> [FiledHousehold] {
         try Row.fetchAll(db, sql: Self.filesQuery)
             .map { try filed(from: $0, in: db) }
             .sorted {
@@ -217,7 +217,7 @@ public struct CoordinatorDesk: AgencyDesk {
     /// One filed household with its decisions and §2.3 state, or `nil` when the coordinator has no such file.
     ///
     /// - Throws: `DatabaseError`, `DecodingError`.
-    public func file(_ fileNumber: String, in db: Database) throws -> ProgrammeRun.FiledHousehold? {
+    public func file(_ fileNumber: String, in db: Database) throws -> FiledHousehold? {
         try Row.fetchOne(
             db, sql: Self.filesQuery + " WHERE h.file_number = ?", arguments: [fileNumber]
         ).map { try filed(from: $0, in: db) }
@@ -236,25 +236,38 @@ public struct CoordinatorDesk: AgencyDesk {
         ).map { ($0["status"], $0["closed_reason"], $0["closed_on"]) }
     }
 
+    /// The assessment of a household as the coordinator's view carries it: every fact §2.3 and the report read
+    /// (the coordinator's view has them all, ``HouseholdView/init(for:household:assessment:helper:persons:)``);
+    /// not the monthly income, which neither reads (zero), nor the §3 reasons (none).
+    static func assessment(of view: HouseholdView) -> Assessment {
+        Assessment(
+            fileNumber: view.fileNumber, divisionCode: view.divisionCode, prefectureCode: view.prefectureCode,
+            filedOn: view.filedOn, householdSize: view.householdSize ?? 0, monthlyIncome: view.monthlyIncome ?? .zero,
+            minimumLivingStandard: view.minimumLivingStandard, perCapitaIncome: view.perCapitaIncome ?? .zero,
+            category: view.category, reasons: [], measures: view.measures,
+            isBelowStandard: view.isBelowStandard ?? false, isOnDibao: view.isOnDibao ?? false,
+            isZeroEmployment: view.isZeroEmployment ?? false, needsHousing: view.needsHousing ?? false)
+    }
+
     /// Each file's view and exit date.
     private static let filesQuery = """
         SELECT v.view_data, h.exit_date FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number
         """
 
-    private func filed(from row: Row, in db: Database) throws -> ProgrammeRun.FiledHousehold {
+    private func filed(from row: Row, in db: Database) throws -> FiledHousehold {
         let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
         return filed(view, exitDate: row["exit_date"], decisions: try decisions(of: view.fileNumber, in: db))
     }
 
     private func filed(
         _ view: HouseholdView, exitDate: String?, decisions: [MeasureDecision]
-    ) -> ProgrammeRun.FiledHousehold {
-        let assessment = DepartmentDesk.assessment(of: view)
+    ) -> FiledHousehold {
+        let assessment = Self.assessment(of: view)
         var readiness = ExitReadiness.evaluate(assessment, outcomes: MeasureDecision.outcomes(of: decisions))
         let published = exitDate.flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
-        return ProgrammeRun.FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness)
+        return FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness)
     }
 
     /// The provincial report from the coordinator's store.

@@ -166,13 +166,13 @@ public struct DepartmentDesk: AgencyDesk {
         _ instances: [MeasureInstance], of view: HouseholdView, preceded: [MeasureDecision] = [],
         staffNote: String? = nil, in db: Database, journal: Journal
     ) throws {
-        let assessment = Self.assessment(of: view)
+        let subject = DecisionSubject(view)
         var decided = preceded
         var requests: [SupportRequest] = []
         var budgets = StoredBudgets(db, years: policy.budgetYears)
         for instance in instances {
             for step in try AutomaticDecisions.steps(
-                for: instance, assessment: assessment, policy: policy, ledger: &budgets)
+                for: instance, subject: subject, policy: policy, ledger: &budgets)
             {
                 switch step {
                 case .decided(var decision):
@@ -462,16 +462,5 @@ public struct DepartmentDesk: AgencyDesk {
                 sql: "SELECT measure_id, decision FROM desk_pending_support WHERE file_number = ? ORDER BY measure_id"),
             arguments: [fileNumber]
         ).map { ($0["measure_id"], try DeskCoding.decode(MeasureDecision.self, from: $0["decision"])) }
-    }
-
-    /// The facts ``AutomaticDecisions`` reads, from the department's view of the household.
-    static func assessment(of view: HouseholdView) -> Assessment {
-        Assessment(
-            fileNumber: view.fileNumber, divisionCode: view.divisionCode, prefectureCode: view.prefectureCode,
-            filedOn: view.filedOn, householdSize: view.householdSize ?? 0, monthlyIncome: view.monthlyIncome ?? .zero,
-            minimumLivingStandard: view.minimumLivingStandard, perCapitaIncome: view.perCapitaIncome ?? .zero,
-            category: view.category, reasons: [], measures: view.measures,
-            isBelowStandard: view.isBelowStandard ?? false, isOnDibao: view.isOnDibao ?? false,
-            isZeroEmployment: view.isZeroEmployment ?? false, needsHousing: view.needsHousing ?? false)
     }
 }

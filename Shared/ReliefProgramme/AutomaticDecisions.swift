@@ -41,33 +41,33 @@ public enum AutomaticDecisions {
         case awaitingSupport(MeasureDecision, SupportRequest)
     }
 
-    /// The lead department's steps for one measure instance of its plan: ``decidePublicRental(_:assessment:policy:ledger:)``
-    /// for `housing.public-rental`, else ``decide(_:assessment:policy:ledger:)``.
+    /// The lead department's steps for one measure instance of its plan: ``decidePublicRental(_:subject:policy:ledger:)``
+    /// for `housing.public-rental`, else ``decide(_:subject:policy:ledger:)``.
     public static func steps(
-        for instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout some Budgets
+        for instance: MeasureInstance, subject: DecisionSubject, policy: Policy, ledger: inout some Budgets
     ) throws -> [LeadStep] {
         if instance.code == .housingPublicRental {
-            return try decidePublicRental(instance, assessment: assessment, policy: policy, ledger: &ledger)
+            return try decidePublicRental(instance, subject: subject, policy: policy, ledger: &ledger)
         }
-        return [try decide(instance, assessment: assessment, policy: policy, ledger: &ledger)]
+        return [try decide(instance, subject: subject, policy: policy, ledger: &ledger)]
     }
 
     /// Decides one measure instance of an eligible household that the department leads, except
-    /// `housing.public-rental` (see ``decidePublicRental(_:assessment:policy:ledger:)``).
+    /// `housing.public-rental` (see ``decidePublicRental(_:subject:policy:ledger:)``).
     ///
     /// - Parameters:
     ///   - instance: a measure of the household's plan led by `instance.code.leadDepartment`.
-    ///   - assessment: the household's assessment (category, prefecture, filing date).
+    ///   - subject: what the decision reads of the household (category, prefecture, filing date).
     ///   - policy: amounts and processing days.
     ///   - ledger: the lead department's budgets.
     /// - Returns: the decision, or a request to a supporting agency.
     /// - Throws: what the ledger's store throws.
     public static func decide(
-        _ instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout some Budgets
+        _ instance: MeasureInstance, subject: DecisionSubject, policy: Policy, ledger: inout some Budgets
     ) throws -> LeadStep {
         let terms = policy.terms(of: instance.code)
-        let dueOn = assessment.filedOn.adding(days: terms.processingDays)
-        let category = assessment.category ?? .three
+        let dueOn = subject.filedOn.adding(days: terms.processingDays)
+        let category = subject.category ?? .three
         var decision = MeasureDecision(
             measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber,
             department: instance.code.leadDepartment, status: .granted, reason: "granted by rule (Part B)",
@@ -83,7 +83,7 @@ public enum AutomaticDecisions {
                 SupportRequest(
                     measureID: instance.id, measure: instance.code, kind: .payment, from: decision.department,
                     to: .union,
-                    amount: terms.amount, prefecture: assessment.prefectureCode, dueOn: dueOn))
+                    amount: terms.amount, prefecture: subject.prefectureCode, dueOn: dueOn))
         case let department?:
             if instance.code == .housingRentReduction {
                 decision.reason = "granted by rule, subject to civil affairs' review (§4.2.5)"
@@ -92,14 +92,14 @@ public enum AutomaticDecisions {
                     SupportRequest(
                         measureID: instance.id, measure: instance.code, kind: .review, from: .housing,
                         to: .civilAffairs,
-                        amount: terms.amount, prefecture: assessment.prefectureCode, dueOn: dueOn))
+                        amount: terms.amount, prefecture: subject.prefectureCode, dueOn: dueOn))
             }
             decision.paidBy = department
             decision.amount = terms.amount
             decision.deliveredOn = try ledger.draw(
-                terms.amount, for: instance.code, prefecture: assessment.prefectureCode, dueOn: dueOn)
+                terms.amount, for: instance.code, prefecture: subject.prefectureCode, dueOn: dueOn)
             if decision.deliveredOn == nil {
-                decision.reason = "granted by rule; waiting for budget (\(assessment.prefectureCode), §5.2)"
+                decision.reason = "granted by rule; waiting for budget (\(subject.prefectureCode), §5.2)"
             }
             return .decided(decision)
         }
@@ -113,10 +113,10 @@ public enum AutomaticDecisions {
     ///   household received a unit, a rent reduction awaiting civil affairs' review (§4.2.5, Part B
     ///   `housing.rent-reduction`).
     public static func decidePublicRental(
-        _ instance: MeasureInstance, assessment: Assessment, policy: Policy, ledger: inout some Budgets
+        _ instance: MeasureInstance, subject: DecisionSubject, policy: Policy, ledger: inout some Budgets
     ) throws -> [LeadStep] {
-        let prefecture = assessment.prefectureCode
-        let dueOn = assessment.filedOn.adding(days: policy.terms(of: .housingPublicRental).processingDays)
+        let prefecture = subject.prefectureCode
+        let dueOn = subject.filedOn.adding(days: policy.terms(of: .housingPublicRental).processingDays)
         var rental = MeasureDecision(
             measureID: instance.id, code: .housingPublicRental, memberNumber: nil, department: .housing,
             status: .granted, reason: "", amount: .zero, paidBy: nil, dueOn: dueOn, deliveredOn: nil)
@@ -126,9 +126,9 @@ public enum AutomaticDecisions {
             if try ledger.takeUnit(prefecture: prefecture, year: year) {
                 rental.reason = "a public-rental unit of \(prefecture)'s \(year) stock"
                 rental.deliveredOn = deliveredOn
-                guard assessment.category == .one else { return [.decided(rental)] }
+                guard subject.category == .one else { return [.decided(rental)] }
                 let reductionTerms = policy.terms(of: .housingRentReduction)
-                let reductionID = MeasureInstance.id(fileNumber: assessment.fileNumber, code: .housingRentReduction)
+                let reductionID = MeasureInstance.id(fileNumber: subject.fileNumber, code: .housingRentReduction)
                 let reductionDue = deliveredOn.adding(days: reductionTerms.processingDays)
                 let reduction = MeasureDecision(
                     measureID: reductionID, code: .housingRentReduction, memberNumber: nil, department: .housing,
@@ -143,7 +143,7 @@ public enum AutomaticDecisions {
                 rental.status = .replaced
                 rental.reason = "no public-rental unit free in \(prefecture) in \(year): rental subsidy instead"
                 let subsidy = MeasureDecision(
-                    measureID: MeasureInstance.id(fileNumber: assessment.fileNumber, code: .housingRentalSubsidy),
+                    measureID: MeasureInstance.id(fileNumber: subject.fileNumber, code: .housingRentalSubsidy),
                     code: .housingRentalSubsidy, memberNumber: nil, department: .housing, status: .granted,
                     reason: "no public-rental unit free in \(year) (§4.2.5)", amount: subsidyTerms.amount,
                     paidBy: .housing, dueOn: dueOn, deliveredOn: deliveredOn)

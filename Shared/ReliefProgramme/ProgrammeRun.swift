@@ -13,23 +13,6 @@ public struct ProgrammeRun: Sendable {
     /// Every filed household's outcome, in filing order.
     public private(set) var files: [FiledHousehold] = []
 
-    /// One filed (eligible) household and what was done for it.
-    public struct FiledHousehold: Sendable, Hashable {
-        /// Its assessment.
-        public var assessment: Assessment
-        /// Every decision, in the order made.
-        public var decisions: [MeasureDecision]
-        /// The §2.3 dimensions and exit.
-        public var readiness: ExitReadiness
-
-        /// Creates a filed household's record (the coordinator builds them from its store).
-        public init(assessment: Assessment, decisions: [MeasureDecision], readiness: ExitReadiness) {
-            self.assessment = assessment
-            self.decisions = decisions
-            self.readiness = readiness
-        }
-    }
-
     /// Creates a run with full budgets.
     public init(policy: Policy, counties: CountyRegistry = .yunnan) {
         self.policy = policy
@@ -65,12 +48,13 @@ public struct ProgrammeRun: Sendable {
 
     /// Every department's decisions for an eligible household, supporting agencies answering at once.
     private mutating func decide(_ assessment: Assessment) -> [MeasureDecision] {
+        let subject = DecisionSubject(assessment)
         do {
             var decisions: [MeasureDecision] = []
             for instance in assessment.measures {
                 let lead = instance.code.leadDepartment
                 for step in try AutomaticDecisions.steps(
-                    for: instance, assessment: assessment, policy: policy, ledger: &ledgers[lead]!)
+                    for: instance, subject: subject, policy: policy, ledger: &ledgers[lead]!)
                 {
                     switch step {
                     case .decided(let decision):

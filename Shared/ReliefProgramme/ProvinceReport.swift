@@ -98,7 +98,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     ///   - files: every filed household with its decisions and exit.
     ///   - years: the report's years (the policy's budget years).
     ///   - counties: prefecture names and order.
-    public init(files: [ProgrammeRun.FiledHousehold], years: [Int], counties: CountyRegistry = .yunnan) {
+    public init(files: [FiledHousehold], years: [Int], counties: CountyRegistry = .yunnan) {
         var tally = Tally(years: years, counties: counties)
         for file in files { tally.add(file) }
         self = tally.report
@@ -160,7 +160,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             }
 
             /// The figures of a filed household of a programme run.
-            public init(_ file: ProgrammeRun.FiledHousehold) {
+            public init(_ file: FiledHousehold) {
                 self.init(
                     category: file.assessment.category, prefectureCode: file.assessment.prefectureCode,
                     filedOn: file.assessment.filedOn, measures: file.assessment.measures.map(\.code),
@@ -169,7 +169,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         }
 
         /// Adds one filed household.
-        public mutating func add(_ file: ProgrammeRun.FiledHousehold) {
+        public mutating func add(_ file: FiledHousehold) {
             add(File(file))
         }
 

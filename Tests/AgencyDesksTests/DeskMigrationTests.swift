@@ -19,7 +19,7 @@ struct DeskMigrationTests {
     struct OldRecords {
         let policy: Policy
         let households: [Household]
-        let files: [ProgrammeRun.FiledHousehold]
+        let files: [FiledHousehold]
 
         init() throws {
             policy = try Policy.load(contentsOfFile: DepartmentDeskTests.policyPath)

@@ -76,7 +76,7 @@ enum Samples {
             let lead = instance.code.leadDepartment
             // The in-memory ledgers never throw.
             let steps = try! AutomaticDecisions.steps(
-                for: instance, assessment: assessment, policy: policy, ledger: &ledgers[lead]!)
+                for: instance, subject: DecisionSubject(assessment), policy: policy, ledger: &ledgers[lead]!)
             for case .awaitingSupport(_, let request) in steps {
                 requests.append(request)
                 answers.append(
