@@ -64,7 +64,7 @@ public struct AwaitingReply: Codable, Sendable, Hashable {
     public init(measureIDs: [String]) { self.measureIDs = measureIDs }
 }
 
-/// The body of a `register` request: an import CSV, header included (formats/household-csv.md).
+/// The body of a `register` request: an import CSV, header included (docs/IMPORT-FORMAT.md).
 public struct RegisterRequest: Codable, Sendable, Hashable {
     /// The CSV text with its header; every row of a household is in it.
     public var csv: String

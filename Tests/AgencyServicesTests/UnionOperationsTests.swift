@@ -44,14 +44,15 @@ struct UnionOperationsTests {
         // The sample file, with the Qujing household twice (a second file number, the same people) and a
         // household with a mistyped identity number.
         let sample = try String(
-            contentsOf: Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv"), encoding: .utf8)
+            contentsOf: Fixtures.sampleHouseholds, encoding: .utf8)
         let qujing = sample.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("QJ-2017-0007,") }
             .map { $0.replacingOccurrences(of: "QJ-2017-0007,", with: "QJ-2017-0008,") }
         let csv = sample + qujing.joined(separator: "\n") + "\n"
         let registered = try await request(Operation.register, RegisterRequest(csv: csv))
         #expect(registered.status == .ok)
         let reply = try MessageCoding.decode(RegisterReply.self, from: registered.body)
-        #expect(reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "QJ-2017-0008", "DL-2017-0042"])
+        try #require(
+            reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "QJ-2017-0008", "DL-2017-0042"])
         #expect(reply.households.map(\.status) == [.filed, .filed, .refused, .filed])
         #expect(reply.households[0].helper == "helper-a" && reply.households[0].category == 1)
         let errors = reply.households[2].errors ?? []
@@ -61,12 +62,13 @@ struct UnionOperationsTests {
         // The same file again: everything already on the register.
         let again = try MessageCoding.decode(
             RegisterReply.self, from: try await request(Operation.register, RegisterRequest(csv: sample)).body)
-        #expect(again.households.map(\.status) == [.refused, .refused, .refused])
+        try #require(again.households.map(\.status) == [.refused, .refused, .refused])
         #expect(again.households[0].errors?.first?.message == "a file with this number is already on the register")
         #expect(errors.map(\.value) == ["530302********5174", "530302********6243"], "masked")
 
         // People already filed, under a new file number: each is named on their own row.
         let lines = sample.split(whereSeparator: \.isNewline).map(String.init)
+        try #require(!lines.isEmpty)
         let refiled =
             [lines[0]]
             + ["QJ-2017-0007,", "KM-2017-0001,"].flatMap { prefix in
