@@ -1,4 +1,5 @@
 import AgencyDesks
+import BuildVersion
 import EventFabric
 import Foundation
 import GRDB
@@ -29,6 +30,10 @@ public enum AgencyServices {
             FileHandle.standardOutput.write(Data(help(for: agency).utf8))
             exit(0)
         }
+        if BuildVersion.isRequested(by: CommandLine.arguments) {
+            FileHandle.standardOutput.write(Data((BuildVersion.line(for: agency.rawValue) + "\n").utf8))
+            exit(0)
+        }
         let configuration = ServiceRunner.configurationOrExit()
         guard configuration.agency == agency else {
             FileHandle.standardError.write(
@@ -57,6 +62,7 @@ public enum AgencyServices {
     static func help(for agency: Department) -> String {
         """
         USAGE: \(agency.rawValue) --config FILE
+               \(agency.rawValue) --version
 
         Runs Jiekun's \(agency.rawValue) service: its feeds, its request endpoint and its store, as the
         configuration says (deploy/agencies/\(agency.rawValue).yaml for a province, deploy/local/ for one machine).
@@ -66,6 +72,8 @@ public enum AgencyServices {
         as underscores — JIEKUN_STORE, JIEKUN_POLICY, JIEKUN_KEYS_SECRET, JIEKUN_DECISIONMODE, JIEKUN_INSECURE,
         JIEKUN_LISTEN_REQUESTS, JIEKUN_LISTEN_REPLAY, JIEKUN_HEARTBEAT_INTERVAL, JIEKUN_HEARTBEAT_TIMEOUT,
         JIEKUN_LOGLEVEL.
+
+        --version prints the version and the git commit the executable was built from.
 
         Exit status: 0 stopped on request; 78 the configuration was refused (every problem printed on standard
         error); any other non-zero a failure at start or a component that stopped on its own.
