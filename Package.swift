@@ -330,6 +330,7 @@ let package = Package(
             dependencies: [
                 "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents",
                 "ReliefProgramme", "ServiceRuntime", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

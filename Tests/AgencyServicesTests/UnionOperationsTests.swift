@@ -1,6 +1,7 @@
 import AgencyServices
 import EventFabric
 import Foundation
+import GRDB
 import HouseholdDomain
 import Logging
 import ProgrammeEvents
@@ -96,6 +97,17 @@ struct UnionOperationsTests {
         let after = try StatusReport.decode(try await client.request(StatusReport.operation, body: []).body)
         #expect(after.journal?["households.coordinator"] == 4)
 
+        // An update that leaves KM-2017-0001 no longer eligible (90,000 yuan a month for three: far above 3·S)
+        // closes it as re-identified on the update's business date (`jiekun import --update --on`), not today.
+        let richer = ([lines[0]] + lines.filter { $0.hasPrefix("KM-2017-0001,") })
+            .joined(separator: "\n").replacingOccurrences(of: ",2017-03-15,1200,", with: ",2017-03-15,90000,")
+        try #require(richer.contains(",90000,"))
+        let updated = try await request(
+            Operation.update, RegisterRequest(csv: richer, updatedOn: LocalDate("2017-06-30")!))
+        #expect(updated.status == .ok)
+        let updateReply = try MessageCoding.decode(RegisterReply.self, from: updated.body)
+        #expect(updateReply.households.map(\.status) == [.notEligible])
+
         // Bodies that are not what the operation takes, and unknown operations.
         #expect(try await client.request(Operation.register, body: Array("csv".utf8)).status == .refused)
         #expect(try await client.request(Operation.close, body: Array("{}".utf8)).status == .refused)
@@ -107,5 +119,17 @@ struct UnionOperationsTests {
         fabric.shutdown()
         await group.triggerGracefulShutdown()
         try await run.value
+
+        // Each closure is dated by its business date: the update's, the close request's.
+        let store = try EventStore(path: configuration.store, logger: logger)
+        let entries = try await store.writer.read { db in
+            try store.journal.entries(of: "households.coordinator", after: 0, maxCount: 100, in: db)
+        }
+        let closures = try entries.filter { $0.type == HouseholdClosed.type }.map { try CloudEvent(json: $0.payload) }
+        #expect(closures.map(\.subject) == ["DL-2017-0042", "KM-2017-0001"])
+        #expect(closures.map(\.effectiveDate) == ["2017-07-01", "2017-06-30"])
+        let reasons = try closures.map { try $0.decodeData(as: HouseholdClosed.self, using: EventCoding.makeDecoder()) }
+        #expect(reasons.map(\.reason) == [.movedAway, .notEligible])
+        #expect(reasons.map(\.closedOn) == [LocalDate("2017-07-01")!, LocalDate("2017-06-30")!])
     }
 }
