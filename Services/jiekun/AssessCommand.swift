@@ -32,13 +32,13 @@ struct AssessCommand: ParsableCommand {
             loadedPolicy = try Policy.load(contentsOfFile: try PolicyLocation.resolve(policy))
             imported = try HouseholdImporter(today: .todayInChina()).read(contentsOfFile: file)
         } catch {
-            Terminal.writeError("jiekun assess: \(error)\n")
+            Terminal.error("\(error)")
             throw ExitCode(2)
         }
         let assessor = Assessor(policy: loadedPolicy)
         var output = Terminal.standardOutput
         for warning in imported.fileWarnings {
-            Terminal.writeError("jiekun assess: warning: \(warning)\n")
+            Terminal.warning("\(warning)")
         }
         var hadErrors = false
         if json {

@@ -57,8 +57,9 @@ struct ImportCommand: ParsableCommand {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            Terminal.writeError("jiekun import: cannot read \(file): \(reason)\n")
+            var reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+            if reason.hasSuffix(".") { reason.removeLast() }
+            Terminal.error("cannot read \(file): \(reason); check the path (a sample: deploy/samples/households.csv)")
             throw ExitCode(2)
         }
         let batches: [CSVBatches.Batch]
@@ -66,7 +67,7 @@ struct ImportCommand: ParsableCommand {
             batches = try CSVBatches.split(
                 String(decoding: data, as: UTF8.self), householdsPerBatch: batch, filingOrder: true)
         } catch {
-            Terminal.writeError("jiekun import: \(file): \(error)\n")
+            Terminal.error("\(file): \(error)")
             throw ExitCode(2)
         }
         let tally: Tally

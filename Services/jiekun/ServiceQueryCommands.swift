@@ -70,7 +70,7 @@ struct ReportCommand: ParsableCommand {
         if let year {
             guard report.province.years.contains(where: { $0.year == year }) else {
                 let years = report.province.years.map { String($0.year) }.joined(separator: ", ")
-                Terminal.writeError("jiekun report: the report covers \(years), not \(year)\n")
+                Terminal.error("the report covers \(years), not \(year): give --year one of them")
                 throw ExitCode(1)
             }
             report.province.years.removeAll { $0.year != year }

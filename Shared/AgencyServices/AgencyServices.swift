@@ -38,8 +38,9 @@ public enum AgencyServices {
         guard configuration.agency == agency else {
             FileHandle.standardError.write(
                 Data(
-                    ("\(configuration.file): agency: this executable runs \(agency.rawValue), "
-                        + "not \(configuration.agency.rawValue)\n").utf8))
+                    ("error: \(configuration.file): agency: this executable runs \(agency.rawValue), "
+                        + "not \(configuration.agency.rawValue); start \(configuration.agency.rawValue) with this "
+                        + "file, or give \(agency.rawValue) its own\n").utf8))
             exit(ServiceRunner.configurationExitStatus)
         }
         let logger = LoggingBootstrap.bootstrap(level: configuration.logLevel, label: agency.rawValue)
@@ -52,7 +53,7 @@ public enum AgencyServices {
             logger.critical(
                 "jiekun \(agency.rawValue) could not be built",
                 metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
-            FileHandle.standardError.write(Data("\(configuration.file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(configuration.file): \(error)\n".utf8))
             exit(1)
         }
         await ServiceRunner.runOrExit(services: [service], logger: logger)
