@@ -10,7 +10,7 @@ struct ProvinceReportYearTests {
 
     static func decision(
         _ file: String, _ code: Measure.Code, _ status: MeasureDecision.Status, reason: String = "",
-        amount: Int64 = 0, paidBy: Department? = nil, due: String, delivered: String?
+        amount: Int64 = 0, paidBy: Department? = nil, due: String, delivered: String? = nil
     ) -> MeasureDecision {
         MeasureDecision(
             measureID: "\(file)/\(code.rawValue)", code: code, memberNumber: nil, department: code.leadDepartment,
@@ -21,50 +21,45 @@ struct ProvinceReportYearTests {
     /// Kunming (530100): A waits for 2018's public-rental units; B's catastrophic insurance is refused; C is filed
     /// on 20 December, its placement due in 2018; D exits in March 2017; F's basic enrolment awaits staff.
     /// Qujing (530300): E, filed and exited in 2018.
+    static func file(
+        _ category: Eligibility.Category, in prefecture: String, filed: String, exit: String?,
+        _ decisions: [MeasureDecision], alsoTriggered: [Measure.Code] = []
+    ) -> ProvinceReport.Tally.File {
+        .init(
+            category: category, prefectureCode: prefecture, filedOn: date(filed),
+            measures: decisions.map(\.code) + alsoTriggered, decisions: decisions, exitDate: exit.map(date))
+    }
+
+    /// A payment delivered on its due date.
+    static func paid(_ file: String, _ code: Measure.Code, _ yuan: Int64, by payer: Department, on day: String)
+        -> MeasureDecision
+    {
+        decision(file, code, .granted, amount: yuan, paidBy: payer, due: day, delivered: day)
+    }
+
     static let files: [ProvinceReport.Tally.File] = [
-        .init(
-            category: .one, prefectureCode: "530100", filedOn: date("2017-03-01"),
-            measures: [.housingPublicRental, .medicalMutualAid],
-            decisions: [
+        file(
+            .one, in: "530100", filed: "2017-03-01", exit: "2018-01-01",
+            [
                 decision("A", .housingPublicRental, .granted, due: "2017-05-30", delivered: "2018-01-01"),
-                decision(
-                    "A", .medicalMutualAid, .granted, amount: 60, paidBy: .union, due: "2017-03-16",
-                    delivered: "2017-03-16"),
-            ],
-            exitDate: date("2018-01-01")),
-        .init(
-            category: .three, prefectureCode: "530100", filedOn: date("2017-06-01"), measures: [.medicalCatastrophic],
-            decisions: [
-                decision(
-                    "B", .medicalCatastrophic, .refused, reason: "not a listed major disease", due: "2017-07-01",
-                    delivered: nil)
-            ],
-            exitDate: nil),
-        .init(
-            category: .two, prefectureCode: "530100", filedOn: date("2017-12-20"), measures: [.employmentPlacement],
-            decisions: [decision("C", .employmentPlacement, .granted, due: "2018-03-20", delivered: "2018-03-20")],
-            exitDate: date("2018-03-20")),
-        .init(
-            category: .one, prefectureCode: "530100", filedOn: date("2017-02-01"), measures: [.reliefDibao],
-            decisions: [
-                decision(
-                    "D", .reliefDibao, .granted, amount: 500, paidBy: .civilAffairs, due: "2017-03-01",
-                    delivered: "2017-03-01")
-            ],
-            exitDate: date("2017-03-01")),
-        .init(
-            category: .one, prefectureCode: "530300", filedOn: date("2018-05-01"), measures: [.educationStudentAid],
-            decisions: [
-                decision(
-                    "E", .educationStudentAid, .granted, amount: 1000, paidBy: .education, due: "2018-06-01",
-                    delivered: "2018-06-01")
-            ],
-            exitDate: date("2018-06-01")),
-        .init(
-            category: .one, prefectureCode: "530100", filedOn: date("2017-04-01"),
-            measures: [.housingPublicRental, .medicalBasicEnrolment],
-            decisions: [decision("F", .housingPublicRental, .granted, due: "2017-06-30", delivered: "2017-06-30")],
-            exitDate: nil),
+                paid("A", .medicalMutualAid, 60, by: .union, on: "2017-03-16"),
+            ]),
+        file(
+            .three, in: "530100", filed: "2017-06-01", exit: nil,
+            [decision("B", .medicalCatastrophic, .refused, reason: "not a listed major disease", due: "2017-07-01")]),
+        file(
+            .two, in: "530100", filed: "2017-12-20", exit: "2018-03-20",
+            [decision("C", .employmentPlacement, .granted, due: "2018-03-20", delivered: "2018-03-20")]),
+        file(
+            .one, in: "530100", filed: "2017-02-01", exit: "2017-03-01",
+            [paid("D", .reliefDibao, 500, by: .civilAffairs, on: "2017-03-01")]),
+        file(
+            .one, in: "530300", filed: "2018-05-01", exit: "2018-06-01",
+            [paid("E", .educationStudentAid, 1000, by: .education, on: "2018-06-01")]),
+        file(
+            .one, in: "530100", filed: "2017-04-01", exit: nil,
+            [decision("F", .housingPublicRental, .granted, due: "2017-06-30", delivered: "2017-06-30")],
+            alsoTriggered: [.medicalBasicEnrolment]),
     ]
 
     static func report() -> ProvinceReport {
