@@ -131,11 +131,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the version and git commit of every executable (`--version`), stamped at each build
+        .plugin(
+            name: "BuildCommitStamp",
+            capability: .buildTool(),
+            path: "Shared/BuildCommitStamp"
+        ),
+        .target(
+            name: "BuildVersion",
+            path: "Shared/BuildVersion",
+            swiftSettings: swiftSettings,
+            plugins: ["BuildCommitStamp"]
+        ),
+
         // MARK: the seven services' wiring: desks + store + feeds + request server, from a configuration
         .target(
             name: "AgencyServices",
             dependencies: [
-                "AgencyDesks", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
+                "AgencyDesks", "BuildVersion", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
                 "ServiceRuntime", "StreamingJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,6 +162,7 @@ let package = Package(
             name: "JiekunCLI",
             dependencies: [
                 "AgencyDesks",
+                "BuildVersion",
                 "EventFabric",
                 "HouseholdDomain",
                 "ProgrammeEvents",
@@ -209,13 +223,14 @@ let package = Package(
         // MARK: benchmarks (release builds: `swift run -c release assess-bench`)
         .executableTarget(
             name: "AssessBenchmark",
-            dependencies: ["HouseholdDomain", "SampleCaseload"],
+            dependencies: ["BuildVersion", "HouseholdDomain", "SampleCaseload"],
             path: "Benchmarks/AssessBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "FabricBenchmark",
             dependencies: [
+                "BuildVersion",
                 "EventFabric",
                 "ZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -274,7 +289,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JiekunCLITests",
-            dependencies: ["JiekunCLI", "TestSupport"],
+            dependencies: ["BuildVersion", "JiekunCLI", "TestSupport"],
             path: "Tests/JiekunCLITests",
             swiftSettings: swiftSettings
         ),
@@ -315,6 +330,7 @@ let package = Package(
             dependencies: [
                 "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents",
                 "ReliefProgramme", "ServiceRuntime", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import BuildVersion
 import Foundation
 import HouseholdDomain
 import SampleCaseload
@@ -12,6 +13,10 @@ import SampleCaseload
 @main
 enum AssessBenchmark {
     static func main() throws {
+        if BuildVersion.isRequested(by: CommandLine.arguments) {
+            print(BuildVersion.line(for: "assess-bench"))
+            return
+        }
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let households = arguments.first ?? 71_000
         let runs = arguments.dropFirst().first ?? 3

@@ -11,6 +11,7 @@
 //    the idempotency record; events per second from the first publish to the last event applied, latency from
 //    the publish call to the handler (p50, p99), and the process's resident memory every 100,000 events.
 // 3. latency at a moderate paced rate (the saturated run's latency is mostly queueing).
+import BuildVersion
 import Dispatch
 import EventFabric
 import Foundation
@@ -28,6 +29,10 @@ import ZeroMQ
 @main
 enum FabricBenchmark {
     static func main() throws {
+        if BuildVersion.isRequested(by: CommandLine.arguments) {
+            print(BuildVersion.line(for: "fabric-bench"))
+            return
+        }
         var options: [String: Int] = [
             "events": 1_000_000, "raw-events": 1_000_000, "size": 1_024, "paced-rate": 10_000,
         ]

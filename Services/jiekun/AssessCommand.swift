@@ -9,7 +9,7 @@ struct AssessCommand: ParsableCommand {
         commandName: "assess",
         abstract: "Validate a household import file and assess each household: category, S, measures.",
         discussion: """
-            Reads the CSV import format (shared/formats/household-csv.md). Prints a table per household, the totals \
+            Reads the CSV import format (docs/IMPORT-FORMAT.md; a sample: deploy/samples/households.csv). Prints a table per household, the totals \
             by category and the errors; or, with --json, one JSON object per household per line.
             Exit status: 0 every household valid; 1 some households had errors (the others are still printed); \
             2 nothing could be assessed (no such file, a required header missing, not UTF-8, broken quoting, or a \
@@ -32,13 +32,13 @@ struct AssessCommand: ParsableCommand {
             loadedPolicy = try Policy.load(contentsOfFile: try PolicyLocation.resolve(policy))
             imported = try HouseholdImporter(today: .todayInChina()).read(contentsOfFile: file)
         } catch {
-            Terminal.writeError("jiekun assess: \(error)\n")
+            Terminal.error("\(error)")
             throw ExitCode(2)
         }
         let assessor = Assessor(policy: loadedPolicy)
         var output = Terminal.standardOutput
         for warning in imported.fileWarnings {
-            Terminal.writeError("jiekun assess: warning: \(warning)\n")
+            Terminal.warning("\(warning)")
         }
         var hadErrors = false
         if json {

@@ -21,7 +21,7 @@ struct CloseCommand: ParsableCommand {
     @Option(help: "Why the file closes: death, movedAway, notEligible (re-identified, §3) or safetyNet (§4.2.6).")
     var reason: String
 
-    @Option(help: "The business date of the closure, YYYY-MM-DD; today by default.")
+    @Option(help: ArgumentHelp("The business date of the closure, YYYY-MM-DD; today by default.", valueName: "date"))
     var on: String?
 
     @OptionGroup var service: ServiceEndpoint

@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            Terminal.writeError("jiekun demo: \(error)\n")
+            Terminal.error("\(error)")
             throw ExitCode(2)
         }
     }

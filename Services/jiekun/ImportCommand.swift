@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import HouseholdDomain
 
-/// `jiekun import FILE.csv --endpoint E`: files an import CSV at the union registry, in batches of whole households.
+/// `jiekun import FILE.csv [--update [--on DATE]] --endpoint E`: files an import CSV at the union registry, in batches of whole households.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -13,7 +13,8 @@ struct ImportCommand: ParsableCommand {
             then prints how many households were filed, not eligible and refused, and the refused rows' errors. \
             With --update, the file's households are open files with new facts (the union's `update`): each is \
             assessed again and every agency re-evaluates its measures; one no longer eligible is closed as \
-            re-identified (policy §4.1, 动态管理). \
+            re-identified (policy §4.1, 动态管理) on the business date --on (today by default), as `jiekun close` \
+            dates a closure. \
             Exit status: 0 nothing refused; 1 some households refused; 2 the file or the service could not be read; \
             64 the command line itself is wrong (an unknown or missing option).
             """)
@@ -35,8 +36,20 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Update open files with the file's new facts instead of filing new households.")
     var update = false
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            With --update: the business date of the update, YYYY-MM-DD, on which a file no longer eligible \
+            closes; today by default.
+            """, valueName: "date"))
+    var on: String?
+
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
+        if let on {
+            guard update else { throw ValidationError("--on dates an update: give it with --update") }
+            guard LocalDate(on) != nil else { throw ValidationError("--on must be a date YYYY-MM-DD, not \(on)") }
+        }
     }
 
     func run() throws {
@@ -44,8 +57,9 @@ struct ImportCommand: ParsableCommand {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            Terminal.writeError("jiekun import: cannot read \(file): \(reason)\n")
+            var reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+            if reason.hasSuffix(".") { reason.removeLast() }
+            Terminal.error("cannot read \(file): \(reason); check the path (a sample: deploy/samples/households.csv)")
             throw ExitCode(2)
         }
         let batches: [CSVBatches.Batch]
@@ -53,12 +67,12 @@ struct ImportCommand: ParsableCommand {
             batches = try CSVBatches.split(
                 String(decoding: data, as: UTF8.self), householdsPerBatch: batch, filingOrder: true)
         } catch {
-            Terminal.writeError("jiekun import: \(file): \(error)\n")
+            Terminal.error("\(file): \(error)")
             throw ExitCode(2)
         }
         let tally: Tally
         do {
-            tally = try Self.file(batches) { body in
+            tally = try Self.file(batches, updatedOn: on.flatMap(LocalDate.init)) { body in
                 try service.request(update ? Operation.update : Operation.register, body: body, command: "import")
             }
         } catch let code as ExitCode where code == .failure {
@@ -105,16 +119,17 @@ extension ImportCommand {
     ///
     /// - Parameters:
     ///   - batches: The file's batches.
+    ///   - updatedOn: For `update`, the business date of the update (``RegisterRequest/updatedOn``).
     ///   - register: Sends a `register` body and returns the `ok` reply's body.
     ///   - progress: Called after each batch with the tally so far.
     /// - Returns: The tally.
     static func file(
-        _ batches: [CSVBatches.Batch], register: ([UInt8]) throws -> [UInt8],
+        _ batches: [CSVBatches.Batch], updatedOn: LocalDate? = nil, register: ([UInt8]) throws -> [UInt8],
         progress: (Tally) -> Void = { _ in }
     ) throws -> Tally {
         var tally = Tally()
         for batch in batches {
-            let body = try MessageCoding.encode(RegisterRequest(csv: batch.csv))
+            let body = try MessageCoding.encode(RegisterRequest(csv: batch.csv, updatedOn: updatedOn))
             let reply = try MessageCoding.decode(RegisterReply.self, from: try register(body))
             for household in reply.households {
                 switch household.status {

@@ -37,9 +37,7 @@ struct KeysCommand: ParsableCommand {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 for path in [secretPath, publicPath] where FileManager.default.fileExists(atPath: path) {
-                    Terminal.writeError(
-                        "jiekun keys generate: \(path) exists; it is never overwritten (remove it to make a new pair)\n"
-                    )
+                    Terminal.error("\(path) exists; it is never overwritten (remove it to make a new pair)")
                     throw ExitCode(1)
                 }
                 let pair = try CurveKeyPair.generate()
@@ -55,7 +53,7 @@ struct KeysCommand: ParsableCommand {
             } catch let exit as ExitCode {
                 throw exit
             } catch {
-                Terminal.writeError("jiekun keys generate: \(error)\n")
+                Terminal.error("cannot write the key pair to \(output): \(error)")
                 throw ExitCode(2)
             }
         }
@@ -71,26 +69,25 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             guard !file.hasSuffix(".pub") else {
-                Terminal.writeError(
-                    "jiekun keys show: \(file) is a public key file; give the secret key file (NAME.key) beside it\n")
+                Terminal.error("\(file) is a public key file; give the secret key file (NAME.key) beside it")
                 throw ExitCode(2)
             }
             let text: String
             do {
                 text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             } catch {
-                Terminal.writeError("jiekun keys show: cannot read \(file): \(error.localizedDescription)\n")
+                Terminal.error("cannot read \(file): \(error.localizedDescription)")
                 throw ExitCode(2)
             }
             guard let pair = try? CurveKeyPair(secretKey: text), text.count == 40 else {
-                Terminal.writeError("jiekun keys show: \(file) is not a secret key file (40 Z85 characters)\n")
+                Terminal.error("\(file) is not a secret key file (40 Z85 characters, as `jiekun keys generate` writes)")
                 throw ExitCode(2)
             }
             let publicFile = String(file.dropLast(file.hasSuffix(".key") ? 4 : 0)) + ".pub"
             if let published = try? String(contentsOfFile: publicFile, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines), published != pair.publicKey
             {
-                Terminal.writeError("jiekun keys show: warning: \(publicFile) holds another public key\n")
+                Terminal.warning("\(publicFile) holds another public key")
             }
             print(pair.publicKey)
         }

@@ -3,8 +3,13 @@ import ReliefProgramme
 
 extension ProvinceReport {
     /// The report as text: per prefecture, files by category, measures delivered and exits per year against the
-    /// 30 % target; the province; per department, measures and yuan; money per measure.
-    func render(to output: inout Terminal) {
+    /// 30 % target; the province; why each prefecture below the target is behind; per department, measures and
+    /// yuan; money per measure.
+    ///
+    /// - Parameters:
+    ///   - output: Where to write.
+    ///   - year: The year the report was restricted to (``ProvinceReport/restricted(to:)``), for the legend.
+    func render(to output: inout Terminal, year: Int? = nil) {
         let yearHeaders = province.years.map { "\($0.year)".padded(14, right: true) }.joined()
         output.write(
             "  " + "prefecture".padded(22) + "files".padded(7, right: true) + "  cat 1/2/3".padded(19) + yearHeaders
@@ -25,13 +30,25 @@ extension ProvinceReport {
                     + years.joined()
                     + "\(row.cumulativeExits) \(cumulative / 10).\(cumulative % 10)%".padded(14, right: true) + "\n")
         }
-        output.write(
-            """
-              Each year: exits in the year, then the exit rate = exits ÷ (files open on 1 January + files opened in
-              the year); ✓/✗: the 30 % target of §2.1 for 2017–2019. exited: all exits ÷ all files ever opened (the
-              "all by the end of 2020" goal).
+        if let year {
+            output.write(
+                """
+                  \(year) only: files opened and exits up to 31 December \(year); the year's exits and exit rate = exits ÷
+                  (files open on 1 January + files opened in the year), ✓/✗ against the 30 % target of §2.1; exited:
+                  exits up to 31 December ÷ files opened up to then. Agencies and money: the measures of the files
+                  filed in \(year), the deliveries and payments dated in \(year), the measures due in \(year).
 
-            """)
+                """)
+        } else {
+            output.write(
+                """
+                  Each year: exits in the year, then the exit rate = exits ÷ (files open on 1 January + files opened
+                  in the year); ✓/✗: the 30 % target of §2.1 for 2017–2019. exited: all exits ÷ all files ever opened
+                  (the "all by the end of 2020" goal).
+
+                """)
+        }
+        renderShortfalls(to: &output)
         output.write(
             """
 
@@ -65,6 +82,33 @@ extension ProvinceReport {
             output.write(
                 "  " + line.measure.rawValue.padded(30) + "\(line.payments) payments".padded(16, right: true)
                     + "\(line.yuan) yuan".padded(20, right: true) + "\n")
+        }
+    }
+
+    /// One paragraph per prefecture (and the province) below the 30 % target in a year: what holds back the files
+    /// still open on 31 December (policy §2.1, Part B "Reports").
+    private func renderShortfalls(to output: inout Terminal) {
+        guard !shortfalls.isEmpty else { return }
+        output.write("\nBelow the 30 % target, and why (the files still open on 31 December):\n")
+        for shortfall in shortfalls {
+            let name = shortfall.code == "530000" ? "province" : shortfall.name
+            let rate = "\(shortfall.exitRatePerMille / 10).\(shortfall.exitRatePerMille % 10) %"
+            output.write("  \(name) \(shortfall.year) (\(rate)): \(shortfall.stillOpen) files still open\n")
+            if !shortfall.blocked.isEmpty {
+                let causes = shortfall.blocked.map { "\($0.department.rawValue) \"\($0.reason)\" \($0.households)" }
+                output.write("    blocked by a refusal (households): \(causes.joined(separator: ", "))\n")
+            }
+            if !shortfall.waiting.isEmpty {
+                let measures = shortfall.waiting.map { "\($0.measure.rawValue) \($0.measures)" }
+                output.write("    waiting for budget or units (measures): \(measures.joined(separator: ", "))\n")
+            }
+            if !shortfall.awaiting.isEmpty {
+                let departments = shortfall.awaiting.map { "\($0.department.rawValue) \($0.households)" }
+                output.write("    awaiting a decision (households): \(departments.joined(separator: ", "))\n")
+            }
+            if shortfall.dueLater > 0 {
+                output.write("    guarantees due after the year (households): \(shortfall.dueLater)\n")
+            }
         }
     }
 }

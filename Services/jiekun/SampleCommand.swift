@@ -57,7 +57,7 @@ struct SampleCommand: ParsableCommand {
             generator = try CaseloadGenerator(policy: loaded, seed: seed, year: year, mistakeRate: mistakeRate)
             handle = try SampleCommand.open(output)
         } catch {
-            Terminal.writeError("jiekun sample: \(error)\n")
+            Terminal.error("\(error)")
             throw ExitCode(2)
         }
         let summary: CaseloadSummary
@@ -65,7 +65,7 @@ struct SampleCommand: ParsableCommand {
             summary = try generator.write(households: households, to: handle)
             if output != "-" { try handle.close() }
         } catch {
-            Terminal.writeError("jiekun sample: cannot write \(output): \(error)\n")
+            Terminal.error("cannot write \(output): \(error); check that its folder exists and is writable")
             throw ExitCode(2)
         }
         let elapsed = ContinuousClock.now - started

@@ -75,10 +75,10 @@ struct ServiceEndpoint: ParsableArguments {
             defer { client.close() }
             reply = try client.request(operation, body: body)
         } catch let error as RequestHandshakeError {
-            Terminal.writeError("jiekun \(command): \(error)\(hint(for: error))\n")
+            Terminal.error("\(command): \(error)\(hint(for: error))")
             throw ExitCode(2)
         } catch {
-            Terminal.writeError("jiekun \(command): \(error)\n")
+            Terminal.error("\(command): \(error)")
             throw ExitCode(2)
         }
         guard reply.status == .ok else {
@@ -88,7 +88,7 @@ struct ServiceEndpoint: ParsableArguments {
             let hint =
                 reason == "unknown operation"
                 ? " (this service does not take \(operation): is --endpoint the right agency's request endpoint?)" : ""
-            Terminal.writeError("jiekun \(command): \(reply.status.rawValue): \(reason)\(hint)\n")
+            Terminal.error("\(command): \(reply.status.rawValue): \(reason)\(hint)")
             throw ExitCode(1)
         }
         return reply.body

@@ -58,7 +58,11 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the report's JSON instead of the table.")
     var json = false
 
-    @Option(help: "Show only this year's files, exits and exit rate (2017–2020).")
+    @Option(
+        help: """
+            Show only this year (2017–2020): files and exits up to its end, its exit rate, the measures, deliveries \
+            and money of the year, and why each prefecture below 30 % is behind.
+            """)
     var year: Int?
 
     func run() throws {
@@ -67,13 +71,12 @@ struct ReportCommand: ParsableCommand {
         defer { output.flush() }
         var report = try JSONDecoder().decode(ProvinceReport.self, from: Data(body))
         if let year {
-            guard report.province.years.contains(where: { $0.year == year }) else {
+            guard let restricted = report.restricted(to: year) else {
                 let years = report.province.years.map { String($0.year) }.joined(separator: ", ")
-                Terminal.writeError("jiekun report: the report covers \(years), not \(year)\n")
+                Terminal.error("the report covers \(years), not \(year): give --year one of them")
                 throw ExitCode(1)
             }
-            report.province.years.removeAll { $0.year != year }
-            for index in report.prefectures.indices { report.prefectures[index].years.removeAll { $0.year != year } }
+            report = restricted
         }
         if json {
             let encoder = JSONEncoder()
@@ -82,7 +85,7 @@ struct ReportCommand: ParsableCommand {
             output.write("\n")
             return
         }
-        report.render(to: &output)
+        report.render(to: &output, year: year)
     }
 }
 

@@ -31,6 +31,25 @@ struct Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Writes an error to standard error as every executable of Jiekun does: `error: ` and the message, which
+    /// says what failed and, where it can, what to do.
+    static func error(_ message: String) {
+        writeError(errorLine(message))
+    }
+
+    /// Writes a warning to standard error: `warning: ` and the message.
+    static func warning(_ message: String) {
+        writeError("warning: \(message)\n")
+    }
+
+    /// `error: MESSAGE` and a line break; ArgumentParser's `Error: ` is replaced, so that its messages start the
+    /// same way as ours.
+    static func errorLine(_ message: String) -> String {
+        var text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+        if !text.hasSuffix("\n") { text += "\n" }
+        return "error: " + text
+    }
+
     /// Writes what is buffered.
     mutating func flush() {
         guard !buffer.isEmpty, let handle else { return }

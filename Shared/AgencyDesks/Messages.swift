@@ -65,15 +65,24 @@ public struct AwaitingReply: Codable, Sendable, Hashable {
     public init(measureIDs: [String]) { self.measureIDs = measureIDs }
 }
 
-/// The body of a `register` request: an import CSV, header included (formats/household-csv.md).
+/// The body of a `register` request: an import CSV, header included (docs/IMPORT-FORMAT.md).
 public struct RegisterRequest: Codable, Sendable, Hashable {
     /// The CSV text with its header; every row of a household is in it.
     public var csv: String
+    /// `update` only: the business date of the update, on which a file no longer eligible closes (`jiekun import
+    /// --update --on DATE`); absent, the union's date today (China time). `register` ignores it: a file opens on
+    /// its own filing date.
+    public var updatedOn: LocalDate?
 
     /// Creates a request.
     ///
-    /// - Parameter csv: The CSV text with its header.
-    public init(csv: String) { self.csv = csv }
+    /// - Parameters:
+    ///   - csv: The CSV text with its header.
+    ///   - updatedOn: For `update`, the business date of the update; `nil` for today.
+    public init(csv: String, updatedOn: LocalDate? = nil) {
+        self.csv = csv
+        self.updatedOn = updatedOn
+    }
 }
 
 /// The reply to a `register` request: one answer per household, in filing order.

@@ -30,7 +30,8 @@ extension UnionDesk {
             let filings =
                 request.operation == Operation.update
                 ? try update(
-                    entries, headers: imported.headers, on: LocalDate.today(clock: now), in: db, journal: journal)
+                    entries, headers: imported.headers, on: body.updatedOn ?? LocalDate.today(clock: now), in: db,
+                    journal: journal)
                 : try file(entries, headers: imported.headers, in: db, journal: journal)
             return .ok(try MessageCoding.encode(RegisterReply(households: filings.map(RegisterReply.Household.init))))
         case Operation.close:

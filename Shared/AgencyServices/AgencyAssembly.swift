@@ -1,4 +1,5 @@
 import AgencyDesks
+import BuildVersion
 import EventFabric
 import Foundation
 import GRDB
@@ -30,12 +31,17 @@ public enum AgencyAssembly {
             FileHandle.standardOutput.write(Data(help(for: agency).utf8))
             exit(0)
         }
+        if BuildVersion.isRequested(by: CommandLine.arguments) {
+            FileHandle.standardOutput.write(Data((BuildVersion.line(for: agency.rawValue) + "\n").utf8))
+            exit(0)
+        }
         let configuration = ServiceRunner.configurationOrExit()
         guard configuration.agency == agency else {
             FileHandle.standardError.write(
                 Data(
-                    ("\(configuration.file): agency: this executable runs \(agency.rawValue), "
-                        + "not \(configuration.agency.rawValue)\n").utf8))
+                    ("error: \(configuration.file): agency: this executable runs \(agency.rawValue), "
+                        + "not \(configuration.agency.rawValue); start \(configuration.agency.rawValue) with this "
+                        + "file, or give \(agency.rawValue) its own\n").utf8))
             exit(ServiceRunner.configurationExitStatus)
         }
         let logger = LoggingBootstrap.bootstrap(level: configuration.logLevel, label: agency.rawValue)
@@ -48,7 +54,7 @@ public enum AgencyAssembly {
             logger.critical(
                 "jiekun \(agency.rawValue) could not be built",
                 metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
-            FileHandle.standardError.write(Data("\(configuration.file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(configuration.file): \(error)\n".utf8))
             exit(1)
         }
         await ServiceRunner.runOrExit(services: [service], logger: logger)
@@ -58,6 +64,7 @@ public enum AgencyAssembly {
     static func help(for agency: Agency) -> String {
         """
         USAGE: \(agency.rawValue) --config FILE
+               \(agency.rawValue) --version
 
         Runs Jiekun's \(agency.rawValue) service: its feeds, its request endpoint and its store, as the
         configuration says (deploy/agencies/\(agency.rawValue).yaml for a province, deploy/local/ for one machine).
@@ -67,6 +74,8 @@ public enum AgencyAssembly {
         as underscores — JIEKUN_STORE, JIEKUN_POLICY, JIEKUN_KEYS_SECRET, JIEKUN_DECISIONMODE, JIEKUN_INSECURE,
         JIEKUN_LISTEN_REQUESTS, JIEKUN_LISTEN_REPLAY, JIEKUN_HEARTBEAT_INTERVAL, JIEKUN_HEARTBEAT_TIMEOUT,
         JIEKUN_LOGLEVEL.
+
+        --version prints the version and the git commit the executable was built from.
 
         Exit status: 0 stopped on request; 78 the configuration was refused (every problem printed on standard
         error); any other non-zero a failure at start or a component that stopped on its own.

@@ -1,7 +1,12 @@
 import HouseholdDomain
 
 /// The coordinator's provincial report (policy §2.1, §5.2; Part B "Reports"): per prefecture and year, files open
-/// on 1 January, new files, exits and the exit rate against the 30 % target; per department, measures and money.
+/// on 1 January, new files, exits and the exit rate against the 30 % target; per department, measures and money;
+/// the same sections for each year alone (``yearly``); and for each prefecture below the target in a year, what
+/// holds back its files (``shortfalls``).
+///
+/// Every figure counts by business dates (filing, delivery, exit dates), never by the clock, so the coordinator's
+/// report and the sequential run's (both built by ``Tally``) are equal.
 public struct ProvinceReport: Sendable, Hashable, Codable {
     /// The yearly target of §2.1: at least 30 % of the households on file exit each year.
     public static let targetPercent = 30
@@ -83,6 +88,81 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         public var yuan: Yuan
     }
 
+    /// Every section of the report for one year alone (`jiekun report --year`), each figure by its business date:
+    ///
+    /// - files (``Prefecture/filesOpened``, ``Prefecture/filesByCategory``) and ``Prefecture/cumulativeExits``: as
+    ///   on 31 December of the year (files opened and exits up to its end);
+    /// - ``Prefecture/years``: that year's entry only; ``Prefecture/measuresDelivered``: deliveries dated in the year;
+    /// - departments: `triggered`, `decided`, `refused`, `replaced` and `withdrawn` for the files filed in the year
+    ///   (a measure is decided on its file's filing date); `delivered` and `yuan` for deliveries dated in the year;
+    ///   `overdue` for measures due in the year;
+    /// - money: payments delivered in the year.
+    public struct YearView: Sendable, Hashable, Codable {
+        /// The calendar year.
+        public var year: Int
+        /// The prefectures, in the reference list's order.
+        public var prefectures: [Prefecture]
+        /// The province as a whole.
+        public var province: Prefecture
+        /// The departments that decide measures.
+        public var departments: [AgencyFigures]
+        /// Money per measure.
+        public var money: [MeasureMoney]
+    }
+
+    /// Why a prefecture (or the province, `530000`) missed the 30 % target in a year of §2.1: what holds back the
+    /// files still open on 31 December. A household may be counted under several causes; one held back by none is
+    /// counted in ``dueLater``.
+    public struct Shortfall: Sendable, Hashable, Codable {
+        /// Households with a refused measure that guarantees a dimension of §2.3, by department and reason.
+        public struct Blocked: Sendable, Hashable, Codable {
+            /// The department that refused.
+            public var department: Agency
+            /// Its reason, as written.
+            public var reason: String
+            /// Households.
+            public var households: Int
+        }
+
+        /// Measures that guarantee a dimension, granted and due in the year but delivered after it or not yet:
+        /// waiting for the budget or the public-rental units of a later year (§5.2, §4.2.5).
+        public struct Waiting: Sendable, Hashable, Codable {
+            /// The measure.
+            public var measure: Measure.Code
+            /// Measure instances waiting.
+            public var measures: Int
+        }
+
+        /// Households with a measure that guarantees a dimension and has no decision yet (`review` mode: awaiting
+        /// staff), by the department that leads it.
+        public struct Awaiting: Sendable, Hashable, Codable {
+            /// The department.
+            public var department: Agency
+            /// Households.
+            public var households: Int
+        }
+
+        /// The prefecture's code (`530000`: the province).
+        public var code: String
+        /// Its name.
+        public var name: String
+        /// The year.
+        public var year: Int
+        /// The year's exit rate in per mille (below 300).
+        public var exitRatePerMille: Int
+        /// Files on file in the year and not exited by 31 December.
+        public var stillOpen: Int
+        /// Blocked households, by department and reason (most households first).
+        public var blocked: [Blocked]
+        /// Waiting measures, by measure (most first).
+        public var waiting: [Waiting]
+        /// Households awaiting a decision, by department.
+        public var awaiting: [Awaiting]
+        /// Households none of those holds back: their last guarantee falls due after 31 December (filed late in the
+        /// year, or a measure's processing time runs past it).
+        public var dueLater: Int
+    }
+
     /// The prefectures, in the reference list's order.
     public var prefectures: [Prefecture]
     /// The province as a whole.
@@ -91,6 +171,22 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     public var departments: [AgencyFigures]
     /// Money per measure.
     public var money: [MeasureMoney]
+    /// Every section for each year of the report alone, in order.
+    public var yearly: [YearView]
+    /// Each prefecture (and the province) below the 30 % target in a year of §2.1, with why: by year, then in the
+    /// reference list's order, the province last.
+    public var shortfalls: [Shortfall]
+
+    /// The report restricted to one year: every section as ``YearView`` gives it, the shortfalls of that year.
+    ///
+    /// - Parameter year: a year of the report.
+    /// - Returns: the year's report (its ``yearly`` empty), or `nil` when the report does not cover the year.
+    public func restricted(to year: Int) -> ProvinceReport? {
+        guard let view = yearly.first(where: { $0.year == year }) else { return nil }
+        return ProvinceReport(
+            prefectures: view.prefectures, province: view.province, departments: view.departments,
+            money: view.money, yearly: [], shortfalls: shortfalls.filter { $0.year == year })
+    }
 
     /// Builds the report from the filed households.
     ///
@@ -109,10 +205,42 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     public struct Tally: Sendable {
         private let years: [Int]
         private let counties: CountyRegistry
-        private var prefectures: [String: Prefecture] = [:]
-        private var province: Prefecture
-        private var departments: [Agency: AgencyFigures] = [:]
-        private var money: [Measure.Code: MeasureMoney] = [:]
+        /// The whole programme's sections.
+        private var whole: Sections
+        /// Each year's sections, in the order of ``years``.
+        private var yearSections: [Sections]
+        /// What holds back the files still open at the end of each target year, by prefecture code (`530000`: the
+        /// province) and year.
+        private var holdups: [HoldupKey: Holdups] = [:]
+
+        /// The sections of a report: prefectures, province, departments, money.
+        private struct Sections: Sendable {
+            /// The year of a year's sections; `nil` for the whole programme.
+            var year: Int?
+            var prefectures: [String: Prefecture] = [:]
+            var province: Prefecture
+            var departments: [Agency: AgencyFigures]
+            var money: [Measure.Code: MeasureMoney] = [:]
+        }
+
+        private struct HoldupKey: Hashable, Sendable {
+            var code: String
+            var year: Int
+        }
+
+        /// What holds back the files of a prefecture still open at the end of a year.
+        private struct Holdups: Sendable {
+            var stillOpen = 0
+            var blocked: [BlockedKey: Int] = [:]
+            var waiting: [Measure.Code: Int] = [:]
+            var awaiting: [Agency: Int] = [:]
+            var dueLater = 0
+        }
+
+        private struct BlockedKey: Hashable, Sendable {
+            var department: Agency
+            var reason: String
+        }
 
         /// An empty tally.
         ///
@@ -122,11 +250,19 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         public init(years: [Int], counties: CountyRegistry = .yunnan) {
             self.years = years
             self.counties = counties
-            province = Self.emptyPrefecture(code: "530000", name: "云南省", years: years)
+            var departments: [Agency: AgencyFigures] = [:]
             for department in Agency.allCases where department != .coordinator {
                 departments[department] = AgencyFigures(
                     department: department, triggered: 0, decided: 0, delivered: 0, refused: 0, replaced: 0,
                     withdrawn: 0, overdue: 0, yuan: .zero)
+            }
+            whole = Sections(
+                year: nil, province: Self.emptyPrefecture(code: "530000", name: "云南省", years: years),
+                departments: departments)
+            yearSections = years.map { year in
+                Sections(
+                    year: year, province: Self.emptyPrefecture(code: "530000", name: "云南省", years: [year]),
+                    departments: departments)
             }
         }
 
@@ -175,46 +311,154 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
 
         /// Adds one filed household, from what the report counts of it.
         public mutating func add(_ file: File) {
-            Self.count(file, in: &province)
+            Self.add(file, to: &whole)
+            for index in yearSections.indices { Self.add(file, to: &yearSections[index]) }
+            // A later decision of a measure replaces an earlier one (a correction, an update).
+            var latest: [String: MeasureDecision] = [:]
+            for decision in file.decisions { latest[decision.measureID] = decision }
+            for year in years where ProvinceReport.targetYears.contains(year) {
+                addHoldups(of: file, decisions: latest, year: year)
+            }
+        }
+
+        /// Adds a file to one set of sections: the whole programme's, or one year's by business dates.
+        private static func add(_ file: File, to sections: inout Sections) {
+            let range = sections.year.map { LocalDate.startOfYear($0)..<LocalDate.startOfYear($0 + 1) }
+            // On file by the end of the year (always, for the whole programme).
+            guard range.map({ file.filedOn < $0.upperBound }) ?? true else { return }
+            func within(_ date: LocalDate) -> Bool { range?.contains(date) ?? true }
+            count(file, in: &sections.province, within: range)
             let code = file.prefectureCode
+            let years = sections.year.map { [$0] } ?? sections.province.years.map(\.year)
             // In place: a copy taken out of the dictionary would copy its arrays on the first change.
-            Self.count(file, in: &prefectures[code, default: Self.emptyPrefecture(code: code, name: "", years: years)])
-            for measure in file.measures { departments[measure.leadDepartment]?.triggered += 1 }
+            count(
+                file, in: &sections.prefectures[code, default: emptyPrefecture(code: code, name: "", years: years)],
+                within: range)
+            let filedWithin = within(file.filedOn)
+            if filedWithin {
+                for measure in file.measures { sections.departments[measure.leadDepartment]?.triggered += 1 }
+            }
             for decision in file.decisions {
                 let department = decision.department
-                departments[department]?.decided += 1
-                switch decision.status {
-                case .granted where decision.deliveredOn != nil: departments[department]?.delivered += 1
-                case .refused: departments[department]?.refused += 1
-                case .replaced: departments[department]?.replaced += 1
-                case .withdrawn: departments[department]?.withdrawn += 1
-                default: break
+                if filedWithin {
+                    sections.departments[department]?.decided += 1
+                    switch decision.status {
+                    case .refused: sections.departments[department]?.refused += 1
+                    case .replaced: sections.departments[department]?.replaced += 1
+                    case .withdrawn: sections.departments[department]?.withdrawn += 1
+                    case .granted: break
+                    }
                 }
-                if decision.isOverdue { departments[department]?.overdue += 1 }
-                if decision.deliveredOn != nil, decision.amount > .zero, let payer = decision.paidBy {
-                    departments[payer]?.yuan += decision.amount
-                    var line = money[decision.code] ?? MeasureMoney(measure: decision.code, payments: 0, yuan: .zero)
+                if decision.status == .granted, let delivered = decision.deliveredOn, within(delivered) {
+                    sections.departments[department]?.delivered += 1
+                }
+                if decision.isOverdue, within(decision.dueOn) { sections.departments[department]?.overdue += 1 }
+                if let delivered = decision.deliveredOn, within(delivered), decision.amount > .zero,
+                    let payer = decision.paidBy
+                {
+                    sections.departments[payer]?.yuan += decision.amount
+                    var line =
+                        sections.money[decision.code] ?? MeasureMoney(measure: decision.code, payments: 0, yuan: .zero)
                     line.payments += 1
                     line.yuan += decision.amount
-                    money[decision.code] = line
+                    sections.money[decision.code] = line
                 }
             }
         }
 
+        /// Notes what holds back a file still open at the end of `year` (filed before its end, not exited by it),
+        /// for its prefecture and the province.
+        private mutating func addHoldups(of file: File, decisions: [String: MeasureDecision], year: Int) {
+            let end = LocalDate.startOfYear(year + 1)
+            guard file.filedOn < end, file.exitDate.map({ $0 >= end }) ?? true else { return }
+            var blocked: Set<BlockedKey> = []
+            var waiting: [Measure.Code: Int] = [:]
+            var decided: [Measure.Code: Int] = [:]
+            for decision in decisions.values where decision.code.guarantees != nil {
+                decided[decision.code, default: 0] += 1
+                switch decision.status {
+                case .refused:
+                    blocked.insert(BlockedKey(department: decision.department, reason: decision.reason))
+                case .granted where decision.dueOn < end && (decision.deliveredOn.map { $0 >= end } ?? true):
+                    waiting[decision.code, default: 0] += 1
+                default: break
+                }
+            }
+            var triggered: [Measure.Code: Int] = [:]
+            for code in file.measures where code.guarantees != nil { triggered[code, default: 0] += 1 }
+            let awaiting = Set(
+                triggered.filter { code, count in (decided[code] ?? 0) < count }.keys.map(\.leadDepartment))
+            for code in [file.prefectureCode, "530000"] {
+                var holdups = self.holdups[HoldupKey(code: code, year: year)] ?? Holdups()
+                holdups.stillOpen += 1
+                for key in blocked { holdups.blocked[key, default: 0] += 1 }
+                for (measure, count) in waiting { holdups.waiting[measure, default: 0] += count }
+                for department in awaiting { holdups.awaiting[department, default: 0] += 1 }
+                if blocked.isEmpty && waiting.isEmpty && awaiting.isEmpty { holdups.dueLater += 1 }
+                self.holdups[HoldupKey(code: code, year: year)] = holdups
+            }
+        }
+
         /// The report of the households added so far: every prefecture of `counties` in its order (one without
-        /// files shows zeros), the province, the departments and the money.
+        /// files shows zeros), the province, the departments and the money; the same for each year; the shortfalls.
         public var report: ProvinceReport {
-            ProvinceReport(
+            let whole = view(of: self.whole)
+            return ProvinceReport(
+                prefectures: whole.prefectures, province: whole.province, departments: whole.departments,
+                money: whole.money, yearly: yearSections.map(view(of:)), shortfalls: shortfalls)
+        }
+
+        /// A set of sections in the report's order.
+        private func view(of sections: Sections) -> YearView {
+            let years = sections.year.map { [$0] } ?? self.years
+            return YearView(
+                year: sections.year ?? 0,
                 prefectures: counties.prefectures.map { prefecture in
                     var figures =
-                        prefectures[prefecture.code]
+                        sections.prefectures[prefecture.code]
                         ?? Self.emptyPrefecture(code: prefecture.code, name: prefecture.name, years: years)
                     figures.name = prefecture.name
                     return figures
                 },
-                province: province,
-                departments: Agency.allCases.compactMap { departments[$0] },
-                money: Measure.Code.allCases.compactMap { money[$0] })
+                province: sections.province,
+                departments: Agency.allCases.compactMap { sections.departments[$0] },
+                money: Measure.Code.allCases.compactMap { sections.money[$0] })
+        }
+
+        /// Each prefecture, then the province, below the target in a year of §2.1, by year.
+        private var shortfalls: [Shortfall] {
+            let places =
+                counties.prefectures.map { ($0.code, $0.name, whole.prefectures[$0.code]) }
+                + [("530000", "云南省", Optional(whole.province))]
+            var shortfalls: [Shortfall] = []
+            for year in years where ProvinceReport.targetYears.contains(year) {
+                for (code, name, figures) in places {
+                    guard let figures, let entry = figures.years.first(where: { $0.year == year }),
+                        let perMille = entry.exitRatePerMille, !entry.meetsTarget
+                    else { continue }
+                    let holdups = self.holdups[HoldupKey(code: code, year: year)] ?? Holdups()
+                    shortfalls.append(
+                        Shortfall(
+                            code: code, name: name, year: year, exitRatePerMille: perMille,
+                            stillOpen: holdups.stillOpen,
+                            blocked: holdups.blocked.map {
+                                Shortfall.Blocked(department: $0.department, reason: $0.reason, households: $1)
+                            }.sorted {
+                                ($1.households, $0.department.rawValue, $0.reason)
+                                    < ($0.households, $1.department.rawValue, $1.reason)
+                            },
+                            waiting: holdups.waiting.map { Shortfall.Waiting(measure: $0, measures: $1) }.sorted {
+                                ($1.measures, $0.measure.rawValue) < ($0.measures, $1.measure.rawValue)
+                            },
+                            awaiting: Agency.allCases.compactMap { department in
+                                holdups.awaiting[department].map {
+                                    Shortfall.Awaiting(department: department, households: $0)
+                                }
+                            },
+                            dueLater: holdups.dueLater))
+                }
+            }
+            return shortfalls
         }
 
         private static func emptyPrefecture(code: String, name: String, years: [Int]) -> Prefecture {
@@ -224,12 +468,18 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                 filesOpened: 0)
         }
 
-        private static func count(_ file: File, in figures: inout Prefecture) {
+        /// Counts a file in a prefecture's figures: the whole programme's (`range` `nil`), or one year's, as on its
+        /// 31 December (the caller counts only files filed before its end).
+        private static func count(_ file: File, in figures: inout Prefecture, within range: Range<LocalDate>?) {
             if let category = file.category { figures.filesByCategory[category.rawValue - 1] += 1 }
-            figures.measuresDelivered += file.decisions.filter { $0.status == .granted && $0.deliveredOn != nil }.count
+            figures.measuresDelivered +=
+                file.decisions.filter { decision in
+                    guard decision.status == .granted, let delivered = decision.deliveredOn else { return false }
+                    return range?.contains(delivered) ?? true
+                }.count
             let filed = file.filedOn
             let exit = file.exitDate
-            if exit != nil { figures.cumulativeExits += 1 }
+            if let exit, range.map({ exit < $0.upperBound }) ?? true { figures.cumulativeExits += 1 }
             figures.filesOpened += 1
             for index in figures.years.indices {
                 let start = LocalDate.startOfYear(figures.years[index].year)
@@ -242,11 +492,14 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     }
 
     private init(
-        prefectures: [Prefecture], province: Prefecture, departments: [AgencyFigures], money: [MeasureMoney]
+        prefectures: [Prefecture], province: Prefecture, departments: [AgencyFigures], money: [MeasureMoney],
+        yearly: [YearView], shortfalls: [Shortfall]
     ) {
         self.prefectures = prefectures
         self.province = province
         self.departments = departments
         self.money = money
+        self.yearly = yearly
+        self.shortfalls = shortfalls
     }
 }

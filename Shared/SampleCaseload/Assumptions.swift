@@ -1,7 +1,7 @@
 import HouseholdDomain
 
 // Every rate the sample caseload uses, in one place. docs/SAMPLE-CASELOAD.md states each one and says which are
-// published (shared/reference/README.md) and which are assumed; change both together.
+// published (docs/POLICY.md, "Reference data") and which are assumed; change both together.
 
 /// The rates of the sample caseload (percent, or integer weights of a ``WeightTable``).
 enum Rates {
@@ -26,7 +26,7 @@ enum Rates {
     // MARK: Causes
 
     /// The primary cause, drawn first. Illness leads at 37 % (published: 36.97 % of hardship workers in one city's
-    /// survey, reference/README.md); the rest is assumed. The household is then made to carry it: 下岗失业,
+    /// survey, docs/POLICY.md "Reference data"); the rest is assumed. The household is then made to carry it: 下岗失业,
     /// 化解过剩产能, 有劳动能力而未就业 and 未参加社会保险 get a worker of working age; 子女上学 a worker of 28–55,
     /// two members or more and a child of 6–22 at school.
     static let primaryCause: [(cause: Household.Cause, weight: Int)] = [

@@ -1,7 +1,7 @@
 import Foundation
 import HouseholdDomain
 
-/// A reproducible, realistic caseload in the household import format (formats/household-csv.md): invented
+/// A reproducible, realistic caseload in the household import format (docs/IMPORT-FORMAT.md): invented
 /// households spread over Yunnan's counties, filed in a given year and the two following (policy §2.2), with
 /// incomes around the local urban 低保 standard `S` so that every category of policy §3 and the not-eligible case
 /// occur, and, at a low configurable rate, the mistakes users make.

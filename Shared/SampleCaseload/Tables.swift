@@ -1,5 +1,5 @@
 // Invented names and the per-prefecture file-number prefixes of the sample caseload. Names are a surname and 某 or
-// 某某 (like formats/sample-households.csv), never a real-looking full name; employers are a place, 某 and a trade.
+// 某某 (like deploy/samples/households.csv), never a real-looking full name; employers are a place, 某 and a trade.
 
 /// Fixed word lists of the sample caseload.
 enum Tables {

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Paths the tests need: the package root, the `shared/` folder beside it, and the built products.
+/// Paths the tests need: the package root, the fixtures inside it, and the built products.
+///
+/// Every fixture is inside the repository: the tests run in any clone, whatever lies beside it.
 public enum Fixtures {
     /// The package root (the folder holding `Package.swift`), found from this file's path.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
@@ -8,8 +10,8 @@ public enum Fixtures {
         .deletingLastPathComponent()  // Shared
         .deletingLastPathComponent()  // package root
 
-    /// The project's `shared/` folder (policy, formats, reference data), beside the clone.
-    public static let sharedFolder: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// The sample import file of three households (`deploy/samples/households.csv`, docs/IMPORT-FORMAT.md).
+    public static let sampleHouseholds: URL = packageRoot.appendingPathComponent("deploy/samples/households.csv")
 
     /// The folder holding the built executables of this test run (`.build/<triple>/debug`).
     ///

@@ -60,7 +60,7 @@ struct DepartmentDeskTests {
     }
 
     static func households(policy: Policy) throws -> [Household] {
-        let path = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv").path
+        let path = Fixtures.sampleHouseholds.path
         let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(contentsOfFile: path)
         return imported.entries.compactMap(\.household).sorted { $0.filedOn < $1.filedOn }
     }
@@ -148,7 +148,7 @@ struct DepartmentDeskTests {
         let office = try Office(.medicalInsurance, policy: policy)
         let view = HouseholdView(for: .medicalInsurance, household: household, assessment: assessment, helper: nil)
         let emitted = try office.apply(try Self.event(HouseholdRegistered(view: view)))
-        #expect(emitted.map(\.type) == ["measure.decided", "measure.delivered", "support.requested"])
+        try #require(emitted.map(\.type) == ["measure.decided", "measure.delivered", "support.requested"])
         #expect(emitted.allSatisfy { $0.subject == "KM-2017-0001" && $0.source == "/jiekun/medical-insurance" })
         let requested = try emitted[2].decodeData(as: SupportRequested.self, using: EventCoding.makeDecoder())
         #expect(requested.requests.map(\.measureID) == ["KM-2017-0001/medical.mutual-aid"])
@@ -158,7 +158,7 @@ struct DepartmentDeskTests {
             measureID: "KM-2017-0001/medical.mutual-aid", kind: .payment, approved: true,
             effectiveOn: LocalDate("2017-03-30"), reason: "the union paid 60.00 yuan")
         let finalized = try office.apply(try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [answer])))
-        #expect(finalized.map(\.type) == ["measure.decided", "measure.delivered"])
+        try #require(finalized.map(\.type) == ["measure.decided", "measure.delivered"])
         let delivered = try finalized[1].decodeData(as: MeasuresDelivered.self, using: EventCoding.makeDecoder())
         #expect(delivered.deliveries.map(\.deliveredOn) == [LocalDate("2017-03-30")!])
         #expect(delivered.deliveries.first?.paidBy == .union)
@@ -182,7 +182,8 @@ struct DepartmentDeskTests {
         let updated = HouseholdView(
             for: .medicalInsurance, household: household, assessment: try assessor.assess(household), helper: nil)
         let emitted = try office.apply(try Self.event(HouseholdUpdated(view: updated)))
-        let decided = try emitted[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
+        let decided = try #require(emitted.first).decodeData(
+            as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(decided.decisions.map(\.measureID) == ["KM-2017-0001/medical.basic-enrolment"])
         #expect(decided.decisions.first?.deliveredOn == LocalDate("2017-04-14"))
 
@@ -197,7 +198,7 @@ struct DepartmentDeskTests {
             reason: "waiting: the union's budget is spent")
         let answered = try office.apply(
             try Self.event(SupportProvided(fileNumber: "KM-2017-0001", answers: [waiting])))
-        #expect(answered.map(\.type) == ["measure.decided"])
+        try #require(answered.map(\.type) == ["measure.decided"])
         let withdrawn = try answered[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(withdrawn.decisions.map(\.status) == [.withdrawn])
         #expect(withdrawn.decisions.first?.reason == "file closed (movedAway) on 2017-03-20")
@@ -328,7 +329,7 @@ struct DepartmentDeskTests {
                 journal: store.journal)
         }
         let approved = try journaled()
-        #expect(approved.map(\.type) == ["measure.decided", "measure.delivered"])
+        try #require(approved.map(\.type) == ["measure.decided", "measure.delivered"])
         let granted = try approved[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(granted.decisions.first?.status == .granted)
         #expect(granted.decisions.first?.deliveredOn == LocalDate("2017-04-14"), "filing date + 30 days")

@@ -16,7 +16,7 @@ import ZeroMQ
 @Suite("The seven services, end to end", .serialized)
 struct SevenServicesTests {
     static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
-    static let sampleCSV = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv").path
+    static let sampleCSV = Fixtures.sampleHouseholds.path
 
     /// The executable of each agency.
     static let executables: [Agency: String] = [
@@ -351,6 +351,7 @@ struct SevenServicesTests {
         // medical assistance leave the plan; medical care now holds, and QJ-2017-0007 exits on its last guarantee
         // (arrears and public rental, 90 days after 2017-05-02: 2017-07-31).
         let lines = csv.components(separatedBy: "\r\n")
+        try #require(lines.count > 1, "the sample has CRLF line breaks")
         let update = ([lines[0]] + lines.filter { $0.hasPrefix("QJ-2017-0007,") })
             .joined(separator: "\n").replacingOccurrences(of: ",本人,重大疾病,", with: ",本人,患病,")
         let updateFile = FileManager.default.temporaryDirectory.appendingPathComponent(

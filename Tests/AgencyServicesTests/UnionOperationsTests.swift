@@ -2,6 +2,7 @@ import AgencyDesks
 import AgencyServices
 import EventFabric
 import Foundation
+import GRDB
 import HouseholdDomain
 import Logging
 import ProgrammeEvents
@@ -46,14 +47,15 @@ struct UnionOperationsTests {
         // The sample file, with the Qujing household twice (a second file number, the same people) and a
         // household with a mistyped identity number.
         let sample = try String(
-            contentsOf: Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv"), encoding: .utf8)
+            contentsOf: Fixtures.sampleHouseholds, encoding: .utf8)
         let qujing = sample.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("QJ-2017-0007,") }
             .map { $0.replacingOccurrences(of: "QJ-2017-0007,", with: "QJ-2017-0008,") }
         let csv = sample + qujing.joined(separator: "\n") + "\n"
         let registered = try await request(Operation.register, RegisterRequest(csv: csv))
         #expect(registered.status == .ok)
         let reply = try MessageCoding.decode(RegisterReply.self, from: registered.body)
-        #expect(reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "QJ-2017-0008", "DL-2017-0042"])
+        try #require(
+            reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "QJ-2017-0008", "DL-2017-0042"])
         #expect(reply.households.map(\.status) == [.filed, .filed, .refused, .filed])
         #expect(reply.households[0].helper == "helper-a" && reply.households[0].category == 1)
         let errors = reply.households[2].errors ?? []
@@ -63,12 +65,13 @@ struct UnionOperationsTests {
         // The same file again: everything already on the register.
         let again = try MessageCoding.decode(
             RegisterReply.self, from: try await request(Operation.register, RegisterRequest(csv: sample)).body)
-        #expect(again.households.map(\.status) == [.refused, .refused, .refused])
+        try #require(again.households.map(\.status) == [.refused, .refused, .refused])
         #expect(again.households[0].errors?.first?.message == "a file with this number is already on the register")
         #expect(errors.map(\.value) == ["530302********5174", "530302********6243"], "masked")
 
         // People already filed, under a new file number: each is named on their own row.
         let lines = sample.split(whereSeparator: \.isNewline).map(String.init)
+        try #require(!lines.isEmpty)
         let refiled =
             [lines[0]]
             + ["QJ-2017-0007,", "KM-2017-0001,"].flatMap { prefix in
@@ -96,6 +99,17 @@ struct UnionOperationsTests {
         let after = try StatusReport.decode(try await client.request(StatusReport.operation, body: []).body)
         #expect(after.journal?["households.coordinator"] == 4)
 
+        // An update that leaves KM-2017-0001 no longer eligible (90,000 yuan a month for three: far above 3·S)
+        // closes it as re-identified on the update's business date (`jiekun import --update --on`), not today.
+        let richer = ([lines[0]] + lines.filter { $0.hasPrefix("KM-2017-0001,") })
+            .joined(separator: "\n").replacingOccurrences(of: ",2017-03-15,1200,", with: ",2017-03-15,90000,")
+        try #require(richer.contains(",90000,"))
+        let updated = try await request(
+            Operation.update, RegisterRequest(csv: richer, updatedOn: LocalDate("2017-06-30")!))
+        #expect(updated.status == .ok)
+        let updateReply = try MessageCoding.decode(RegisterReply.self, from: updated.body)
+        #expect(updateReply.households.map(\.status) == [.notEligible])
+
         // Bodies that are not what the operation takes, and unknown operations.
         #expect(try await client.request(Operation.register, body: Array("csv".utf8)).status == .refused)
         #expect(try await client.request(Operation.close, body: Array("{}".utf8)).status == .refused)
@@ -107,5 +121,17 @@ struct UnionOperationsTests {
         fabric.shutdown()
         await group.triggerGracefulShutdown()
         try await run.value
+
+        // Each closure is dated by its business date: the update's, the close request's.
+        let store = try EventStore(path: configuration.store, logger: logger)
+        let entries = try await store.writer.read { db in
+            try store.journal.entries(of: "households.coordinator", after: 0, maxCount: 100, in: db)
+        }
+        let closures = try entries.filter { $0.type == HouseholdClosed.type }.map { try CloudEvent(json: $0.payload) }
+        #expect(closures.map(\.subject) == ["DL-2017-0042", "KM-2017-0001"])
+        #expect(closures.map(\.effectiveDate) == ["2017-07-01", "2017-06-30"])
+        let reasons = try closures.map { try $0.decodeData(as: HouseholdClosed.self, using: EventCoding.makeDecoder()) }
+        #expect(reasons.map(\.reason) == [.movedAway, .notEligible])
+        #expect(reasons.map(\.closedOn) == [LocalDate("2017-07-01")!, LocalDate("2017-06-30")!])
     }
 }

@@ -153,7 +153,7 @@ enum FabricProbe {
 
     /// Prints an error and exits with status 2.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
         exit(2)
     }
 }

@@ -1,7 +1,7 @@
 import HouseholdDomain
 import Testing
 
-/// `jiekun import` and the demo cut an import file into requests of whole households (formats/household-csv.md:
+/// `jiekun import` and the demo cut an import file into requests of whole households (docs/IMPORT-FORMAT.md:
 /// RFC 4180 quoting; a household's rows need not be adjacent).
 @Suite("Import file cut into batches of whole households")
 struct CSVBatchesTests {

@@ -3,18 +3,9 @@ import HouseholdDomain
 import TestSupport
 import Testing
 
-@Suite("County registry (reference/yunnan-counties.csv; reference/README.md)")
+@Suite("County registry (docs/POLICY.md, reference data)")
 struct CountyRegistryTests {
-    @Test("The embedded list is shared/reference/yunnan-counties.csv verbatim (when that file is present)")
-    func embeddedCopy() throws {
-        let url = Fixtures.sharedFolder.appendingPathComponent("reference/yunnan-counties.csv")
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
-        // Verbatim but for line breaks: the shared file may have CRLF, the embedded copy has LF.
-        let shared = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
-        #expect(shared.trimmingCharacters(in: .newlines) == CountyRegistry.yunnanCSV.trimmingCharacters(in: .newlines))
-    }
-
-    @Test("Yunnan: 129 county-level units at 2017-10-31, 16 prefectures (reference/README.md)")
+    @Test("Yunnan: 129 county-level units at 2017-10-31, 16 prefectures (docs/POLICY.md, reference data)")
     func counts() {
         // In a snapshot: valid on its date and the day before (on the date itself a renamed unit's two codes are
         // both accepted, the new one not yet shown).

@@ -3,7 +3,7 @@ import HouseholdDomain
 import Testing
 
 /// Files that cannot be read at all (`ImportFailure`; `jiekun assess` exits with status 2).
-@Suite("Household import: whole-file failures (formats/household-csv.md)")
+@Suite("Household import: whole-file failures (docs/IMPORT-FORMAT.md)")
 struct HouseholdImporterFailureTests {
     /// One failing file and the failure it must give.
     struct Case: Sendable, CustomTestStringConvertible {

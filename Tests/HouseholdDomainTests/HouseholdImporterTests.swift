@@ -5,7 +5,7 @@ import Testing
 
 /// Reading the household file: its encoding, quoting, headers and row order. Validation errors are in
 /// `HouseholdImporterValidationTests`, whole-file failures in `HouseholdImporterFailureTests`.
-@Suite("Household import: reading the file (formats/household-csv.md)")
+@Suite("Household import: reading the file (docs/IMPORT-FORMAT.md)")
 struct HouseholdImporterTests {
     /// The three sample households, as the spec's sample file describes them.
     private static func expectSample(_ result: HouseholdImport) throws {
@@ -62,13 +62,12 @@ struct HouseholdImporterTests {
         #expect(result.headers[.fileNumber] == "档案编号" && result.headers.count == 24)
     }
 
-    @Test("The embedded sample equals shared/formats/sample-households.csv, and that file reads from its path")
-    func sharedSample() throws {
-        let url = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv")
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
-        // The shared file may have CRLF line breaks; the embedded copy has LF.
-        let shared = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
-        #expect(shared == ImportFixture.sampleCSV)
+    @Test("The embedded sample equals deploy/samples/households.csv, and that file reads from its path")
+    func shippedSample() throws {
+        let url = Fixtures.sampleHouseholds
+        // The shipped file has CRLF line breaks (as spreadsheets write them); the embedded copy has LF.
+        let shipped = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(shipped == ImportFixture.sampleCSV)
         try Self.expectSample(ImportFixture.importer.read(contentsOfFile: url.path))
     }
 

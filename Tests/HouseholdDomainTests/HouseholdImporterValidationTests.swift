@@ -10,7 +10,7 @@ struct ImportEdit: Sendable {
 
 /// One validation case: edits of the sample and the single error they must cause.
 struct ImportErrorCase: Sendable, CustomTestStringConvertible {
-    /// The line of formats/household-csv.md (or the decision) the case checks.
+    /// The line of docs/IMPORT-FORMAT.md (or the decision) the case checks.
     let spec: String
     let edits: [ImportEdit]
     let code: String
@@ -44,7 +44,7 @@ struct ImportErrorCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-@Suite("Household import: errors and warnings (formats/household-csv.md, Errors)")
+@Suite("Household import: errors and warnings (docs/IMPORT-FORMAT.md, Errors)")
 struct HouseholdImporterValidationTests {
     static let cases: [ImportErrorCase] = [
         // 档案编号
@@ -226,7 +226,7 @@ struct HouseholdImporterValidationTests {
         }
     }
 
-    @Test("A retired code says when it ended and its successor; a new code when it starts (reference/README.md)")
+    @Test("A retired code says when it ended and its successor; a new code when it starts (POLICY.md, reference data)")
     func divisionMessages() throws {
         let retired = try ImportFixture.sample.setting("行政区划代码", to: "530122", row: 2)
             .setting("建档日期", to: "2017-11-01", row: 2).read()
@@ -240,7 +240,7 @@ struct HouseholdImporterValidationTests {
     }
 
     @Test(
-        "A renamed county's codes are accepted for their dates (reference/README.md: valid_from ≤ d < valid_to)",
+        "A renamed county's codes are accepted for their dates (docs/POLICY.md, reference data: valid_from ≤ d < valid_to)",
         arguments: [
             ("530122", "2017-10-30"), ("530122", "2016-07-31"), ("530115", "2016-07-31"), ("530115", "2017-12-31"),
         ])

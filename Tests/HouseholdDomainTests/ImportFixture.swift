@@ -7,7 +7,7 @@ enum ImportFixture {
     /// An importer of Yunnan's divisions on ``today``.
     static let importer = HouseholdImporter(today: today)
 
-    /// `formats/sample-households.csv`, verbatim (a test checks it equals the shared file when that is present).
+    /// `deploy/samples/households.csv`, verbatim (a test checks it equals the shared file when that is present).
     static let sampleCSV = """
         档案编号,行政区划代码,建档日期,家庭月总收入,月刚性支出,住房状况,主要致困原因,次要致困原因,是否单亲,是否农民工,是否农村扶贫对象,是否享受低保,单位欠缴社保,工作单位,统一社会信用代码,姓名,公民身份号码,与职工关系,健康状况,就业状况,在读学段,养老保险,医疗保险,创业意愿
         KM-2017-0001,530102,2017-03-15,1200,,租房,下岗失业,子女上学,否,否,否,否,否,昆明某机械厂,,张某,530102197506121314,本人,健康,下岗,无,已参保,已参保,是

@@ -7,10 +7,10 @@ import Testing
 struct PolicyLoadingTests {
     static let shippedPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
 
-    @Test("the shipped policy loads, with the placeholders of reference/README.md")
+    @Test("the shipped policy loads, with the placeholders of docs/POLICY.md (reference data)")
     func shippedPolicyLoads() throws {
         let policy = try Policy.load(contentsOfFile: Self.shippedPath)
-        // Linear between the provincial floors 2015 (400) and 2020 (640): 496 for 2017 (issue, reference/).
+        // Linear between the provincial floors 2015 (400) and 2020 (640): 496 for 2017 (docs/POLICY.md, "Reference data").
         #expect(policy.minimumLivingStandard(prefecture: "530100", year: 2017) == Yuan(yuan: 496))
         #expect(policy.minimumLivingStandard(prefecture: "533400", year: 2020) == Yuan(yuan: 640))
         #expect(policy.minimumLivingStandard(prefecture: "530100", year: 2021) == nil)

@@ -11,7 +11,7 @@ struct ProgrammeRunTests {
     static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
 
     static func sampleHouseholds() throws -> [Household] {
-        let path = Fixtures.sharedFolder.appendingPathComponent("formats/sample-households.csv").path
+        let path = Fixtures.sampleHouseholds.path
         let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(contentsOfFile: path)
         return imported.entries.compactMap(\.household)
     }
@@ -34,6 +34,7 @@ struct ProgrammeRunTests {
             run.files.map(\.readiness.exitDate) == [
                 LocalDate("2017-06-13"), LocalDate("2017-07-31"), LocalDate("2017-09-18"),
             ])
+        try #require(run.files.count == 3)
         let kunming = run.files[0].decisions
         let mutualAid = try #require(kunming.first { $0.code == .medicalMutualAid })
         #expect(mutualAid.paidBy == .union && mutualAid.amount == Yuan(yuan: 60))
@@ -110,9 +111,10 @@ struct ProgrammeRunTests {
             return copy
         }
         let run = try Self.run(policy: policy, households: [qujing, second])
+        try #require(run.files.count == 2)
         let first = run.files[0].decisions.filter { $0.code.leadDepartment == .housing }
-        #expect(first.map(\.code) == [.housingPublicRental, .housingRentalSubsidy])
         #expect(first.map(\.status) == [.replaced, .granted])
+        try #require(first.map(\.code) == [.housingPublicRental, .housingRentalSubsidy])
         #expect(first[1].deliveredOn == LocalDate("2017-07-31") && first[1].amount == Yuan(yuan: 2400))
         // The second: no unit and no subsidy left in 2017 → 2018's stock, from 1 January 2018.
         let later = run.files[1].decisions.filter { $0.code.leadDepartment == .housing }

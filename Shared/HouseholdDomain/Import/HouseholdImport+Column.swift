@@ -2,7 +2,7 @@ extension HouseholdImport.Column {
     /// The column's Chinese header, as on the form (困难职工档案表), e.g. `档案编号`.
     ///
     /// The English header is ``rawValue`` (e.g. `file_number`); a file may use either, per column.
-    /// Source: formats/household-csv.md (the table's first two columns).
+    /// Source: docs/IMPORT-FORMAT.md (the table's first two columns).
     public var chineseHeader: String {
         switch self {
         case .fileNumber: return "档案编号"
@@ -35,7 +35,7 @@ extension HouseholdImport.Column {
     /// Whether the header must name the column (the spec's "required: yes").
     ///
     /// A required household column must also hold a value on the household's row, a required person column on
-    /// every row. Source: formats/household-csv.md.
+    /// every row. Source: docs/IMPORT-FORMAT.md.
     public var isRequired: Bool {
         switch self {
         case .fileNumber, .divisionCode, .filedOn, .monthlyIncome, .housing, .primaryCause, .name, .idNumber,
@@ -48,7 +48,7 @@ extension HouseholdImport.Column {
 
     /// Whether the column belongs to the household (read from the worker's row) rather than to the person of the row.
     ///
-    /// Source: formats/household-csv.md (the table's "level" column).
+    /// Source: docs/IMPORT-FORMAT.md (the table's "level" column).
     public var isHouseholdColumn: Bool {
         switch self {
         case .name, .idNumber, .relation, .health, .workStatus, .schoolLevel, .pensionInsurance, .medicalInsurance,

@@ -1,8 +1,8 @@
 /// What reading one import file gave: one entry per household, in order of first appearance.
 ///
-/// Source: formats/household-csv.md. A household with any error is not filed; the others are.
+/// Source: docs/IMPORT-FORMAT.md. A household with any error is not filed; the others are.
 public struct HouseholdImport: Sendable {
-    /// The columns of the import file, by their English names (formats/household-csv.md).
+    /// The columns of the import file, by their English names (docs/IMPORT-FORMAT.md).
     public enum Column: String, Sendable, Hashable, CaseIterable {
         case fileNumber = "file_number"
         case divisionCode = "division_code"

@@ -1,6 +1,6 @@
 extension HouseholdImporter {
     /// Makes the import's issues: names the column as the file's header writes it, masks identity numbers, and
-    /// checks the value sets. Source: formats/household-csv.md "Errors".
+    /// checks the value sets. Source: docs/IMPORT-FORMAT.md "Errors".
     struct Checks {
         /// For each column ordinal, its header as written, or `nil` when the file lacks the column.
         let headers: [String?]

@@ -1,5 +1,5 @@
 extension HouseholdImport.Column {
-    /// The column's position in ``allCases`` (the order of formats/household-csv.md's table).
+    /// The column's position in ``allCases`` (the order of docs/IMPORT-FORMAT.md's table).
     var ordinal: Int {
         switch self {
         case .fileNumber: return 0
@@ -105,7 +105,7 @@ extension HouseholdImporter {
                             code: "import.header.unknown_column", row: 1, column: written, value: written,
                             message: written.isEmpty
                                 ? "column \(position + 1) has no header; it is ignored"
-                                : "not a column of the household file (formats/household-csv.md); it is ignored"))
+                                : "not a column of the household file (docs/IMPORT-FORMAT.md); it is ignored"))
                     continue
                 }
                 if let first = headers[column.ordinal] {
@@ -382,7 +382,7 @@ extension HouseholdImporter {
 
     // MARK: helpers
 
-    /// Every column, in the order of formats/household-csv.md (``HouseholdImport/Column/ordinal`` indexes it).
+    /// Every column, in the order of docs/IMPORT-FORMAT.md (``HouseholdImport/Column/ordinal`` indexes it).
     static let columns = Column.allCases
 
     /// The note on what an empty optional enumerated column means (`""` for a required column).

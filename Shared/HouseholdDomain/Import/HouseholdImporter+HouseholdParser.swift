@@ -1,6 +1,6 @@
 extension HouseholdImporter {
     /// Checks a household's columns as read from its household row (the worker's row, or its first row without
-    /// one); every issue is reported on that row. Source: formats/household-csv.md.
+    /// one); every issue is reported on that row. Source: docs/IMPORT-FORMAT.md.
     struct HouseholdParser {
         /// The household's values; `nil` where empty or invalid (an optional column's default is applied later).
         struct Values {

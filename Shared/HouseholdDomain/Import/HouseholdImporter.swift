@@ -35,7 +35,7 @@
 ///
 /// Performance: one pass over the bytes, person columns checked as rows come, household columns once a
 /// household is complete. A generated 213,110-row file (71,000 households, 30.6 MB) reads and validates in about
-/// 0.7 s of CPU with a peak of about 135 MB in a release build (Linux x86-64). Source: formats/household-csv.md.
+/// 0.7 s of CPU with a peak of about 135 MB in a release build (Linux x86-64). Source: docs/IMPORT-FORMAT.md.
 public struct HouseholdImporter: Sendable {
     /// The county-level divisions that 行政区划代码 is checked against.
     public let counties: CountyRegistry

@@ -2,7 +2,7 @@
 ///
 /// Every issue names the file's row number (the header is row 1), the column as written in the file's header, the
 /// value (identity numbers masked to their first 6 and last 4 characters) and what is wrong
-/// (formats/household-csv.md "Errors").
+/// (docs/IMPORT-FORMAT.md "Errors").
 public struct ImportIssue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A stable code for programs, e.g. `import.id_number.check_character`.
     public var code: String

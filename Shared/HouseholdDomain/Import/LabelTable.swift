@@ -35,7 +35,7 @@ enum YesNo: String, CaseIterable, Sendable {
     case no = "否"
 }
 
-/// The label tables of the import file's value sets (formats/household-csv.md).
+/// The label tables of the import file's value sets (docs/IMPORT-FORMAT.md).
 enum Labels {
     static let housing = LabelTable<Household.Housing>()
     static let cause = LabelTable<Household.Cause>()

@@ -1,4 +1,4 @@
-// The value sets of the household import file (formats/household-csv.md). Raw values are the labels users write
+// The value sets of the household import file (docs/IMPORT-FORMAT.md). Raw values are the labels users write
 // on the form (困难职工档案表), which are also what events carry.
 
 extension Household {

@@ -1,4 +1,4 @@
-/// The policy parameters of one province: everything `POLICY.md` leaves open, as data (DESIGN "Storage and
+/// The policy parameters of one province: everything `docs/POLICY.md` leaves open, as data (DESIGN "Storage and
 /// configuration": policy is a versioned data file, not code).
 ///
 /// Loaded from a human-editable YAML file under `deploy/policy/` by ``Policy/load(yaml:source:counties:)``, which

@@ -1,4 +1,5 @@
-// Yunnan's county-level divisions (GB/T 2260), copied verbatim from shared/reference/yunnan-counties.csv.
+// Yunnan's county-level divisions (GB/T 2260), copied verbatim from the programme's reference list
+// yunnan-counties.csv (docs/POLICY.md, "Reference data").
 // Source: the National Bureau of Statistics division codes (统计用区划代码), snapshots 2016-07-31, 2017-10-31,
 // 2018-10-31, 2020-06-30, 2021-10-31. A code is valid on a date d when valid_from ≤ d < valid_to (an empty bound is
 // open); a renamed unit's old and new codes are both accepted between the two snapshots.

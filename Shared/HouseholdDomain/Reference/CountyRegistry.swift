@@ -1,6 +1,6 @@
 /// County-level administrative divisions with their validity dates and prefectures (GB/T 2260).
 ///
-/// Source: `reference/yunnan-counties.csv` (National Bureau of Statistics snapshots), embedded as
+/// Source: the National Bureau of Statistics snapshots (`docs/POLICY.md`, "Reference data"), embedded as
 /// ``yunnanCSV``. Policy §3: `S` is looked up by the prefecture of the county of residence.
 public struct CountyRegistry: Sendable {
     /// One county-level unit.

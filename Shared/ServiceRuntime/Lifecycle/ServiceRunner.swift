@@ -104,7 +104,7 @@ public enum ServiceRunner {
         do {
             return try AgencyConfiguration.load(arguments: arguments, environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             exit(configurationExitStatus)
         }
     }
