@@ -50,7 +50,7 @@ public enum AgencyServices {
             FileHandle.standardError.write(Data("\(configuration.file): \(error)\n".utf8))
             exit(1)
         }
-        await ServiceRunner.runOrExit(services: [service], logger: logger)
+        await ServiceRunner.runOrExit(service, logger: logger)
     }
 
     /// What `<agency> --help` prints.
@@ -230,6 +230,9 @@ public enum AgencyServices {
         let publishedFeeds = configuration.listen.feeds.map(\.name)
         return AgencyService(fabric: fabric, logger: logger, warnings: configuration.warnings) {
             var components: [AgencyService.Started.Component] = []
+            if let checkpointer = store.checkpointer {
+                components.append(.init(name: "WAL checkpointer", component: checkpointer))
+            }
             var boundFeeds: [String: String] = [:]
             var boundReplay: String?
             if let publisherConfiguration {

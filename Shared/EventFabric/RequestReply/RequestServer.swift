@@ -142,6 +142,9 @@ public final class RequestServer: Sendable {
     /// Signalled once when the thread ends.
     private let stopped = DispatchSemaphore(value: 0)
 
+    /// Left when the thread ends, for ``joined()``.
+    private let finished = DispatchGroup()
+
     /// The `inproc://` endpoint ``stop(timeout:)`` wakes the thread through.
     private let controlEndpoint: String
 
@@ -243,8 +246,10 @@ public final class RequestServer: Sendable {
             metadata: ["server": "\(options.name)", "server.endpoint": "\(self.endpoint)"]
         )
         // Both sockets are handed over to the thread, which alone uses them from now on.
+        finished.enter()
         let thread = Thread { [self] in
             serve(router: router, control: control)
+            finished.leave()
         }
         thread.name = "jiekun-requests-\(options.name)"
         thread.start()
@@ -277,6 +282,16 @@ public final class RequestServer: Sendable {
     /// - Returns: Whether the thread ended in time.
     @discardableResult
     public func stop(timeout: Duration = .seconds(5)) -> Bool {
+        requestStop()
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        guard stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
+        stopped.signal()  // let other waiters through
+        return true
+    }
+
+    /// Asks the thread to stop as ``stop(timeout:)`` does, and returns at once; ``joined()`` waits for it.
+    public func requestStop() {
         stopRequested.store(true, ordering: .releasing)
         if let wake = try? context.socket(.push) {
             try? wake.setLinger(.milliseconds(100))
@@ -285,11 +300,11 @@ public final class RequestServer: Sendable {
             }
             wake.close()
         }
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
-        guard stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
-        stopped.signal()  // let other waiters through
-        return true
+    }
+
+    /// Suspends until the server's thread has ended, without blocking a thread of the concurrency pool.
+    public func joined() async {
+        await finished.left()
     }
 
     // MARK: Serving

@@ -19,7 +19,7 @@ import UnixSignals
 /// let counters = Counters()
 /// MetricsBootstrap.bootstrap(counters: counters)
 /// let service = try buildHousing(configuration: configuration, counters: counters, logger: logger)  // AgencyService
-/// await ServiceRunner.runOrExit(services: [service], logger: logger)   // exits 1 if a service fails
+/// await ServiceRunner.runOrExit(service, logger: logger)   // exits 1 if a component fails
 /// ```
 public enum ServiceRunner {
     /// The exit status of a refused configuration (`EX_CONFIG` of sysexits.h).
@@ -76,10 +76,28 @@ public enum ServiceRunner {
         logger: Logger,
         maximumGracefulShutdownDuration: Duration = .seconds(10)
     ) async {
-        do {
+        await exitOnFailure(logger: logger) {
             try await run(
                 services: services, logger: logger, maximumGracefulShutdownDuration: maximumGracefulShutdownDuration
             )
+        }
+    }
+
+    /// Runs an agency's service — its one service group, which handles SIGTERM and SIGINT itself; if a component
+    /// fails, logs the failure (the error's type only) and exits with status 1, for the supervisor to restart the
+    /// service.
+    ///
+    /// - Parameters:
+    ///   - service: The agency's service.
+    ///   - logger: The service's logger.
+    public static func runOrExit(_ service: AgencyService, logger: Logger) async {
+        await exitOnFailure(logger: logger) { try await service.run() }
+    }
+
+    /// Runs `body`; if it throws, logs the failure and exits with status 1.
+    private static func exitOnFailure(logger: Logger, _ body: () async throws -> Void) async {
+        do {
+            try await body()
         } catch {
             let description = (error as? AgencyServiceError).map { "\($0)" } ?? "see the log lines before this one"
             logger.critical(
