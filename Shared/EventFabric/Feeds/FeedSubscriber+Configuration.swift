@@ -7,6 +7,8 @@ extension FeedSubscriber {
         public var name: String
         /// The feed's name at the publisher (in replay requests).
         public var feed: String
+        /// The publishing agency (`union-registry`), for logs; `nil` when unknown.
+        public var publisher: String?
         /// The publisher's PUB endpoint for this feed.
         public var endpoint: String
         /// How the PUB endpoint is secured (a CURVE client in production).
@@ -23,6 +25,7 @@ extension FeedSubscriber {
         /// - Parameters:
         ///   - name: The local name; the feed's name by default.
         ///   - feed: The feed's name at the publisher.
+        ///   - publisher: The publishing agency, for logs.
         ///   - endpoint: The publisher's PUB endpoint.
         ///   - security: How the PUB endpoint is secured.
         ///   - replayEndpoint: The publisher's replay endpoint.
@@ -31,6 +34,7 @@ extension FeedSubscriber {
         public init(
             name: String? = nil,
             feed: String,
+            publisher: String? = nil,
             endpoint: String,
             security: EndpointSecurity = .plain,
             replayEndpoint: String,
@@ -39,11 +43,21 @@ extension FeedSubscriber {
         ) {
             self.name = name ?? feed
             self.feed = feed
+            self.publisher = publisher
             self.endpoint = endpoint
             self.security = security
             self.replayEndpoint = replayEndpoint
             self.replaySecurity = replaySecurity
             self.acceptedTypes = acceptedTypes
+        }
+
+        /// The feed, its publisher and an endpoint, as the log names what a subscriber waits for
+        /// (`households.housing from union-registry at tcp://union:7113`).
+        ///
+        /// - Parameter endpoint: The endpoint awaited: ``endpoint`` or ``replayEndpoint``.
+        /// - Returns: The description.
+        func awaited(at endpoint: String) -> String {
+            "\(feed)" + (publisher.map { " from \($0)" } ?? "") + " at \(endpoint)"
         }
     }
 

@@ -32,8 +32,10 @@ import ZeroMQ
 /// failure of the store itself (disk full, I/O error, …) aborts the whole batch, which is applied again later.
 ///
 /// **Silence.** With no heartbeat or event from an upstream for ``Configuration/heartbeatTimeout``, the subscriber
-/// logs a warning and sets the gauge `jiekun.feed.silent` (dimension `feed`) to 1; it logs again, and resets the
-/// gauge, when the upstream is heard again.
+/// logs one warning naming the feed, its publisher and the endpoint it waits for, and sets the gauge
+/// `jiekun.feed.silent` (dimension `feed`) to 1; it reminds with exponential back-off (after 1 minute, 2, 4, … at
+/// most hourly), resets the gauge when the upstream is heard again, and logs once, when it has caught up, how long
+/// the outage lasted and how many events it replayed.
 ///
 /// Metrics (dimension `feed`): `jiekun.events.applied`, `jiekun.events.refused` (with `reason`),
 /// `jiekun.events.replayed`. The same counts are readable in process with ``statistics(of:)``.
@@ -392,21 +394,9 @@ public final class FeedSubscriber: Sendable {
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func checkTimers(_ state: UpstreamState, now: ContinuousClock.Instant) throws -> Bool {
         var replaced = false
-        if !state.silent && now - state.lastHeard >= configuration.heartbeatTimeout {
-            state.silent = true
-            state.silenceGauge.record(1)
-            logger.warning(
-                "upstream feed is silent: no heartbeat or event within the heartbeat timeout",
-                metadata: [
-                    "feed.name": "\(state.upstream.name)", "feed.timeout": "\(configuration.heartbeatTimeout)",
-                ])
-            updateStatistics(state) { statistics in
-                statistics.isSilent = true
-                statistics.silences += 1
-            }
-        }
+        reportOutages(state, now: now)
         if state.silent && now - state.lastReconnect >= configuration.heartbeatTimeout {
-            logger.info("reconnecting to a silent upstream feed", metadata: ["feed.name": "\(state.upstream.name)"])
+            logger.debug("reconnecting to a silent upstream feed", metadata: ["feed.name": "\(state.upstream.name)"])
             let live = try makeLiveSocket(state.upstream)
             state.live.close()
             state.live = live
@@ -420,9 +410,7 @@ public final class FeedSubscriber: Sendable {
             state.replay.update { $0.restart(from: cursor) }
             try topUp(state)
         } else if !replay.outstanding.isEmpty && now - replay.lastRequest >= configuration.replayTimeout {
-            logger.warning(
-                "replay request timed out; asking again on a new connection",
-                metadata: ["feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)"])
+            replayTimedOut(state, now: now)
             let replaySocket = try makeReplaySocket(state.upstream)
             state.replaySocket.close()
             state.replaySocket = replaySocket
@@ -433,6 +421,89 @@ public final class FeedSubscriber: Sendable {
             try topUp(state)
         }
         return replaced
+    }
+
+    // MARK: Outages
+
+    /// Tells the log about an upstream's silence: one warning when it begins (naming the feed, its publisher and
+    /// the endpoint awaited), reminders with exponential back-off (``UpstreamOutage``), and one line once it is
+    /// heard again and has replayed what it missed, with how many events that was.
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - now: The current time.
+    private func reportOutages(_ state: UpstreamState, now: ContinuousClock.Instant) {
+        let upstream = state.upstream
+        if state.silence == nil && now - state.lastHeard >= configuration.heartbeatTimeout {
+            state.silenceGauge.record(1)
+            updateStatistics(state) { statistics in
+                statistics.isSilent = true
+                statistics.silences += 1
+            }
+            if let recovering = state.recovering {
+                // Silent again before it caught up: the same outage, already reported.
+                state.silence = recovering
+                state.recovering = nil
+            } else {
+                state.silence = UpstreamOutage(
+                    since: state.lastHeard, now: now, replayedBefore: statistics(of: upstream.name).replayed)
+                logger.warning(
+                    "upstream feed silent: waiting for \(upstream.awaited(at: upstream.endpoint))",
+                    metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
+            }
+        }
+        if let silence = state.silence, state.silence?.reminderDue(at: now) == true {
+            let awaited = upstream.awaited(at: upstream.endpoint)
+            logger.warning(
+                "upstream feed still silent after \(silence.seconds(at: now)) s: waiting for \(awaited)",
+                metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
+        }
+        if let recovering = state.recovering, !state.replay.isReplaying {
+            state.recovering = nil
+            let replayed = statistics(of: upstream.name).replayed - recovering.replayedBefore
+            let awaited = upstream.awaited(at: upstream.endpoint)
+            logger.info(
+                "upstream feed heard again after \(recovering.seconds(at: now)) s: \(awaited); replayed \(replayed) events",
+                metadata: metadata(upstream, endpoint: upstream.endpoint))
+        }
+    }
+
+    /// Tells the log about a replay request without an answer while the live feed is heard (the replay endpoint
+    /// alone is down): one warning, then reminders with back-off. While the upstream is silent, or before it was
+    /// ever heard, the silence says it all and a time-out is only a debug line.
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - now: The current time.
+    private func replayTimedOut(_ state: UpstreamState, now: ContinuousClock.Instant) {
+        let upstream = state.upstream
+        let metadata = metadata(upstream, endpoint: upstream.replayEndpoint, timeout: configuration.replayTimeout)
+        if state.silent || !state.heardOnce {
+            logger.debug("replay request timed out; asking again on a new connection", metadata: metadata)
+        } else if state.replayOutage == nil {
+            state.replayOutage = UpstreamOutage(since: state.replayLastAnswered, now: now, replayedBefore: 0)
+            logger.warning(
+                "replay unanswered: waiting for \(upstream.awaited(at: upstream.replayEndpoint))", metadata: metadata)
+        } else if let outage = state.replayOutage, state.replayOutage?.reminderDue(at: now) == true {
+            let awaited = upstream.awaited(at: upstream.replayEndpoint)
+            logger.warning(
+                "replay still unanswered after \(outage.seconds(at: now)) s: waiting for \(awaited)",
+                metadata: metadata)
+        }
+    }
+
+    /// The metadata naming what a subscriber waits for.
+    ///
+    /// - Parameters:
+    ///   - upstream: The upstream.
+    ///   - endpoint: The endpoint awaited.
+    ///   - timeout: The time-out that noticed it, if any.
+    /// - Returns: `feed.name`, `feed.publisher`, `feed.endpoint` (and `feed.timeout`).
+    private func metadata(_ upstream: Upstream, endpoint: String, timeout: Duration? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["feed.name": "\(upstream.name)", "feed.endpoint": "\(endpoint)"]
+        if let publisher = upstream.publisher { metadata["feed.publisher"] = "\(publisher)" }
+        if let timeout { metadata["feed.timeout"] = "\(timeout)" }
+        return metadata
     }
 
     // MARK: Live messages
@@ -529,15 +600,16 @@ public final class FeedSubscriber: Sendable {
         try startReplay(state, reason: "heartbeat")
     }
 
-    /// Records that an upstream was heard, ending a silence.
+    /// Records that an upstream was heard, ending a silence (the log says so once it has caught up).
     ///
     /// - Parameter state: The upstream's state.
     private func heard(_ state: UpstreamState) {
         state.lastHeard = .now
-        guard state.silent else { return }
-        state.silent = false
+        state.heardOnce = true
+        guard let silence = state.silence else { return }
+        state.silence = nil
+        state.recovering = silence  // logged once it has replayed what it missed (reportOutages)
         state.silenceGauge.record(0)
-        logger.info("upstream feed heard again", metadata: ["feed.name": "\(state.upstream.name)"])
         updateStatistics(state) { $0.isSilent = false }
     }
 
@@ -646,6 +718,14 @@ public final class FeedSubscriber: Sendable {
         state.replay.update { replay in
             replay.outstanding.removeSubrange(0...index)
             replay.lastRequest = .now
+        }
+        state.replayLastAnswered = .now
+        if let outage = state.replayOutage {
+            state.replayOutage = nil
+            let awaited = state.upstream.awaited(at: state.upstream.replayEndpoint)
+            logger.info(
+                "replay answered again after \(outage.seconds(at: .now)) s: \(awaited)",
+                metadata: metadata(state.upstream, endpoint: state.upstream.replayEndpoint))
         }
         guard reply.status == .ok else {
             logger.error(
@@ -840,8 +920,16 @@ private final class UpstreamState {
     var knownLatest: UInt64 = 0
     /// When the upstream was last heard.
     var lastHeard = ContinuousClock.now
-    /// Whether the upstream is silent.
-    var silent = false
+    /// The silence under way, if the upstream is silent.
+    var silence: UpstreamOutage?
+    /// A silence that ended, to report once the replay it caused is done.
+    var recovering: UpstreamOutage?
+    /// Whether the upstream was heard since the start.
+    var heardOnce = false
+    /// Replay requests unanswered while the live feed is heard, if they are.
+    var replayOutage: UpstreamOutage?
+    /// When a replay request was last answered.
+    var replayLastAnswered = ContinuousClock.now
     /// When the SUB was last made anew.
     var lastReconnect = ContinuousClock.now
     let appliedCounter: Counter
@@ -868,4 +956,7 @@ private final class UpstreamState {
 
     /// The sequence the next event must have.
     var expected: UInt64 { cursor + UInt64(batch.count) + 1 }
+
+    /// Whether the upstream is silent.
+    var silent: Bool { silence != nil }
 }

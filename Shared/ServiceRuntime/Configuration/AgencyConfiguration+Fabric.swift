@@ -83,7 +83,8 @@ extension AgencyConfiguration {
         let plan = securityPlan(keyPair: try requireKeyPair())
         let upstreams = upstream.map { upstream in
             FeedSubscriber.Upstream(
-                name: upstream.feed, feed: upstream.feed, endpoint: upstream.endpoint,
+                name: upstream.feed, feed: upstream.feed, publisher: upstream.publisher.rawValue,
+                endpoint: upstream.endpoint,
                 security: plan.upstreams[upstream.feed] ?? .plain, replayEndpoint: upstream.replay,
                 replaySecurity: plan.upstreamReplays[upstream.feed] ?? .plain,
                 acceptedTypes: acceptedTypes[upstream.feed]
