@@ -227,8 +227,8 @@ public final class FeedPublisher: Sendable {
     /// Starts the publisher's thread, which binds every endpoint, and returns once they are bound.
     ///
     /// - Returns: The bound endpoints.
-    /// - Throws: ``ZMQError`` if an endpoint cannot be bound, `DatabaseError` if the journal cannot be read, or
-    ///   ``FeedError/alreadyStarted``.
+    /// - Throws: ``EndpointBindError`` if an endpoint cannot be bound (a port in use), ``ZMQError``,
+    ///   `DatabaseError` if the journal cannot be read, or ``FeedError/alreadyStarted``.
     @discardableResult
     public func start() throws -> Endpoints {
         guard shared.withLock({ $0.worker == nil }) else { throw FeedError.alreadyStarted }
@@ -356,14 +356,14 @@ public final class FeedPublisher: Sendable {
             let socket = try context.socket(.pub, security: feed.security)
             loop.publishers[feed.name] = socket
             try socket.setSendHighWaterMark(configuration.sendHighWaterMark)
-            feedEndpoints[feed.name] = try socket.bind(feed.endpoint)
+            feedEndpoints[feed.name] = try EndpointBindError.bind(socket, to: feed.endpoint, as: .feed(feed.name))
             loop.counters[feed.name] = Counter(
                 label: "jiekun.events.published", dimensions: [("feed", feed.name)], factory: metrics)
         }
         let router = try context.socket(.router, security: configuration.replaySecurity)
         loop.router = router
         try router.setRouterMandatory(true)
-        let replayEndpoint = try router.bind(configuration.replayEndpoint)
+        let replayEndpoint = try EndpointBindError.bind(router, to: configuration.replayEndpoint, as: .replay)
 
         let latest = try journalEnds()
         for (feed, sequence) in latest {

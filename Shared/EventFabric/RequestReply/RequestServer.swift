@@ -196,7 +196,8 @@ public final class RequestServer: Sendable {
     ///   - options: Limits, high-water marks, name.
     ///   - logger: For refusals, dropped replies and failures.
     ///   - handler: Executes one operation in the store's write transaction.
-    /// - Throws: ``ZeroMQ/ZMQError`` if the socket cannot be made or bound, ``FabricSecurityError`` for an invalid
+    /// - Throws: ``EndpointBindError`` if the endpoint cannot be bound (a port in use), ``ZeroMQ/ZMQError`` if the
+    ///   socket cannot be made, ``FabricSecurityError`` for an invalid
     ///   security, ``RequestServerError`` if the store lacks the `replies` table, or a GRDB error reading it.
     public init(
         fabric: FabricContext,
@@ -228,7 +229,7 @@ public final class RequestServer: Sendable {
                 try router.setHeartbeatInterval(interval)
                 try router.setHeartbeatTimeout(interval * 3)
             }
-            self.endpoint = try router.bind(endpoint)
+            self.endpoint = try EndpointBindError.bind(router, to: endpoint, as: .requests)
             control = try fabric.context.socket(.pull)
             do {
                 try control.setLinger(.zero)

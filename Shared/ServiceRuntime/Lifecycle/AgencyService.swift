@@ -105,7 +105,9 @@ public struct AgencyService: Service, CustomStringConvertible {
         do {
             started = try await Self.onThread(named: "jiekun-start", start)
         } catch {
-            logger.error("jiekun failed to start", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+            var metadata: Logger.Metadata = ["error.type": "\(String(reflecting: type(of: error)))"]
+            if let error = error as? EndpointBindError { metadata["error.description"] = "\(error.explanation)" }
+            logger.error("jiekun failed to start", metadata: metadata)
             fabric.shutdown()
             await fabric.joined()
             throw error

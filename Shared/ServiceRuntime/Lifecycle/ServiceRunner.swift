@@ -1,3 +1,4 @@
+import EventFabric
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -94,17 +95,36 @@ public enum ServiceRunner {
         await exitOnFailure(logger: logger) { try await service.run() }
     }
 
-    /// Runs `body`; if it throws, logs the failure and exits with status 1.
+    /// Runs `body`; if it throws, logs the failure, writes it on standard error as one line starting with
+    /// `error: ` (``failureLine(for:)``), and exits with status 1.
     private static func exitOnFailure(logger: Logger, _ body: () async throws -> Void) async {
         do {
             try await body()
         } catch {
-            let description = (error as? AgencyServiceError).map { "\($0)" } ?? "see the log lines before this one"
+            let description = failureLine(for: error)
             logger.critical(
                 "jiekun stopped on a failure: \(description)",
                 metadata: ["error.type": "\(String(reflecting: type(of: error)))"]
             )
+            FileHandle.standardError.write(Data("error: \(description)\n".utf8))
             exit(1)
+        }
+    }
+
+    /// What a failure says to the operator, without personal data: an endpoint that cannot be bound names its
+    /// configuration key (`listen.feeds.households.housing.endpoint: tcp://0.0.0.0:7113 is in use`), a component
+    /// that stopped says which; any other error is named by its type only (its text may hold personal data).
+    ///
+    /// - Parameter error: The failure.
+    /// - Returns: The line, without the `error: ` prefix.
+    static func failureLine(for error: any Error) -> String {
+        switch error {
+        case let error as EndpointBindError:
+            error.explanation
+        case let error as AgencyServiceError:
+            error.description
+        default:
+            "\(String(reflecting: type(of: error))); see the log lines before this one"
         }
     }
 
