@@ -256,7 +256,9 @@ public enum AgencyServices {
             let server = try RequestServer(
                 fabric: fabric, endpoint: configuration.listen.requests, security: requestSecurity,
                 store: store.writer,
-                options: .init(name: "requests", maxMessageSize: maxRequestBytes, queries: queries),
+                options: .init(
+                    name: "requests", maxMessageSize: maxRequestBytes, queries: queries,
+                    storeOwner: configuration.storeOwner),
                 logger: logger,
                 handler: pruningReplies(
                     StatusReport.handler(

@@ -35,7 +35,8 @@ import ZeroMQ
 /// its reply thus commit together, so a request retried after a lost reply, a client timeout or a server crash
 /// and restart is executed once. A request number reused for another operation is refused. If the handler
 /// throws, the transaction rolls back (nothing executed, nothing stored) and the client gets `error`; a retry
-/// executes it afresh.
+/// executes it afresh. A store that is full (`SQLITE_FULL`) answers `error` with ``Options/storeOwner``'s store "is
+/// full (disk)", and the log names the cause.
 ///
 /// Queries (``Options/queries``, operations that only read, such as `status` or a report) are the exception: they
 /// run in a read transaction on a reading connection, so they never wait for nor hold up the writer (a service
@@ -48,8 +49,10 @@ import ZeroMQ
 /// - High-water marks (``Options/receiveHighWaterMark``, ``Options/sendHighWaterMark``): 100 messages per
 ///   connection each way. A Lazy Pirate client has one request in flight, so 100 only fills up for a misbehaving
 ///   peer, whose further messages then wait in its own queue (TCP pushes back) instead of the server's memory.
-/// - Maximum message size (``Options/maxMessageSize``): 1 MiB. Commands and queries are small JSON documents; a
-///   peer sending more is disconnected by libzmq before the message is read.
+/// - Maximum request size (``Options/maxMessageSize``): 1 MiB by default. Commands and queries are small JSON
+///   documents. A larger request, up to four times the limit (``Options/transportMessageSize``), is read and
+///   refused with a reply naming its size and the limit; beyond that libzmq disconnects the sender before reading
+///   it (the client then times out), so that no peer can make the server hold an unbounded message.
 /// - ZMTP heartbeats (``Options/heartbeatInterval``) so that a client host that died without closing its
 ///   connection is noticed and its queue freed.
 ///
@@ -70,8 +73,10 @@ public final class RequestServer: Sendable {
     public struct Options: Sendable {
         /// The server's name in logs and in the metrics' `server` dimension, such as `intake`.
         public var name: String
-        /// `ZMQ_MAXMSGSIZE`, bytes: a larger request disconnects its sender.
+        /// The largest request accepted, bytes: a larger one is refused with a reply naming the limit.
         public var maxMessageSize: Int64
+        /// Whose store a full-disk reply names (`the union` → "the union's store is full (disk)").
+        public var storeOwner: String
         /// `ZMQ_RCVHWM`, messages queued per client connection before TCP pushes back.
         public var receiveHighWaterMark: Int
         /// `ZMQ_SNDHWM`, replies queued per client connection; beyond it replies are dropped.
@@ -93,13 +98,15 @@ public final class RequestServer: Sendable {
         ///   - sendHighWaterMark: Replies queued per connection (100).
         ///   - heartbeatInterval: The ZMTP heartbeat interval (10 s), or `nil`.
         ///   - queries: The operations that only read (none).
+        ///   - storeOwner: Whose store a full-disk reply names ("the service").
         public init(
             name: String = "requests",
             maxMessageSize: Int64 = 1 << 20,
             receiveHighWaterMark: Int = 100,
             sendHighWaterMark: Int = 100,
             heartbeatInterval: Duration? = .seconds(10),
-            queries: Set<String> = []
+            queries: Set<String> = [],
+            storeOwner: String = "the service"
         ) {
             self.name = name
             self.maxMessageSize = maxMessageSize
@@ -107,6 +114,15 @@ public final class RequestServer: Sendable {
             self.sendHighWaterMark = sendHighWaterMark
             self.heartbeatInterval = heartbeatInterval
             self.queries = queries
+            self.storeOwner = storeOwner
+        }
+
+        /// `ZMQ_MAXMSGSIZE` of the ROUTER, bytes: four times ``maxMessageSize``. A request up to it is read and
+        /// answered (refused when it is over ``maxMessageSize``); a larger one disconnects its sender unread.
+        public var transportMessageSize: Int64 {
+            guard maxMessageSize > 0 else { return -1 }
+            let (product, overflow) = maxMessageSize.multipliedReportingOverflow(by: 4)
+            return overflow ? Int64.max : product
         }
     }
 
@@ -222,7 +238,7 @@ public final class RequestServer: Sendable {
         let control: Socket
         do {
             try router.setRouterMandatory(true)
-            try router.setMaxMessageSize(options.maxMessageSize)
+            try router.setMaxMessageSize(options.transportMessageSize)
             try router.setReceiveHighWaterMark(options.receiveHighWaterMark)
             try router.setSendHighWaterMark(options.sendHighWaterMark)
             if let interval = options.heartbeatInterval {
@@ -365,6 +381,22 @@ public final class RequestServer: Sendable {
     private func handle(_ message: ReceivedMessage, router: Socket) throws {
         let routingID = message.frames[0]
         let payload = message.frames.dropFirst()
+        let size = payload.reduce(0) { $0 + Int64($1.count) }
+        if size > options.maxMessageSize {
+            count(\.refused, metrics.refused)
+            logger.warning(
+                "Request refused: over the size limit",
+                metadata: [
+                    "server": "\(options.name)", "request.peer": "\(message.userID ?? "-")",
+                    "request.bytes": "\(size)", "request.limit": "\(options.maxMessageSize)",
+                ]
+            )
+            let reason =
+                "the request is \(Self.mebibytes(size)) (\(size) bytes), over this service's limit of "
+                + "\(Self.mebibytes(options.maxMessageSize)) (\(options.maxMessageSize) bytes): send it in smaller parts"
+            try refuse(payload, reason: reason, to: routingID, router: router)
+            return
+        }
         let request: ServiceRequest
         do {
             request = try RequestWire.request(from: payload, peer: message.userID)
@@ -377,11 +409,7 @@ public final class RequestServer: Sendable {
                     "request.frames": "\(payload.count)", "reason": "\(malformed.reason)",
                 ]
             )
-            let frames = Array(payload)
-            let clientID = frames.count > 1 && frames[1].count <= RequestWire.maxClientIDLength ? frames[1] : []
-            let number = frames.count > 2 && frames[2].count <= RequestWire.maxNumberDigits ? frames[2] : []
-            let reply = ServiceReply.refused(Self.reason(malformed.reason))
-            try send(reply, to: routingID, clientID: clientID, number: number, router: router, request: nil)
+            try refuse(payload, reason: malformed.reason, to: routingID, router: router)
             return
         }
 
@@ -394,6 +422,36 @@ public final class RequestServer: Sendable {
             reply, to: routingID, clientID: Array(request.clientID.utf8), number: Array(String(request.number).utf8),
             router: router, request: request
         )
+    }
+
+    /// Answers `refused` to a request that is not executed, echoing its id frames when they are short enough for
+    /// the client to match the reply.
+    ///
+    /// - Parameters:
+    ///   - payload: The request's frames.
+    ///   - reason: Why.
+    ///   - routingID: The connection's routing id.
+    ///   - router: The ROUTER.
+    /// - Throws: ``ZeroMQ/ZMQError/contextTerminated`` to end the loop.
+    private func refuse(
+        _ payload: ArraySlice<[UInt8]>, reason: String, to routingID: [UInt8], router: Socket
+    ) throws {
+        let frames = Array(payload)
+        let clientID = frames.count > 1 && frames[1].count <= RequestWire.maxClientIDLength ? frames[1] : []
+        let number = frames.count > 2 && frames[2].count <= RequestWire.maxNumberDigits ? frames[2] : []
+        let reply = ServiceReply.refused(Self.reason(reason))
+        try send(reply, to: routingID, clientID: clientID, number: number, router: router, request: nil)
+    }
+
+    /// A size in MiB for a reply: `32 MiB`, `47.7 MiB`.
+    ///
+    /// - Parameter bytes: The size in bytes.
+    /// - Returns: The size in mebibytes, with one decimal unless whole.
+    package static func mebibytes(_ bytes: Int64) -> String {
+        let mebibyte: Int64 = 1 << 20
+        if bytes % mebibyte == 0 { return "\(bytes / mebibyte) MiB" }
+        let tenths = (bytes * 10 + mebibyte / 2) / mebibyte
+        return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
     /// The outcome of one transaction.
@@ -436,11 +494,21 @@ public final class RequestServer: Sendable {
                 logger.warning("Request refused: number reused for another operation", metadata: metadata(of: request))
             }
             return reply
-        } catch {
-            // The error's text may carry personal data from the request: log its type only.
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // The disk (or the store's size limit) is full: say so, to the client and in the log.
             count(\.failed, metrics.failed)
             var metadata = metadata(of: request)
             metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            metadata["error.cause"] = "\(error.resultCode)"
+            logger.error(
+                "Request failed: the store is full (disk); its transaction was rolled back", metadata: metadata)
+            return .error(Self.reason("\(options.storeOwner)'s store is full (disk)"))
+        } catch {
+            // The error's text may carry personal data from the request: log its type (and SQLite's code) only.
+            count(\.failed, metrics.failed)
+            var metadata = metadata(of: request)
+            metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            if let error = error as? DatabaseError { metadata["error.cause"] = "\(error.resultCode)" }
             logger.warning("Request failed; its transaction was rolled back", metadata: metadata)
             return .error(Self.reason("the operation failed"))
         }
