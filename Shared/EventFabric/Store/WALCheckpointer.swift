@@ -33,6 +33,7 @@ public final class WALCheckpointer: Sendable {
         var requested = false
         var stopping = false
         var checkpoints = 0
+        var wakeUps = 0
         var lastStart = ContinuousClock.now - .seconds(1)
     }
 
@@ -74,6 +75,10 @@ public final class WALCheckpointer: Sendable {
 
     /// How many checkpoints ran (for tests and status).
     var checkpoints: Int { state.withLock { $0.checkpoints } }
+
+    /// How many times the writer's commits woke the thread: counted in the commit itself, so it is exact as soon as
+    /// the commit returns (for tests).
+    var wakeUps: Int { state.withLock { $0.wakeUps } }
 
     /// Puts the hook on the writer's connection; from then on the writer no longer checkpoints by itself.
     func install() {
@@ -130,6 +135,7 @@ public final class WALCheckpointer: Sendable {
         let wake = state.withLock { state -> Bool in
             guard !state.requested, !state.stopping else { return false }
             state.requested = true
+            state.wakeUps += 1
             return true
         }
         if wake { wakeUp.signal() }
