@@ -138,12 +138,7 @@ struct AgencyServiceTests {
                 components: names.map { .init(name: $0, component: Recording(name: $0, stops: stops)) },
                 summary: .init(agency: "housing"))
         }
-        let group = ServiceRunner.makeGroup(services: [service], logger: logger)
-        let run = Task { try await group.run() }
-        var iterator = ready.makeAsyncIterator()
-        _ = await iterator.next()
-        await group.triggerGracefulShutdown()
-        try await run.value
+        try await RuntimeTestKit.runUntilReady(service, ready: ready, logger: logger)
         #expect(
             stops.value.withLock { $0 } == ["request server", "feed subscriber", "feed publisher", "WAL checkpointer"])
         #expect(!fabric.authenticator.isRunning, "the context, started first, is shut down last")

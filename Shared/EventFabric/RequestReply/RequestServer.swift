@@ -383,33 +383,21 @@ public final class RequestServer: Sendable {
         let payload = message.frames.dropFirst()
         let size = payload.reduce(0) { $0 + Int64($1.count) }
         if size > options.maxMessageSize {
-            count(\.refused, metrics.refused)
-            logger.warning(
-                "Request refused: over the size limit",
-                metadata: [
-                    "server": "\(options.name)", "request.peer": "\(message.userID ?? "-")",
-                    "request.bytes": "\(size)", "request.limit": "\(options.maxMessageSize)",
-                ]
-            )
             let reason =
                 "the request is \(Self.mebibytes(size)) (\(size) bytes), over this service's limit of "
                 + "\(Self.mebibytes(options.maxMessageSize)) (\(options.maxMessageSize) bytes): send it in smaller parts"
-            try refuse(payload, reason: reason, to: routingID, router: router)
+            try refuse(
+                message, as: "over the size limit", reason: reason, router: router,
+                metadata: ["request.bytes": "\(size)", "request.limit": "\(options.maxMessageSize)"])
             return
         }
         let request: ServiceRequest
         do {
             request = try RequestWire.request(from: payload, peer: message.userID)
         } catch let malformed as RequestWire.Malformed {
-            count(\.refused, metrics.refused)
-            logger.warning(
-                "Request refused: malformed",
-                metadata: [
-                    "server": "\(options.name)", "request.peer": "\(message.userID ?? "-")",
-                    "request.frames": "\(payload.count)", "reason": "\(malformed.reason)",
-                ]
-            )
-            try refuse(payload, reason: malformed.reason, to: routingID, router: router)
+            try refuse(
+                message, as: "malformed", reason: malformed.reason, router: router,
+                metadata: ["request.frames": "\(payload.count)", "reason": "\(malformed.reason)"])
             return
         }
 
@@ -424,19 +412,25 @@ public final class RequestServer: Sendable {
         )
     }
 
-    /// Answers `refused` to a request that is not executed, echoing its id frames when they are short enough for
-    /// the client to match the reply.
+    /// Counts, logs and answers `refused` to a request that is not executed, echoing its id frames when they are
+    /// short enough for the client to match the reply.
     ///
     /// - Parameters:
-    ///   - payload: The request's frames.
-    ///   - reason: Why.
-    ///   - routingID: The connection's routing id.
+    ///   - message: The request as received.
+    ///   - kind: What is wrong, for the log line (`malformed`).
+    ///   - reason: Why, for the client.
     ///   - router: The ROUTER.
+    ///   - metadata: The log line's details, besides the server and the peer.
     /// - Throws: ``ZeroMQ/ZMQError/contextTerminated`` to end the loop.
     private func refuse(
-        _ payload: ArraySlice<[UInt8]>, reason: String, to routingID: [UInt8], router: Socket
+        _ message: ReceivedMessage, as kind: String, reason: String, router: Socket, metadata: Logger.Metadata
     ) throws {
-        let frames = Array(payload)
+        count(\.refused, metrics.refused)
+        var details: Logger.Metadata = ["server": "\(options.name)", "request.peer": "\(message.userID ?? "-")"]
+        details.merge(metadata) { $1 }
+        logger.warning("Request refused: \(kind)", metadata: details)
+        let routingID = message.frames[0]
+        let frames = Array(message.frames.dropFirst())
         let clientID = frames.count > 1 && frames[1].count <= RequestWire.maxClientIDLength ? frames[1] : []
         let number = frames.count > 2 && frames[2].count <= RequestWire.maxNumberDigits ? frames[2] : []
         let reply = ServiceReply.refused(Self.reason(reason))
