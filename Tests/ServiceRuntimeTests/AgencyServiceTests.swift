@@ -145,21 +145,30 @@ struct AgencyServiceTests {
         #expect(capture.text.contains(#"msg="jiekun housing stopping""#))
     }
 
-    @Test("Cancellation stops the service too")
+    @Test(
+        "Cancellation stops the service too, components the context does not reach included",
+        .timeLimit(.minutes(1)))
     func cancellation() async throws {
         let capture = LogCapture()
         let logger = capture.logger()
         let fabric = try FabricContext(logger: logger)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let stops = Mutex<[String]>.Box([])
         let service = AgencyService(fabric: fabric, logger: logger) {
             readyContinuation.yield()
-            return .init(components: [], summary: ReadySummary(agency: "housing"))
+            // Like the WAL checkpointer: its thread ends only when asked, not when the context is shut down.
+            return .init(
+                components: [
+                    .init(name: "WAL checkpointer", component: Recording(name: "WAL checkpointer", stops: stops))
+                ],
+                summary: ReadySummary(agency: "housing"))
         }
         let run = Task { try await service.run() }
         var iterator = ready.makeAsyncIterator()
         _ = await iterator.next()
         run.cancel()
         try await run.value
+        #expect(stops.value.withLock { $0 } == ["WAL checkpointer"])
         #expect(!fabric.authenticator.isRunning)
         #expect(capture.text.contains(#"msg="jiekun housing ready: no endpoint""#))
     }

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// - Graceful shutdown asks the component to stop (``FabricComponent/requestStop()``): it finishes the work in
 ///   hand, closes its sockets, and ``run()`` returns.
-/// - Cancellation (a graceful shutdown that overran its time, or a cancelled task) shuts the whole
-///   ``FabricContext`` down: every blocked libzmq call returns `ETERM` and every component's thread ends at once.
+/// - Cancellation (a graceful shutdown that overran its time, or a cancelled task) asks the component to stop and
+///   shuts the whole ``FabricContext`` down: every blocked libzmq call returns `ETERM` and every component's thread
+///   ends at once.
 /// - A thread that ends on its own, while nobody asked (a socket failure), makes ``run()`` throw
 ///   ``AgencyServiceError/componentStopped(_:)``: the service group then shuts the others down and the process
 ///   exits with a failure status, for its supervisor (systemd) to restart it.
@@ -64,6 +65,7 @@ public struct FabricService: Service, CustomStringConvertible {
             }
         } onCancel: {
             asked.value.store(true, ordering: .releasing)
+            component.requestStop()  // what the context does not reach: the WAL checkpointer
             fabric.shutdown()
         }
         guard asked.value.load(ordering: .acquiring) else {
