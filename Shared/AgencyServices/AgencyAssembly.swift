@@ -57,7 +57,7 @@ public enum AgencyAssembly {
             FileHandle.standardError.write(Data("error: \(configuration.file): \(error)\n".utf8))
             exit(1)
         }
-        await ServiceRunner.runOrExit(services: [service], logger: logger)
+        await ServiceRunner.runOrExit(service, logger: logger)
     }
 
     /// What `<agency> --help` prints.
@@ -149,6 +149,9 @@ public enum AgencyAssembly {
         let journal = store.journal
         return AgencyService(fabric: fabric, logger: logger, warnings: configuration.warnings) {
             var components: [AgencyService.Started.Component] = []
+            if let checkpointer = store.checkpointer {
+                components.append(.init(name: "WAL checkpointer", component: checkpointer))
+            }
             var boundFeeds: [String: String] = [:]
             var boundReplay: String?
             if let publisherConfiguration {
@@ -171,7 +174,9 @@ public enum AgencyAssembly {
             let server = try RequestServer(
                 fabric: fabric, endpoint: configuration.listen.requests, security: requestSecurity,
                 store: store.writer,
-                options: .init(name: "requests", maxMessageSize: maxRequestBytes, queries: queries),
+                options: .init(
+                    name: "requests", maxMessageSize: maxRequestBytes, queries: queries,
+                    storeOwner: configuration.storeOwner),
                 logger: logger,
                 handler: pruningReplies(
                     unless: queries,

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import ZeroMQ
 
 /// What a service executable says about itself before it runs (docs/OPERATIONS.md).
 @Suite("Service executables")
@@ -19,5 +20,68 @@ struct ServiceExecutableTests {
         #expect(result.status == 78)
         #expect(
             result.error.contains("unexpected argument") && result.error.contains("usage: coordinator --config FILE"))
+    }
+
+    /// Housing's local configuration with its store in `folder`, its ports moved by 30,000 (clear of the other
+    /// tests'), and its `outcomes.housing` feed on `feedEndpoint`.
+    static func housingConfiguration(in folder: URL, feedEndpoint: String) throws -> URL {
+        let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/housing.yaml")
+        var lines: [String] = []
+        var inOutcomes = false
+        for line in try String(contentsOf: local, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
+            if line.hasPrefix("store:") {
+                lines.append("store: \(folder.appendingPathComponent("housing.sqlite").path)")
+            } else if line.hasPrefix("policy:") {
+                lines.append("policy: \(SevenServicesTests.policyPath)")
+            } else if inOutcomes && line.contains("endpoint:") {
+                lines.append("      endpoint: \(feedEndpoint)")
+                inOutcomes = false
+            } else {
+                inOutcomes = inOutcomes || line.contains("outcomes.housing:")
+                lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:37"))
+            }
+        }
+        let configuration = folder.appendingPathComponent("housing.yaml")
+        try lines.joined(separator: "\n").write(to: configuration, atomically: true, encoding: .utf8)
+        return configuration
+    }
+
+    @Test("a port in use names the endpoint and its configuration key on standard error, and exits non-zero")
+    func portInUse() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-port-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Another process's socket holds the port of housing's outcomes feed.
+        let context = try Context()
+        let holder = try context.socket(.pull)
+        try holder.setLinger(.zero)
+        defer { holder.close() }
+        let endpoint = try holder.bind("tcp://127.0.0.1:*")
+        let configuration = try Self.housingConfiguration(in: folder, feedEndpoint: endpoint)
+
+        let process = Process()
+        process.executableURL = Fixtures.productsDirectory.appendingPathComponent("housing")
+        process.arguments = ["--config", configuration.path]
+        let errorLog = folder.appendingPathComponent("stderr.log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            Issue.record("housing kept running with its feed's port in use")
+            return
+        }
+        #expect(process.terminationStatus == 1)
+        let lines = try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.last == "error: listen.feeds.outcomes.housing.endpoint: \(endpoint) is in use")
+        #expect(
+            lines.contains { $0.contains("jiekun failed to start") && $0.contains("listen.feeds.outcomes.housing") })
     }
 }

@@ -30,31 +30,50 @@ struct EventStoreTests {
         #expect(synchronous == 1)  // NORMAL
     }
 
-    @Test("a write waits while another connection holds the lock for a moment (an online backup, another close)")
+    @Test("a write waits while another connection holds the lock (an online backup, another close), then succeeds")
     func writeWaitsForALock() throws {
         let folder = try FeedTesting.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("s.sqlite").path
         let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        // The store's writer says when its write transaction begins (GRDB's statement trace).
+        let beginning = Mutex(false)
+        store.writer.writeWithoutTransaction { db in
+            db.trace { event in
+                if "\(event)".hasPrefix("BEGIN IMMEDIATE") { beginning.withLock { $0 = true } }
+            }
+        }
         let other = try DatabaseQueue(path: path)
         let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let released = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             try? other.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
                 locked.signal()
-                Thread.sleep(forTimeInterval: 0.3)
+                release.wait()
                 try db.execute(sql: "COMMIT")
             }
             released.signal()
         }
         locked.wait()
-        let started = ContinuousClock.now
-        let sequences = try store.publish(
-            [try CloudEvent(source: "/test", type: "test.happened", data: Array("{}".utf8))], on: "f")
-        #expect(sequences == [1])
-        #expect(ContinuousClock.now - started >= .milliseconds(250), "the write waited for the other connection")
+        let outcome = Mutex<Result<[UInt64], any Error>?>(nil)
+        Thread.detachNewThread {
+            let result = Result {
+                try store.publish(
+                    [try CloudEvent(source: "/test", type: "test.happened", data: Array("{}".utf8))], on: "f")
+            }
+            outcome.withLock { $0 = result }
+        }
+        // The write begins while the other connection holds the lock: it cannot end before the lock is let go.
+        #expect(FeedTesting.waitUntil { beginning.withLock { $0 } })
+        #expect(outcome.withLock { $0 } == nil, "the write ended while another connection held the lock")
+        release.signal()
         released.wait()
+        // Then it goes through (SQLite's busy timeout), instead of failing with SQLITE_BUSY.
+        #expect(FeedTesting.waitUntil { outcome.withLock { $0 } != nil })
+        let sequences = try #require(outcome.withLock { $0 }).get()
+        #expect(sequences == [1])
     }
 
     @Test("a new store and its WAL are readable by their owner only (personal data, docs/OPERATIONS.md)")

@@ -2,6 +2,7 @@ import Dispatch
 import EventFabric
 import Foundation
 import GRDB
+import InMemoryLogging
 import Logging
 import Synchronization
 import Testing
@@ -361,11 +362,72 @@ struct FeedTests {
         defer { restarted.stop(again) }
         #expect(FeedTesting.waitUntil { !subscriber.statistics(of: "housing").isSilent })
         #expect(metrics.value("jiekun.feed.silent", [("feed", "housing")]) == 0)
-        #expect(logs.records.contains { $0.message.contains("heard again") })
+        #expect(FeedTesting.waitUntil { logs.records.contains { $0.message.contains("heard again") } })
         #expect(subscriber.statistics(of: "housing").silences >= 1)
         #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 20 })
         #expect(subscriber.statistics(of: "housing").replayed == 20)
         #expect(try downstream.appliedSequences() == Array(1...20))
+    }
+
+    @Test("a stopped publisher: one warning per outage naming the feed, its publisher and endpoint; one line when back")
+    func quietOutages() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var upstream = try FeedNode(folder: folder, name: "union")
+        let downstream = try FeedNode(folder: folder, name: "housing")
+        var (publisher, endpoints) = try upstream.startPublisher(feeds: ["housing"], heartbeat: .milliseconds(50))
+        let live = try #require(endpoints.feeds["housing"])
+        let logs = InMemoryLogHandler()
+        var logger = Logger(label: "jiekun.tests.feeds") { _ in logs }
+        logger.logLevel = .debug
+        let subscriber = try downstream.startSubscriber(
+            feed: "housing", live: live, replay: endpoints.replay,
+            configure: { configuration in
+                configuration.heartbeatTimeout = .milliseconds(300)
+                configuration.replayTimeout = .milliseconds(300)
+                configuration.upstreams[0].publisher = "union-registry"
+            }, logger: logger)
+        defer { downstream.stop(nil, subscriber) }
+        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
+        func count(_ prefix: String, _ level: Logger.Level? = nil) -> Int {
+            logs.entries.filter { entry in
+                "\(entry.message)".hasPrefix(prefix) && (level.map { entry.level == $0 } ?? true)
+            }.count
+        }
+
+        for outage in 1...2 {
+            upstream.stop(publisher)
+            // Silent for several heartbeat timeouts: the subscriber reconnects each time, and warns once.
+            let reconnects = count("reconnecting to a silent upstream feed")
+            #expect(FeedTesting.waitUntil { count("reconnecting to a silent upstream feed") >= reconnects + 3 })
+            #expect(count("upstream feed silent", .warning) == outage)
+            // Meanwhile 10 events are committed; the publisher comes back on the same endpoints.
+            try FeedTesting.publish(10, from: outage * 10 - 9, on: "housing", to: upstream.store)
+            upstream = try FeedNode(folder: folder, name: "union")
+            publisher = FeedPublisher(
+                store: upstream.store, context: upstream.context,
+                configuration: .init(
+                    source: "/jiekun/tests", feeds: [.init(name: "housing", endpoint: live)],
+                    replayEndpoint: endpoints.replay, heartbeatInterval: .milliseconds(50)),
+                logger: FeedTesting.quietLogger)
+            try publisher.start()
+            #expect(FeedTesting.waitUntil { count("upstream feed heard again", .info) == outage })
+            #expect(subscriber.statistics(of: "housing").cursor == UInt64(outage * 10))
+        }
+        upstream.stop(publisher)
+
+        let warnings = logs.entries.filter { $0.level == .warning }.map { "\($0.message)" }
+        #expect(
+            warnings
+                == Array(
+                    repeating: "upstream feed silent: waiting for housing from union-registry at \(live)", count: 2))
+        let back = logs.entries.filter { "\($0.message)".hasPrefix("upstream feed heard again") }
+        #expect(back.count == 2)
+        for line in back {
+            #expect("\(line.message)".hasSuffix(": housing from union-registry at \(live); replayed 10 events"))
+            #expect(line.metadata["feed.endpoint"] == .string(live))
+            #expect(line.metadata["feed.publisher"] == "union-registry")
+        }
     }
 
     @Test("entries beyond the publisher's queue are read back from the journal: all go out live, in order, once")

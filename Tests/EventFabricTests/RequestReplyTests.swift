@@ -449,6 +449,56 @@ struct RequestReplyTests {
         #expect(failure.metadata["error.type"]?.contains("Boom") == true)
     }
 
+    @Test("A request over the size limit gets a reply naming its size and the limit; the server keeps serving")
+    func oversizedRefused() throws {
+        let fixture = try Fixture()  // the default limit: 1 MiB
+        defer { fixture.close() }
+        let client = try fixture.client(clientID: "test-client")
+        defer { client.close() }
+        let body = [UInt8](repeating: 0x2A, count: 3 << 20)
+        let reply = try client.request("echo", body: body)
+        // The frames: JKREQ1 (6 bytes), the client id (11), the number 1 (1), echo (4), and the 3 MiB body.
+        let size = 6 + 11 + 1 + 4 + (3 << 20)
+        #expect(size == 3_145_750)
+        #expect(reply.status == .refused)
+        #expect(
+            String(decoding: reply.body, as: UTF8.self)
+                == #"{"reason":"the request is 3.0 MiB (3145750 bytes), over this service's limit of 1 MiB (1048576 bytes): send it in smaller parts"}"#
+        )
+        #expect(fixture.operations.count("echo") == 0)
+        #expect(fixture.server.statistics.refused == 1)
+        #expect(fixture.logs.entries.contains { $0.message == "Request refused: over the size limit" })
+        #expect(try client.request("echo", body: Array("fine".utf8)) == .ok(Array("fine".utf8)))
+    }
+
+    @Test(
+        "Sizes in replies, in MiB",
+        arguments: [(Int64(1 << 20), "1 MiB"), (32 << 20, "32 MiB"), (50_000_000, "47.7 MiB"), (3_145_750, "3.0 MiB")])
+    func mebibytes(bytes: Int64, text: String) {
+        #expect(RequestServer.mebibytes(bytes) == text)
+    }
+
+    @Test("A full store answers that it is full (disk), and the log names the cause")
+    func fullStore() throws {
+        let fixture = try Fixture(options: .init(name: "test", storeOwner: "the union"))
+        defer { fixture.close() }
+        // The store may grow by no page: an insert that needs one fails with SQLITE_FULL, as on a full disk.
+        try fixture.store.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        let client = try fixture.client()
+        defer { client.close() }
+        let reply = try client.request("register", body: Array(String(repeating: "x", count: 64 << 10).utf8))
+        #expect(reply.status == .error)
+        #expect(String(decoding: reply.body, as: UTF8.self) == #"{"reason":"the union's store is full (disk)"}"#)
+        #expect(try fixture.store.households().isEmpty)
+        let failure = try #require(fixture.logs.entries.first { $0.message.hasPrefix("Request failed") })
+        #expect(failure.level == .error)
+        #expect(failure.message == "Request failed: the store is full (disk); its transaction was rolled back")
+        #expect(failure.metadata["error.cause"] == "13 (database or disk is full)")
+    }
+
     @Test("A query runs in a read transaction, unstored: a retry is answered anew, and it cannot write")
     func queriesOnlyRead() throws {
         let fixture = try Fixture(options: RequestServer.Options(name: "test", queries: ["count", "register"]))

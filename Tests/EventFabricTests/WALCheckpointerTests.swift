@@ -35,22 +35,38 @@ struct WALCheckpointerTests {
         #expect(try pool.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == 40)
     }
 
-    @Test("under its threshold nothing is copied back")
+    @Test("under its threshold the commits never wake the checkpointer; past it, they do")
     func quietUnderThreshold() throws {
         let folder = try FeedTesting.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("q.sqlite").path
         let pool = try DatabasePool(path: path, configuration: EventStore.configuration())
-        let checkpointer = try WALCheckpointer(writer: pool, pages: 10_000, logger: FeedTesting.quietLogger)
+        let checkpointer = try WALCheckpointer(writer: pool, pages: 40, logger: FeedTesting.quietLogger)
+        defer { checkpointer.stop() }
         checkpointer.install()
-        for id in 0..<20 {
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, text TEXT)") }
+        func insert(_ rows: Range<Int>, size: Int) throws {
             try pool.write { db in
-                try db.execute(sql: "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)")
-                try db.execute(sql: "INSERT INTO t (id) VALUES (?)", arguments: [id])
+                for id in rows {
+                    try db.execute(
+                        sql: "INSERT INTO t (id, text) VALUES (?, ?)",
+                        arguments: [id, String(repeating: "x", count: size)])
+                }
             }
         }
-        Thread.sleep(forTimeInterval: 0.1)
-        #expect(checkpointer.checkpoints == 0)
-        checkpointer.stop()
+        // Five small transactions: a page or two each, far under 40 pages. The hook counts its wake-ups inside
+        // each commit, so once the commits returned there is nothing to wait for.
+        for id in 0..<5 { try insert(id..<id + 1, size: 10) }
+        #expect(checkpointer.wakeUps == 0)
+        #expect(checkpointer.checkpoints == 0, "no wake-up, so no checkpoint")
+
+        // Transactions of about four pages each cross 40 pages within a dozen: the same hook then wakes the thread.
+        var next = 5
+        while checkpointer.wakeUps == 0 && next < 205 {
+            try insert(next..<next + 10, size: 1_500)
+            next += 10
+        }
+        #expect(checkpointer.wakeUps == 1)
+        #expect(FeedTesting.waitUntil { checkpointer.checkpoints == 1 })
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import EventFabric
 import Foundation
 import Logging
@@ -15,11 +16,44 @@ struct AgencyServiceTests {
         let endpoint: String
     }
 
-    /// A component whose thread "ends" when the test says so.
+    /// A component whose thread "ends" when the test says so (``end()``) or when asked to stop.
     final class Flaky: FabricComponent {
-        let running = Atomic<Bool>(true)
-        var isRunning: Bool { running.load(ordering: .acquiring) }
-        func waitUntilStopped(timeout: Duration) -> Bool { true }
+        private let ended = DispatchGroup()
+        private let once = Atomic<Bool>(false)
+
+        init() { ended.enter() }
+
+        /// Ends the "thread".
+        func end() {
+            if !once.exchange(true, ordering: .acquiringAndReleasing) { ended.leave() }
+        }
+
+        func joined() async {
+            await withCheckedContinuation { continuation in
+                ended.notify(queue: .global()) { continuation.resume() }
+            }
+        }
+
+        func requestStop() { end() }
+    }
+
+    /// A component that notes in `stops` when it is asked to stop, then ends.
+    final class Recording: FabricComponent {
+        let name: String
+        let stops: Mutex<[String]>.Box
+        private let flaky = Flaky()
+
+        init(name: String, stops: Mutex<[String]>.Box) {
+            self.name = name
+            self.stops = stops
+        }
+
+        func joined() async { await flaky.joined() }
+
+        func requestStop() {
+            stops.value.withLock { $0.append(name) }
+            flaky.end()
+        }
     }
 
     /// A store with the `replies` table, in a temporary folder.
@@ -90,21 +124,51 @@ struct AgencyServiceTests {
         #expect(!log.contains("level=warning") && !log.contains("level=error"), "\(log)")
     }
 
-    @Test("Cancellation stops the service too")
+    @Test("Graceful shutdown stops the components one by one in reverse order of their start")
+    func reverseOrder() async throws {
+        let capture = LogCapture()
+        let logger = capture.logger()
+        let fabric = try FabricContext(logger: logger)
+        let stops = Mutex<[String]>.Box([])
+        let names = ["WAL checkpointer", "feed publisher", "feed subscriber", "request server"]
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let service = AgencyService(fabric: fabric, logger: logger) {
+            readyContinuation.yield()
+            return .init(
+                components: names.map { .init(name: $0, component: Recording(name: $0, stops: stops)) },
+                summary: .init(agency: "housing"))
+        }
+        try await RuntimeTestKit.runUntilReady(service, ready: ready, logger: logger)
+        #expect(
+            stops.value.withLock { $0 } == ["request server", "feed subscriber", "feed publisher", "WAL checkpointer"])
+        #expect(!fabric.authenticator.isRunning, "the context, started first, is shut down last")
+        #expect(capture.text.contains(#"msg="jiekun housing stopping""#))
+    }
+
+    @Test(
+        "Cancellation stops the service too, components the context does not reach included",
+        .timeLimit(.minutes(1)))
     func cancellation() async throws {
         let capture = LogCapture()
         let logger = capture.logger()
         let fabric = try FabricContext(logger: logger)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let stops = Mutex<[String]>.Box([])
         let service = AgencyService(fabric: fabric, logger: logger) {
             readyContinuation.yield()
-            return .init(components: [], summary: ReadySummary(agency: "housing"))
+            // Like the WAL checkpointer: its thread ends only when asked, not when the context is shut down.
+            return .init(
+                components: [
+                    .init(name: "WAL checkpointer", component: Recording(name: "WAL checkpointer", stops: stops))
+                ],
+                summary: ReadySummary(agency: "housing"))
         }
         let run = Task { try await service.run() }
         var iterator = ready.makeAsyncIterator()
         _ = await iterator.next()
         run.cancel()
         try await run.value
+        #expect(stops.value.withLock { $0 } == ["WAL checkpointer"])
         #expect(!fabric.authenticator.isRunning)
         #expect(capture.text.contains(#"msg="jiekun housing ready: no endpoint""#))
     }
@@ -128,7 +192,7 @@ struct AgencyServiceTests {
         let fabric = try FabricContext(logger: logger)
         let flaky = Flaky()
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
-        let service = AgencyService(fabric: fabric, logger: logger, checkInterval: .milliseconds(20)) {
+        let service = AgencyService(fabric: fabric, logger: logger) {
             readyContinuation.yield()
             return .init(
                 components: [.init(name: "feed subscriber", component: flaky)], summary: .init(agency: "housing"))
@@ -137,9 +201,17 @@ struct AgencyServiceTests {
         let run = Task { try await group.run() }
         var iterator = ready.makeAsyncIterator()
         _ = await iterator.next()
-        flaky.running.store(false, ordering: .releasing)
+        flaky.end()
         await #expect(throws: AgencyServiceError.componentStopped("feed subscriber")) { try await run.value }
         #expect(!fabric.authenticator.isRunning)
+    }
+}
+
+extension Mutex where Value: Sendable {
+    /// A mutex to share between components.
+    final class Box: Sendable {
+        let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
     }
 }
 

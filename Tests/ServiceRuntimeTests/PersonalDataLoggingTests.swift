@@ -55,12 +55,7 @@ struct PersonalDataLoggingTests {
                 components: [.init(name: "request server", component: server)],
                 summary: ReadySummary(configuration: configuration, boundRequests: server.endpoint))
         }
-        let group = ServiceRunner.makeGroup(services: [service], logger: logger)
-        let run = Task { try await group.run() }
-        var iterator = ready.makeAsyncIterator()
-        _ = await iterator.next()
-        await group.triggerGracefulShutdown()
-        try await run.value
+        try await RuntimeTestKit.runUntilReady(service, ready: ready, logger: logger)
 
         let log = capture.text
         #expect(log.contains("jiekun union-registry ready: feeds households.hr-employment@tcp://127.0.0.1:7110"))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import ServiceRuntime
 import Synchronization
 import TestSupport
@@ -27,6 +28,17 @@ enum RuntimeTestKit {
         else { throw CocoaError(.fileWriteUnknown) }
         // createFile applies the umask: set the mode explicitly.
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+    }
+
+    /// Runs `service` in a service group until its start yields on `ready`, then shuts the group down gracefully
+    /// and waits for it to end, as SIGTERM would.
+    static func runUntilReady(_ service: AgencyService, ready: AsyncStream<Void>, logger: Logger) async throws {
+        let group = ServiceRunner.makeGroup(services: [service], logger: logger)
+        let run = Task { try await group.run() }
+        var iterator = ready.makeAsyncIterator()
+        _ = await iterator.next()
+        await group.triggerGracefulShutdown()
+        try await run.value
     }
 }
 

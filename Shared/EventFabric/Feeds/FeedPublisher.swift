@@ -32,8 +32,9 @@ import ZeroMQ
 /// A restarted publisher continues from the journal: sequences are `max + 1` of the journal, and what was
 /// committed while it was down reaches subscribers by replay (heartbeats advertise it).
 ///
-/// Shutdown: ``FabricContext/shutdown()`` makes the thread's blocked poll fail with `ETERM`; the thread closes
-/// its sockets and ends. ``join()`` (or ``joined()``) waits for that.
+/// Shutdown: ``requestStop()`` wakes the thread, which sends what is committed, closes its sockets (unbinding
+/// its endpoints) and ends; ``FabricContext/shutdown()`` makes its blocked poll fail with `ETERM`, with the same
+/// end. ``join()`` (or ``joined()``) waits for that.
 public final class FeedPublisher: Sendable {
     /// One feed as the publisher binds it: its PUB endpoint, how it is secured and who may read it.
     public struct Endpoint: Sendable, Hashable {
@@ -176,6 +177,8 @@ public final class FeedPublisher: Sendable {
         var hints: [String: UInt64] = [:]
         /// Whether a wake-up signal is in flight.
         var signalled = false
+        /// Set by ``FeedPublisher/requestStop()``.
+        var stopping = false
         /// The PUSH end of the wake-up signal; used only under the lock, closed by the thread at exit.
         var signal: Socket?
         /// Per feed counters.
@@ -224,8 +227,8 @@ public final class FeedPublisher: Sendable {
     /// Starts the publisher's thread, which binds every endpoint, and returns once they are bound.
     ///
     /// - Returns: The bound endpoints.
-    /// - Throws: ``ZMQError`` if an endpoint cannot be bound, `DatabaseError` if the journal cannot be read, or
-    ///   ``FeedError/alreadyStarted``.
+    /// - Throws: ``EndpointBindError`` if an endpoint cannot be bound (a port in use), ``ZMQError``,
+    ///   `DatabaseError` if the journal cannot be read, or ``FeedError/alreadyStarted``.
     @discardableResult
     public func start() throws -> Endpoints {
         guard shared.withLock({ $0.worker == nil }) else { throw FeedError.alreadyStarted }
@@ -238,7 +241,15 @@ public final class FeedPublisher: Sendable {
         return endpoints
     }
 
-    /// Blocks until the publisher's thread has ended (after ``FabricContext/shutdown()``).
+    /// Asks the publisher's thread to end and returns at once; ``joined()`` waits for it.
+    public func requestStop() {
+        shared.withLock { shared in
+            shared.stopping = true
+            try? shared.signal?.send([UInt8](), flags: .dontWait)
+        }
+    }
+
+    /// Blocks until the publisher's thread has ended (after ``requestStop()`` or ``FabricContext/shutdown()``).
     public func join() {
         shared.withLock { $0.worker }?.join()
     }
@@ -316,6 +327,7 @@ public final class FeedPublisher: Sendable {
         shared.withLock { $0.hints = Dictionary(uniqueKeysWithValues: configuration.feeds.map { ($0.name, 0) }) }
         do {
             try serve(&loop)
+            logger.info("feed publisher stopped")
         } catch ZMQError.contextTerminated {
             logger.info("feed publisher stopping: context shut down")
         } catch {
@@ -344,14 +356,14 @@ public final class FeedPublisher: Sendable {
             let socket = try context.socket(.pub, security: feed.security)
             loop.publishers[feed.name] = socket
             try socket.setSendHighWaterMark(configuration.sendHighWaterMark)
-            feedEndpoints[feed.name] = try socket.bind(feed.endpoint)
+            feedEndpoints[feed.name] = try EndpointBindError.bind(socket, to: feed.endpoint, as: .feed(feed.name))
             loop.counters[feed.name] = Counter(
                 label: "jiekun.events.published", dimensions: [("feed", feed.name)], factory: metrics)
         }
         let router = try context.socket(.router, security: configuration.replaySecurity)
         loop.router = router
         try router.setRouterMandatory(true)
-        let replayEndpoint = try router.bind(configuration.replayEndpoint)
+        let replayEndpoint = try EndpointBindError.bind(router, to: configuration.replayEndpoint, as: .replay)
 
         let latest = try journalEnds()
         for (feed, sequence) in latest {
@@ -363,7 +375,8 @@ public final class FeedPublisher: Sendable {
         return Endpoints(feeds: feedEndpoints, replay: replayEndpoint)
     }
 
-    /// The loop: wait for a commit signal, a replay request or the next heartbeat, and serve it.
+    /// The loop: wait for a commit signal, a replay request or the next heartbeat, and serve it, until
+    /// ``requestStop()``.
     ///
     /// - Parameter loop: The thread's state.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
@@ -375,7 +388,7 @@ public final class FeedPublisher: Sendable {
         let interval = configuration.heartbeatInterval
         var nextHeartbeat = ContinuousClock.now + interval
         try sendCommitted(&loop)
-        while true {
+        while !shared.withLock({ $0.stopping }) {
             let ready = try poller.poll(timeout: max(nextHeartbeat - .now, .zero))
             for item in ready {
                 if item.socket === wake {

@@ -32,126 +32,16 @@ import ZeroMQ
 /// failure of the store itself (disk full, I/O error, …) aborts the whole batch, which is applied again later.
 ///
 /// **Silence.** With no heartbeat or event from an upstream for ``Configuration/heartbeatTimeout``, the subscriber
-/// logs a warning and sets the gauge `jiekun.feed.silent` (dimension `feed`) to 1; it logs again, and resets the
-/// gauge, when the upstream is heard again.
+/// logs one warning naming the feed, its publisher and the endpoint it waits for, and sets the gauge
+/// `jiekun.feed.silent` (dimension `feed`) to 1; it reminds with exponential back-off (after 1 minute, 2, 4, … at
+/// most hourly), resets the gauge when the upstream is heard again, and logs once, when it has caught up, how long
+/// the outage lasted and how many events it replayed.
 ///
 /// Metrics (dimension `feed`): `jiekun.events.applied`, `jiekun.events.refused` (with `reason`),
 /// `jiekun.events.replayed`. The same counts are readable in process with ``statistics(of:)``.
 public final class FeedSubscriber: Sendable {
     /// Applies one event inside the subscriber's transaction; throwing refuses the event (see ``FeedSubscriber``).
     public typealias Handler = @Sendable (_ db: Database, _ event: CloudEvent) throws -> Void
-
-    /// One upstream feed: where to hear it live and where to replay it.
-    public struct Upstream: Sendable, Hashable {
-        /// The local name: the cursor's key, the metrics' `feed` dimension (e.g. `union-registry.housing`).
-        public var name: String
-        /// The feed's name at the publisher (in replay requests).
-        public var feed: String
-        /// The publisher's PUB endpoint for this feed.
-        public var endpoint: String
-        /// How the PUB endpoint is secured (a CURVE client in production).
-        public var security: EndpointSecurity
-        /// The publisher's replay ROUTER endpoint.
-        public var replayEndpoint: String
-        /// How the replay endpoint is secured.
-        public var replaySecurity: EndpointSecurity
-        /// The event types accepted; others are refused as `type.unknown`. `nil` accepts every type.
-        public var acceptedTypes: Set<String>?
-
-        /// Creates an upstream.
-        ///
-        /// - Parameters:
-        ///   - name: The local name; the feed's name by default.
-        ///   - feed: The feed's name at the publisher.
-        ///   - endpoint: The publisher's PUB endpoint.
-        ///   - security: How the PUB endpoint is secured.
-        ///   - replayEndpoint: The publisher's replay endpoint.
-        ///   - replaySecurity: How the replay endpoint is secured.
-        ///   - acceptedTypes: The event types accepted, or `nil` for all.
-        public init(
-            name: String? = nil,
-            feed: String,
-            endpoint: String,
-            security: EndpointSecurity = .plain,
-            replayEndpoint: String,
-            replaySecurity: EndpointSecurity = .plain,
-            acceptedTypes: Set<String>? = nil
-        ) {
-            self.name = name ?? feed
-            self.feed = feed
-            self.endpoint = endpoint
-            self.security = security
-            self.replayEndpoint = replayEndpoint
-            self.replaySecurity = replaySecurity
-            self.acceptedTypes = acceptedTypes
-        }
-    }
-
-    /// The most live events an upstream keeps while it replays (one contiguous run; the oldest half goes when it is
-    /// full, and replay fetches them): 10,000, about 10 MiB of 1 KiB events, whatever ``Configuration/batchSize``.
-    static let liveBufferLimit = 10_000
-
-    /// The subscriber's settings.
-    public struct Configuration: Sendable {
-        /// The upstream feeds.
-        public var upstreams: [Upstream]
-        /// How long an upstream may be silent (no heartbeat, no event) before the subscriber says so.
-        public var heartbeatTimeout: Duration
-        /// The most consecutive events applied in one transaction.
-        public var batchSize: Int
-        /// How long live events may wait for more before their transaction commits (group commit): a commit writes
-        /// the pages it changed to the WAL, so a feed trickling a few events at a time costs far more in many small
-        /// transactions than in fewer larger ones. Zero commits at once.
-        public var commitDelay: Duration
-        /// The most events asked for in one replay request.
-        public var replayChunk: Int
-        /// The most replay requests outstanding at once per upstream (credit-based flow control).
-        public var replayPipeline: Int
-        /// How long to wait for a replay reply before asking again.
-        public var replayTimeout: Duration
-        /// `ZMQ_RCVHWM` of each SUB, in messages: beyond it live messages are dropped (and replayed later).
-        public var receiveHighWaterMark: Int
-        /// The largest event accepted, in bytes; larger ones are refused as `oversized`. (The fabric's
-        /// `maxMessageSize` stops even larger ones at the transport.)
-        public var maxEventBytes: Int
-
-        /// Creates a configuration.
-        ///
-        /// - Parameters:
-        ///   - upstreams: The upstream feeds.
-        ///   - heartbeatTimeout: The silence limit; 5 s by default (heartbeats come every second by default).
-        ///   - batchSize: Events per transaction; 2,000 by default (a backlog commits in fewer, larger
-        ///     transactions, which write a page many events change once: about 3 % less processor time than 500
-        ///     on the 71,000-household demo).
-        ///   - commitDelay: The longest live events wait for more before they are applied; 20 ms by default.
-        ///   - replayChunk: Events per replay request; 500 by default.
-        ///   - replayPipeline: Replay requests outstanding; 3 by default.
-        ///   - replayTimeout: The wait for a replay reply; 5 s by default.
-        ///   - receiveHighWaterMark: Each SUB's `RCVHWM`; 2,000 messages by default (~2 MiB of 1 KiB events per
-        ///     upstream, so a service's memory does not grow with how far behind it is: beyond, it replays).
-        ///   - maxEventBytes: The largest event accepted; 1 MiB by default.
-        public init(
-            upstreams: [Upstream],
-            heartbeatTimeout: Duration = .seconds(5),
-            batchSize: Int = 2_000,
-            commitDelay: Duration = .milliseconds(20),
-            replayChunk: Int = 500,
-            replayPipeline: Int = 3,
-            replayTimeout: Duration = .seconds(5),
-            receiveHighWaterMark: Int = 2_000,
-            maxEventBytes: Int = Journal.maxEventBytes
-        ) {
-            self.upstreams = upstreams
-            self.heartbeatTimeout = heartbeatTimeout
-            self.batchSize = max(1, batchSize)
-            self.commitDelay = max(.zero, commitDelay)
-            self.replayChunk = max(1, replayChunk)
-            self.replayPipeline = max(1, replayPipeline)
-            self.replayTimeout = replayTimeout
-            self.receiveHighWaterMark = receiveHighWaterMark
-            self.maxEventBytes = maxEventBytes
-        }
-    }
 
     /// Counters of one upstream, readable in process (the services answer "how many applied" from them).
     public struct Statistics: Sendable, Hashable {
@@ -179,12 +69,19 @@ public final class FeedSubscriber: Sendable {
     private struct Shared {
         var statistics: [String: Statistics] = [:]
         var worker: WorkerThread?
+        /// Set by ``FeedSubscriber/requestStop()``.
+        var stopping = false
+        /// The PUSH end of the thread's stop signal; used only under the lock, closed by the thread at exit.
+        var stopSignal: Socket?
     }
+
+    /// Distinguishes the `inproc://` stop endpoints of the process's subscribers.
+    private static let instances = Atomic<Int>(0)
 
     private let store: EventStore
     private let context: FabricContext
     private let configuration: Configuration
-    private let handler: Handler
+    private let applier: BatchApplier
     private let logger: Logger
     private let metrics: any MetricsFactory
     private let shared = Mutex(Shared())
@@ -209,7 +106,7 @@ public final class FeedSubscriber: Sendable {
         self.store = store
         self.context = context
         self.configuration = configuration
-        self.handler = handler
+        self.applier = BatchApplier(store: store, handler: handler)
         self.logger = logger
         self.metrics = metricsFactory ?? MetricsSystem.factory
     }
@@ -231,7 +128,16 @@ public final class FeedSubscriber: Sendable {
         shared.withLock { $0.worker = worker }
     }
 
-    /// Blocks until the subscriber's thread has ended (after ``FabricContext/shutdown()``).
+    /// Asks the subscriber's thread to end and returns at once: it applies the events it holds, closes its
+    /// sockets and ends. ``joined()`` waits for it.
+    public func requestStop() {
+        shared.withLock { shared in
+            shared.stopping = true
+            try? shared.stopSignal?.send([UInt8](), flags: .dontWait)
+        }
+    }
+
+    /// Blocks until the subscriber's thread has ended (after ``requestStop()`` or ``FabricContext/shutdown()``).
     public func join() {
         shared.withLock { $0.worker }?.join()
     }
@@ -264,13 +170,20 @@ public final class FeedSubscriber: Sendable {
     /// - Parameter ready: Reports the setup's outcome.
     private func run(ready: @Sendable (Result<Bool, any Error>) -> Void) {
         var states: [UpstreamState] = []
+        var stopWake: Socket?
         defer {
             for state in states {
                 state.live.close()
-                state.replay.close()
+                state.replaySocket.close()
+            }
+            stopWake?.close()
+            shared.withLock { shared in
+                shared.stopSignal?.close()
+                shared.stopSignal = nil
             }
         }
         do {
+            stopWake = try makeStopSignal()
             states = try setUp()
         } catch {
             ready(.failure(error))
@@ -281,13 +194,42 @@ public final class FeedSubscriber: Sendable {
             "feed subscriber started",
             metadata: ["feed.names": "\(states.map(\.upstream.name))"])
         do {
-            try serve(states)
+            if let stopWake { try serve(states, stopWake: stopWake) }
+            for state in states { flush(state) }
+            logger.info("feed subscriber stopped")
         } catch ZMQError.contextTerminated {
             for state in states { flush(state) }
             logger.info("feed subscriber stopping: context shut down")
         } catch {
             logger.error("feed subscriber stopped by an error", metadata: ["error.description": "\(error)"])
         }
+    }
+
+    /// Makes the thread's stop signal: an `inproc://` PULL it polls, and the PUSH ``requestStop()`` sends on.
+    ///
+    /// - Returns: The PULL end, owned by the thread.
+    /// - Throws: ``ZMQError``.
+    private func makeStopSignal() throws -> Socket {
+        let endpoint = "inproc://jiekun.feed-subscriber.\(Self.instances.wrappingAdd(1, ordering: .relaxed).newValue)"
+        let wake = try context.socket(.pull, security: .plain)
+        do {
+            try wake.bind(endpoint)
+            let signal = try context.socket(.push, security: .plain)
+            do {
+                try signal.connect(endpoint)
+            } catch {
+                signal.close()
+                throw error
+            }
+            shared.withLock { shared in
+                shared.stopSignal = signal
+                if shared.stopping { try? signal.send([UInt8](), flags: .dontWait) }
+            }
+        } catch {
+            wake.close()
+            throw error
+        }
+        return wake
     }
 
     /// Creates and connects the sockets, reads the cursors, and asks for the first replay chunks.
@@ -309,13 +251,13 @@ public final class FeedSubscriber: Sendable {
                 }
                 states.append(
                     UpstreamState(
-                        upstream: upstream, live: live, replay: replay, cursor: cursors[upstream.name] ?? 0,
+                        upstream: upstream, live: live, replaySocket: replay, cursor: cursors[upstream.name] ?? 0,
                         metrics: metrics))
             }
         } catch {
             for state in states {
                 state.live.close()
-                state.replay.close()
+                state.replaySocket.close()
             }
             throw error
         }
@@ -366,23 +308,31 @@ public final class FeedSubscriber: Sendable {
         return socket
     }
 
-    /// The loop: receive live messages and replay replies, apply them in batches, watch for silence and timeouts.
+    /// The loop: receive live messages and replay replies, apply them in batches, watch for silence and timeouts,
+    /// until ``requestStop()``.
     ///
-    /// - Parameter states: The upstreams' states.
+    /// - Parameters:
+    ///   - states: The upstreams' states.
+    ///   - stopWake: The stop signal's PULL end.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
-    private func serve(_ states: [UpstreamState]) throws {
+    private func serve(_ states: [UpstreamState], stopWake: Socket) throws {
         func makePoller() -> Poller {
             var poller = Poller()
             for state in states {
                 poller.register(state.live)
-                poller.register(state.replay)
+                poller.register(state.replaySocket)
             }
+            poller.register(stopWake)
             return poller
         }
         var poller = makePoller()
-        while true {
+        while !shared.withLock({ $0.stopping }) {
             let ready = try poller.poll(timeout: nextWakeUp(states))
             for item in ready {
+                guard item.index < states.count * 2 else {
+                    while (try? stopWake.receive(flags: .dontWait)) != nil {}
+                    continue
+                }
                 let state = states[item.index / 2]
                 if item.index % 2 == 0 {
                     try receiveLive(state)
@@ -419,11 +369,11 @@ public final class FeedSubscriber: Sendable {
             } else {
                 deadline = min(deadline, state.lastHeard + configuration.heartbeatTimeout)
             }
-            if state.replaying {
-                if let retryAt = state.retryAt {
+            if case .replaying(let replay) = state.replay {
+                if let retryAt = replay.retryAt {
                     deadline = min(deadline, retryAt)
-                } else if !state.outstanding.isEmpty {
-                    deadline = min(deadline, state.lastRequest + configuration.replayTimeout)
+                } else if !replay.outstanding.isEmpty {
+                    deadline = min(deadline, replay.lastRequest + configuration.replayTimeout)
                 }
             }
         }
@@ -444,49 +394,116 @@ public final class FeedSubscriber: Sendable {
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func checkTimers(_ state: UpstreamState, now: ContinuousClock.Instant) throws -> Bool {
         var replaced = false
-        if !state.silent && now - state.lastHeard >= configuration.heartbeatTimeout {
-            state.silent = true
-            state.silenceGauge.record(1)
-            logger.warning(
-                "upstream feed is silent: no heartbeat or event within the heartbeat timeout",
-                metadata: [
-                    "feed.name": "\(state.upstream.name)", "feed.timeout": "\(configuration.heartbeatTimeout)",
-                ])
-            updateStatistics(state) { statistics in
-                statistics.isSilent = true
-                statistics.silences += 1
-            }
-        }
+        reportOutages(state, now: now)
         if state.silent && now - state.lastReconnect >= configuration.heartbeatTimeout {
-            logger.info("reconnecting to a silent upstream feed", metadata: ["feed.name": "\(state.upstream.name)"])
+            logger.debug("reconnecting to a silent upstream feed", metadata: ["feed.name": "\(state.upstream.name)"])
             let live = try makeLiveSocket(state.upstream)
             state.live.close()
             state.live = live
             state.lastReconnect = now
             replaced = true
         }
-        guard state.replaying else { return replaced }
-        if let retryAt = state.retryAt {
+        guard case .replaying(let replay) = state.replay else { return replaced }
+        let cursor = state.cursor
+        if let retryAt = replay.retryAt {
             guard now >= retryAt else { return replaced }
-            state.retryAt = nil
-            state.outstanding = []
-            state.nextAfter = state.cursor
+            state.replay.update { $0.restart(from: cursor) }
             try topUp(state)
-        } else if !state.outstanding.isEmpty && now - state.lastRequest >= configuration.replayTimeout {
-            logger.warning(
-                "replay request timed out; asking again on a new connection",
-                metadata: ["feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)"])
-            let replay = try makeReplaySocket(state.upstream)
-            state.replay.close()
-            state.replay = replay
+        } else if !replay.outstanding.isEmpty && now - replay.lastRequest >= configuration.replayTimeout {
+            replayTimedOut(state, now: now)
+            let replaySocket = try makeReplaySocket(state.upstream)
+            state.replaySocket.close()
+            state.replaySocket = replaySocket
             replaced = true
-            state.outstanding = []
-            state.nextAfter = state.cursor
+            state.replay.update { $0.restart(from: cursor) }
             try topUp(state)
-        } else if state.outstanding.isEmpty {
+        } else if replay.outstanding.isEmpty {
             try topUp(state)
         }
         return replaced
+    }
+
+    // MARK: Outages
+
+    /// Tells the log about an upstream's silence: one warning when it begins (naming the feed, its publisher and
+    /// the endpoint awaited), reminders with exponential back-off (``UpstreamOutage``), and one line once it is
+    /// heard again and has replayed what it missed, with how many events that was.
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - now: The current time.
+    private func reportOutages(_ state: UpstreamState, now: ContinuousClock.Instant) {
+        let upstream = state.upstream
+        if state.silence == nil && now - state.lastHeard >= configuration.heartbeatTimeout {
+            state.silenceGauge.record(1)
+            updateStatistics(state) { statistics in
+                statistics.isSilent = true
+                statistics.silences += 1
+            }
+            if let recovering = state.recovering {
+                // Silent again before it caught up: the same outage, already reported.
+                state.silence = recovering
+                state.recovering = nil
+            } else {
+                state.silence = UpstreamOutage(
+                    since: state.lastHeard, now: now, replayedBefore: statistics(of: upstream.name).replayed)
+                logger.warning(
+                    "upstream feed silent: waiting for \(upstream.awaited(at: upstream.endpoint))",
+                    metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
+            }
+        }
+        if let silence = state.silence, state.silence?.reminderDue(at: now) == true {
+            let awaited = upstream.awaited(at: upstream.endpoint)
+            logger.warning(
+                "upstream feed still silent after \(silence.seconds(at: now)) s: waiting for \(awaited)",
+                metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
+        }
+        if let recovering = state.recovering, !state.replay.isReplaying {
+            state.recovering = nil
+            let replayed = statistics(of: upstream.name).replayed - recovering.replayedBefore
+            let awaited = upstream.awaited(at: upstream.endpoint)
+            logger.info(
+                "upstream feed heard again after \(recovering.seconds(at: now)) s: \(awaited); replayed \(replayed) events",
+                metadata: metadata(upstream, endpoint: upstream.endpoint))
+        }
+    }
+
+    /// Tells the log about a replay request without an answer while the live feed is heard (the replay endpoint
+    /// alone is down): one warning, then reminders with back-off. While the upstream is silent, or before it was
+    /// ever heard, the silence says it all and a time-out is only a debug line.
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - now: The current time.
+    private func replayTimedOut(_ state: UpstreamState, now: ContinuousClock.Instant) {
+        let upstream = state.upstream
+        let metadata = metadata(upstream, endpoint: upstream.replayEndpoint, timeout: configuration.replayTimeout)
+        if state.silent || !state.heardOnce {
+            logger.debug("replay request timed out; asking again on a new connection", metadata: metadata)
+        } else if state.replayOutage == nil {
+            state.replayOutage = UpstreamOutage(since: state.replayLastAnswered, now: now, replayedBefore: 0)
+            logger.warning(
+                "replay unanswered: waiting for \(upstream.awaited(at: upstream.replayEndpoint))", metadata: metadata)
+        } else if let outage = state.replayOutage, state.replayOutage?.reminderDue(at: now) == true {
+            let awaited = upstream.awaited(at: upstream.replayEndpoint)
+            logger.warning(
+                "replay still unanswered after \(outage.seconds(at: now)) s: waiting for \(awaited)",
+                metadata: metadata)
+        }
+    }
+
+    /// The metadata naming what a subscriber waits for.
+    ///
+    /// - Parameters:
+    ///   - upstream: The upstream.
+    ///   - endpoint: The endpoint awaited.
+    ///   - timeout: The time-out that noticed it, if any.
+    /// - Returns: `feed.name`, `feed.publisher`, `feed.endpoint` (and `feed.timeout`).
+    private func metadata(_ upstream: Upstream, endpoint: String, timeout: Duration? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["feed.name": "\(upstream.name)", "feed.endpoint": "\(endpoint)"]
+        if let publisher = upstream.publisher { metadata["feed.publisher"] = "\(publisher)" }
+        if let timeout { metadata["feed.timeout"] = "\(timeout)" }
+        return metadata
     }
 
     // MARK: Live messages
@@ -543,14 +560,14 @@ public final class FeedSubscriber: Sendable {
             refuseMessage(state, reason: .missingAttribute("sequence"))
             return
         }
-        if state.replaying {
-            state.buffer(event, sequence: sequence, limit: Self.liveBufferLimit)
+        if state.replay.isReplaying {
+            state.replay.update { $0.buffer(event, sequence: sequence, limit: Self.liveBufferLimit) }
             return
         }
         let expected = state.expected
         if sequence < expected { return }  // already applied or queued
         if sequence == expected {
-            state.batch.append(Item(sequence: sequence, event: event, refusal: nil, replayed: false))
+            state.batch.append(BatchApplier.Item(sequence: sequence, event: event, refusal: nil, replayed: false))
             if state.batch.count >= configuration.batchSize { flush(state) }
             return
         }
@@ -562,7 +579,7 @@ public final class FeedSubscriber: Sendable {
             ])
         flush(state)
         try startReplay(state, reason: "gap")
-        state.buffer(event, sequence: sequence, limit: Self.liveBufferLimit)
+        state.replay.update { $0.buffer(event, sequence: sequence, limit: Self.liveBufferLimit) }
     }
 
     /// Handles a heartbeat: a latest sequence beyond what was received means live events were lost.
@@ -573,7 +590,7 @@ public final class FeedSubscriber: Sendable {
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func handleHeartbeat(latest: UInt64, state: UpstreamState) throws {
         state.knownLatest = max(state.knownLatest, latest)
-        guard !state.replaying, latest >= state.expected else { return }
+        guard !state.replay.isReplaying, latest >= state.expected else { return }
         logger.info(
             "heartbeat ahead of the cursor; replaying",
             metadata: [
@@ -583,15 +600,16 @@ public final class FeedSubscriber: Sendable {
         try startReplay(state, reason: "heartbeat")
     }
 
-    /// Records that an upstream was heard, ending a silence.
+    /// Records that an upstream was heard, ending a silence (the log says so once it has caught up).
     ///
     /// - Parameter state: The upstream's state.
     private func heard(_ state: UpstreamState) {
         state.lastHeard = .now
-        guard state.silent else { return }
-        state.silent = false
+        state.heardOnce = true
+        guard let silence = state.silence else { return }
+        state.silence = nil
+        state.recovering = silence  // logged once it has replayed what it missed (reportOutages)
         state.silenceGauge.record(0)
-        logger.info("upstream feed heard again", metadata: ["feed.name": "\(state.upstream.name)"])
         updateStatistics(state) { $0.isSilent = false }
     }
 
@@ -635,9 +653,7 @@ public final class FeedSubscriber: Sendable {
     ///   - reason: Why (`start`, `gap`, `heartbeat`, `failure`), for the log.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func startReplay(_ state: UpstreamState, reason: String) throws {
-        state.replaying = true
-        state.outstanding = []
-        state.nextAfter = state.cursor
+        state.replay = .replaying(from: state.cursor)
         updateStatistics(state) { $0.replays += 1 }
         logger.debug(
             "replay started",
@@ -652,20 +668,21 @@ public final class FeedSubscriber: Sendable {
     /// - Parameter state: The upstream's state.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func topUp(_ state: UpstreamState) throws {
-        guard state.replaying, state.retryAt == nil else { return }
-        if state.nextAfter < state.expected - 1 { state.nextAfter = state.expected - 1 }
-        while state.outstanding.count < configuration.replayPipeline {
-            if !state.outstanding.isEmpty && state.nextAfter >= state.knownLatest { break }
+        guard case .replaying(var replay) = state.replay, replay.retryAt == nil else { return }
+        defer { state.replay = .replaying(replay) }
+        if replay.nextAfter < state.expected - 1 { replay.nextAfter = state.expected - 1 }
+        while replay.outstanding.count < configuration.replayPipeline {
+            if !replay.outstanding.isEmpty && replay.nextAfter >= state.knownLatest { break }
             let request = ReplayProtocol.Request(
-                feed: state.upstream.feed, after: state.nextAfter, limit: configuration.replayChunk)
+                feed: state.upstream.feed, after: replay.nextAfter, limit: configuration.replayChunk)
             do {
-                try state.replay.send(request.frames(), flags: .dontWait)
+                try state.replaySocket.send(request.frames(), flags: .dontWait)
             } catch ZMQError.wouldBlock {
                 break
             }
-            state.outstanding.append(state.nextAfter)
-            state.nextAfter += UInt64(configuration.replayChunk)
-            state.lastRequest = .now
+            replay.outstanding.append(replay.nextAfter)
+            replay.nextAfter += UInt64(configuration.replayChunk)
+            replay.lastRequest = .now
         }
     }
 
@@ -677,7 +694,7 @@ public final class FeedSubscriber: Sendable {
         for _ in 0..<(configuration.replayPipeline * 2) {
             let frames: [[UInt8]]
             do {
-                frames = try state.replay.receive(flags: .dontWait)
+                frames = try state.replaySocket.receive(flags: .dontWait)
             } catch ZMQError.wouldBlock {
                 return
             }
@@ -696,15 +713,29 @@ public final class FeedSubscriber: Sendable {
             logger.warning("malformed replay reply ignored", metadata: ["feed.name": "\(state.upstream.name)"])
             return
         }
-        guard let index = state.outstanding.firstIndex(of: reply.after) else { return }  // stale
-        state.outstanding.removeSubrange(0...index)
-        state.lastRequest = .now
+        guard case .replaying(let replay) = state.replay, let index = replay.outstanding.firstIndex(of: reply.after)
+        else { return }  // stale
+        state.replay.update { replay in
+            replay.outstanding.removeSubrange(0...index)
+            replay.lastRequest = .now
+        }
+        state.replayLastAnswered = .now
+        if let outage = state.replayOutage {
+            state.replayOutage = nil
+            let awaited = state.upstream.awaited(at: state.upstream.replayEndpoint)
+            logger.info(
+                "replay answered again after \(outage.seconds(at: .now)) s: \(awaited)",
+                metadata: metadata(state.upstream, endpoint: state.upstream.replayEndpoint))
+        }
         guard reply.status == .ok else {
             logger.error(
                 "replay refused by the publisher; retrying after the replay timeout",
                 metadata: ["feed.name": "\(state.upstream.name)", "replay.status": "\(reply.status.rawValue)"])
-            state.outstanding = []
-            state.retryAt = .now + configuration.replayTimeout
+            let retryAt = ContinuousClock.now + configuration.replayTimeout
+            state.replay.update { replay in
+                replay.outstanding = []
+                replay.retryAt = retryAt
+            }
             return
         }
         state.knownLatest = max(state.knownLatest, reply.latest)
@@ -717,7 +748,7 @@ public final class FeedSubscriber: Sendable {
             state.batch.append(replayedItem(json, sequence: sequence, state: state))
             if state.batch.count >= configuration.batchSize {
                 flush(state)
-                guard state.replaying, state.retryAt == nil else { return }  // the batch failed
+                guard state.replay.isReplaying, !state.replay.awaitsRetry else { return }  // the batch failed
             }
         }
         if reply.latest < state.cursor && reply.events.isEmpty {
@@ -729,15 +760,18 @@ public final class FeedSubscriber: Sendable {
                 ])
         }
         flush(state)
-        guard state.retryAt == nil else { return }
+        guard !state.replay.awaitsRetry else { return }
         // A chunk cut short by the publisher's byte cap misaligns the requests pipelined after it: forget them
         // (their replies will be ignored) and ask again from the cursor.
         let received = UInt64(reply.events.count)
         if received < UInt64(configuration.replayChunk) && reply.after + received < reply.latest {
-            state.outstanding = []
+            state.replay.update { $0.outstanding = [] }
         }
         try finishReplayIfCaughtUp(state, latest: reply.latest)
-        if state.outstanding.isEmpty { state.nextAfter = state.cursor }
+        let cursor = state.cursor
+        state.replay.update { replay in
+            if replay.outstanding.isEmpty { replay.nextAfter = cursor }
+        }
         try topUp(state)
     }
 
@@ -748,19 +782,19 @@ public final class FeedSubscriber: Sendable {
     ///   - sequence: Its position in the feed.
     ///   - state: The upstream's state.
     /// - Returns: The item to apply.
-    private func replayedItem(_ json: [UInt8], sequence: UInt64, state: UpstreamState) -> Item {
+    private func replayedItem(_ json: [UInt8], sequence: UInt64, state: UpstreamState) -> BatchApplier.Item {
         guard json.count <= configuration.maxEventBytes else {
-            return Item(
+            return BatchApplier.Item(
                 sequence: sequence, event: nil, refusal: EnvelopeError.oversized(json.count).reason, replayed: true)
         }
         do {
             let event = try CloudEvent(json: json)
             guard event.sequence == sequence else {
-                return Item(sequence: sequence, event: nil, refusal: "sequence.mismatch", replayed: true)
+                return BatchApplier.Item(sequence: sequence, event: nil, refusal: "sequence.mismatch", replayed: true)
             }
-            return Item(sequence: sequence, event: event, refusal: nil, replayed: true)
+            return BatchApplier.Item(sequence: sequence, event: event, refusal: nil, replayed: true)
         } catch {
-            return Item(sequence: sequence, event: nil, refusal: error.reason, replayed: true)
+            return BatchApplier.Item(sequence: sequence, event: nil, refusal: error.reason, replayed: true)
         }
     }
 
@@ -771,25 +805,28 @@ public final class FeedSubscriber: Sendable {
     ///   - latest: The feed's latest sequence, per the last reply.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func finishReplayIfCaughtUp(_ state: UpstreamState, latest: UInt64) throws {
-        guard state.replaying else { return }
-        state.liveBuffer.removeAll { ($0.sequence ?? 0) <= state.cursor }
-        if let first = state.liveBuffer.first?.sequence, first == state.cursor + 1 {
-            let kept = state.liveBuffer
-            state.liveBuffer = []
+        guard case .replaying(var replay) = state.replay else { return }
+        let cursor = state.cursor
+        replay.liveBuffer.removeAll { ($0.sequence ?? 0) <= cursor }
+        if let first = replay.liveBuffer.first?.sequence, first == cursor + 1 {
+            let kept = replay.liveBuffer
+            replay.liveBuffer = []
+            state.replay = .replaying(replay)
             for event in kept {
-                state.batch.append(Item(sequence: event.sequence ?? 0, event: event, refusal: nil, replayed: false))
+                state.batch.append(
+                    BatchApplier.Item(sequence: event.sequence ?? 0, event: event, refusal: nil, replayed: false))
                 if state.batch.count >= configuration.batchSize {
                     flush(state)
-                    guard state.retryAt == nil else { return }  // the batch failed: replay later
+                    guard !state.replay.awaitsRetry else { return }  // the batch failed: replay later
                 }
             }
             flush(state)
-            guard state.retryAt == nil else { return }
-        } else if !state.liveBuffer.isEmpty || state.cursor < latest {
+            guard !state.replay.awaitsRetry else { return }
+        } else if !replay.liveBuffer.isEmpty || cursor < latest {
+            state.replay = .replaying(replay)
             return
         }
-        state.replaying = false
-        state.outstanding = []
+        state.replay = .live
         logger.debug(
             "replay finished; live",
             metadata: ["feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)"])
@@ -811,32 +848,13 @@ public final class FeedSubscriber: Sendable {
             logger.error(
                 "events queued out of order; dropping them and replaying",
                 metadata: ["feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)"])
-            state.replaying = true
-            state.outstanding = []
-            state.liveBuffer = []
-            state.retryAt = .now
+            state.replay = .retrying(from: state.cursor, at: .now)
             return
         }
         let upstream = state.upstream
-        let outcome: Outcome
+        let outcome: BatchApplier.Outcome
         do {
-            // Optimistically without a savepoint per event (they cost a third of the apply time); if a handler
-            // throws, the whole transaction is rolled back and the batch runs again, each event in a savepoint.
-            func run(isolated: Bool) throws -> Outcome {
-                try store.writer.write { db in
-                    var outcome = Outcome()
-                    for item in items {
-                        try apply(item, upstream: upstream, in: db, isolated: isolated, outcome: &outcome)
-                    }
-                    try store.cursors.advance(upstream.name, to: last.sequence, in: db)
-                    return outcome
-                }
-            }
-            do {
-                outcome = try run(isolated: items.count == 1)
-            } catch is HandlerFailure {
-                outcome = try run(isolated: true)
-            }
+            outcome = try applier.apply(items, from: upstream)
         } catch {
             logger.error(
                 "cannot apply a batch of events; nothing applied, replaying it shortly",
@@ -844,10 +862,7 @@ public final class FeedSubscriber: Sendable {
                     "feed.name": "\(upstream.name)", "feed.sequence": "\(state.cursor)",
                     "error.description": "\(error)",
                 ])
-            state.replaying = true
-            state.outstanding = []
-            state.liveBuffer = []
-            state.retryAt = .now + .seconds(1)
+            state.replay = .retrying(from: state.cursor, at: .now + .seconds(1))
             return
         }
         state.cursor = last.sequence
@@ -876,83 +891,6 @@ public final class FeedSubscriber: Sendable {
         }
     }
 
-    /// Applies or refuses one item inside the batch's transaction.
-    ///
-    /// - Parameters:
-    ///   - item: The item.
-    ///   - upstream: Its upstream.
-    ///   - db: The open write transaction.
-    ///   - isolated: Whether to run the handler in a savepoint, so that its failure refuses this event only;
-    ///     otherwise its failure throws ``HandlerFailure`` and the caller runs the batch again, isolated.
-    ///   - outcome: The batch's tally.
-    /// - Throws: `DatabaseError` for a failure of the store itself, which aborts the batch; ``HandlerFailure``.
-    private func apply(
-        _ item: Item,
-        upstream: Upstream,
-        in db: Database,
-        isolated: Bool,
-        outcome: inout Outcome
-    ) throws {
-        func refuse(_ code: String, detail: String? = nil) throws {
-            let refusal = EventStore.Refusal(
-                feed: upstream.name, sequence: item.sequence, id: item.event?.id, type: item.event?.type,
-                reason: detail.map { "\(code): \($0)" } ?? code)
-            try EventStore.record(refusal, in: db)
-            outcome.refusals.append(
-                Outcome.Refused(sequence: item.sequence, id: item.event?.id, type: item.event?.type, code: code))
-        }
-        guard let event = item.event else {
-            try refuse(item.refusal ?? "unknown")
-            return
-        }
-        if let accepted = upstream.acceptedTypes, !accepted.contains(event.type) {
-            try refuse("type.unknown")
-            return
-        }
-        var duplicate = false
-        do {
-            if isolated {
-                try db.inSavepoint {
-                    guard try EventStore.markApplied(event.id, in: db) else {
-                        duplicate = true
-                        return .commit
-                    }
-                    try handler(db, event)
-                    return .commit
-                }
-            } else if try EventStore.markApplied(event.id, in: db) {
-                try handler(db, event)
-            } else {
-                duplicate = true
-            }
-        } catch let error as DatabaseError where Self.isStoreFailure(error) {
-            throw error
-        } catch {
-            guard isolated else { throw HandlerFailure() }
-            try refuse("handler", detail: String(describing: error))
-            return
-        }
-        if duplicate {
-            try refuse("duplicate")
-        } else {
-            outcome.applied += 1
-        }
-    }
-
-    /// Whether an SQLite error is a failure of the store itself (not of the handler's logic or data).
-    ///
-    /// - Parameter error: The error.
-    /// - Returns: `true` for disk full, I/O errors, corruption, locking, out of memory, read-only, cannot open.
-    static func isStoreFailure(_ error: DatabaseError) -> Bool {
-        switch error.resultCode {
-        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_BUSY, .SQLITE_LOCKED,
-            .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PROTOCOL, .SQLITE_INTERRUPT, .SQLITE_ABORT:
-            true
-        default:
-            false
-        }
-    }
-
     /// Updates an upstream's shared counters.
     ///
     /// - Parameters:
@@ -963,68 +901,35 @@ public final class FeedSubscriber: Sendable {
     }
 }
 
-/// A handler threw in a batch run without savepoints: the batch runs again with one savepoint per event.
-private struct HandlerFailure: Error {}
-
-/// One event (or refused entry) queued for the next transaction.
-private struct Item {
-    /// Its position in the feed.
-    var sequence: UInt64
-    /// The event, or `nil` if it is refused already.
-    var event: CloudEvent?
-    /// The refusal code when `event` is `nil`.
-    var refusal: String?
-    /// Whether it came by replay.
-    var replayed: Bool
-}
-
-/// The tally of one batch's transaction.
-private struct Outcome {
-    /// A refusal to count and log once committed.
-    struct Refused {
-        var sequence: UInt64
-        var id: String?
-        var type: String?
-        var code: String
-    }
-
-    /// Events applied.
-    var applied = 0
-    /// Refusals recorded.
-    var refusals: [Refused] = []
-}
-
 /// The subscriber thread's state for one upstream (confined to that thread).
 private final class UpstreamState {
     let upstream: FeedSubscriber.Upstream
     /// The SUB socket (made anew while the upstream is silent).
     var live: Socket
     /// The replay DEALER (made anew after a replay timeout).
-    var replay: Socket
+    var replaySocket: Socket
     /// The last sequence committed.
     var cursor: UInt64
     /// Events queued for the next transaction, consecutive from `cursor + 1`.
-    var batch: [Item] = []
+    var batch: [BatchApplier.Item] = []
     /// When the oldest event of ``batch`` was queued by the live loop (for the commit delay), if it was.
     var batchStarted: ContinuousClock.Instant?
-    /// Whether a replay is under way (live events are then kept in `liveBuffer`).
-    var replaying = false
-    /// The `after` of each replay request in flight, oldest first.
-    var outstanding: [UInt64] = []
-    /// The `after` of the next request.
-    var nextAfter: UInt64 = 0
-    /// When a request was last sent or answered.
-    var lastRequest = ContinuousClock.now
-    /// When to retry after a refusal or a failed batch.
-    var retryAt: ContinuousClock.Instant?
+    /// Live, or replaying from the cursor.
+    var replay = ReplayState.live
     /// The feed's latest sequence as last heard.
     var knownLatest: UInt64 = 0
-    /// Live events received during a replay: one contiguous run.
-    var liveBuffer: [CloudEvent] = []
     /// When the upstream was last heard.
     var lastHeard = ContinuousClock.now
-    /// Whether the upstream is silent.
-    var silent = false
+    /// The silence under way, if the upstream is silent.
+    var silence: UpstreamOutage?
+    /// A silence that ended, to report once the replay it caused is done.
+    var recovering: UpstreamOutage?
+    /// Whether the upstream was heard since the start.
+    var heardOnce = false
+    /// Replay requests unanswered while the live feed is heard, if they are.
+    var replayOutage: UpstreamOutage?
+    /// When a replay request was last answered.
+    var replayLastAnswered = ContinuousClock.now
     /// When the SUB was last made anew.
     var lastReconnect = ContinuousClock.now
     let appliedCounter: Counter
@@ -1034,13 +939,13 @@ private final class UpstreamState {
     init(
         upstream: FeedSubscriber.Upstream,
         live: Socket,
-        replay: Socket,
+        replaySocket: Socket,
         cursor: UInt64,
         metrics: any MetricsFactory
     ) {
         self.upstream = upstream
         self.live = live
-        self.replay = replay
+        self.replaySocket = replaySocket
         self.cursor = cursor
         appliedCounter = Counter(
             label: "jiekun.events.applied", dimensions: [("feed", upstream.name)], factory: metrics)
@@ -1052,18 +957,6 @@ private final class UpstreamState {
     /// The sequence the next event must have.
     var expected: UInt64 { cursor + UInt64(batch.count) + 1 }
 
-    /// Keeps a live event received during a replay, as part of one contiguous run of at most `limit` events.
-    ///
-    /// - Parameters:
-    ///   - event: The event.
-    ///   - sequence: Its sequence.
-    ///   - limit: The most events kept.
-    func buffer(_ event: CloudEvent, sequence: UInt64, limit: Int) {
-        if let last = liveBuffer.last?.sequence {
-            if sequence <= last { return }
-            if sequence != last + 1 { liveBuffer.removeAll(keepingCapacity: true) }
-        }
-        liveBuffer.append(event)
-        if liveBuffer.count > limit { liveBuffer.removeFirst(liveBuffer.count - limit / 2) }
-    }
+    /// Whether the upstream is silent.
+    var silent: Bool { silence != nil }
 }

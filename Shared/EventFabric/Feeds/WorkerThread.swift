@@ -61,8 +61,16 @@ final class WorkerThread: Sendable {
 
     /// Suspends until the thread has ended, without blocking a thread of the concurrency pool.
     func joined() async {
+        await finished.left()
+    }
+}
+
+extension DispatchGroup {
+    /// Suspends until every `enter()` has been left, without blocking a thread of the concurrency pool: how the
+    /// fabric's threads are awaited.
+    func left() async {
         await withCheckedContinuation { continuation in
-            finished.notify(queue: .global()) { continuation.resume() }
+            notify(queue: .global()) { continuation.resume() }
         }
     }
 }

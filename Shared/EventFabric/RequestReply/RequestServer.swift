@@ -35,7 +35,8 @@ import ZeroMQ
 /// its reply thus commit together, so a request retried after a lost reply, a client timeout or a server crash
 /// and restart is executed once. A request number reused for another operation is refused. If the handler
 /// throws, the transaction rolls back (nothing executed, nothing stored) and the client gets `error`; a retry
-/// executes it afresh.
+/// executes it afresh. A store that is full (`SQLITE_FULL`) answers `error` with ``Options/storeOwner``'s store "is
+/// full (disk)", and the log names the cause.
 ///
 /// Queries (``Options/queries``, operations that only read, such as `status` or a report) are the exception: they
 /// run in a read transaction on a reading connection, so they never wait for nor hold up the writer (a service
@@ -48,8 +49,10 @@ import ZeroMQ
 /// - High-water marks (``Options/receiveHighWaterMark``, ``Options/sendHighWaterMark``): 100 messages per
 ///   connection each way. A Lazy Pirate client has one request in flight, so 100 only fills up for a misbehaving
 ///   peer, whose further messages then wait in its own queue (TCP pushes back) instead of the server's memory.
-/// - Maximum message size (``Options/maxMessageSize``): 1 MiB. Commands and queries are small JSON documents; a
-///   peer sending more is disconnected by libzmq before the message is read.
+/// - Maximum request size (``Options/maxMessageSize``): 1 MiB by default. Commands and queries are small JSON
+///   documents. A larger request, up to four times the limit (``Options/transportMessageSize``), is read and
+///   refused with a reply naming its size and the limit; beyond that libzmq disconnects the sender before reading
+///   it (the client then times out), so that no peer can make the server hold an unbounded message.
 /// - ZMTP heartbeats (``Options/heartbeatInterval``) so that a client host that died without closing its
 ///   connection is noticed and its queue freed.
 ///
@@ -70,8 +73,10 @@ public final class RequestServer: Sendable {
     public struct Options: Sendable {
         /// The server's name in logs and in the metrics' `server` dimension, such as `intake`.
         public var name: String
-        /// `ZMQ_MAXMSGSIZE`, bytes: a larger request disconnects its sender.
+        /// The largest request accepted, bytes: a larger one is refused with a reply naming the limit.
         public var maxMessageSize: Int64
+        /// Whose store a full-disk reply names (`the union` → "the union's store is full (disk)").
+        public var storeOwner: String
         /// `ZMQ_RCVHWM`, messages queued per client connection before TCP pushes back.
         public var receiveHighWaterMark: Int
         /// `ZMQ_SNDHWM`, replies queued per client connection; beyond it replies are dropped.
@@ -93,13 +98,15 @@ public final class RequestServer: Sendable {
         ///   - sendHighWaterMark: Replies queued per connection (100).
         ///   - heartbeatInterval: The ZMTP heartbeat interval (10 s), or `nil`.
         ///   - queries: The operations that only read (none).
+        ///   - storeOwner: Whose store a full-disk reply names ("the service").
         public init(
             name: String = "requests",
             maxMessageSize: Int64 = 1 << 20,
             receiveHighWaterMark: Int = 100,
             sendHighWaterMark: Int = 100,
             heartbeatInterval: Duration? = .seconds(10),
-            queries: Set<String> = []
+            queries: Set<String> = [],
+            storeOwner: String = "the service"
         ) {
             self.name = name
             self.maxMessageSize = maxMessageSize
@@ -107,6 +114,15 @@ public final class RequestServer: Sendable {
             self.sendHighWaterMark = sendHighWaterMark
             self.heartbeatInterval = heartbeatInterval
             self.queries = queries
+            self.storeOwner = storeOwner
+        }
+
+        /// `ZMQ_MAXMSGSIZE` of the ROUTER, bytes: four times ``maxMessageSize``. A request up to it is read and
+        /// answered (refused when it is over ``maxMessageSize``); a larger one disconnects its sender unread.
+        public var transportMessageSize: Int64 {
+            guard maxMessageSize > 0 else { return -1 }
+            let (product, overflow) = maxMessageSize.multipliedReportingOverflow(by: 4)
+            return overflow ? Int64.max : product
         }
     }
 
@@ -141,6 +157,9 @@ public final class RequestServer: Sendable {
 
     /// Signalled once when the thread ends.
     private let stopped = DispatchSemaphore(value: 0)
+
+    /// Left when the thread ends, for ``joined()``.
+    private let finished = DispatchGroup()
 
     /// The `inproc://` endpoint ``stop(timeout:)`` wakes the thread through.
     private let controlEndpoint: String
@@ -193,7 +212,8 @@ public final class RequestServer: Sendable {
     ///   - options: Limits, high-water marks, name.
     ///   - logger: For refusals, dropped replies and failures.
     ///   - handler: Executes one operation in the store's write transaction.
-    /// - Throws: ``ZeroMQ/ZMQError`` if the socket cannot be made or bound, ``FabricSecurityError`` for an invalid
+    /// - Throws: ``EndpointBindError`` if the endpoint cannot be bound (a port in use), ``ZeroMQ/ZMQError`` if the
+    ///   socket cannot be made, ``FabricSecurityError`` for an invalid
     ///   security, ``RequestServerError`` if the store lacks the `replies` table, or a GRDB error reading it.
     public init(
         fabric: FabricContext,
@@ -218,14 +238,14 @@ public final class RequestServer: Sendable {
         let control: Socket
         do {
             try router.setRouterMandatory(true)
-            try router.setMaxMessageSize(options.maxMessageSize)
+            try router.setMaxMessageSize(options.transportMessageSize)
             try router.setReceiveHighWaterMark(options.receiveHighWaterMark)
             try router.setSendHighWaterMark(options.sendHighWaterMark)
             if let interval = options.heartbeatInterval {
                 try router.setHeartbeatInterval(interval)
                 try router.setHeartbeatTimeout(interval * 3)
             }
-            self.endpoint = try router.bind(endpoint)
+            self.endpoint = try EndpointBindError.bind(router, to: endpoint, as: .requests)
             control = try fabric.context.socket(.pull)
             do {
                 try control.setLinger(.zero)
@@ -243,8 +263,10 @@ public final class RequestServer: Sendable {
             metadata: ["server": "\(options.name)", "server.endpoint": "\(self.endpoint)"]
         )
         // Both sockets are handed over to the thread, which alone uses them from now on.
+        finished.enter()
         let thread = Thread { [self] in
             serve(router: router, control: control)
+            finished.leave()
         }
         thread.name = "jiekun-requests-\(options.name)"
         thread.start()
@@ -277,6 +299,16 @@ public final class RequestServer: Sendable {
     /// - Returns: Whether the thread ended in time.
     @discardableResult
     public func stop(timeout: Duration = .seconds(5)) -> Bool {
+        requestStop()
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        guard stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
+        stopped.signal()  // let other waiters through
+        return true
+    }
+
+    /// Asks the thread to stop as ``stop(timeout:)`` does, and returns at once; ``joined()`` waits for it.
+    public func requestStop() {
         stopRequested.store(true, ordering: .releasing)
         if let wake = try? context.socket(.push) {
             try? wake.setLinger(.milliseconds(100))
@@ -285,11 +317,11 @@ public final class RequestServer: Sendable {
             }
             wake.close()
         }
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
-        guard stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
-        stopped.signal()  // let other waiters through
-        return true
+    }
+
+    /// Suspends until the server's thread has ended, without blocking a thread of the concurrency pool.
+    public func joined() async {
+        await finished.left()
     }
 
     // MARK: Serving
@@ -349,23 +381,23 @@ public final class RequestServer: Sendable {
     private func handle(_ message: ReceivedMessage, router: Socket) throws {
         let routingID = message.frames[0]
         let payload = message.frames.dropFirst()
+        let size = payload.reduce(0) { $0 + Int64($1.count) }
+        if size > options.maxMessageSize {
+            let reason =
+                "the request is \(Self.mebibytes(size)) (\(size) bytes), over this service's limit of "
+                + "\(Self.mebibytes(options.maxMessageSize)) (\(options.maxMessageSize) bytes): send it in smaller parts"
+            try refuse(
+                message, as: "over the size limit", reason: reason, router: router,
+                metadata: ["request.bytes": "\(size)", "request.limit": "\(options.maxMessageSize)"])
+            return
+        }
         let request: ServiceRequest
         do {
             request = try RequestWire.request(from: payload, peer: message.userID)
         } catch let malformed as RequestWire.Malformed {
-            count(\.refused, metrics.refused)
-            logger.warning(
-                "Request refused: malformed",
-                metadata: [
-                    "server": "\(options.name)", "request.peer": "\(message.userID ?? "-")",
-                    "request.frames": "\(payload.count)", "reason": "\(malformed.reason)",
-                ]
-            )
-            let frames = Array(payload)
-            let clientID = frames.count > 1 && frames[1].count <= RequestWire.maxClientIDLength ? frames[1] : []
-            let number = frames.count > 2 && frames[2].count <= RequestWire.maxNumberDigits ? frames[2] : []
-            let reply = ServiceReply.refused(Self.reason(malformed.reason))
-            try send(reply, to: routingID, clientID: clientID, number: number, router: router, request: nil)
+            try refuse(
+                message, as: "malformed", reason: malformed.reason, router: router,
+                metadata: ["request.frames": "\(payload.count)", "reason": "\(malformed.reason)"])
             return
         }
 
@@ -378,6 +410,42 @@ public final class RequestServer: Sendable {
             reply, to: routingID, clientID: Array(request.clientID.utf8), number: Array(String(request.number).utf8),
             router: router, request: request
         )
+    }
+
+    /// Counts, logs and answers `refused` to a request that is not executed, echoing its id frames when they are
+    /// short enough for the client to match the reply.
+    ///
+    /// - Parameters:
+    ///   - message: The request as received.
+    ///   - kind: What is wrong, for the log line (`malformed`).
+    ///   - reason: Why, for the client.
+    ///   - router: The ROUTER.
+    ///   - metadata: The log line's details, besides the server and the peer.
+    /// - Throws: ``ZeroMQ/ZMQError/contextTerminated`` to end the loop.
+    private func refuse(
+        _ message: ReceivedMessage, as kind: String, reason: String, router: Socket, metadata: Logger.Metadata
+    ) throws {
+        count(\.refused, metrics.refused)
+        var details: Logger.Metadata = ["server": "\(options.name)", "request.peer": "\(message.userID ?? "-")"]
+        details.merge(metadata) { $1 }
+        logger.warning("Request refused: \(kind)", metadata: details)
+        let routingID = message.frames[0]
+        let frames = Array(message.frames.dropFirst())
+        let clientID = frames.count > 1 && frames[1].count <= RequestWire.maxClientIDLength ? frames[1] : []
+        let number = frames.count > 2 && frames[2].count <= RequestWire.maxNumberDigits ? frames[2] : []
+        let reply = ServiceReply.refused(Self.reason(reason))
+        try send(reply, to: routingID, clientID: clientID, number: number, router: router, request: nil)
+    }
+
+    /// A size in MiB for a reply: `32 MiB`, `47.7 MiB`.
+    ///
+    /// - Parameter bytes: The size in bytes.
+    /// - Returns: The size in mebibytes, with one decimal unless whole.
+    package static func mebibytes(_ bytes: Int64) -> String {
+        let mebibyte: Int64 = 1 << 20
+        if bytes % mebibyte == 0 { return "\(bytes / mebibyte) MiB" }
+        let tenths = (bytes * 10 + mebibyte / 2) / mebibyte
+        return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
     /// The outcome of one transaction.
@@ -420,11 +488,21 @@ public final class RequestServer: Sendable {
                 logger.warning("Request refused: number reused for another operation", metadata: metadata(of: request))
             }
             return reply
-        } catch {
-            // The error's text may carry personal data from the request: log its type only.
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // The disk (or the store's size limit) is full: say so, to the client and in the log.
             count(\.failed, metrics.failed)
             var metadata = metadata(of: request)
             metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            metadata["error.cause"] = "\(error.resultCode)"
+            logger.error(
+                "Request failed: the store is full (disk); its transaction was rolled back", metadata: metadata)
+            return .error(Self.reason("\(options.storeOwner)'s store is full (disk)"))
+        } catch {
+            // The error's text may carry personal data from the request: log its type (and SQLite's code) only.
+            count(\.failed, metrics.failed)
+            var metadata = metadata(of: request)
+            metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            if let error = error as? DatabaseError { metadata["error.cause"] = "\(error.resultCode)" }
             logger.warning("Request failed; its transaction was rolled back", metadata: metadata)
             return .error(Self.reason("the operation failed"))
         }

@@ -58,6 +58,9 @@ public final class ZAPAuthenticator: Sendable {
     /// Signalled once by the handler thread when it ends.
     private let stopped = DispatchSemaphore(value: 0)
 
+    /// Left when the handler thread ends, for ``joined()``.
+    private let finished = DispatchGroup()
+
     /// For refusals (warning) and admissions (debug).
     private let logger: Logger
 
@@ -88,8 +91,10 @@ public final class ZAPAuthenticator: Sendable {
             throw error
         }
         // The socket is handed over to the thread, which alone uses it from now on.
+        finished.enter()
         let thread = Thread { [self] in
             serve(socket)
+            finished.leave()
         }
         thread.name = "jiekun-zap"
         thread.start()
@@ -188,6 +193,12 @@ public final class ZAPAuthenticator: Sendable {
         guard stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
         stopped.signal()  // let other waiters through
         return true
+    }
+
+    /// Suspends until the handler thread has ended (after the context was shut down), without blocking a thread of
+    /// the concurrency pool.
+    public func joined() async {
+        await finished.left()
     }
 
     /// The short form of a public key used in logs: its first 8 Z85 characters and an ellipsis.

@@ -36,8 +36,8 @@ public final class EventStore: Sendable {
     /// The store's cursors over upstream feeds.
     public let cursors = Cursors()
 
-    /// For a file store, what copies the WAL back on its own thread (``WALCheckpointer``).
-    let checkpointer: WALCheckpointer?
+    /// For a file store, what copies the WAL back on its own thread (``WALCheckpointer``); `nil` in memory.
+    public let checkpointer: WALCheckpointer?
 
     deinit { checkpointer?.stop() }
 

@@ -15,9 +15,11 @@ import Synchronization
 /// writer that never pauses outruns it, though, and the WAL starts over only once all of it is copied back: at one
 /// and a half times ``pages`` the writer copies the rest itself, so the WAL stays under about 300 MiB.
 ///
-/// Lifetime: ``install()`` once; ``stop()`` before the store goes (it removes the hook and gives the
-/// writer back SQLite's own automatic checkpoint).
-final class WALCheckpointer: Sendable {
+/// Lifetime: ``install()`` once; ``stop()`` (or ``requestStop()`` and ``joined()``) before the store goes: as its
+/// thread ends it removes the hook, gives the writer back SQLite's own automatic checkpoint, and closes its
+/// connection. ``EventStore`` stops it when it goes; a service also runs it as one of its fabric services, stopped
+/// on shutdown.
+public final class WALCheckpointer: Sendable {
     /// The WAL size, in pages, from which a checkpoint is asked for: 50,000 (about 200 MiB). A page that many
     /// transactions change in between (an index's last page, a B-tree's inner pages, a cursor) is then copied once.
     /// Measured on the 71,000-household demo: 10,000 cost the seven services 12 s more processor time; 150,000
@@ -31,6 +33,7 @@ final class WALCheckpointer: Sendable {
         var requested = false
         var stopping = false
         var checkpoints = 0
+        var wakeUps = 0
         var lastStart = ContinuousClock.now - .seconds(1)
     }
 
@@ -63,6 +66,7 @@ final class WALCheckpointer: Sendable {
         finished.enter()
         let thread = Thread { [self] in
             run()
+            finishRun()
             finished.leave()
         }
         thread.name = "wal-checkpointer"
@@ -72,6 +76,10 @@ final class WALCheckpointer: Sendable {
     /// How many checkpoints ran (for tests and status).
     var checkpoints: Int { state.withLock { $0.checkpoints } }
 
+    /// How many times the writer's commits woke the thread: counted in the commit itself, so it is exact as soon as
+    /// the commit returns (for tests).
+    var wakeUps: Int { state.withLock { $0.wakeUps } }
+
     /// Puts the hook on the writer's connection; from then on the writer no longer checkpoints by itself.
     func install() {
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -80,18 +88,33 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Removes the hook (the writer checkpoints by itself again, every ``pages`` pages), ends the thread and closes
-    /// the checkpointing connection.
+    /// Asks the thread to end and returns at once; ``joined()`` waits for it. Calling it again does nothing more.
+    public func requestStop() {
+        state.withLock { $0.stopping = true }
+        wakeUp.signal()
+    }
+
+    /// Suspends until the thread has ended (after ``requestStop()``), without blocking a thread of the
+    /// concurrency pool.
+    public func joined() async {
+        await finished.left()
+    }
+
+    /// Ends the thread and waits for it: the writer checkpoints by itself again, every ``pages`` pages, and the
+    /// checkpointing connection is closed. Blocks the calling thread; calling it again only waits.
     ///
     /// The connection is closed here rather than whenever the thread lets go of this object: a store that is gone
     /// then holds no connection, and another process opening the file next never meets this one's close.
     func stop() {
+        requestStop()
+        finished.wait()
+    }
+
+    /// The end of the thread: removes the hook and closes the checkpointing connection.
+    private func finishRun() {
         writer.writeWithoutTransaction { [pages] db in
             _ = sqlite3_wal_autocheckpoint(db.sqliteConnection, Int32(clamping: pages))
         }
-        state.withLock { $0.stopping = true }
-        wakeUp.signal()
-        finished.wait()
         do {
             try connection.close()
         } catch {
@@ -112,6 +135,7 @@ final class WALCheckpointer: Sendable {
         let wake = state.withLock { state -> Bool in
             guard !state.requested, !state.stopping else { return false }
             state.requested = true
+            state.wakeUps += 1
             return true
         }
         if wake { wakeUp.signal() }

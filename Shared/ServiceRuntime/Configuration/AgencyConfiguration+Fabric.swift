@@ -40,6 +40,16 @@ extension AgencyConfiguration {
         feed.readers ?? peers.agencies.keys.filter { $0 != agency }.sorted { $0.rawValue < $1.rawValue }
     }
 
+    /// Whose store a request's full-disk reply names (``RequestServer/Options/storeOwner``): "the union", "the
+    /// coordinator", "the housing department".
+    public var storeOwner: String {
+        switch agency {
+        case .union: "the union"
+        case .coordinator: "the coordinator"
+        default: "the \(agency.rawValue) department"
+        }
+    }
+
     /// The security of the request endpoint: a CURVE server admitting every agency under `peers` and every
     /// operator, or plain when ``insecure``.
     ///
@@ -83,7 +93,8 @@ extension AgencyConfiguration {
         let plan = securityPlan(keyPair: try requireKeyPair())
         let upstreams = upstream.map { upstream in
             FeedSubscriber.Upstream(
-                name: upstream.feed, feed: upstream.feed, endpoint: upstream.endpoint,
+                name: upstream.feed, feed: upstream.feed, publisher: upstream.publisher.rawValue,
+                endpoint: upstream.endpoint,
                 security: plan.upstreams[upstream.feed] ?? .plain, replayEndpoint: upstream.replay,
                 replaySecurity: plan.upstreamReplays[upstream.feed] ?? .plain,
                 acceptedTypes: acceptedTypes[upstream.feed]

@@ -1,25 +1,26 @@
-import Dispatch
 import EventFabric
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
+import UnixSignals
 
-/// Runs an agency's fabric components as one swift-service-lifecycle `Service`.
+/// Runs an agency's fabric components, each a ``FabricService``, in one `ServiceGroup`.
 ///
-/// The components (feed publisher, subscriber, request server) run on threads of their own, never on the Swift
-/// concurrency pool. ``run()``:
-/// 1. logs the configuration's warnings, then starts them on a thread of its own with the `start` closure (binding is blocking work), and logs the ready
-///    line (``ReadySummary/line``) at info level;
-/// 2. waits, without holding a thread, for graceful shutdown (SIGTERM, SIGINT, or
-///    `ServiceGroup.triggerGracefulShutdown()`), for cancellation, or for a component to stop on its own (checked
-///    every ``checkInterval``);
-/// 3. calls ``FabricContext/shutdown()``, which makes every blocked call return `ETERM`, and waits for the
-///    threads to end — from a thread of its own, resuming the task through a continuation — at most
-///    ``stopTimeout``.
+/// The components (feed publisher, subscriber, request server, the store's WAL checkpointer) run on threads of their
+/// own, never on the Swift concurrency pool. ``run()``:
+/// 1. logs the configuration's warnings, then starts them on a thread of its own with the `start` closure (binding
+///    is blocking work), and logs the ready line (``ReadySummary/line``) at info level;
+/// 2. runs one `ServiceGroup`: the context (its ZAP handler) first, then the components in the order `start` gave
+///    them. The group ends on SIGTERM or SIGINT, on `triggerGracefulShutdown()` of a group it runs in, or on
+///    cancellation; it stops the components one by one in reverse order — the request server first, the ZAP
+///    handler last — each finishing the work in hand, at most ``stopTimeout`` in all before the context is shut
+///    down under them;
+/// 3. shuts the ``FabricContext`` down, however the group ended.
 ///
-/// The service owns its ``FabricContext``: it is shut down however ``run()`` ends. A component that stopped on its
-/// own makes ``run()`` throw ``AgencyServiceError``, so that the service group ends and the process exits with a
-/// failure status for its supervisor (systemd) to restart it.
+/// A component that stopped on its own (its thread ended, a socket failure) stops the others and makes ``run()``
+/// throw ``AgencyServiceError``, so that the process exits with a failure status for its supervisor (systemd) to
+/// restart it.
 public struct AgencyService: Service, CustomStringConvertible {
     /// What the `start` closure started.
     public struct Started: Sendable {
@@ -62,10 +63,8 @@ public struct AgencyService: Service, CustomStringConvertible {
 
     /// The process's fabric context, shut down when ``run()`` ends.
     public let fabric: FabricContext
-    /// The longest wait for the threads to end after the context is shut down.
+    /// The longest graceful shutdown of the components, after which the context is shut down under them.
     public let stopTimeout: Duration
-    /// How often ``run()`` checks that every component is still running.
-    public let checkInterval: Duration
     private let logger: Logger
     private let warnings: [String]
     private let start: Start
@@ -75,8 +74,7 @@ public struct AgencyService: Service, CustomStringConvertible {
     /// - Parameters:
     ///   - fabric: The process's fabric context; the service shuts it down when it stops.
     ///   - logger: For the ready line, the stop, and a component that stopped on its own.
-    ///   - stopTimeout: The longest wait for the threads to end (5 s).
-    ///   - checkInterval: How often to check the components (500 ms).
+    ///   - stopTimeout: The longest graceful shutdown of the components (5 s).
     ///   - warnings: Logged at warning level before starting: the configuration's
     ///     ``AgencyConfiguration/warnings`` (`INSECURE` endpoints, example keys).
     ///   - start: Starts the components (on a thread of its own) and says what they serve.
@@ -84,7 +82,6 @@ public struct AgencyService: Service, CustomStringConvertible {
         fabric: FabricContext,
         logger: Logger,
         stopTimeout: Duration = .seconds(5),
-        checkInterval: Duration = .milliseconds(500),
         warnings: [String] = [],
         start: @escaping Start
     ) {
@@ -92,14 +89,13 @@ public struct AgencyService: Service, CustomStringConvertible {
         self.logger = logger
         self.warnings = warnings
         self.stopTimeout = stopTimeout
-        self.checkInterval = checkInterval
         self.start = start
     }
 
     /// `AgencyService`: what the service group logs, without the struct's fields.
     public var description: String { "AgencyService" }
 
-    /// Starts the components, waits for shutdown, stops them.
+    /// Starts the components, runs them until shutdown, stops them.
     ///
     /// - Throws: What `start` threw (the context is shut down first), or ``AgencyServiceError`` when a component
     ///   stopped on its own. Graceful shutdown and cancellation end it without an error.
@@ -109,73 +105,39 @@ public struct AgencyService: Service, CustomStringConvertible {
         do {
             started = try await Self.onThread(named: "jiekun-start", start)
         } catch {
-            logger.error("jiekun failed to start", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
-            await stop([.init(name: "ZAP handler", component: fabric.authenticator)])
+            var metadata: Logger.Metadata = ["error.type": "\(String(reflecting: type(of: error)))"]
+            if let error = error as? EndpointBindError { metadata["error.description"] = "\(error.explanation)" }
+            logger.error("jiekun failed to start", metadata: metadata)
+            fabric.shutdown()
+            await fabric.joined()
             throw error
         }
         logger.info("\(started.summary.line)")
 
-        let components =
-            started.components + [.init(name: "ZAP handler", component: fabric.authenticator)]
-        let ended = await waitForShutdown(watching: components)
-        if let ended {
-            logger.error(
-                "jiekun \(started.summary.agency): a component stopped on its own; stopping the service",
-                metadata: ["component": "\(ended)"]
-            )
-        } else {
-            logger.info("jiekun \(started.summary.agency) stopping")
+        let logger = logger
+        let notice = StoppingNotice(logger: logger, agency: started.summary.agency)
+        let components = [Started.Component(name: "ZAP handler", component: fabric)] + started.components
+        let services = components.map { entry in
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: FabricService(
+                    name: entry.name, component: entry.component, fabric: fabric, logger: logger,
+                    onShutdown: notice.log),
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup)
         }
-        await stop(components)
-        if let ended { throw AgencyServiceError.componentStopped(ended) }
-    }
-
-    /// Waits for graceful shutdown, cancellation, or a component that stops on its own.
-    ///
-    /// - Parameter components: The components to watch.
-    /// - Returns: The name of a component that stopped on its own, or `nil` for a shutdown or a cancellation.
-    private func waitForShutdown(watching components: [Started.Component]) async -> String? {
-        let interval = checkInterval
-        return await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                try? await gracefulShutdown()
-                return nil
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    if let ended = components.first(where: { !$0.component.isRunning }) { return ended.name }
-                    try? await Task.sleep(for: interval)
-                }
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        var configuration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = stopTimeout
+        let group = ServiceGroup(configuration: configuration)
+        do {
+            try await group.run()
+        } catch {
+            fabric.shutdown()
+            await fabric.joined()
+            throw error
         }
-    }
-
-    /// Shuts the context down and waits, from a thread, for the components' threads to end.
-    ///
-    /// - Parameter components: The components to wait for.
-    private func stop(_ components: [Started.Component]) async {
         fabric.shutdown()
-        let timeout = stopTimeout
-        let lingering: [String] =
-            (try? await Self.onThread(named: "jiekun-stop") {
-                let deadline = ContinuousClock.now + timeout
-                return components.compactMap { entry in
-                    let remaining = max(.zero, deadline - ContinuousClock.now)
-                    return entry.component.waitUntilStopped(timeout: remaining) ? nil : entry.name
-                }
-            }) ?? []
-        if lingering.isEmpty {
-            logger.info("jiekun stopped")
-        } else {
-            logger.warning(
-                "jiekun stopped, but some threads did not end in time",
-                metadata: ["components": "\(lingering.joined(separator: ", "))", "timeout": "\(timeout)"]
-            )
-        }
+        logger.info("jiekun stopped")
     }
 
     /// Runs blocking work on a new thread and suspends, without holding a thread of the pool, until it is done.
@@ -195,6 +157,23 @@ public struct AgencyService: Service, CustomStringConvertible {
             thread.name = name
             thread.start()
         }
+    }
+}
+
+/// Logs "jiekun <agency> stopping" once, when a graceful shutdown reaches the first component.
+private final class StoppingNotice: Sendable {
+    private let logged = Atomic<Bool>(false)
+    private let logger: Logger
+    private let agency: String
+
+    init(logger: Logger, agency: String) {
+        self.logger = logger
+        self.agency = agency
+    }
+
+    func log() {
+        guard !logged.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        logger.info("jiekun \(agency) stopping")
     }
 }
 

@@ -1,50 +1,30 @@
 import EventFabric
 
-/// A fabric component running on a thread of its own (never the Swift concurrency pool) that ends when its
-/// ``FabricContext`` is shut down: a ``FeedPublisher``, a ``FeedSubscriber``, a ``RequestServer``, the context's
-/// ``ZAPAuthenticator``. ``AgencyService`` watches and stops them.
+/// A fabric component whose blocking libzmq or SQLite loop runs on a thread of its own (never the Swift concurrency
+/// pool): a ``FeedPublisher`` with its replay server, a ``FeedSubscriber``, a ``RequestServer``, a store's
+/// ``WALCheckpointer``, and the ``FabricContext`` itself (its ZAP handler). ``AgencyService`` runs each one as a
+/// ``FabricService``.
 public protocol FabricComponent: Sendable {
-    /// Whether the component's thread is still running.
-    var isRunning: Bool { get }
+    /// Suspends, without holding a thread of the pool, until the component's thread has ended.
+    func joined() async
 
-    /// Blocks the calling thread until the component's thread has ended, after ``FabricContext/shutdown()``.
-    ///
-    /// Never call it from the concurrency pool: ``AgencyService`` calls it from a thread of its own.
-    ///
-    /// - Parameter timeout: The longest wait.
-    /// - Returns: Whether the thread ended in time.
-    func waitUntilStopped(timeout: Duration) -> Bool
+    /// Asks the component's thread to end (it finishes the work in hand, closes its sockets) and returns at once.
+    func requestStop()
 }
 
-extension FeedPublisher: FabricComponent {
-    /// Whether the publisher's thread is still running (`false` before ``FeedPublisher/start()``).
-    public var isRunning: Bool { !join(timeout: .zero) }
+extension FeedPublisher: FabricComponent {}
 
-    /// Waits until the publisher's thread has ended (``FeedPublisher/join(timeout:)``).
-    ///
-    /// - Parameter timeout: The longest wait.
-    /// - Returns: Whether the thread ended in time.
-    public func waitUntilStopped(timeout: Duration) -> Bool { join(timeout: timeout) }
+extension FeedSubscriber: FabricComponent {}
+
+extension RequestServer: FabricComponent {}
+
+extension WALCheckpointer: FabricComponent {}
+
+extension FabricContext: FabricComponent {
+    /// Suspends until the context's ZAP handler thread has ended.
+    public func joined() async { await authenticator.joined() }
+
+    /// Shuts the context down (``shutdown()``): every blocked call of its sockets returns `ETERM`, the ZAP handler
+    /// ends. Run first in the service group, it is shut down last, once every component has stopped.
+    public func requestStop() { shutdown() }
 }
-
-extension FeedSubscriber: FabricComponent {
-    /// Whether the subscriber's thread is still running (`false` before ``FeedSubscriber/start()``).
-    public var isRunning: Bool { !join(timeout: .zero) }
-
-    /// Waits until the subscriber's thread has ended (``FeedSubscriber/join(timeout:)``).
-    ///
-    /// - Parameter timeout: The longest wait.
-    /// - Returns: Whether the thread ended in time.
-    public func waitUntilStopped(timeout: Duration) -> Bool { join(timeout: timeout) }
-}
-
-extension RequestServer: FabricComponent {
-    /// Stops the server if the context is still running, and waits until its thread has ended
-    /// (``RequestServer/stop(timeout:)``).
-    ///
-    /// - Parameter timeout: The longest wait.
-    /// - Returns: Whether the thread ended in time.
-    public func waitUntilStopped(timeout: Duration) -> Bool { stop(timeout: timeout) }
-}
-
-extension ZAPAuthenticator: FabricComponent {}

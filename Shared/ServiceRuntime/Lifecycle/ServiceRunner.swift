@@ -1,3 +1,4 @@
+import EventFabric
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -19,7 +20,7 @@ import UnixSignals
 /// let counters = Counters()
 /// MetricsBootstrap.bootstrap(counters: counters)
 /// let service = try buildHousing(configuration: configuration, counters: counters, logger: logger)  // AgencyService
-/// await ServiceRunner.runOrExit(services: [service], logger: logger)   // exits 1 if a service fails
+/// await ServiceRunner.runOrExit(service, logger: logger)   // exits 1 if a component fails
 /// ```
 public enum ServiceRunner {
     /// The exit status of a refused configuration (`EX_CONFIG` of sysexits.h).
@@ -76,17 +77,54 @@ public enum ServiceRunner {
         logger: Logger,
         maximumGracefulShutdownDuration: Duration = .seconds(10)
     ) async {
-        do {
+        await exitOnFailure(logger: logger) {
             try await run(
                 services: services, logger: logger, maximumGracefulShutdownDuration: maximumGracefulShutdownDuration
             )
+        }
+    }
+
+    /// Runs an agency's service — its one service group, which handles SIGTERM and SIGINT itself; if a component
+    /// fails, logs the failure (the error's type only) and exits with status 1, for the supervisor to restart the
+    /// service.
+    ///
+    /// - Parameters:
+    ///   - service: The agency's service.
+    ///   - logger: The service's logger.
+    public static func runOrExit(_ service: AgencyService, logger: Logger) async {
+        await exitOnFailure(logger: logger) { try await service.run() }
+    }
+
+    /// Runs `body`; if it throws, logs the failure, writes it on standard error as one line starting with
+    /// `error: ` (``failureLine(for:)``), and exits with status 1.
+    private static func exitOnFailure(logger: Logger, _ body: () async throws -> Void) async {
+        do {
+            try await body()
         } catch {
-            let description = (error as? AgencyServiceError).map { "\($0)" } ?? "see the log lines before this one"
+            let description = failureLine(for: error)
             logger.critical(
                 "jiekun stopped on a failure: \(description)",
                 metadata: ["error.type": "\(String(reflecting: type(of: error)))"]
             )
+            FileHandle.standardError.write(Data("error: \(description)\n".utf8))
             exit(1)
+        }
+    }
+
+    /// What a failure says to the operator, without personal data: an endpoint that cannot be bound names its
+    /// configuration key (`listen.feeds.households.housing.endpoint: tcp://0.0.0.0:7113 is in use`), a component
+    /// that stopped says which; any other error is named by its type only (its text may hold personal data).
+    ///
+    /// - Parameter error: The failure.
+    /// - Returns: The line, without the `error: ` prefix.
+    static func failureLine(for error: any Error) -> String {
+        switch error {
+        case let error as EndpointBindError:
+            error.explanation
+        case let error as AgencyServiceError:
+            error.description
+        default:
+            "\(String(reflecting: type(of: error))); see the log lines before this one"
         }
     }
 
