@@ -68,11 +68,19 @@ public struct AwaitingReply: Codable, Sendable, Hashable {
 public struct RegisterRequest: Codable, Sendable, Hashable {
     /// The CSV text with its header; every row of a household is in it.
     public var csv: String
+    /// When the CSV is a batch cut from a larger file (``CSVBatches``), the file's row number of each of its
+    /// rows after the header: the reply's errors then name the file's rows, in their `row` and their message.
+    public var rows: [Int]?
 
     /// Creates a request.
     ///
-    /// - Parameter csv: The CSV text with its header.
-    public init(csv: String) { self.csv = csv }
+    /// - Parameters:
+    ///   - csv: The CSV text with its header.
+    ///   - rows: The file's row number of each row after the header, for a batch of a larger file.
+    public init(csv: String, rows: [Int]? = nil) {
+        self.csv = csv
+        self.rows = rows
+    }
 }
 
 /// The reply to a `register` request: one answer per household, in filing order.

@@ -19,7 +19,8 @@ struct UnionOperations: Sendable {
             let now = Int64(Date().timeIntervalSince1970)
             let imported: HouseholdImport
             do {
-                imported = try HouseholdImporter(today: LocalDate.today(clock: now)).read(bytes: Array(body.csv.utf8))
+                imported = try HouseholdImporter(today: LocalDate.today(clock: now)).read(
+                    bytes: Array(body.csv.utf8), fileRows: body.rows)
             } catch {
                 return .error(try MessageCoding.encode(ErrorReply(reason: "\(error)")))
             }

@@ -12,13 +12,9 @@ public enum CSVBatches {
     public struct Batch: Sendable, Hashable {
         /// The CSV text: the header, then every row of its households.
         public var csv: String
-        /// The file's row number (header = 1) of each of the batch's rows, from the batch's row 2.
+        /// The file's row number (header = 1) of each of the batch's rows, from the batch's row 2 (sent with the
+        /// batch, so that the union's errors name the file's rows: ``HouseholdImporter/read(bytes:fileRows:)``).
         public var rows: [Int]
-
-        /// The file's row number of a row of the batch.
-        public func fileRow(_ row: Int) -> Int {
-            rows.indices.contains(row - 2) ? rows[row - 2] : row
-        }
     }
 
     /// Cuts the file: rows grouped by file number in order of first appearance, `householdsPerBatch` per batch.
