@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "EventFabric",
                 "HouseholdDomain",
+                "StreamingJSON",
                 "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -155,6 +156,7 @@ let package = Package(
                 "ReliefProgramme",
                 "SampleCaseload",
                 "ServiceRuntime",
+                "StreamingJSON",
                 "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

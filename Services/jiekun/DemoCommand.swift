@@ -183,7 +183,7 @@ struct DemoCommand: ParsableCommand {
         }
         let settled = clock.now
         let reportBody = try stack.request(.coordinator, Operation.report)
-        let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(reportBody))
+        let report = try MessageCoding.decode(ProvinceReport.self, from: reportBody)
         let end = clock.now
         let departmentsTime = (departmentsDone ?? settled) - applyStart
         let coordinatorTime = end - (departmentsDone ?? settled)

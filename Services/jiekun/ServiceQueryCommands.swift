@@ -66,7 +66,7 @@ struct ReportCommand: ParsableCommand {
         let body = try service.request(Operation.report, command: "report")
         var output = Terminal.standardOutput
         defer { output.flush() }
-        var report = try JSONDecoder().decode(ProvinceReport.self, from: Data(body))
+        var report = try MessageCoding.decode(ProvinceReport.self, from: body)
         if let year {
             guard report.province.years.contains(where: { $0.year == year }) else {
                 let years = report.province.years.map { String($0.year) }.joined(separator: ", ")
@@ -77,9 +77,7 @@ struct ReportCommand: ParsableCommand {
             for index in report.prefectures.indices { report.prefectures[index].years.removeAll { $0.year != year } }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            output.write(bytes: try encoder.encode(report))
+            output.write(bytes: Data(try MessageCoding.encode(report)))
             output.write("\n")
             return
         }

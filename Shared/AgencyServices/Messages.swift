@@ -245,7 +245,7 @@ public struct ErrorReply: Codable, Sendable, Hashable {
     public init(reason: String) { self.reason = reason }
 }
 
-/// The JSON coding of every body: sorted keys, dates as the types encode them.
+/// The JSON coding of every body, as ``WireJSON`` configures it for bodies.
 public enum MessageCoding {
     /// Encodes a body.
     ///
@@ -253,9 +253,7 @@ public enum MessageCoding {
     /// - Returns: The JSON bytes.
     /// - Throws: `EncodingError`.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try WireJSON.encode(value)
     }
 
     /// Decodes a body.
@@ -266,6 +264,6 @@ public enum MessageCoding {
     /// - Returns: The body.
     /// - Throws: `DecodingError`.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        try EventCoding.makeDecoder().decode(type, from: bytes)
+        try WireJSON.decode(type, from: bytes)
     }
 }

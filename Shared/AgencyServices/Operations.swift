@@ -85,9 +85,7 @@ struct CoordinatorOperations: Sendable {
     func handle(_ request: ServiceRequest, _ db: Database) throws -> ServiceReply {
         switch request.operation {
         case Operation.report:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return .ok(Array(try encoder.encode(try desk.report(in: db))))
+            return .ok(try MessageCoding.encode(try desk.report(in: db)))
         case Operation.household:
             guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
                 return try refuse("the body is not {\"fileNumber\": \"…\"}")
