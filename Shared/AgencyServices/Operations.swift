@@ -24,11 +24,8 @@ struct UnionOperations: Sendable {
             } catch {
                 return .error(try MessageCoding.encode(ErrorReply(reason: "\(error)")))
             }
-            // Filing order: by filing date, then file order (a household without a date is refused anyway).
-            func key(_ entry: (offset: Int, element: HouseholdImport.Entry)) -> (String, Int) {
-                (entry.element.facts.filedOn?.description ?? "", entry.offset)
-            }
-            let entries = imported.entries.enumerated().sorted { key($0) < key($1) }.map(\.element)
+            // A household without a filing date is refused anyway.
+            let entries = imported.entries.sortedInFilingOrder { $0.facts.filedOn }
             let filings =
                 request.operation == Operation.update
                 ? try desk.update(

@@ -53,9 +53,13 @@ struct CSVBatchesTests {
         #expect(issues == whole, "as `jiekun assess` reads the whole file")
     }
 
-    @Test("a file without 档案编号, or empty, cannot be cut")
-    func failures() {
+    @Test("a file without 档案编号, empty, or with broken quoting (naming the file's row) cannot be cut")
+    func failures() throws {
         #expect(throws: CSVBatches.Failure.self) { try CSVBatches.split("姓名\n张三\n", householdsPerBatch: 10) }
         #expect(throws: CSVBatches.Failure.self) { try CSVBatches.split("", householdsPerBatch: 10) }
+        let broken = #expect(throws: CSVBatches.Failure.self) {
+            try CSVBatches.split("档案编号,姓名\nA-1,\"张\n三\"\nB-2,李\"四\n", householdsPerBatch: 10)
+        }
+        #expect(try #require(broken).description.hasPrefix("row 3: broken quoting"))
     }
 }
