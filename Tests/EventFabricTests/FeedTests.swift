@@ -2,6 +2,7 @@ import Dispatch
 import EventFabric
 import Foundation
 import GRDB
+import InMemoryLogging
 import Logging
 import Synchronization
 import Testing
@@ -113,7 +114,7 @@ struct FeedTests {
         let raw = try rawContext.socket(.pub)
         try raw.setLinger(.zero)
         let rawEndpoint = try raw.bind("tcp://127.0.0.1:*")
-        let logs = FeedLogRecorder()
+        let logs = InMemoryLogHandler()
         let metrics = FeedMetricsRecorder()
         let subscriber = try downstream.startSubscriber(
             feed: "housing", live: rawEndpoint, replay: endpoints.replay,
@@ -183,7 +184,7 @@ struct FeedTests {
                 metrics.value("jiekun.events.refused", [("feed", "housing"), ("reason", reason)]) == count, "\(reason)")
         }
         #expect(metrics.value("jiekun.events.applied", [("feed", "housing")]) == 1)
-        let records = logs.records
+        let records = logs.entries
         #expect(records.contains { $0.level == .warning && $0.text.contains("frames") })
         for record in records {
             #expect(!record.text.contains("张三") && !record.text.contains("110101"), "\(record.text)")
@@ -333,7 +334,7 @@ struct FeedTests {
         let upstream = try FeedNode(folder: folder, name: "union")
         let downstream = try FeedNode(folder: folder, name: "housing")
         let (publisher, endpoints) = try upstream.startPublisher(feeds: ["housing"], heartbeat: .milliseconds(50))
-        let logs = FeedLogRecorder()
+        let logs = InMemoryLogHandler()
         let metrics = FeedMetricsRecorder()
         let subscriber = try downstream.startSubscriber(
             feed: "housing", live: endpoints.feeds["housing"]!, replay: endpoints.replay,
@@ -344,7 +345,7 @@ struct FeedTests {
         upstream.stop(publisher)
         #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").isSilent })
         #expect(metrics.value("jiekun.feed.silent", [("feed", "housing")]) == 1)
-        #expect(logs.records.contains { $0.level == .warning && $0.message.contains("silent") })
+        #expect(logs.entries.contains { $0.level == .warning && $0.message.description.contains("silent") })
 
         // Meanwhile the service commits events; the publisher comes back on the same endpoints (a restart): the
         // subscriber says so, and the first heartbeat, ahead of its cursor, makes it replay them.
@@ -361,7 +362,7 @@ struct FeedTests {
         defer { restarted.stop(again) }
         #expect(FeedTesting.waitUntil { !subscriber.statistics(of: "housing").isSilent })
         #expect(metrics.value("jiekun.feed.silent", [("feed", "housing")]) == 0)
-        #expect(logs.records.contains { $0.message.contains("heard again") })
+        #expect(logs.entries.contains { $0.message.description.contains("heard again") })
         #expect(subscriber.statistics(of: "housing").silences >= 1)
         #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 20 })
         #expect(subscriber.statistics(of: "housing").replayed == 20)

@@ -2,6 +2,7 @@ import Dispatch
 import EventFabric
 import Foundation
 import GRDB
+import InMemoryLogging
 import Logging
 import Synchronization
 import Testing
@@ -124,7 +125,7 @@ struct RequestReplyTests {
 
     /// A plain fabric, a store, the operations and a server on a loopback port.
     struct Fixture {
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler()
         let fabric: FabricContext
         let store: Store
         let operations = Operations()
@@ -445,8 +446,8 @@ struct RequestReplyTests {
         }
         #expect(try fixture.store.households().isEmpty)
         #expect(fixture.server.statistics.failed == 2)
-        let failure = try #require(fixture.logs.entries.first { $0.message.hasPrefix("Request failed") })
-        #expect(failure.metadata["error.type"]?.contains("Boom") == true)
+        let failure = try #require(fixture.logs.entries.first { $0.message.description.hasPrefix("Request failed") })
+        #expect(failure.metadata["error.type"]?.description.contains("Boom") == true)
     }
 
     @Test("A query runs in a read transaction, unstored: a retry is answered anew, and it cannot write")
