@@ -56,20 +56,6 @@ enum FeedTesting {
         }
     }
 
-    /// Waits until `condition` holds, checking it every millisecond, at most `timeout`.
-    ///
-    /// - Returns: Whether the condition held in time.
-    static func waitUntil(
-        timeout: Duration = .seconds(20),
-        _ condition: () throws -> Bool
-    ) rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            usleep(1_000)
-        }
-        return try condition()
-    }
 }
 
 /// A service's side of a test: a store on disk, a fabric context, and optionally a publisher and a subscriber.
@@ -278,7 +264,7 @@ final class ProbeProcess: Sendable {
         -> String?
     {
         var found: String?
-        _ = FeedTesting.waitUntil(timeout: timeout) {
+        _ = waitUntil(timeout: timeout) {
             found = lines.storage.withLock { lines in
                 lines.last { $0.hasPrefix(prefix) && accept(String($0.dropFirst(prefix.count))) }
             }.map { String($0.dropFirst(prefix.count)) }
@@ -303,7 +289,7 @@ final class ProbeProcess: Sendable {
     ///
     /// - Returns: Its exit status (or the signal that ended it), or `nil` if it is still running.
     func waitForExit(timeout: Duration = .seconds(10)) -> (status: Int32, reason: Process.TerminationReason)? {
-        guard FeedTesting.waitUntil(timeout: timeout, { !process.isRunning }) else { return nil }
+        guard waitUntil(timeout: timeout, { !process.isRunning }) else { return nil }
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason)
     }

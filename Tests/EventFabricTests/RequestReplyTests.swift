@@ -5,6 +5,7 @@ import GRDB
 import InMemoryLogging
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 import ZeroMQ
 
@@ -318,7 +319,7 @@ struct RequestReplyTests {
         defer { client.close() }
         let call = BackgroundWork { try client.request("register", body: Array("H-9".utf8)) }
 
-        #expect(FabricTesting.waitUntil { first.statistics.executed == 1 })
+        #expect(waitUntil { first.statistics.executed == 1 })
         #expect(first.stop())
 
         // The restarted service: the same endpoint, the same file, opened afresh.
@@ -380,7 +381,7 @@ struct RequestReplyTests {
         let request: [[UInt8]] = ["JKREQ1", "reader", "1", "big", ""].map { Array($0.utf8) }
         for _ in 0..<200 { try dealer.send(request) }
 
-        #expect(FabricTesting.waitUntil { fixture.server.statistics.repliesDropped > 0 })
+        #expect(waitUntil { fixture.server.statistics.repliesDropped > 0 })
         let client = try fixture.client(timeout: .seconds(5))
         defer { client.close() }
         #expect(try client.request("echo", body: Array("still here".utf8)) == .ok(Array("still here".utf8)))

@@ -206,23 +206,6 @@ enum FabricTesting {
     static func logger(_ capture: InMemoryLogHandler?) -> Logger {
         capture?.logger ?? Logger(label: "jiekun.test") { _ in SwiftLogNoOpLogHandler() }
     }
-
-    /// Waits until `condition` holds, checking every few milliseconds, at most `timeout`.
-    ///
-    /// For conditions no event announces (a counter another thread increments).
-    ///
-    /// - Parameters:
-    ///   - timeout: The longest wait.
-    ///   - condition: The condition.
-    /// - Returns: Whether it held in time.
-    static func waitUntil(timeout: Duration = generous, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return try condition()
-    }
 }
 
 /// A swift-metrics factory recording counter increments by label and dimensions.
