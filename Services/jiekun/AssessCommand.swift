@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HouseholdDomain
+import StreamingJSON
 
 /// `jiekun assess FILE.csv [--policy FILE] [--json]`: validates an import file and assesses every valid household
 /// (policy §3, §4.2), without any service running.
@@ -42,12 +43,10 @@ struct AssessCommand: ParsableCommand {
         }
         var hadErrors = false
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
             for entry in imported.entries {
                 let record = AssessmentRecord(entry: entry, headers: imported.headers, assessor: assessor)
                 hadErrors = hadErrors || !record.errors.isEmpty
-                output.write(bytes: try encoder.encode(record))
+                output.write(bytes: Data(try WireJSON.encode(record)))
                 output.write("\n")
             }
         } else {

@@ -185,7 +185,7 @@ struct DemoCommand: ParsableCommand {
         }
         let settled = clock.now
         let reportBody = try stack.request(.coordinator, Operation.report)
-        let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(reportBody))
+        let report = try MessageCoding.decode(ProvinceReport.self, from: reportBody)
         let end = clock.now
         let departmentsTime = (departmentsDone ?? settled) - applyStart
         let coordinatorTime = end - (departmentsDone ?? settled)
@@ -305,10 +305,9 @@ struct DemoCommand: ParsableCommand {
     static func sequentialReport(csvPath: String, policy: Policy) throws -> ProvinceReport {
         let imported = try HouseholdImporter(today: .todayInChina()).read(contentsOfFile: csvPath)
         var run = ProgrammeRun(policy: policy)
-        let valid = imported.entries.compactMap(\.household).enumerated().sorted {
-            ($0.element.filedOn, $0.offset) < ($1.element.filedOn, $1.offset)
+        for household in imported.entries.compactMap(\.household).sortedInFilingOrder(by: { $0.filedOn }) {
+            _ = try? run.file(household)
         }
-        for (_, household) in valid { _ = try? run.file(household) }
         return ProvinceReport(files: run.files, years: policy.budgetYears)
     }
 

@@ -129,7 +129,8 @@ extension ImportCommand {
     ) throws -> Tally {
         var tally = Tally()
         for batch in batches {
-            let body = try MessageCoding.encode(RegisterRequest(csv: batch.csv, updatedOn: updatedOn))
+            let body = try MessageCoding.encode(
+                RegisterRequest(csv: batch.csv, updatedOn: updatedOn, rows: batch.rows))
             let reply = try MessageCoding.decode(RegisterReply.self, from: try register(body))
             for household in reply.households {
                 switch household.status {
@@ -137,14 +138,7 @@ extension ImportCommand {
                     tally.filed += 1
                     if tally.firstFiled == nil { tally.firstFiled = household.fileNumber }
                 case .notEligible: tally.notEligible += 1
-                case .refused:
-                    var household = household
-                    household.errors = household.errors?.map { issue in
-                        var issue = issue
-                        issue.row = batch.fileRow(issue.row)
-                        return issue
-                    }
-                    tally.refused.append(household)
+                case .refused: tally.refused.append(household)
                 }
             }
             progress(tally)

@@ -69,7 +69,7 @@ struct ReportCommand: ParsableCommand {
         let body = try service.request(Operation.report, command: "report")
         var output = Terminal.standardOutput
         defer { output.flush() }
-        var report = try JSONDecoder().decode(ProvinceReport.self, from: Data(body))
+        var report = try MessageCoding.decode(ProvinceReport.self, from: body)
         if let year {
             guard let restricted = report.restricted(to: year) else {
                 let years = report.province.years.map { String($0.year) }.joined(separator: ", ")
@@ -79,9 +79,7 @@ struct ReportCommand: ParsableCommand {
             report = restricted
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            output.write(bytes: try encoder.encode(report))
+            output.write(bytes: Data(try MessageCoding.encode(report)))
             output.write("\n")
             return
         }

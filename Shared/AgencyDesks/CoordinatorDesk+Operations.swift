@@ -15,9 +15,7 @@ extension CoordinatorDesk {
     public func answer(_ request: ServiceRequest, in db: Database, journal: Journal) throws -> ServiceReply {
         switch request.operation {
         case Operation.report:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return .ok(Array(try encoder.encode(try report(in: db))))
+            return .ok(try MessageCoding.encode(try report(in: db)))
         case Operation.household:
             guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"fileNumber\": \"…\"}")

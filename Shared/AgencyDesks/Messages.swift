@@ -73,15 +73,20 @@ public struct RegisterRequest: Codable, Sendable, Hashable {
     /// --update --on DATE`); absent, the union's date today (China time). `register` ignores it: a file opens on
     /// its own filing date.
     public var updatedOn: LocalDate?
+    /// When the CSV is a batch cut from a larger file (``CSVBatches``), the file's row number of each of its
+    /// rows after the header: the reply's errors then name the file's rows, in their `row` and their message.
+    public var rows: [Int]?
 
     /// Creates a request.
     ///
     /// - Parameters:
     ///   - csv: The CSV text with its header.
     ///   - updatedOn: For `update`, the business date of the update; `nil` for today.
-    public init(csv: String, updatedOn: LocalDate? = nil) {
+    ///   - rows: The file's row number of each row after the header, for a batch of a larger file.
+    public init(csv: String, updatedOn: LocalDate? = nil, rows: [Int]? = nil) {
         self.csv = csv
         self.updatedOn = updatedOn
+        self.rows = rows
     }
 }
 
@@ -247,7 +252,7 @@ public struct ErrorReply: Codable, Sendable, Hashable {
     public init(reason: String) { self.reason = reason }
 }
 
-/// The JSON coding of every body: sorted keys, dates as the types encode them.
+/// The JSON coding of every body, as ``WireJSON`` configures it for bodies.
 public enum MessageCoding {
     /// Encodes a body.
     ///
@@ -255,9 +260,7 @@ public enum MessageCoding {
     /// - Returns: The JSON bytes.
     /// - Throws: `EncodingError`.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try WireJSON.encode(value)
     }
 
     /// Decodes a body.
@@ -268,7 +271,7 @@ public enum MessageCoding {
     /// - Returns: The body.
     /// - Throws: `DecodingError`.
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        try EventCoding.makeDecoder().decode(type, from: bytes)
+        try WireJSON.decode(type, from: bytes)
     }
 }
 

@@ -18,15 +18,13 @@ extension UnionDesk {
             let now = Int64(Date().timeIntervalSince1970)
             let imported: HouseholdImport
             do {
-                imported = try HouseholdImporter(today: LocalDate.today(clock: now)).read(bytes: Array(body.csv.utf8))
+                imported = try HouseholdImporter(today: LocalDate.today(clock: now)).read(
+                    bytes: Array(body.csv.utf8), fileRows: body.rows)
             } catch {
                 return .error(try MessageCoding.encode(ErrorReply(reason: "\(error)")))
             }
-            // Filing order: by filing date, then file order (a household without a date is refused anyway).
-            func key(_ entry: (offset: Int, element: HouseholdImport.Entry)) -> (String, Int) {
-                (entry.element.facts.filedOn?.description ?? "", entry.offset)
-            }
-            let entries = imported.entries.enumerated().sorted { key($0) < key($1) }.map(\.element)
+            // A household without a filing date is refused anyway.
+            let entries = imported.entries.sortedInFilingOrder { $0.facts.filedOn }
             let filings =
                 request.operation == Operation.update
                 ? try update(

@@ -51,10 +51,10 @@ public enum EventCatalogue {
     }
 }
 
-/// The JSON coding of event payloads: keys in the payload's declaration order (the same payload always gives the
-/// same bytes, which the journal keeps and replays verbatim) and unescaped slashes (measure ids such as
-/// `KM-2017-0001/relief.dibao` stay readable and short), written by ``StreamingJSONEncoder``; read with
-/// ``StreamingJSONDecoder``, which takes keys in any order and finds them at once in that order.
+/// The JSON coding of event payloads, as ``WireJSON`` configures it for payloads: keys in the payload's declaration
+/// order (the same payload always gives the same bytes, which the journal keeps and replays verbatim) and unescaped
+/// slashes, written by ``StreamingJSONEncoder``; read with ``StreamingJSONDecoder``, which takes keys in any order
+/// and finds them at once in that order.
 ///
 /// Dates are `YYYY-MM-DD` strings (``LocalDate``) and money is a two-decimal string (``Yuan``) whatever the
 /// encoder's strategies, so the default strategies apply. Source: DESIGN "Events".
@@ -62,12 +62,12 @@ public enum EventCoding {
     /// A new encoder for payloads.
     ///
     /// - Returns: a ``StreamingJSONEncoder``.
-    public static func makeEncoder() -> StreamingJSONEncoder { StreamingJSONEncoder() }
+    public static func makeEncoder() -> StreamingJSONEncoder { WireJSON.payloadEncoder }
 
     /// A new decoder for payloads.
     ///
     /// - Returns: a ``StreamingJSONDecoder``.
-    public static func makeDecoder() -> StreamingJSONDecoder { StreamingJSONDecoder() }
+    public static func makeDecoder() -> StreamingJSONDecoder { WireJSON.payloadDecoder }
 
     /// Encodes a payload as the JSON of an event's `data`.
     ///

@@ -15,6 +15,13 @@ extension HouseholdView {
     /// housing need and the tenant, never the health status or the causes; the coordinator gets the §2.3 flags and
     /// no names or identity numbers. The union, which holds the file and has no household feed, gets the common
     /// fields only.
+    ///
+    /// A person's name and identity number (the members, housing's tenant) go to a department only when it leads
+    /// a measure of the household's plan: it acts for that household (enrols, pays, places, leases) and needs to
+    /// know whom for; otherwise the members list is empty and there is no tenant. A department's decisions never
+    /// read the members (they are taken on the household facts and the plan), so this changes no decision. The
+    /// view of a `household.updated` is built from the updated plan: a department for which a measure newly
+    /// appears gets the members in that update's view, one whose measures are gone no longer gets them.
     /// - Parameters:
     ///   - agency: the consuming agency of the feed.
     ///   - household: the household's file.
@@ -79,6 +86,12 @@ extension HouseholdView {
             isOnDibao = assessment.isOnDibao
             isZeroEmployment = assessment.isZeroEmployment
             needsHousing = assessment.needsHousing
+        }
+        if measures.isEmpty && agency != .coordinator {
+            // The department leads no measure: it acts for no one of the household, so learns no name and no
+            // identity number (rule 3). An empty list, not none: its schema lists the members it acts for.
+            if members != nil { members = [] }
+            tenant = nil
         }
     }
 

@@ -18,6 +18,9 @@ import HouseholdDomain
 /// - coordinator: size, per-capita income, below `S`, on 低保, zero-employment, housing need; no helper, no names,
 ///   no identity numbers.
 ///
+/// Names and identity numbers (the members, the tenant) go to a department only for a household whose plan holds a
+/// measure it leads: without one, its members list is empty and housing gets no tenant.
+///
 /// Fields an agency does not get are absent from its JSON (not `null`). JSON keys are the property names
 /// (camelCase) and stable. Source: policy §4.1, §4.2.1–§4.2.6, §2.3, Part B.
 public struct HouseholdView: Sendable, Hashable, Codable {
@@ -65,10 +68,11 @@ public struct HouseholdView: Sendable, Hashable, Codable {
     public var employer: String?
     /// The employer's 统一社会信用代码, as written (hr-employment, with ``employer``).
     public var employerCreditCode: String?
-    /// The worker (本人) as the tenant of a public-rental unit (housing, policy §4.2.5).
+    /// The worker (本人) as the tenant of a public-rental unit or the holder of a rent reduction (housing, policy
+    /// §4.2.5), when housing leads a measure of the plan.
     public var tenant: Member?
-    /// The members the agency acts for, with only the facts it needs (see the table above); `nil` for the housing
-    /// and the coordinator's views.
+    /// The members the agency acts for, with only the facts it needs (see the table above), or none when the
+    /// department leads no measure of the plan; `nil` for the housing and the coordinator's views.
     public var members: [Member]?
 
     /// One member as an agency sees it: always the member number, relation, name and identity number (the agency

@@ -10,8 +10,8 @@ import Foundation
 /// members in any other order are found too.
 ///
 /// What it reads (RFC 8259): one value with optional whitespace around it; strings with every escape of the RFC,
-/// `\u` surrogate pairs included (a string's escapes and UTF-8 are checked when it is read, so a string no type
-/// reads is only checked for its quotes and control characters); numbers in the RFC's grammar, read into
+/// `\u` surrogate pairs included; every string's escapes and UTF-8 are checked, read or not (the document is
+/// checked whole by ``JSONScanner``, the package's one JSON validator, before any value is read); numbers in the RFC's grammar, read into
 /// the asked type only if they fit exactly (`Double` and `Float` to the nearest value); `null` for `decodeNil` and
 /// for absent optionals. Objects and arrays nest at most ``maximumDepth`` deep. When a key occurs twice in one
 /// object, the first is read. `Date`, `Data` and `URL` are not special-cased: they decode as their own `Decodable`
@@ -22,7 +22,7 @@ import Foundation
 /// required, `typeMismatch` for a value of another kind.
 public struct StreamingJSONDecoder: Sendable {
     /// How deep objects and arrays may nest (a document nested deeper is refused, not read with a deep stack).
-    public static let maximumDepth = 512
+    public static let maximumDepth = JSONScanner.maximumDepth
 
     /// Creates a decoder.
     public init() {}
@@ -38,7 +38,7 @@ public struct StreamingJSONDecoder: Sendable {
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: bytes)
-        } catch let error as JSONTape.InvalidText {
+        } catch {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "Not valid JSON: \(error.reason) at byte \(error.offset)."))
         }
@@ -73,10 +73,11 @@ final class JSONTape: Sendable {
     let bytes: [UInt8]
     let nodes: [JSONNode]
 
-    init(parsing bytes: [UInt8]) throws {
+    init(parsing bytes: [UInt8]) throws(JSONScanner.InvalidJSON) {
         self.bytes = bytes
         var parser = JSONParser(count: bytes.count)
-        try bytes.withUnsafeBufferPointer { try parser.parseDocument($0) }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONScanner.InvalidJSON) in try parser.parseDocument(buffer)
+        }
         nodes = parser.nodes
     }
 
@@ -102,24 +103,16 @@ final class JSONTape: Sendable {
         }
     }
 
-    /// The string node at `index`, unescaped.
+    /// The string node at `index`, unescaped (its UTF-8 and escapes were checked by the parser).
     ///
-    /// - Throws: `JSONTape.InvalidText` when it is not UTF-8 or an escape is not one of the RFC's.
+    /// - Throws: ``JSONScanner/InvalidJSON`` when an escape is not one of the RFC's (not expected: the parser
+    ///   refuses such a document).
     func string(at index: Int) throws -> String {
         let node = nodes[index]
         return try bytes.withUnsafeBufferPointer { all in
             let raw = UnsafeBufferPointer(rebasing: all[node.start..<node.end])
-            if !node.flag {
-                guard let string = String(validating: raw, as: UTF8.self) else {
-                    throw InvalidText(offset: node.start, reason: "a string that is not UTF-8")
-                }
-                return string
-            }
-            let unescaped = try Self.unescape(raw, at: node.start)
-            guard let string = String(validating: unescaped, as: UTF8.self) else {
-                throw InvalidText(offset: node.start, reason: "a string that is not UTF-8")
-            }
-            return string
+            guard node.flag else { return String(decoding: raw, as: UTF8.self) }
+            return String(decoding: try Self.unescape(raw, at: node.start), as: UTF8.self)
         }
     }
 
@@ -152,173 +145,100 @@ final class JSONTape: Sendable {
         return Substring(decoding: bytes[node.start..<node.end], as: UTF8.self)
     }
 
-    /// A place in the text that is not JSON, or a string that cannot be read.
-    struct InvalidText: Error {
-        var offset: Int
-        var reason: String
-    }
-
     private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> [UInt8] {
         do {
             return try JSONEscapes.unescape(raw)
         } catch {
-            throw InvalidText(offset: offset + error.offset, reason: error.reason)
+            throw JSONScanner.InvalidJSON(offset: offset + error.offset, reason: error.reason)
         }
     }
 }
 
-/// Checks a document and lays its values out as nodes.
+/// Checks a document and lays its values out as nodes; the tokens are read and checked by ``JSONScanner``.
 private struct JSONParser {
     var nodes: [JSONNode] = []
-    private var position = 0
-    private var depth = 0
 
     init(count: Int) { nodes.reserveCapacity(count / 8 + 4) }
 
-    mutating func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        skipWhitespace(bytes)
-        try parseValue(bytes)
-        skipWhitespace(bytes)
-        guard position == bytes.count else { throw invalid("text after the JSON value") }
+    mutating func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONScanner.InvalidJSON) {
+        var scanner = JSONScanner(bytes)
+        scanner.skipWhitespace()
+        try parseValue(&scanner, depth: 0)
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else { throw scanner.invalid("text after the JSON value") }
     }
 
-    private func invalid(_ reason: String) -> JSONTape.InvalidText {
-        JSONTape.InvalidText(offset: position, reason: reason)
-    }
-
-    @inline(__always) private mutating func skipWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
-        }
-    }
-
-    private mutating func parseValue(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        guard position < bytes.count else { throw invalid("the end of the text where a value was expected") }
-        switch bytes[position] {
-        case UInt8(ascii: "{"): try parseContainer(bytes, kind: .object, closer: UInt8(ascii: "}"))
-        case UInt8(ascii: "["): try parseContainer(bytes, kind: .array, closer: UInt8(ascii: "]"))
-        case UInt8(ascii: "\""): try parseString(bytes)
-        case UInt8(ascii: "t"): try parseLiteral(bytes, "true", .true)
-        case UInt8(ascii: "f"): try parseLiteral(bytes, "false", .false)
-        case UInt8(ascii: "n"): try parseLiteral(bytes, "null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber(bytes)
-        default: throw invalid("a character that does not start a JSON value")
+    private mutating func parseValue(_ scanner: inout JSONScanner, depth: Int) throws(JSONScanner.InvalidJSON) {
+        guard let byte = scanner.peek else { throw scanner.invalid("the end of the text where a value was expected") }
+        let start = scanner.index
+        switch byte {
+        case UInt8(ascii: "{"): try parseContainer(&scanner, kind: .object, closer: UInt8(ascii: "}"), depth: depth)
+        case UInt8(ascii: "["): try parseContainer(&scanner, kind: .array, closer: UInt8(ascii: "]"), depth: depth)
+        case UInt8(ascii: "\""):
+            let (content, escaped) = try scanner.scanString()
+            nodes.append(JSONNode(kind: .string, flag: escaped, start: content.lowerBound, end: content.upperBound))
+        case UInt8(ascii: "t"):
+            try scanner.expectLiteral("true")
+            nodes.append(JSONNode(kind: .true, start: start, end: scanner.index))
+        case UInt8(ascii: "f"):
+            try scanner.expectLiteral("false")
+            nodes.append(JSONNode(kind: .false, start: start, end: scanner.index))
+        case UInt8(ascii: "n"):
+            try scanner.expectLiteral("null")
+            nodes.append(JSONNode(kind: .null, start: start, end: scanner.index))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let fractional = try scanner.scanNumber()
+            nodes.append(JSONNode(kind: .number, flag: fractional, start: start, end: scanner.index))
+        default: throw scanner.invalid("a character that does not start a JSON value")
         }
     }
 
     private mutating func parseContainer(
-        _ bytes: UnsafeBufferPointer<UInt8>, kind: JSONNode.Kind, closer: UInt8
-    ) throws {
-        depth += 1
-        guard depth <= StreamingJSONDecoder.maximumDepth else { throw invalid("values nested too deep") }
+        _ scanner: inout JSONScanner, kind: JSONNode.Kind, closer: UInt8, depth: Int
+    ) throws(JSONScanner.InvalidJSON) {
+        guard depth < JSONScanner.maximumDepth else { throw scanner.invalid("values nested too deep") }
         let index = nodes.count
         nodes.append(JSONNode(kind: kind, start: 0, end: 0))
-        position += 1
-        skipWhitespace(bytes)
+        scanner.index += 1
+        scanner.skipWhitespace()
         var count = 0
-        if position < bytes.count, bytes[position] == closer {
-            position += 1
+        if scanner.peek == closer {
+            scanner.index += 1
         } else {
             while true {
                 if kind == .object {
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                        throw invalid("an object member that does not start with a string key")
+                    guard scanner.peek == UInt8(ascii: "\"") else {
+                        throw scanner.invalid("an object member that does not start with a string key")
                     }
-                    try parseString(bytes)
-                    skipWhitespace(bytes)
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                        throw invalid("a key without a colon after it")
+                    let (content, escaped) = try scanner.scanString()
+                    nodes.append(
+                        JSONNode(kind: .string, flag: escaped, start: content.lowerBound, end: content.upperBound))
+                    scanner.skipWhitespace()
+                    guard scanner.peek == UInt8(ascii: ":") else {
+                        throw scanner.invalid("a key without a colon after it")
                     }
-                    position += 1
-                    skipWhitespace(bytes)
+                    scanner.index += 1
+                    scanner.skipWhitespace()
                 }
-                try parseValue(bytes)
+                try parseValue(&scanner, depth: depth + 1)
                 count += 1
-                skipWhitespace(bytes)
-                guard position < bytes.count else { throw invalid("the end of the text inside an object or array") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    skipWhitespace(bytes)
-                } else if bytes[position] == closer {
-                    position += 1
+                scanner.skipWhitespace()
+                guard let next = scanner.peek else {
+                    throw scanner.invalid("the end of the text inside an object or array")
+                }
+                if next == UInt8(ascii: ",") {
+                    scanner.index += 1
+                    scanner.skipWhitespace()
+                } else if next == closer {
+                    scanner.index += 1
                     break
                 } else {
-                    throw invalid("a character where a comma or the end of the object or array was expected")
+                    throw scanner.invalid("a character where a comma or the end of the object or array was expected")
                 }
             }
         }
         nodes[index].start = count
         nodes[index].end = nodes.count
-        depth -= 1
-    }
-
-    private mutating func parseString(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        position += 1
-        let start = position
-        var escaped = false
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                nodes.append(JSONNode(kind: .string, flag: escaped, start: start, end: position))
-                position += 1
-                return
-            }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                position += 2
-                continue
-            }
-            guard byte >= 0x20 else { throw invalid("a control character inside a string (it must be escaped)") }
-            position += 1
-        }
-        throw invalid("a string without its closing quote")
-    }
-
-    private mutating func parseLiteral(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString, _ kind: JSONNode.Kind
-    ) throws {
-        let length = literal.utf8CodeUnitCount
-        guard position + length <= bytes.count,
-            memcmp(bytes.baseAddress! + position, literal.utf8Start, length) == 0
-        else { throw invalid("a word that is not true, false or null") }
-        nodes.append(JSONNode(kind: kind, start: position, end: position + length))
-        position += length
-    }
-
-    private mutating func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        let start = position
-        func digits(_ parser: inout JSONParser) -> Int {
-            let first = parser.position
-            while parser.position < bytes.count,
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[parser.position])
-            {
-                parser.position += 1
-            }
-            return parser.position - first
-        }
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        let leadingZero = position < bytes.count && bytes[position] == UInt8(ascii: "0")
-        let integerDigits = digits(&self)
-        guard integerDigits > 0 else { throw invalid("a minus sign without digits") }
-        guard !leadingZero || integerDigits == 1 else { throw invalid("a number with a leading zero") }
-        var fractional = false
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            fractional = true
-            guard digits(&self) > 0 else { throw invalid("a decimal point without digits after it") }
-        }
-        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
-            position += 1
-            fractional = true
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                position += 1
-            }
-            guard digits(&self) > 0 else { throw invalid("an exponent without digits") }
-        }
-        nodes.append(JSONNode(kind: .number, flag: fractional, start: start, end: position))
     }
 }
 
@@ -384,7 +304,7 @@ struct JSONValueDecoder: Decoder {
         guard found == .string else { throw mismatch(String.self, found: found) }
         do {
             return try tape.string(at: node)
-        } catch let error as JSONTape.InvalidText {
+        } catch let error as JSONScanner.InvalidJSON {
             throw corrupted("The string at byte \(error.offset) holds \(error.reason).")
         }
     }

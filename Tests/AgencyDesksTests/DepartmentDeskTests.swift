@@ -62,7 +62,7 @@ struct DepartmentDeskTests {
     static func households(policy: Policy) throws -> [Household] {
         let path = Fixtures.sampleHouseholds.path
         let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(contentsOfFile: path)
-        return imported.entries.compactMap(\.household).sorted { $0.filedOn < $1.filedOn }
+        return imported.entries.compactMap(\.household).sortedInFilingOrder { $0.filedOn }
     }
 
     @Test("the sample households: every decision equals the sequential run's")

@@ -47,9 +47,7 @@ struct InProcessProgrammeTests {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
         let csv = try CaseloadGenerator(policy: policy, seed: 11, year: 2017, mistakeRate: 0).csv(households: 300)
         let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(bytes: Array(csv.utf8))
-        let entries = imported.entries.enumerated()
-            .sorted { ($0.element.facts.filedOn!, $0.offset) < ($1.element.facts.filedOn!, $1.offset) }
-            .map(\.element)
+        let entries = imported.entries.sortedInFilingOrder { $0.facts.filedOn }
 
         // The agencies.
         var agencies: [Agency: Office] = [:]

@@ -259,7 +259,7 @@ struct SevenServicesTests {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
         let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(contentsOfFile: Self.sampleCSV)
         var run = ProgrammeRun(policy: policy)
-        for household in imported.entries.compactMap(\.household).sorted(by: { $0.filedOn < $1.filedOn }) {
+        for household in imported.entries.compactMap(\.household).sortedInFilingOrder(by: { $0.filedOn }) {
             try run.file(household)
         }
         #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))

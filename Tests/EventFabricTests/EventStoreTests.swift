@@ -2,6 +2,7 @@ import EventFabric
 import Foundation
 import GRDB
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Event store: journal, cursors, migrations")
@@ -66,12 +67,12 @@ struct EventStoreTests {
             outcome.withLock { $0 = result }
         }
         // The write begins while the other connection holds the lock: it cannot end before the lock is let go.
-        #expect(FeedTesting.waitUntil { beginning.withLock { $0 } })
+        #expect(waitUntil { beginning.withLock { $0 } })
         #expect(outcome.withLock { $0 } == nil, "the write ended while another connection held the lock")
         release.signal()
         released.wait()
         // Then it goes through (SQLite's busy timeout), instead of failing with SQLITE_BUSY.
-        #expect(FeedTesting.waitUntil { outcome.withLock { $0 } != nil })
+        #expect(waitUntil { outcome.withLock { $0 } != nil })
         let sequences = try #require(outcome.withLock { $0 }).get()
         #expect(sequences == [1])
     }

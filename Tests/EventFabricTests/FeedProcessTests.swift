@@ -1,6 +1,7 @@
 import EventFabric
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -133,7 +134,7 @@ struct FeedProcessTests {
         let subscriber = try downstream.startSubscriber(feed: "housing", live: live, replay: replay)
         defer { downstream.stop(nil, subscriber) }
         let threshold = UInt64.random(in: 300...1_500)
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor >= threshold })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor >= threshold })
         first.send(SIGKILL)
         #expect(first.waitForExit()?.reason == .uncaughtSignal)
         let published = first.latest("PUBLISHED ")
@@ -142,7 +143,7 @@ struct FeedProcessTests {
         let second = try ProbeProcess(arguments(live: live, replay: replay, total: 5_000), log: log)
         defer { second.killIfRunning() }
         #expect(second.waitForLine("READY ") != nil)
-        #expect(FeedTesting.waitUntil(timeout: .seconds(40)) { subscriber.statistics(of: "housing").cursor == 5_000 })
+        #expect(waitUntil(timeout: .seconds(40)) { subscriber.statistics(of: "housing").cursor == 5_000 })
         #expect(try downstream.appliedSequences() == Array(1...5_000))
         let ids = try downstream.store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT id FROM test_applied ORDER BY sequence")

@@ -2,6 +2,7 @@ import Dispatch
 import EventFabric
 import Foundation
 import GRDB
+import InMemoryLogging
 import Logging
 import Metrics
 import Synchronization
@@ -31,7 +32,7 @@ enum FeedTesting {
         return folder
     }
 
-    /// A logger that drops everything (tests that check logs use ``FeedLogRecorder``).
+    /// A logger that drops everything (tests that check logs use an `InMemoryLogHandler`).
     static let quietLogger = Logger(label: "jiekun.tests.feeds") { _ in SwiftLogNoOpLogHandler() }
 
     /// An event of type `test.counted` whose data carries `n` and padding up to about `size` bytes.
@@ -55,20 +56,6 @@ enum FeedTesting {
         }
     }
 
-    /// Waits until `condition` holds, checking it every millisecond, at most `timeout`.
-    ///
-    /// - Returns: Whether the condition held in time.
-    static func waitUntil(
-        timeout: Duration = .seconds(20),
-        _ condition: () throws -> Bool
-    ) rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            usleep(1_000)
-        }
-        return try condition()
-    }
 }
 
 /// A service's side of a test: a store on disk, a fabric context, and optionally a publisher and a subscriber.
@@ -150,56 +137,6 @@ final class FeedNode: Sendable {
         #expect(publisher?.join(timeout: .seconds(5)) ?? true, "the publisher's thread ends after shutdown")
         #expect(subscriber?.join(timeout: .seconds(5)) ?? true, "the subscriber's thread ends after shutdown")
         context.context.terminate()
-    }
-}
-
-/// A log handler keeping every record, to check what the fabric logs (and that no payload is logged).
-final class FeedLogRecorder: Sendable {
-    /// One log record.
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
-
-        /// The message and metadata as one line, for searching.
-        var text: String { "\(message) \(metadata.sorted { $0.key < $1.key })" }
-    }
-
-    private let storage = Mutex<[Record]>([])
-
-    /// A logger writing here, at debug level.
-    var logger: Logger {
-        var logger = Logger(label: "jiekun.tests.feeds") { _ in Handler(recorder: self) }
-        logger.logLevel = .debug
-        return logger
-    }
-
-    /// Every record so far.
-    var records: [Record] { storage.withLock { $0 } }
-
-    func append(_ record: Record) {
-        storage.withLock { $0.append(record) }
-    }
-
-    /// The swift-log handler.
-    struct Handler: LogHandler {
-        let recorder: FeedLogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .debug
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            var all = metadata
-            all.merge(event.metadata ?? [:]) { $1 }
-            recorder.append(
-                Record(
-                    level: event.level, message: "\(event.message)",
-                    metadata: all.mapValues { "\($0)" }))
-        }
     }
 }
 
@@ -327,7 +264,7 @@ final class ProbeProcess: Sendable {
         -> String?
     {
         var found: String?
-        _ = FeedTesting.waitUntil(timeout: timeout) {
+        _ = waitUntil(timeout: timeout) {
             found = lines.storage.withLock { lines in
                 lines.last { $0.hasPrefix(prefix) && accept(String($0.dropFirst(prefix.count))) }
             }.map { String($0.dropFirst(prefix.count)) }
@@ -352,7 +289,7 @@ final class ProbeProcess: Sendable {
     ///
     /// - Returns: Its exit status (or the signal that ended it), or `nil` if it is still running.
     func waitForExit(timeout: Duration = .seconds(10)) -> (status: Int32, reason: Process.TerminationReason)? {
-        guard FeedTesting.waitUntil(timeout: timeout, { !process.isRunning }) else { return nil }
+        guard waitUntil(timeout: timeout, { !process.isRunning }) else { return nil }
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason)
     }

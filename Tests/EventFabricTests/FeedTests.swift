@@ -5,6 +5,7 @@ import GRDB
 import InMemoryLogging
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 import ZeroMQ
 
@@ -27,7 +28,7 @@ struct FeedTests {
         defer { downstream.stop(nil, subscriber) }
         defer { upstream.stop(publisher) }
 
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 500 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 500 })
         #expect(try downstream.appliedSequences() == Array(1...500))
         let statistics = subscriber.statistics(of: "housing")
         #expect(statistics.applied == 500)
@@ -35,13 +36,13 @@ struct FeedTests {
         #expect(statistics.refused == 0)
 
         // Then live: a new commit wakes the publisher, and the event arrives without a replay.
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
         try FeedTesting.publish(1, from: 501, on: "housing", to: upstream.store)
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 501 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 501 })
         #expect(subscriber.statistics(of: "housing").replayed == 500)
         #expect(try downstream.appliedSequences() == Array(1...501))
         // The publisher counts a send after it returns, which may be after the subscriber applied it.
-        #expect(FeedTesting.waitUntil { publisher.statistics(of: "housing").latestSent == 501 })
+        #expect(waitUntil { publisher.statistics(of: "housing").latestSent == 501 })
     }
 
     @Test("replay chunks cut short by the publisher's byte cap: pipelined requests realign, nothing is skipped")
@@ -57,7 +58,7 @@ struct FeedTests {
             configure: { $0.replayChunk = 100 })
         defer { downstream.stop(nil, subscriber) }
         defer { upstream.stop(publisher) }
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 2_000 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 2_000 })
         #expect(try downstream.appliedSequences() == Array(1...2_000))
         #expect(subscriber.statistics(of: "housing").replayed == 2_000)
     }
@@ -82,15 +83,15 @@ struct FeedTests {
         defer { upstream.stop(publisher) }
 
         try FeedTesting.publish(1, on: "housing", to: upstream.store)
-        #expect(FeedTesting.waitUntil { gate.isWaiting })
+        #expect(waitUntil { gate.isWaiting })
         let burst = 100_000
         try FeedTesting.publish(burst, from: 2, on: "housing", to: upstream.store)
         #expect(
-            FeedTesting.waitUntil(timeout: .seconds(60)) { publisher.statistics(of: "housing").latestSent == 100_001 })
+            waitUntil(timeout: .seconds(60)) { publisher.statistics(of: "housing").latestSent == 100_001 })
         gate.open()
 
         #expect(
-            FeedTesting.waitUntil(timeout: .seconds(90)) {
+            waitUntil(timeout: .seconds(90)) {
                 subscriber.statistics(of: "housing").cursor == UInt64(burst + 1)
             })
         let applied = try downstream.appliedSequences()
@@ -114,7 +115,7 @@ struct FeedTests {
         let raw = try rawContext.socket(.pub)
         try raw.setLinger(.zero)
         let rawEndpoint = try raw.bind("tcp://127.0.0.1:*")
-        let logs = FeedLogRecorder()
+        let logs = InMemoryLogHandler()
         let metrics = FeedMetricsRecorder()
         let subscriber = try downstream.startSubscriber(
             feed: "housing", live: rawEndpoint, replay: endpoints.replay,
@@ -133,7 +134,7 @@ struct FeedTests {
             data: Array(#"{"feed":"housing","latest":"00000000000000000000"}"#.utf8)
         ).message()
         #expect(
-            try FeedTesting.waitUntil {
+            try waitUntil {
                 try raw.send(heartbeat)
                 return subscriber.statistics(of: "housing").heartbeats > 0
             })
@@ -165,7 +166,7 @@ struct FeedTests {
             ).message())  // a heartbeat of another feed: a misconfigured endpoint
         try raw.send([topic, json(2)])  // and a good one: the subscriber still serves
 
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 2 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 2 })
         let statistics = subscriber.statistics(of: "housing")
         #expect(statistics.applied == 1)
         #expect(
@@ -184,7 +185,7 @@ struct FeedTests {
                 metrics.value("jiekun.events.refused", [("feed", "housing"), ("reason", reason)]) == count, "\(reason)")
         }
         #expect(metrics.value("jiekun.events.applied", [("feed", "housing")]) == 1)
-        let records = logs.records
+        let records = logs.entries
         #expect(records.contains { $0.level == .warning && $0.text.contains("frames") })
         for record in records {
             #expect(!record.text.contains("张三") && !record.text.contains("110101"), "\(record.text)")
@@ -220,7 +221,7 @@ struct FeedTests {
         ).message()
         func heartbeatsUntilHeard() -> Bool {
             let heard = subscriber.statistics(of: "housing").heartbeats
-            return FeedTesting.waitUntil {
+            return waitUntil {
                 try? raw.send(heartbeat)
                 return subscriber.statistics(of: "housing").heartbeats > heard
             }
@@ -234,7 +235,7 @@ struct FeedTests {
         #expect(heartbeatsUntilHeard())
         huge = try FeedTesting.event(1).sequenced(1)
         #expect(
-            FeedTesting.waitUntil {
+            waitUntil {
                 try? raw.send(huge.message())
                 return subscriber.statistics(of: "housing").cursor == 1
             }, "\(subscriber.statistics(of: "housing"))")
@@ -265,7 +266,7 @@ struct FeedTests {
         defer { downstream.stop(nil, subscriber) }
         defer { upstream.stop(publisher) }
 
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 51 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 51 })
         let expected = (1...50).filter { $0 % 10 != 0 }.map(Int64.init)
         #expect(try downstream.appliedSequences() == expected)
         let refusals = try downstream.store.refusals(of: "housing")
@@ -324,7 +325,7 @@ struct FeedTests {
         let denied = try #require(
             try ask(ReplayProtocol.Request(feed: "housing", after: 0, limit: 3).frames(), on: intruder))
         #expect(denied.status == .denied && denied.events.isEmpty)
-        #expect(FeedTesting.waitUntil { publisher.statistics(of: "housing").replayRefused == 1 })
+        #expect(waitUntil { publisher.statistics(of: "housing").replayRefused == 1 })
     }
 
     @Test("a silent publisher is noticed within the heartbeat timeout; after its restart, a heartbeat ahead replays")
@@ -334,18 +335,18 @@ struct FeedTests {
         let upstream = try FeedNode(folder: folder, name: "union")
         let downstream = try FeedNode(folder: folder, name: "housing")
         let (publisher, endpoints) = try upstream.startPublisher(feeds: ["housing"], heartbeat: .milliseconds(50))
-        let logs = FeedLogRecorder()
+        let logs = InMemoryLogHandler()
         let metrics = FeedMetricsRecorder()
         let subscriber = try downstream.startSubscriber(
             feed: "housing", live: endpoints.feeds["housing"]!, replay: endpoints.replay,
             configure: { $0.heartbeatTimeout = .milliseconds(400) }, logger: logs.logger, metrics: metrics)
         defer { downstream.stop(nil, subscriber) }
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
 
         upstream.stop(publisher)
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").isSilent })
+        #expect(waitUntil { subscriber.statistics(of: "housing").isSilent })
         #expect(metrics.value("jiekun.feed.silent", [("feed", "housing")]) == 1)
-        #expect(logs.records.contains { $0.level == .warning && $0.message.contains("silent") })
+        #expect(logs.entries.contains { $0.level == .warning && $0.message.description.contains("silent") })
 
         // Meanwhile the service commits events; the publisher comes back on the same endpoints (a restart): the
         // subscriber says so, and the first heartbeat, ahead of its cursor, makes it replay them.
@@ -360,11 +361,11 @@ struct FeedTests {
             logger: FeedTesting.quietLogger)
         try again.start()
         defer { restarted.stop(again) }
-        #expect(FeedTesting.waitUntil { !subscriber.statistics(of: "housing").isSilent })
+        #expect(waitUntil { !subscriber.statistics(of: "housing").isSilent })
         #expect(metrics.value("jiekun.feed.silent", [("feed", "housing")]) == 0)
-        #expect(FeedTesting.waitUntil { logs.records.contains { $0.message.contains("heard again") } })
+        #expect(waitUntil { logs.entries.contains { $0.message.description.contains("heard again") } })
         #expect(subscriber.statistics(of: "housing").silences >= 1)
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 20 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 20 })
         #expect(subscriber.statistics(of: "housing").replayed == 20)
         #expect(try downstream.appliedSequences() == Array(1...20))
     }
@@ -388,7 +389,7 @@ struct FeedTests {
                 configuration.upstreams[0].publisher = "union-registry"
             }, logger: logger)
         defer { downstream.stop(nil, subscriber) }
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
         func count(_ prefix: String, _ level: Logger.Level? = nil) -> Int {
             logs.entries.filter { entry in
                 "\(entry.message)".hasPrefix(prefix) && (level.map { entry.level == $0 } ?? true)
@@ -399,7 +400,7 @@ struct FeedTests {
             upstream.stop(publisher)
             // Silent for several heartbeat timeouts: the subscriber reconnects each time, and warns once.
             let reconnects = count("reconnecting to a silent upstream feed")
-            #expect(FeedTesting.waitUntil { count("reconnecting to a silent upstream feed") >= reconnects + 3 })
+            #expect(waitUntil { count("reconnecting to a silent upstream feed") >= reconnects + 3 })
             #expect(count("upstream feed silent", .warning) == outage)
             // Meanwhile 10 events are committed; the publisher comes back on the same endpoints.
             try FeedTesting.publish(10, from: outage * 10 - 9, on: "housing", to: upstream.store)
@@ -411,7 +412,7 @@ struct FeedTests {
                     replayEndpoint: endpoints.replay, heartbeatInterval: .milliseconds(50)),
                 logger: FeedTesting.quietLogger)
             try publisher.start()
-            #expect(FeedTesting.waitUntil { count("upstream feed heard again", .info) == outage })
+            #expect(waitUntil { count("upstream feed heard again", .info) == outage })
             #expect(subscriber.statistics(of: "housing").cursor == UInt64(outage * 10))
         }
         upstream.stop(publisher)
@@ -442,15 +443,15 @@ struct FeedTests {
             feed: "housing", live: endpoints.feeds["housing"]!, replay: endpoints.replay)
         defer { downstream.stop(nil, subscriber) }
         defer { upstream.stop(publisher) }
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").heartbeats > 0 })
 
         for batch in 0..<10 {
             try FeedTesting.publish(40, from: 1 + batch * 40, on: "housing", to: upstream.store, size: 1_000)
         }
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 400 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 400 })
         #expect(try downstream.appliedSequences() == Array(1...400))
         #expect(subscriber.statistics(of: "housing").replayed == 0, "everything arrived live")
-        #expect(FeedTesting.waitUntil { publisher.statistics(of: "housing").published == 400 })
+        #expect(waitUntil { publisher.statistics(of: "housing").published == 400 })
     }
 
     @Test("entries committed out of the publisher's sight (another connection) go out before the next heartbeat")
@@ -465,15 +466,15 @@ struct FeedTests {
         defer { downstream.stop(nil, subscriber) }
         defer { upstream.stop(publisher) }
         try FeedTesting.publish(5, on: "housing", to: upstream.store)
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 5 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 5 })
 
         // A second store object on the same file: its journal's commits are not reported to this publisher.
         let other = try EventStore(
             path: folder.appendingPathComponent("union.sqlite").path, logger: FeedTesting.quietLogger)
         try FeedTesting.publish(7, from: 6, on: "housing", to: other)
-        #expect(FeedTesting.waitUntil { subscriber.statistics(of: "housing").cursor == 12 })
+        #expect(waitUntil { subscriber.statistics(of: "housing").cursor == 12 })
         #expect(try downstream.appliedSequences() == Array(1...12))
-        #expect(FeedTesting.waitUntil { publisher.statistics(of: "housing").latestSent == 12 })
+        #expect(waitUntil { publisher.statistics(of: "housing").latestSent == 12 })
     }
 
     @Test("the transactional outbox: a handler's output events are journaled in its transaction and sent on")
@@ -501,7 +502,7 @@ struct FeedTests {
         defer { union.stop(unionPublisher) }
 
         try FeedTesting.publish(300, on: "housing", to: union.store)
-        #expect(FeedTesting.waitUntil { sink.statistics(of: "outcomes").cursor == 300 })
+        #expect(waitUntil { sink.statistics(of: "outcomes").cursor == 300 })
         #expect(try coordinator.appliedSequences() == Array(1...300))
         let ids = try coordinator.store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT id FROM test_applied ORDER BY sequence")

@@ -2,8 +2,10 @@ import Dispatch
 import EventFabric
 import Foundation
 import GRDB
+import InMemoryLogging
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 import ZeroMQ
 
@@ -124,7 +126,7 @@ struct RequestReplyTests {
 
     /// A plain fabric, a store, the operations and a server on a loopback port.
     struct Fixture {
-        let logs = LogCapture()
+        let logs = InMemoryLogHandler()
         let fabric: FabricContext
         let store: Store
         let operations = Operations()
@@ -317,7 +319,7 @@ struct RequestReplyTests {
         defer { client.close() }
         let call = BackgroundWork { try client.request("register", body: Array("H-9".utf8)) }
 
-        #expect(FabricTesting.waitUntil { first.statistics.executed == 1 })
+        #expect(waitUntil { first.statistics.executed == 1 })
         #expect(first.stop())
 
         // The restarted service: the same endpoint, the same file, opened afresh.
@@ -379,7 +381,7 @@ struct RequestReplyTests {
         let request: [[UInt8]] = ["JKREQ1", "reader", "1", "big", ""].map { Array($0.utf8) }
         for _ in 0..<200 { try dealer.send(request) }
 
-        #expect(FabricTesting.waitUntil { fixture.server.statistics.repliesDropped > 0 })
+        #expect(waitUntil { fixture.server.statistics.repliesDropped > 0 })
         let client = try fixture.client(timeout: .seconds(5))
         defer { client.close() }
         #expect(try client.request("echo", body: Array("still here".utf8)) == .ok(Array("still here".utf8)))
@@ -445,8 +447,8 @@ struct RequestReplyTests {
         }
         #expect(try fixture.store.households().isEmpty)
         #expect(fixture.server.statistics.failed == 2)
-        let failure = try #require(fixture.logs.entries.first { $0.message.hasPrefix("Request failed") })
-        #expect(failure.metadata["error.type"]?.contains("Boom") == true)
+        let failure = try #require(fixture.logs.entries.first { $0.message.description.hasPrefix("Request failed") })
+        #expect(failure.metadata["error.type"]?.description.contains("Boom") == true)
     }
 
     @Test("A request over the size limit gets a reply naming its size and the limit; the server keeps serving")
@@ -493,7 +495,7 @@ struct RequestReplyTests {
         #expect(reply.status == .error)
         #expect(String(decoding: reply.body, as: UTF8.self) == #"{"reason":"the union's store is full (disk)"}"#)
         #expect(try fixture.store.households().isEmpty)
-        let failure = try #require(fixture.logs.entries.first { $0.message.hasPrefix("Request failed") })
+        let failure = try #require(fixture.logs.entries.first { $0.message.description.hasPrefix("Request failed") })
         #expect(failure.level == .error)
         #expect(failure.message == "Request failed: the store is full (disk); its transaction was rolled back")
         #expect(failure.metadata["error.cause"] == "13 (database or disk is full)")

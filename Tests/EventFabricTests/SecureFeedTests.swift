@@ -1,5 +1,6 @@
 import EventFabric
 import Foundation
+import TestSupport
 import Testing
 import ZeroMQ
 
@@ -55,15 +56,15 @@ struct SecureFeedTests {
         let outsiderSubscriber = try subscribe(outsider, as: stranger)
         defer { outsider.stop(nil, outsiderSubscriber) }
 
-        #expect(FeedTesting.waitUntil { readerSubscriber.statistics(of: "households.housing").cursor == 150 })
-        #expect(FeedTesting.waitUntil { readerSubscriber.statistics(of: "households.housing").heartbeats > 0 })
+        #expect(waitUntil { readerSubscriber.statistics(of: "households.housing").cursor == 150 })
+        #expect(waitUntil { readerSubscriber.statistics(of: "households.housing").heartbeats > 0 })
         try FeedTesting.publish(50, from: 151, on: "households.housing", to: upstream.store)
-        #expect(FeedTesting.waitUntil { readerSubscriber.statistics(of: "households.housing").cursor == 200 })
+        #expect(waitUntil { readerSubscriber.statistics(of: "households.housing").cursor == 200 })
         #expect(try reader.appliedSequences() == Array(1...200))
 
         // The stranger: refused by ZAP at the feed, denied its replay (not a reader), nothing applied.
         #expect(
-            FeedTesting.waitUntil {
+            waitUntil {
                 upstream.context.authenticator.refusalCount(domain: "union.feed.households.housing") > 0
                     && publisher.statistics(of: "households.housing").replayRefused > 0
             })

@@ -1,6 +1,7 @@
 import Dispatch
 import EventFabric
 import Foundation
+import InMemoryLogging
 import Logging
 import Metrics
 import Synchronization
@@ -186,7 +187,7 @@ enum FabricTesting {
     ///   - logs: Captures the log entries, if given.
     ///   - metrics: Records the metrics, if given.
     /// - Returns: The fabric; shut it down with ``shutDown(_:)``.
-    static func fabric(logs: LogCapture? = nil, metrics: RecordingMetrics? = nil) throws -> FabricContext {
+    static func fabric(logs: InMemoryLogHandler? = nil, metrics: RecordingMetrics? = nil) throws -> FabricContext {
         try FabricContext(logger: logger(logs), metricsFactory: metrics)
     }
 
@@ -202,73 +203,8 @@ enum FabricTesting {
     ///
     /// - Parameter capture: The capture.
     /// - Returns: The logger.
-    static func logger(_ capture: LogCapture?) -> Logger {
-        var logger = Logger(label: "jiekun.test") { _ in
-            capture.map { LogCapture.Handler(capture: $0) as any LogHandler } ?? SwiftLogNoOpLogHandler()
-        }
-        logger.logLevel = .debug
-        return logger
-    }
-
-    /// Waits until `condition` holds, checking every few milliseconds, at most `timeout`.
-    ///
-    /// For conditions no event announces (a counter another thread increments).
-    ///
-    /// - Parameters:
-    ///   - timeout: The longest wait.
-    ///   - condition: The condition.
-    /// - Returns: Whether it held in time.
-    static func waitUntil(timeout: Duration = generous, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return try condition()
-    }
-}
-
-/// Collects log entries, thread-safely.
-final class LogCapture: Sendable {
-    /// One log entry.
-    struct Entry: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-
-        /// The message and the metadata, as one text to search.
-        var text: String { ([message] + metadata.map { "\($0.key)=\($0.value)" }).joined(separator: " ") }
-    }
-
-    /// The entries so far.
-    private let storage = Mutex<[Entry]>([])
-
-    /// The entries so far.
-    var entries: [Entry] { storage.withLock { $0 } }
-
-    /// Adds an entry.
-    func append(_ entry: Entry) { storage.withLock { $0.append(entry) } }
-
-    /// A swift-log handler writing to a capture.
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.append(
-                Entry(
-                    level: event.level, message: "\(event.message)",
-                    metadata: merged.mapValues { "\($0)" }
-                )
-            )
-        }
+    static func logger(_ capture: InMemoryLogHandler?) -> Logger {
+        capture?.logger ?? Logger(label: "jiekun.test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import EventFabric
@@ -67,6 +68,6 @@ struct WALCheckpointerTests {
             next += 10
         }
         #expect(checkpointer.wakeUps == 1)
-        #expect(FeedTesting.waitUntil { checkpointer.checkpoints == 1 })
+        #expect(waitUntil { checkpointer.checkpoints == 1 })
     }
 }

@@ -225,6 +225,19 @@ struct AsyncAPITests {
         }
         #expect(cases.count == Feed.all.map(\.eventTypes.count).reduce(0, +))
 
+        // A department that leads no measure of the household: no members, no tenant (DATA-MINIMISATION rule 3).
+        for agency in Agency.allCases where agency != .union && agency != .coordinator {
+            var assessment = Samples.assessment
+            assessment.measures.removeAll { $0.code.leadDepartment == agency }
+            let view = HouseholdView(
+                for: agency, household: Samples.household, assessment: assessment, helper: Samples.helper)
+            cases.append(
+                Case(
+                    label: "\(agency.rawValue)'s view without its measures",
+                    reference: "#/components/messages/HouseholdUpdated.\(agency.rawValue)/payload",
+                    instance: try Samples.envelope(HouseholdUpdated(view: view), publisher: .union), valid: true))
+        }
+
         // The schemas are not vacuous: what a feed must not carry is refused.
         func registered(_ agency: Agency, editing edit: (inout [String: Any]) -> Void) throws -> Any {
             var event = try Samples.envelope(

@@ -134,4 +134,90 @@ struct HouseholdViewTests {
         let json = String(decoding: try EventCoding.encode(HouseholdUpdated(view: unpaired)), as: UTF8.self)
         #expect(!json.contains("helper") && !json.contains("null"))
     }
+
+    /// What one agency holds of a household, with measures of the plan that it leads and without.
+    struct Holding: Sendable, CustomStringConvertible {
+        var agency: Agency
+        /// The view's top-level keys, with the agency's measures and without them.
+        var with: Set<String>
+        var without: Set<String>
+        /// The members whose name and identity number the agency gets when it leads a measure.
+        var identified: [Int]
+        var description: String { agency.rawValue }
+    }
+
+    static let holdings: [Holding] = [
+        Holding(
+            agency: .humanResources,
+            with: common.union(["helper", "isZeroEmployment", "employer", "employerCreditCode", "members"]),
+            without: common.union(["helper", "isZeroEmployment", "employer", "employerCreditCode", "members"]),
+            identified: [1, 2]),
+        Holding(
+            agency: .medicalInsurance, with: common.union(["helper", "members"]),
+            without: common.union(["helper", "members"]), identified: [1, 2, 3, 4, 5]),
+        Holding(
+            agency: .education, with: common.union(["helper", "members"]),
+            without: common.union(["helper", "members"]), identified: [3, 4]),
+        Holding(
+            agency: .housing, with: common.union(["helper", "householdSize", "housing", "needsHousing", "tenant"]),
+            without: common.union(["helper", "householdSize", "housing", "needsHousing"]), identified: [1]),
+        Holding(
+            agency: .civilAffairs,
+            with: common.union([
+                "helper", "householdSize", "monthlyIncome", "monthlySpecialExpense", "perCapitaIncome",
+                "isBelowStandard", "isOnDibao", "causes", "members",
+            ]),
+            without: common.union([
+                "helper", "householdSize", "monthlyIncome", "monthlySpecialExpense", "perCapitaIncome",
+                "isBelowStandard", "isOnDibao", "causes", "members",
+            ]),
+            identified: [1, 2, 3, 4, 5]),
+        Holding(
+            agency: .coordinator,
+            with: common.union([
+                "householdSize", "perCapitaIncome", "isBelowStandard", "isOnDibao", "isZeroEmployment", "needsHousing",
+            ]),
+            without: common.union([
+                "householdSize", "perCapitaIncome", "isBelowStandard", "isOnDibao", "isZeroEmployment", "needsHousing",
+            ]),
+            identified: []),
+    ]
+
+    @Test(
+        "names and identity numbers go to an agency only for a household where it leads a measure (rule 3), also when an update brings its first measure",
+        arguments: holdings)
+    func identityOnlyWhereItActs(_ expected: Holding) throws {
+        var without = Samples.assessment
+        without.measures.removeAll { $0.code.leadDepartment == expected.agency }
+        let views = [
+            (
+                view: HouseholdView(
+                    for: expected.agency, household: Samples.household, assessment: without, helper: Samples.helper),
+                identified: [Int]()
+            ),
+            // The household's update whose plan now holds the agency's measures.
+            (
+                view: HouseholdView(
+                    for: expected.agency, household: Samples.household, assessment: Samples.assessment,
+                    helper: Samples.helper),
+                identified: expected.identified
+            ),
+        ]
+        for (view, identified) in views {
+            let object = try #require(try Samples.jsonObject(HouseholdUpdated(view: view))["view"] as? [String: Any])
+            #expect(
+                Set(object.keys)
+                    == (identified.isEmpty && expected.agency != .coordinator ? expected.without : expected.with))
+            var people = (object["members"] as? [[String: Any]]) ?? []
+            if let tenant = object["tenant"] as? [String: Any] { people.append(tenant) }
+            #expect(people.compactMap { $0["number"] as? Int } == identified)
+            let json = String(decoding: try EventCoding.encode(HouseholdUpdated(view: view)), as: UTF8.self)
+            for member in Samples.household.members where !identified.contains(member.number) {
+                #expect(!json.contains(member.name) && !json.contains(member.identityNumber.value), "\(member.number)")
+            }
+            for member in Samples.household.members where identified.contains(member.number) {
+                #expect(json.contains(member.name) && json.contains(member.identityNumber.value), "\(member.number)")
+            }
+        }
+    }
 }

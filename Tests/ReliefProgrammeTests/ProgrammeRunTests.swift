@@ -18,7 +18,7 @@ struct ProgrammeRunTests {
 
     static func run(policy: Policy, households: [Household]) throws -> ProgrammeRun {
         var run = ProgrammeRun(policy: policy)
-        for household in households.sorted(by: { $0.filedOn < $1.filedOn }) { try run.file(household) }
+        for household in households.sortedInFilingOrder(by: { $0.filedOn }) { try run.file(household) }
         return run
     }
 

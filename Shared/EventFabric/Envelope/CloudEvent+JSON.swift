@@ -1,3 +1,5 @@
+import StreamingJSON
+
 extension CloudEvent {
     // MARK: Encoding
 
@@ -169,10 +171,12 @@ extension CloudEvent {
     /// - Parameter buffer: The JSON text.
     /// - Returns: The event, or the reason it is refused.
     static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<CloudEvent, EnvelopeError> {
-        do throws(EnvelopeError) {
+        do {
             return .success(try parseThrowing(buffer))
+        } catch let error as JSONScanner.InvalidJSON {
+            return .failure(error.isNotUTF8 ? .notUTF8 : .invalidJSON(offset: error.offset))
         } catch {
-            return .failure(error)
+            return .failure(error as? EnvelopeError ?? .invalidJSON(offset: 0))
         }
     }
 
@@ -180,17 +184,17 @@ extension CloudEvent {
     ///
     /// - Parameter buffer: The JSON text.
     /// - Returns: The event.
-    /// - Throws: ``EnvelopeError`` naming the problem.
-    private static func parseThrowing(_ buffer: UnsafeBufferPointer<UInt8>) throws(EnvelopeError) -> CloudEvent {
+    /// - Throws: ``EnvelopeError`` naming the problem, or ``JSONScanner/InvalidJSON`` for text that is not JSON.
+    private static func parseThrowing(_ buffer: UnsafeBufferPointer<UInt8>) throws -> CloudEvent {
         var scanner = JSONScanner(buffer)
         scanner.skipWhitespace()
-        guard let first = scanner.peek else { throw .invalidJSON(offset: 0) }
+        guard let first = scanner.peek else { throw EnvelopeError.invalidJSON(offset: 0) }
         guard first == UInt8(ascii: "{") else {
             // Tell "valid JSON but not an object" from garbage.
             try scanner.skipValue()
             scanner.skipWhitespace()
             guard scanner.isAtEnd else { throw scanner.syntaxError }
-            throw .notAnObject
+            throw EnvelopeError.notAnObject
         }
         scanner.index += 1
         var seen: UInt16 = 0
@@ -208,7 +212,7 @@ extension CloudEvent {
                 try scanner.expect(UInt8(ascii: ":"))
                 scanner.skipWhitespace()
                 if let known = Known(name: name) {
-                    guard seen & known.bit == 0 else { throw .duplicateAttribute(known.name) }
+                    guard seen & known.bit == 0 else { throw EnvelopeError.duplicateAttribute(known.name) }
                     seen |= known.bit
                     switch known {
                     case .data:
@@ -224,7 +228,7 @@ extension CloudEvent {
                             try scanner.expectLiteral("null")
                         } else {
                             try scanner.skipValue()
-                            throw .wrongType(attribute: known.name)
+                            throw EnvelopeError.wrongType(attribute: known.name)
                         }
                     }
                 } else {
@@ -236,7 +240,7 @@ extension CloudEvent {
                 switch next {
                 case UInt8(ascii: "}"): break members
                 case UInt8(ascii: ","): continue
-                default: throw .invalidJSON(offset: scanner.index - 1)
+                default: throw EnvelopeError.invalidJSON(offset: scanner.index - 1)
                 }
             }
         }
@@ -263,20 +267,23 @@ extension CloudEvent {
     ///   - name: The member's name.
     ///   - scanner: The scanner, at the member's value.
     ///   - seen: The extension names already read, to refuse duplicates.
-    /// - Throws: ``EnvelopeError`` for an invalid name, a duplicate, or an object or array value.
+    /// - Throws: ``EnvelopeError`` for an invalid name, a duplicate, or an object or array value;
+    ///   ``JSONScanner/InvalidJSON`` for text that is not JSON.
     private static func readExtension(
         named name: String,
         with scanner: inout JSONScanner,
         seen: inout Set<String>
-    ) throws(EnvelopeError) {
+    ) throws {
         let validName =
             !name.isEmpty
             && name.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 &- 48 < 10 }
-        guard validName else { throw .invalidAttributeName }
-        guard seen.insert(name).inserted else { throw .duplicateAttribute("extension") }
+        guard validName else { throw EnvelopeError.invalidAttributeName }
+        guard seen.insert(name).inserted else { throw EnvelopeError.duplicateAttribute("extension") }
         let first = scanner.peek
         try scanner.skipValue()
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { throw .wrongType(attribute: "extension") }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            throw EnvelopeError.wrongType(attribute: "extension")
+        }
     }
 
     /// Checks the attributes read and builds the event.

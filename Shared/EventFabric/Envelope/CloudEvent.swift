@@ -114,7 +114,7 @@ public struct CloudEvent: Sendable, Hashable {
         time: String? = nil,
         effectiveDate: String? = nil,
         payload: some Encodable,
-        encoder: StreamingJSONEncoder = StreamingJSONEncoder()
+        encoder: StreamingJSONEncoder = WireJSON.payloadEncoder
     ) throws {
         let data = try encoder.encode(payload)
         try self.init(
@@ -194,7 +194,7 @@ public struct CloudEvent: Sendable, Hashable {
     /// - Throws: `DecodingError` if the data is not JSON or does not match the type.
     public func decodeData<Payload: Decodable>(
         as type: Payload.Type = Payload.self,
-        using decoder: StreamingJSONDecoder = StreamingJSONDecoder()
+        using decoder: StreamingJSONDecoder = WireJSON.payloadDecoder
     ) throws -> Payload {
         try decoder.decode(type, from: data)
     }

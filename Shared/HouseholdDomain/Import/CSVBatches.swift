@@ -12,27 +12,38 @@ public enum CSVBatches {
     public struct Batch: Sendable, Hashable {
         /// The CSV text: the header, then every row of its households.
         public var csv: String
-        /// The file's row number (header = 1) of each of the batch's rows, from the batch's row 2.
+        /// The file's row number (header = 1) of each of the batch's rows, from the batch's row 2 (sent with the
+        /// batch, so that the union's errors name the file's rows: ``HouseholdImporter/read(bytes:fileRows:)``).
         public var rows: [Int]
-
-        /// The file's row number of a row of the batch.
-        public func fileRow(_ row: Int) -> Int {
-            rows.indices.contains(row - 2) ? rows[row - 2] : row
-        }
     }
 
     /// Cuts the file: rows grouped by file number in order of first appearance, `householdsPerBatch` per batch.
     ///
+    /// The records are read by ``CSVReader``, as the union reads them (RFC 4180 quoting; a quoted field may hold
+    /// line breaks); each batch repeats them as written. A record of only blanks and commas is left out.
     /// - Parameters:
     ///   - text: The CSV text.
     ///   - householdsPerBatch: Households per batch.
     ///   - filingOrder: Whether to send the households in filing order (by 建档日期, then file order) across
     ///     every batch, as the union orders them inside one request: budgets are drawn in filing order, so a file
     ///     whose households are not in filing order must be sorted for the batches to file as one request would.
+    /// - Throws: ``Failure`` for an empty file, broken quoting (naming the row) or a header without 档案编号.
     public static func split(_ text: String, householdsPerBatch: Int, filingOrder: Bool = false) throws -> [Batch] {
-        let records = self.records(text)
-        guard let header = records.first else { throw Failure(description: "the file is empty") }
-        let names = fields(header).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF} ")) }
+        let bytes = Array(text.utf8)
+        var reader = CSVReader(bytes: bytes, startingAt: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
+        var fields: [String] = []
+        func readRecord() throws(Failure) -> Bool {
+            do {
+                return try reader.readRecord(into: &fields)
+            } catch {
+                throw Failure(
+                    description: "row \(error.row): broken quoting (a quoted field must be closed, then followed by "
+                        + "a comma or a line break; a quote inside a field is doubled)")
+            }
+        }
+        guard try readRecord() else { throw Failure(description: "the file is empty") }
+        let header = String(decoding: bytes[reader.recordBytes], as: UTF8.self)
+        let names = fields.map(HouseholdImporter.trimmed)
         let column = HouseholdImport.Column.fileNumber
         guard let index = names.firstIndex(where: { $0 == column.chineseHeader || $0 == column.rawValue }) else {
             throw Failure(description: "no \(column.chineseHeader) (\(column.rawValue)) column in the header")
@@ -40,23 +51,19 @@ public enum CSVBatches {
         let filed = HouseholdImport.Column.filedOn
         let dateIndex = names.firstIndex(where: { $0 == filed.chineseHeader || $0 == filed.rawValue })
         var order: [String] = []
-        var filedOn: [String: String] = [:]
+        var filedOn: [String: LocalDate] = [:]
         var households: [String: [(row: Int, text: String)]] = [:]
-        for (offset, record) in records.enumerated().dropFirst() {
-            if isBlank(record) { continue }
-            let values = fields(record)
-            let fileNumber = index < values.count ? values[index].trimmingCharacters(in: .whitespaces) : ""
+        while try readRecord() {
+            if isBlank(fields) { continue }
+            let fileNumber = index < fields.count ? fields[index].trimmingCharacters(in: .whitespaces) : ""
             if households[fileNumber] == nil { order.append(fileNumber) }
-            households[fileNumber, default: []].append((offset + 1, record))
-            if let dateIndex, dateIndex < values.count, filedOn[fileNumber, default: ""].isEmpty {
-                filedOn[fileNumber] = values[dateIndex].trimmingCharacters(in: .whitespaces)
+            households[fileNumber, default: []].append(
+                (reader.row, String(decoding: bytes[reader.recordBytes], as: UTF8.self)))
+            if let dateIndex, dateIndex < fields.count, filedOn[fileNumber] == nil {
+                filedOn[fileNumber] = LocalDate(fields[dateIndex].trimmingCharacters(in: .whitespaces))
             }
         }
-        if filingOrder {
-            order = order.enumerated().sorted {
-                (filedOn[$0.element] ?? "", $0.offset) < (filedOn[$1.element] ?? "", $1.offset)
-            }.map(\.element)
-        }
+        if filingOrder { order = order.sortedInFilingOrder { filedOn[$0] } }
         var batches: [Batch] = []
         var start = 0
         while start < order.count {
@@ -68,67 +75,12 @@ public enum CSVBatches {
         return batches
     }
 
-    /// The file's records (a quoted field may hold line breaks), without their line ends (`\n`, `\r\n` or `\r`).
-    ///
-    /// Read byte by byte: quotes, commas and line ends are ASCII, which UTF-8 never uses inside another character
-    /// (reading `Character`s, grapheme by grapheme, took 2.7 s of the 71,000-household demo's import).
-    static func records(_ text: String) -> [String] {
-        var records: [String] = []
-        let bytes = Array(text.utf8)
-        var start = 0
-        var quoted = false
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == quote {
-                quoted.toggle()
-            } else if !quoted && (byte == lineFeed || byte == carriageReturn) {
-                records.append(String(decoding: bytes[start..<index], as: UTF8.self))
-                if byte == carriageReturn && index + 1 < bytes.count && bytes[index + 1] == lineFeed { index += 1 }
-                start = index + 1
-            }
-            index += 1
+    /// Whether a record holds only blanks (a blank row of a spreadsheet: commas, spaces, an ideographic space).
+    static func isBlank(_ fields: [String]) -> Bool {
+        fields.allSatisfy { field in
+            // Most fields hold an ASCII letter or digit: no need to look at characters.
+            !field.utf8.contains { $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }
+                && field.allSatisfy(\.isWhitespace)
         }
-        if start < bytes.count { records.append(String(decoding: bytes[start...], as: UTF8.self)) }
-        return records
     }
-
-    /// The fields of one record, unquoted (`""` inside quotes is one quote).
-    static func fields(_ record: String) -> [String] {
-        var fields: [String] = []
-        var current: [UInt8] = []
-        var quoted = false
-        var previous: UInt8?
-        for byte in record.utf8 {
-            if byte == quote {
-                if !quoted, previous == quote { current.append(quote) }
-                quoted.toggle()
-            } else if byte == comma && !quoted {
-                fields.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
-            } else {
-                current.append(byte)
-            }
-            previous = byte
-        }
-        fields.append(String(decoding: current, as: UTF8.self))
-        return fields
-    }
-
-    /// Whether a record holds only commas and spaces (a blank row of a spreadsheet).
-    static func isBlank(_ record: String) -> Bool {
-        var isASCII = true
-        for byte in record.utf8 where byte != comma && byte != space && !(0x09...0x0D).contains(byte) {
-            if byte < 0x80 { return false }  // an ASCII letter, digit or sign
-            isASCII = false
-        }
-        // Other white space (an ideographic space, say) is a character of several bytes.
-        return isASCII || record.allSatisfy { $0 == "," || $0.isWhitespace }
-    }
-
-    private static let quote = UInt8(ascii: "\"")
-    private static let comma = UInt8(ascii: ",")
-    private static let space = UInt8(ascii: " ")
-    private static let lineFeed = UInt8(ascii: "\n")
-    private static let carriageReturn = UInt8(ascii: "\r")
 }

@@ -30,6 +30,8 @@ struct CSVReader {
     private var position: Int
     /// The row number of the record read last (0 before the first).
     private(set) var row = 0
+    /// The bytes of the record read last, as written (quotes included), without its line break.
+    private(set) var recordBytes: Range<Int> = 0..<0
     private var scratch: [UInt8] = []
 
     /// Creates a reader of `bytes`, starting at `position` (e.g. 3 to skip a byte order mark).
@@ -58,8 +60,12 @@ struct CSVReader {
             CSVReader.parseRecord(buffer, at: &position, into: &fields, scratch: &scratch)
         }
         self.scratch = scratch
-        self.position = position
         guard complete else { throw BrokenQuoting(row: row) }
+        var end = position
+        if end > self.position, bytes[end - 1] == CSVReader.lineFeed { end -= 1 }
+        if end > self.position, bytes[end - 1] == CSVReader.carriageReturn { end -= 1 }
+        recordBytes = self.position..<end
+        self.position = position
         return true
     }
 

@@ -64,20 +64,24 @@ public struct HouseholdImporter: Sendable {
 
     /// Reads and validates a household file's bytes.
     ///
-    /// - Parameter bytes: the file's contents.
+    /// - Parameters:
+    ///   - bytes: the file's contents, or a batch cut from a larger file (``CSVBatches``).
+    ///   - fileRows: for a batch, the file's row number of each of its records after the header, so that every
+    ///     issue and message names the row of the file, not of the batch; a record beyond them keeps its own
+    ///     number. `nil` for a whole file.
     /// - Returns: every household of the file with its errors and warnings, in order of first appearance.
     /// - Throws: ``ImportFailure`` when nothing can be read: the bytes are not UTF-8 (`notUTF8`, with the offset of
     ///   the first bad byte), hold nothing but line breaks and spaces (`empty`), quote a field wrongly
     ///   (`brokenQuoting`, with the row), give a column twice (`duplicateColumn`) or miss a required column
     ///   (`missingColumns`).
-    public func read(bytes: [UInt8]) throws(ImportFailure) -> HouseholdImport {
-        var collector = try collect(bytes)
+    public func read(bytes: [UInt8], fileRows: [Int]? = nil) throws(ImportFailure) -> HouseholdImport {
+        var collector = try collect(bytes, fileRows: fileRows ?? [])
         return collector.finish()
     }
 
     /// Reads every record into a collector. A caller that passes a temporary array frees it on return, before
     /// the households are built.
-    private func collect(_ bytes: [UInt8]) throws(ImportFailure) -> Collector {
+    private func collect(_ bytes: [UInt8], fileRows: [Int] = []) throws(ImportFailure) -> Collector {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         if let offset = CSVReader.firstInvalidUTF8Offset(in: bytes, from: start) {
             throw ImportFailure(.notUTF8(offset: offset))
@@ -87,18 +91,22 @@ public struct HouseholdImporter: Sendable {
 
         var reader = CSVReader(bytes: bytes, startingAt: start)
         var fields: [String] = []
+        /// The file's number of the batch's row `row` (the header, row 1, is the file's row 1).
+        func fileRow(_ row: Int) -> Int {
+            fileRows.indices.contains(row - 2) ? fileRows[row - 2] : row
+        }
         func readRecord() throws(ImportFailure) -> Bool {
             do {
                 return try reader.readRecord(into: &fields)
             } catch {
-                throw ImportFailure(.brokenQuoting(row: error.row))
+                throw ImportFailure(.brokenQuoting(row: fileRow(error.row)))
             }
         }
         _ = try readRecord()
         var collector = try Collector(header: fields, importer: self)
         collector.reserveCapacity(forBytes: bytes.count)
         while try readRecord() {
-            collector.add(row: reader.row, fields: fields)
+            collector.add(row: fileRow(reader.row), fields: fields)
         }
         return collector
     }

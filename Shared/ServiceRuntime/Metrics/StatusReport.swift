@@ -1,5 +1,6 @@
 import EventFabric
 import Foundation
+import StreamingJSON
 
 /// What one agency instance has done since it started, answered to a `status` request as JSON: the demo and the
 /// operators wait on it ("every event applied everywhere") instead of sleeping.
@@ -132,15 +133,12 @@ public struct StatusReport: Codable, Sendable, Hashable {
         self.requests = requests
     }
 
-    /// The report as JSON: sorted keys, dates in ISO 8601.
+    /// The report as JSON (``WireJSON``: sorted keys, dates in ISO 8601).
     ///
     /// - Returns: The JSON bytes.
     /// - Throws: `EncodingError` (not expected).
     public func json() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return Array(try encoder.encode(self))
+        try WireJSON.encode(self)
     }
 
     /// Reads a report from its JSON.
@@ -149,9 +147,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
     /// - Returns: The report.
     /// - Throws: `DecodingError` for anything else.
     public static func decode(_ json: some Collection<UInt8>) throws -> StatusReport {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(StatusReport.self, from: Data(json))
+        try WireJSON.decode(StatusReport.self, from: json)
     }
 
     /// A request handler answering ``operation`` with a report that also reads the store's journal and cursors,
