@@ -102,8 +102,8 @@ public struct CoordinatorDesk: AgencyDesk {
     ///
     /// The timeline is indexed by file a step at a time: entries up to `coord_timeline_indexed.through` are found in
     /// `coord_timeline_index`, the newer ones (fewer than ``timelineIndexStep``) by reading them all. An SQLite index
-    /// kept on every insert cost the coordinator a fifth of its processor time on the 71,000-household demo: the
-    /// files of consecutive events are unrelated, so each insert changed another of its pages, each written at the
+    /// kept on every insert costs the coordinator a fifth of its processor time on the 71,000-household demo: the
+    /// files of consecutive events are unrelated, so each insert changes another of its pages, each written at the
     /// next commit; indexing 50,000 entries at once, in file order, writes each page once.
     ///
     /// - Throws: `DatabaseError`.

@@ -1,7 +1,7 @@
 import HouseholdDomain
 
 /// The coordinator's provincial report (policy §2.1, §5.2; Part B "Reports"): per prefecture and year, files open
-/// on 1 January, new files, exits and the exit rate against the 30 % target; per department, measures and money.
+/// on 1 January, new files, exits and the exit rate against the 30 % target; per agency, measures and money.
 public struct ProvinceReport: Sendable, Hashable, Codable {
     /// The yearly target of §2.1: at least 30 % of the households on file exit each year.
     public static let targetPercent = 30
