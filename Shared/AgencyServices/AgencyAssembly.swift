@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import HouseholdDomain
 import Logging
-import ProgrammeEvents
 import ServiceRuntime
 import Synchronization
 
