@@ -49,13 +49,10 @@ public struct CoordinatorDesk: AgencyDesk {
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         if let subject = event.subject { try note(event, about: subject, in: db) }
+        if let view = try KeptView.view(of: event, using: decoder) {
+            return try keep(view, data: event.data, in: db, journal: journal)
+        }
         switch event.type {
-        case HouseholdRegistered.type:
-            let view = try event.decodeData(as: HouseholdRegistered.self, using: decoder).view
-            try keep(view, data: event.data, in: db, journal: journal)
-        case HouseholdUpdated.type:
-            let view = try event.decodeData(as: HouseholdUpdated.self, using: decoder).view
-            try keep(view, data: event.data, in: db, journal: journal)
         case HouseholdClosed.type:
             let closed = try event.decodeData(as: HouseholdClosed.self, using: decoder)
             try db.execute(
