@@ -67,7 +67,7 @@ extension CoordinatorDesk {
     }
 
     /// Migration `coordinator.desk.v4`: each file's category and prefecture code as columns of `coord_households`,
-    /// filled from the kept views, so that the report reads no view (it decoded every one: 2 s of the
+    /// filled from the kept views, so that the report reads no view (decoding every one costs 2 s of the
     /// 71,000-household demo, at its very end).
     private static func addReportColumns(_ db: Database) throws {
         try db.execute(
@@ -85,7 +85,7 @@ extension CoordinatorDesk {
     }
 
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
-    /// `household.registered` or `household.updated`, an object with a `view` member) in `coord_views`, no longer
+    /// `household.registered` or `household.updated`, an object with a `view` member) in `coord_views`, not
     /// encoded again; what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as
     /// columns (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON. Files and decisions
     /// are keyed by file without a rowid (one B-tree each).

@@ -49,13 +49,10 @@ public struct CoordinatorDesk: AgencyDesk {
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         if let subject = event.subject { try note(event, about: subject, in: db) }
+        if let view = try KeptView.view(of: event, using: decoder) {
+            return try keep(view, data: event.data, in: db, journal: journal)
+        }
         switch event.type {
-        case HouseholdRegistered.type:
-            let view = try event.decodeData(as: HouseholdRegistered.self, using: decoder).view
-            try keep(view, data: event.data, in: db, journal: journal)
-        case HouseholdUpdated.type:
-            let view = try event.decodeData(as: HouseholdUpdated.self, using: decoder).view
-            try keep(view, data: event.data, in: db, journal: journal)
         case HouseholdClosed.type:
             let closed = try event.decodeData(as: HouseholdClosed.self, using: decoder)
             try db.execute(
@@ -102,8 +99,8 @@ public struct CoordinatorDesk: AgencyDesk {
     ///
     /// The timeline is indexed by file a step at a time: entries up to `coord_timeline_indexed.through` are found in
     /// `coord_timeline_index`, the newer ones (fewer than ``timelineIndexStep``) by reading them all. An SQLite index
-    /// kept on every insert cost the coordinator a fifth of its processor time on the 71,000-household demo: the
-    /// files of consecutive events are unrelated, so each insert changed another of its pages, each written at the
+    /// kept on every insert costs the coordinator a fifth of its processor time on the 71,000-household demo: the
+    /// files of consecutive events are unrelated, so each insert changes another of its pages, each written at the
     /// next commit; indexing 50,000 entries at once, in file order, writes each page once.
     ///
     /// - Throws: `DatabaseError`.

@@ -41,7 +41,7 @@ extension DepartmentDesk {
         }
         migrator.registerMigration("department.desk.v3") { db in
             // The view is kept as the event brought it (the data of `household.registered` or
-            // `household.updated`, an object with a `view` member), no longer encoded again; its category is a
+            // `household.updated`, an object with a `view` member), not encoded again; its category is a
             // column, for civil affairs' reviews. Decisions are kept as columns (`DecisionColumns`).
             try db.execute(
                 sql: """

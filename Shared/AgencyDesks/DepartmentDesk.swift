@@ -81,13 +81,10 @@ public struct DepartmentDesk: AgencyDesk {
     /// - Throws: ``DeskRefusal`` for an event the desk cannot use; `DatabaseError`, `DecodingError`.
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
+        if let view = try KeptView.view(of: event, using: decoder) {
+            return try receive(view, data: event.data, in: db, journal: journal)
+        }
         switch event.type {
-        case HouseholdRegistered.type:
-            let view = try event.decodeData(as: HouseholdRegistered.self, using: decoder).view
-            try receive(view, data: event.data, in: db, journal: journal)
-        case HouseholdUpdated.type:
-            let view = try event.decodeData(as: HouseholdUpdated.self, using: decoder).view
-            try receive(view, data: event.data, in: db, journal: journal)
         case HouseholdClosed.type:
             let closed = try event.decodeData(as: HouseholdClosed.self, using: decoder)
             try close(closed, in: db, journal: journal)

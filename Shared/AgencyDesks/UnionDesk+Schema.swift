@@ -27,8 +27,8 @@ extension UnionDesk {
         migrator.registerMigration("union.desk.v2") { db in
             try migrateToCompactFiles(db)
         }
-        // The departments' decisions were copied into `union_decisions` for every `measure.decided` and never
-        // read: a tenth of the union's time during an import. The coordinator keeps and shows them.
+        // No `union_decisions`: the coordinator keeps and shows the departments' decisions, and the union reads
+        // only the requests it pays (a copy of every decision, which nothing reads, is a tenth of its import time).
         migrator.registerMigration("union.desk.v3") { db in
             try db.execute(sql: "DROP TABLE union_decisions")
         }
@@ -36,7 +36,7 @@ extension UnionDesk {
 
     /// Migration `union.desk.v2`: the file keeps its category instead of the whole assessment (the household is
     /// kept, so the assessment can always be made again), the open files per helper are counted in
-    /// `union_helper_load` (pairing no longer counts the county's files), and the departments' decisions are kept
+    /// `union_helper_load` (pairing reads the load, not the county's files), and the departments' decisions are kept
     /// as columns instead of JSON (``DecisionColumns``).
     private static func migrateToCompactFiles(_ db: Database) throws {
         try db.execute(

@@ -5,7 +5,6 @@ import Foundation
 import GRDB
 import HouseholdDomain
 import Logging
-import ProgrammeEvents
 import ServiceRuntime
 import Synchronization
 

@@ -56,8 +56,8 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     /// those agencies (``Measure/Code/supportingDepartment``: the union for medical insurance's mutual-aid fee and
     /// education's Golden Autumn grant, civil affairs for housing's rent reductions) and the coordinator.
     ///
-    /// A supporting agency gets the requests of the departments it supports and nothing else of theirs (it used to
-    /// read their whole outcomes feeds: data minimisation, and most of what the union applied).
+    /// A supporting agency gets the requests of the departments it supports and nothing else of theirs, not their
+    /// whole outcomes feeds: data minimisation, and most of what the union would otherwise apply.
     /// - Parameter department: one of the five departments.
     /// - Returns: the feed, or `nil` for a department that leads no supported measure, the union and the
     ///   coordinator.

@@ -1,7 +1,7 @@
 import HouseholdDomain
 
 /// The coordinator's provincial report (policy §2.1, §5.2; Part B "Reports"): per prefecture and year, files open
-/// on 1 January, new files, exits and the exit rate against the 30 % target; per department, measures and money;
+/// on 1 January, new files, exits and the exit rate against the 30 % target; per agency, measures and money;
 /// the same sections for each year alone (``yearly``); and for each prefecture below the target in a year, what
 /// holds back its files (``shortfalls``).
 ///
