@@ -80,9 +80,9 @@ public final class FeedSubscriber: Sendable {
 
     private let store: EventStore
     private let context: FabricContext
-    private let configuration: Configuration
+    let configuration: Configuration
     private let applier: BatchApplier
-    private let logger: Logger
+    let logger: Logger
     private let metrics: any MetricsFactory
     private let shared = Mutex(Shared())
 
@@ -421,89 +421,6 @@ public final class FeedSubscriber: Sendable {
             try topUp(state)
         }
         return replaced
-    }
-
-    // MARK: Outages
-
-    /// Tells the log about an upstream's silence: one warning when it begins (naming the feed, its publisher and
-    /// the endpoint awaited), reminders with exponential back-off (``UpstreamOutage``), and one line once it is
-    /// heard again and has replayed what it missed, with how many events that was.
-    ///
-    /// - Parameters:
-    ///   - state: The upstream's state.
-    ///   - now: The current time.
-    private func reportOutages(_ state: UpstreamState, now: ContinuousClock.Instant) {
-        let upstream = state.upstream
-        if state.silence == nil && now - state.lastHeard >= configuration.heartbeatTimeout {
-            state.silenceGauge.record(1)
-            updateStatistics(state) { statistics in
-                statistics.isSilent = true
-                statistics.silences += 1
-            }
-            if let recovering = state.recovering {
-                // Silent again before it caught up: the same outage, already reported.
-                state.silence = recovering
-                state.recovering = nil
-            } else {
-                state.silence = UpstreamOutage(
-                    since: state.lastHeard, now: now, replayedBefore: statistics(of: upstream.name).replayed)
-                logger.warning(
-                    "upstream feed silent: waiting for \(upstream.awaited(at: upstream.endpoint))",
-                    metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
-            }
-        }
-        if let silence = state.silence, state.silence?.reminderDue(at: now) == true {
-            let awaited = upstream.awaited(at: upstream.endpoint)
-            logger.warning(
-                "upstream feed still silent after \(silence.seconds(at: now)) s: waiting for \(awaited)",
-                metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
-        }
-        if let recovering = state.recovering, !state.replay.isReplaying {
-            state.recovering = nil
-            let replayed = statistics(of: upstream.name).replayed - recovering.replayedBefore
-            let awaited = upstream.awaited(at: upstream.endpoint)
-            logger.info(
-                "upstream feed heard again after \(recovering.seconds(at: now)) s: \(awaited); replayed \(replayed) events",
-                metadata: metadata(upstream, endpoint: upstream.endpoint))
-        }
-    }
-
-    /// Tells the log about a replay request without an answer while the live feed is heard (the replay endpoint
-    /// alone is down): one warning, then reminders with back-off. While the upstream is silent, or before it was
-    /// ever heard, the silence says it all and a time-out is only a debug line.
-    ///
-    /// - Parameters:
-    ///   - state: The upstream's state.
-    ///   - now: The current time.
-    private func replayTimedOut(_ state: UpstreamState, now: ContinuousClock.Instant) {
-        let upstream = state.upstream
-        let metadata = metadata(upstream, endpoint: upstream.replayEndpoint, timeout: configuration.replayTimeout)
-        if state.silent || !state.heardOnce {
-            logger.debug("replay request timed out; asking again on a new connection", metadata: metadata)
-        } else if state.replayOutage == nil {
-            state.replayOutage = UpstreamOutage(since: state.replayLastAnswered, now: now, replayedBefore: 0)
-            logger.warning(
-                "replay unanswered: waiting for \(upstream.awaited(at: upstream.replayEndpoint))", metadata: metadata)
-        } else if let outage = state.replayOutage, state.replayOutage?.reminderDue(at: now) == true {
-            let awaited = upstream.awaited(at: upstream.replayEndpoint)
-            logger.warning(
-                "replay still unanswered after \(outage.seconds(at: now)) s: waiting for \(awaited)",
-                metadata: metadata)
-        }
-    }
-
-    /// The metadata naming what a subscriber waits for.
-    ///
-    /// - Parameters:
-    ///   - upstream: The upstream.
-    ///   - endpoint: The endpoint awaited.
-    ///   - timeout: The time-out that noticed it, if any.
-    /// - Returns: `feed.name`, `feed.publisher`, `feed.endpoint` (and `feed.timeout`).
-    private func metadata(_ upstream: Upstream, endpoint: String, timeout: Duration? = nil) -> Logger.Metadata {
-        var metadata: Logger.Metadata = ["feed.name": "\(upstream.name)", "feed.endpoint": "\(endpoint)"]
-        if let publisher = upstream.publisher { metadata["feed.publisher"] = "\(publisher)" }
-        if let timeout { metadata["feed.timeout"] = "\(timeout)" }
-        return metadata
     }
 
     // MARK: Live messages
@@ -896,67 +813,7 @@ public final class FeedSubscriber: Sendable {
     /// - Parameters:
     ///   - state: The upstream's state.
     ///   - update: The change.
-    private func updateStatistics(_ state: UpstreamState, _ update: (inout Statistics) -> Void) {
+    func updateStatistics(_ state: UpstreamState, _ update: (inout Statistics) -> Void) {
         shared.withLock { update(&$0.statistics[state.upstream.name, default: Statistics()]) }
     }
-}
-
-/// The subscriber thread's state for one upstream (confined to that thread).
-private final class UpstreamState {
-    let upstream: FeedSubscriber.Upstream
-    /// The SUB socket (made anew while the upstream is silent).
-    var live: Socket
-    /// The replay DEALER (made anew after a replay timeout).
-    var replaySocket: Socket
-    /// The last sequence committed.
-    var cursor: UInt64
-    /// Events queued for the next transaction, consecutive from `cursor + 1`.
-    var batch: [BatchApplier.Item] = []
-    /// When the oldest event of ``batch`` was queued by the live loop (for the commit delay), if it was.
-    var batchStarted: ContinuousClock.Instant?
-    /// Live, or replaying from the cursor.
-    var replay = ReplayState.live
-    /// The feed's latest sequence as last heard.
-    var knownLatest: UInt64 = 0
-    /// When the upstream was last heard.
-    var lastHeard = ContinuousClock.now
-    /// The silence under way, if the upstream is silent.
-    var silence: UpstreamOutage?
-    /// A silence that ended, to report once the replay it caused is done.
-    var recovering: UpstreamOutage?
-    /// Whether the upstream was heard since the start.
-    var heardOnce = false
-    /// Replay requests unanswered while the live feed is heard, if they are.
-    var replayOutage: UpstreamOutage?
-    /// When a replay request was last answered.
-    var replayLastAnswered = ContinuousClock.now
-    /// When the SUB was last made anew.
-    var lastReconnect = ContinuousClock.now
-    let appliedCounter: Counter
-    let replayedCounter: Counter
-    let silenceGauge: Gauge
-
-    init(
-        upstream: FeedSubscriber.Upstream,
-        live: Socket,
-        replaySocket: Socket,
-        cursor: UInt64,
-        metrics: any MetricsFactory
-    ) {
-        self.upstream = upstream
-        self.live = live
-        self.replaySocket = replaySocket
-        self.cursor = cursor
-        appliedCounter = Counter(
-            label: "jiekun.events.applied", dimensions: [("feed", upstream.name)], factory: metrics)
-        replayedCounter = Counter(
-            label: "jiekun.events.replayed", dimensions: [("feed", upstream.name)], factory: metrics)
-        silenceGauge = Gauge(label: "jiekun.feed.silent", dimensions: [("feed", upstream.name)], factory: metrics)
-    }
-
-    /// The sequence the next event must have.
-    var expected: UInt64 { cursor + UInt64(batch.count) + 1 }
-
-    /// Whether the upstream is silent.
-    var silent: Bool { silence != nil }
 }

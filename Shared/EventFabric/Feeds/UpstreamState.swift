@@ -1,0 +1,62 @@
+import Metrics
+import ZeroMQ
+
+/// The subscriber thread's state for one upstream (confined to that thread).
+final class UpstreamState {
+    let upstream: FeedSubscriber.Upstream
+    /// The SUB socket (made anew while the upstream is silent).
+    var live: Socket
+    /// The replay DEALER (made anew after a replay timeout).
+    var replaySocket: Socket
+    /// The last sequence committed.
+    var cursor: UInt64
+    /// Events queued for the next transaction, consecutive from `cursor + 1`.
+    var batch: [BatchApplier.Item] = []
+    /// When the oldest event of ``batch`` was queued by the live loop (for the commit delay), if it was.
+    var batchStarted: ContinuousClock.Instant?
+    /// Live, or replaying from the cursor.
+    var replay = ReplayState.live
+    /// The feed's latest sequence as last heard.
+    var knownLatest: UInt64 = 0
+    /// When the upstream was last heard.
+    var lastHeard = ContinuousClock.now
+    /// The silence under way, if the upstream is silent.
+    var silence: UpstreamOutage?
+    /// A silence that ended, to report once the replay it caused is done.
+    var recovering: UpstreamOutage?
+    /// Whether the upstream was heard since the start.
+    var heardOnce = false
+    /// Replay requests unanswered while the live feed is heard, if they are.
+    var replayOutage: UpstreamOutage?
+    /// When a replay request was last answered.
+    var replayLastAnswered = ContinuousClock.now
+    /// When the SUB was last made anew.
+    var lastReconnect = ContinuousClock.now
+    let appliedCounter: Counter
+    let replayedCounter: Counter
+    let silenceGauge: Gauge
+
+    init(
+        upstream: FeedSubscriber.Upstream,
+        live: Socket,
+        replaySocket: Socket,
+        cursor: UInt64,
+        metrics: any MetricsFactory
+    ) {
+        self.upstream = upstream
+        self.live = live
+        self.replaySocket = replaySocket
+        self.cursor = cursor
+        appliedCounter = Counter(
+            label: "jiekun.events.applied", dimensions: [("feed", upstream.name)], factory: metrics)
+        replayedCounter = Counter(
+            label: "jiekun.events.replayed", dimensions: [("feed", upstream.name)], factory: metrics)
+        silenceGauge = Gauge(label: "jiekun.feed.silent", dimensions: [("feed", upstream.name)], factory: metrics)
+    }
+
+    /// The sequence the next event must have.
+    var expected: UInt64 { cursor + UInt64(batch.count) + 1 }
+
+    /// Whether the upstream is silent.
+    var silent: Bool { silence != nil }
+}
