@@ -145,6 +145,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the seven service executables as processes on loopback (`jiekun demo`, the end-to-end tests)
+        .target(
+            name: "ServiceStack",
+            dependencies: [
+                "AgencyServices", "EventFabric", "HouseholdDomain", "ServiceRuntime", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/ServiceStack",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: executables
         .executableTarget(
             name: "JiekunCLI",
@@ -156,6 +167,7 @@ let package = Package(
                 "ReliefProgramme",
                 "SampleCaseload",
                 "ServiceRuntime",
+                "ServiceStack",
                 "StreamingJSON",
                 "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -317,7 +329,7 @@ let package = Package(
             name: "AgencyServicesTests",
             dependencies: [
                 "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents",
-                "ReliefProgramme", "ServiceRuntime", "TestSupport",
+                "ReliefProgramme", "ServiceRuntime", "ServiceStack", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,6 +5,7 @@ import HouseholdDomain
 import ReliefProgramme
 import SampleCaseload
 import ServiceRuntime
+import ServiceStack
 
 /// `jiekun demo`: the main job. Generates a 2017-scale sample caseload, starts the seven services as separate
 /// processes on loopback, files the caseload at the union registry in batches, waits until every event is applied
@@ -82,14 +83,16 @@ struct DemoCommand: ParsableCommand {
         // The working folder, one configuration, store, log and key pair per agency.
         let working = URL(
             fileURLWithPath: folder ?? FileManager.default.currentDirectoryPath + "/.build/jiekun-demo")
-        let stack = try DemoStack(folder: working, secure: !insecure, portOffset: portOffset, policy: policyPath)
+        let stack = try ServiceStack(
+            folder: working, executables: try ServiceStack.locateExecutables(), secure: !insecure,
+            portOffset: portOffset, policy: policyPath)
 
         // 1. The caseload, as union staff would hand it in.
         let csvPath = stack.folder.appendingPathComponent("caseload-\(households).csv").path
         let generateStart = clock.now
         let generator = try CaseloadGenerator(policy: loaded, seed: seed, year: 2017)
         guard FileManager.default.createFile(atPath: csvPath, contents: nil) else {
-            throw DemoStack.Failure(description: "cannot create \(csvPath)")
+            throw ServiceStack.Failure(description: "cannot create \(csvPath)")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
         let summary = try generator.write(households: households, to: handle)
@@ -155,12 +158,12 @@ struct DemoCommand: ParsableCommand {
         var bar = ProgressBar(label: "applying", unit: "events")
         var previous: [Department: StatusReport] = [:]
         var lastMove = clock.now
-        var last = DemoStack.Progress(applied: 0, published: 0)
+        var last = ServiceStack.Progress(applied: 0, published: 0)
         while true {
             statuses = try stack.statuses()
-            let all = DemoStack.progress(statuses, of: Department.allCases)
+            let all = ServiceStack.progress(statuses, of: Department.allCases)
             bar.update(Int(all.applied), of: Int(all.published))
-            if departmentsDone == nil, DemoStack.progress(statuses, of: departments).caughtUp {
+            if departmentsDone == nil, ServiceStack.progress(statuses, of: departments).caughtUp {
                 departmentsDone = clock.now
             }
             let stable = Department.allCases.allSatisfy {
@@ -173,7 +176,7 @@ struct DemoCommand: ParsableCommand {
             if all.applied != last.applied || all.published != last.published { lastMove = clock.now }
             last = all
             if clock.now - lastMove > .seconds(120) {
-                throw DemoStack.Failure(
+                throw ServiceStack.Failure(
                     description: "nothing moved for 120 s at \(all.applied) of \(all.published) events applied; "
                         + "see the logs in \(stack.folder.path)/logs")
             }
@@ -187,7 +190,7 @@ struct DemoCommand: ParsableCommand {
         let end = clock.now
         let departmentsTime = (departmentsDone ?? settled) - applyStart
         let coordinatorTime = end - (departmentsDone ?? settled)
-        let events = DemoStack.progress(statuses, of: Department.allCases).applied
+        let events = ServiceStack.progress(statuses, of: Department.allCases).applied
         output.write(
             "4. Every event applied everywhere: \(events) events consumed across the seven services\n\n"
                 + "The provincial report (the coordinator's `report`):\n")
