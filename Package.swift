@@ -263,7 +263,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamingJSONTests",
-            dependencies: ["StreamingJSON"],
+            dependencies: ["StreamingJSON", "TestSupport"],
             path: "Tests/StreamingJSONTests",
             swiftSettings: swiftSettings
         ),
