@@ -158,6 +158,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the seven service executables as processes on loopback (`jiekun demo`, the end-to-end tests)
+        .target(
+            name: "ServiceStack",
+            dependencies: [
+                "AgencyServices", "EventFabric", "HouseholdDomain", "ServiceRuntime", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/ServiceStack",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: executables
         .executableTarget(
             name: "JiekunCLI",
@@ -170,6 +181,7 @@ let package = Package(
                 "ReliefProgramme",
                 "SampleCaseload",
                 "ServiceRuntime",
+                "ServiceStack",
                 "StreamingJSON",
                 "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -266,7 +278,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamingJSONTests",
-            dependencies: ["StreamingJSON"],
+            dependencies: ["StreamingJSON", "TestSupport"],
             path: "Tests/StreamingJSONTests",
             swiftSettings: swiftSettings
         ),
@@ -332,7 +344,7 @@ let package = Package(
             name: "AgencyServicesTests",
             dependencies: [
                 "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents",
-                "ReliefProgramme", "ServiceRuntime", "TestSupport",
+                "ReliefProgramme", "ServiceRuntime", "ServiceStack", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 "ZeroMQ",

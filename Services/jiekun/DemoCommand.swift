@@ -6,6 +6,7 @@ import ProgrammeEvents
 import ReliefProgramme
 import SampleCaseload
 import ServiceRuntime
+import ServiceStack
 
 /// `jiekun demo`: the main job. Generates a 2017-scale sample caseload, starts the seven services as separate
 /// processes on loopback, files the caseload at the union registry in batches, waits until every event is applied
@@ -83,14 +84,16 @@ struct DemoCommand: ParsableCommand {
         // The working folder, one configuration, store, log and key pair per agency.
         let working = URL(
             fileURLWithPath: folder ?? FileManager.default.currentDirectoryPath + "/.build/jiekun-demo")
-        let stack = try DemoStack(folder: working, secure: !insecure, portOffset: portOffset, policy: policyPath)
+        let stack = try ServiceStack(
+            folder: working, executables: try ServiceStack.locateExecutables(), secure: !insecure,
+            portOffset: portOffset, policy: policyPath)
 
         // 1. The caseload, as union staff would hand it in.
         let csvPath = stack.folder.appendingPathComponent("caseload-\(households).csv").path
         let generateStart = clock.now
         let generator = try CaseloadGenerator(policy: loaded, seed: seed, year: 2017)
         guard FileManager.default.createFile(atPath: csvPath, contents: nil) else {
-            throw DemoStack.Failure(description: "cannot create \(csvPath)")
+            throw ServiceStack.Failure(description: "cannot create \(csvPath)")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
         let summary = try generator.write(households: households, to: handle)
@@ -157,12 +160,12 @@ struct DemoCommand: ParsableCommand {
         var bar = ProgressBar(label: "applying", unit: "events")
         var previous: [Agency: StatusReport] = [:]
         var lastMove = clock.now
-        var last = DemoStack.Progress(applied: 0, published: 0)
+        var last = ServiceStack.Progress(applied: 0, published: 0)
         while true {
             statuses = try stack.statuses()
-            let all = DemoStack.progress(statuses, of: Agency.allCases)
+            let all = ServiceStack.progress(statuses, of: Agency.allCases)
             bar.update(Int(all.applied), of: Int(all.published))
-            if departmentsDone == nil, DemoStack.progress(statuses, of: departments).caughtUp {
+            if departmentsDone == nil, ServiceStack.progress(statuses, of: departments).caughtUp {
                 departmentsDone = clock.now
             }
             let stable = Agency.allCases.allSatisfy {
@@ -175,7 +178,7 @@ struct DemoCommand: ParsableCommand {
             if all.applied != last.applied || all.published != last.published { lastMove = clock.now }
             last = all
             if clock.now - lastMove > .seconds(120) {
-                throw DemoStack.Failure(
+                throw ServiceStack.Failure(
                     description: "nothing moved for 120 s at \(all.applied) of \(all.published) events applied; "
                         + "see the logs in \(stack.folder.path)/logs")
             }
@@ -189,7 +192,7 @@ struct DemoCommand: ParsableCommand {
         let end = clock.now
         let departmentsTime = (departmentsDone ?? settled) - applyStart
         let coordinatorTime = end - (departmentsDone ?? settled)
-        let events = DemoStack.progress(statuses, of: Agency.allCases).applied
+        let events = ServiceStack.progress(statuses, of: Agency.allCases).applied
         output.write(
             "4. Every event applied everywhere: \(events) events consumed across the seven services\n\n"
                 + "The provincial report (the coordinator's `report`):\n")

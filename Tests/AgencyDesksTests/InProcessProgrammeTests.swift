@@ -24,18 +24,6 @@ struct InProcessProgrammeTests {
         let apply: @Sendable (CloudEvent, Database, Journal) throws -> Void
     }
 
-    /// A small deterministic generator for the interleaving.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func store(_ migrations: @escaping (inout DatabaseMigrator) -> Void) throws -> EventStore {
         try EventStore(writer: DatabaseQueue(), migrations: { migrations(&$0) }, logger: Logger(label: "test"))
     }
@@ -77,7 +65,7 @@ struct InProcessProgrammeTests {
 
         // Deliver every feed to each consumer, in order, the feeds interleaved at random, until nothing is left.
         var cursors: [String: UInt64] = [:]  // "consumer feed" → last sequence delivered
-        var random = SplitMix(state: interleaving)
+        var random = SeededGenerator(seed: interleaving)
         var delivered = 0
         while true {
             var ready: [(feed: Feed, consumer: Agency, entries: [Journal.Entry])] = []

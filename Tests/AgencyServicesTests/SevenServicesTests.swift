@@ -6,6 +6,7 @@ import Logging
 import ProgrammeEvents
 import ReliefProgramme
 import ServiceRuntime
+import ServiceStack
 import TestSupport
 import Testing
 import ZeroMQ
@@ -18,192 +19,14 @@ struct SevenServicesTests {
     static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
     static let sampleCSV = Fixtures.sampleHouseholds.path
 
-    /// The executable of each agency.
-    static let executables: [Agency: String] = [
-        .union: "union-registry", .humanResources: "hr-employment", .medicalInsurance: "medical-insurance",
-        .education: "education-aid", .housing: "housing", .civilAffairs: "civil-affairs", .coordinator: "coordinator",
-    ]
-
-    /// The request endpoint of each agency (the local stack's port + 20000).
-    static func requests(_ agency: Agency) -> String {
-        let base: [Agency: Int] = [
-            .union: 27101, .humanResources: 27201, .medicalInsurance: 27301, .education: 27401, .housing: 27501,
-            .civilAffairs: 27601, .coordinator: 27701,
-        ]
-        return "tcp://127.0.0.1:\(base[agency]!)"
-    }
-
-    /// The running stack: its processes and a client per agency.
-    final class Stack {
-        let folder: URL
-        var processes: [Agency: Process] = [:]
-        let fabric: FabricContext
-        var clients: [Agency: RequestClient] = [:]
-        /// Each agency's CURVE key pair (every endpoint CURVE + ZAP), or none (the insecure local stack).
-        let keyPairs: [Agency: CurveKeyPair]
-        /// The operator's key pair, admitted at every request endpoint.
-        let operatorKeyPair: CurveKeyPair?
-
-        /// A stack with CURVE on every endpoint (`secure`), or plain loopback TCP (`insecure: true`).
-        init(secure: Bool = false) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-seven-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var logger = Logger(label: "seven-services-test")
-            logger.logLevel = .error
-            fabric = try FabricContext(logger: logger)
-            var pairs: [Agency: CurveKeyPair] = [:]
-            if secure { for agency in Agency.allCases { pairs[agency] = try CurveKeyPair.generate() } }
-            keyPairs = pairs
-            operatorKeyPair = secure ? try CurveKeyPair.generate() : nil
-            for (name, pair) in pairs.map({ ($0.key.rawValue, $0.value) })
-                + (operatorKeyPair.map { [("operator", $0)] } ?? [])
-            {
-                #expect(
-                    FileManager.default.createFile(
-                        atPath: folder.appendingPathComponent("\(name).key").path,
-                        contents: Data((pair.secretKey + "\n").utf8), attributes: [.posixPermissions: 0o600]))
-            }
-            for agency in Agency.allCases {
-                let security: EndpointSecurity =
-                    if let operatorKeyPair, let server = pairs[agency] {
-                        .curveClient(keyPair: operatorKeyPair, serverPublicKey: server.publicKey)
-                    } else {
-                        .plain
-                    }
-                clients[agency] = try RequestClient(
-                    fabric: fabric, endpoint: SevenServicesTests.requests(agency), security: security,
-                    options: .init(timeout: .seconds(3), retries: 10), logger: logger)
-            }
-        }
-
-        /// The `jiekun` options that reach `agency`'s request endpoint (with CURVE keys when the stack is secure).
-        func endpointArguments(_ agency: Agency) -> [String] {
-            var arguments = ["--endpoint", SevenServicesTests.requests(agency)]
-            if let server = keyPairs[agency] {
-                // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
-                arguments += [
-                    "--server-key=\(server.publicKey)", "--key", folder.appendingPathComponent("operator.key").path,
-                ]
-            }
-            return arguments
-        }
-
-        /// Writes each agency's configuration (deploy/local with ports + 20000, the store in the folder) and
-        /// starts its executable.
-        func start(reviewing: Set<Agency> = []) throws {
-            for (agency, executable) in SevenServicesTests.executables {
-                let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/\(executable).yaml")
-                var lines: [String] = []
-                for line in try String(contentsOf: local, encoding: .utf8).split(
-                    separator: "\n", omittingEmptySubsequences: false)
-                {
-                    if line.hasPrefix("store:") {
-                        lines.append("store: \(folder.appendingPathComponent("\(executable).sqlite").path)")
-                    } else if line.hasPrefix("policy:") {
-                        lines.append("policy: \(SevenServicesTests.policyPath)")
-                    } else if line.hasPrefix("decisionMode:") && reviewing.contains(agency) {
-                        lines.append("decisionMode: review")
-                    } else if line.hasPrefix("insecure:"), !keyPairs.isEmpty {
-                        lines.append("keys:")
-                        lines.append("  secret: \(folder.appendingPathComponent("\(agency.rawValue).key").path)")
-                    } else {
-                        lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:27"))
-                    }
-                }
-                if let operatorKeyPair {
-                    lines.append("peers:")
-                    for peer in Agency.allCases {
-                        lines.append("  \(peer.rawValue): '\(keyPairs[peer]!.publicKey)'")
-                    }
-                    lines.append("  operators:")
-                    lines.append("    tests: '\(operatorKeyPair.publicKey)'")
-                }
-                let configuration = folder.appendingPathComponent("\(executable).yaml")
-                try lines.joined(separator: "\n").write(to: configuration, atomically: true, encoding: .utf8)
-                let log = folder.appendingPathComponent("\(executable).log")
-                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-                let process = Process()
-                process.executableURL = Fixtures.productsDirectory.appendingPathComponent(executable)
-                process.arguments = ["--config", configuration.path]
-                process.standardInput = FileHandle.nullDevice
-                process.standardOutput = try FileHandle(forWritingTo: log)
-                process.standardError = try FileHandle(forWritingTo: log)
-                try process.run()
-                processes[agency] = process
-            }
-        }
-
-        /// Sends a request and returns an `ok` reply's body.
-        func request(_ agency: Agency, _ operation: String, body: [UInt8] = []) async throws -> [UInt8] {
-            let reply = try await clients[agency]!.request(operation, body: body)
-            #expect(
-                reply.status == .ok,
-                "\(operation) at \(agency.rawValue): \(String(decoding: reply.body, as: UTF8.self))")
-            return reply.body
-        }
-
-        /// Every agency's status.
-        func statuses() async throws -> [Agency: StatusReport] {
-            var statuses: [Agency: StatusReport] = [:]
-            for agency in Agency.allCases {
-                statuses[agency] = try StatusReport.decode(try await request(agency, StatusReport.operation))
-            }
-            return statuses
-        }
-
-        /// Polls every service's `status` until `exits` exits are published and every cursor equals its
-        /// publisher's journal, twice running with nothing moving in between; at most 60 s.
-        ///
-        /// - Returns: Whether it settled in time.
-        func settle(exits: UInt64) async throws -> Bool {
-            let deadline = ContinuousClock.now + .seconds(60)
-            var previous: [Agency: StatusReport] = [:]
-            while ContinuousClock.now < deadline {
-                let statuses = try await statuses()
-                let published = statuses[.coordinator]?.journal?[Feed.coordinatorExits.name] ?? 0
-                let stable = Agency.allCases.allSatisfy {
-                    previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
-                }
-                if published == exits, SevenServicesTests.caughtUp(statuses), stable { return true }
-                previous = statuses
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            return false
-        }
-
-        /// Sends SIGTERM to every process and returns each one's exit status (`nil`: still running after 10 s).
-        func stop() -> [Agency: Int32?] {
-            var statuses: [Agency: Int32?] = [:]
-            for (agency, process) in processes {
-                let ended = DispatchSemaphore(value: 0)
-                process.terminationHandler = { _ in ended.signal() }
-                if process.isRunning { process.terminate() } else { ended.signal() }
-                if ended.wait(timeout: .now() + 10) == .success {
-                    statuses[agency] = process.terminationReason == .exit ? process.terminationStatus : -1
-                } else {
-                    statuses[agency] = .some(nil)
-                    kill(process.processIdentifier, SIGKILL)
-                }
-            }
-            processes = [:]
-            return statuses
-        }
-
-        /// The last lines each service logged, for a failure's message.
-        func logs() -> String {
-            SevenServicesTests.executables.values.sorted().map { executable in
-                let log = folder.appendingPathComponent("\(executable).log")
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                return "== \(executable)\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
-            }.joined(separator: "\n")
-        }
-
-        deinit {
-            for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            for client in clients.values { client.close() }
-            fabric.shutdown()
-            try? FileManager.default.removeItem(at: folder)
-        }
+    /// The seven services on the local stack's configuration with every port + 20000, in a fresh folder (the
+    /// caller removes it).
+    static func stack(secure: Bool = false, reviewing: Set<Agency> = []) throws -> ServiceStack {
+        try ServiceStack(
+            folder: FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-seven-\(UUID().uuidString)"),
+            executables: Fixtures.productsDirectory,
+            templates: Fixtures.packageRoot.appendingPathComponent("deploy/local"),
+            secure: secure, portOffset: 20_000, policy: policyPath, reviewing: reviewing)
     }
 
     /// Whether every consumer's cursor equals its publisher's journal on every feed of `Feed.all`.
@@ -219,28 +42,29 @@ struct SevenServicesTests {
 
     @Test("Three households registered at the union: the coordinator's report equals the sequential run's")
     func threeHouseholds() async throws {
-        let stack = try Stack(secure: true)
+        let stack = try Self.stack(secure: true)
+        defer { try? FileManager.default.removeItem(at: stack.folder) }
         try stack.start()
 
         // Ready: every service answers `status` (the clients retry until the endpoints are bound).
-        _ = try await stack.statuses()
+        _ = try stack.statuses()
 
         // Intake.
         let csv = try String(contentsOfFile: Self.sampleCSV, encoding: .utf8)
         let reply = try MessageCoding.decode(
             RegisterReply.self,
-            from: try await stack.request(
+            from: try stack.request(
                 .union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv))))
         #expect(reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "DL-2017-0042"])
         #expect(reply.households.allSatisfy { $0.status == .filed }, "\(reply)")
         #expect(reply.households.map(\.category) == [1, 3, 3])
 
         // Every event applied everywhere: three exits published, every cursor at its publisher's journal.
-        #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.logs())")
+        #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.tails())")
 
         // The report, by hand (Tests/ReliefProgrammeTests/ProgrammeRunTests.swift) and as the sequential run.
         let report = try JSONDecoder().decode(
-            ProvinceReport.self, from: Data(try await stack.request(.coordinator, Operation.report)))
+            ProvinceReport.self, from: Data(try stack.request(.coordinator, Operation.report)))
         #expect(report.province.filesByCategory == [1, 0, 2])
         let year2017 = try #require(report.province.years.first)
         #expect(year2017.year == 2017 && year2017.newFiles == 3 && year2017.exits == 3 && year2017.openAtStart == 0)
@@ -267,7 +91,7 @@ struct SevenServicesTests {
         // One household as the coordinator sees it: exited on its exit date.
         let state = try MessageCoding.decode(
             HouseholdState.self,
-            from: try await stack.request(
+            from: try stack.request(
                 .coordinator, Operation.household,
                 body: try MessageCoding.encode(HouseholdQuery(fileNumber: "KM-2017-0001"))))
         #expect(state.readiness.exitDate == LocalDate("2017-06-13"))
@@ -282,15 +106,16 @@ struct SevenServicesTests {
 
     @Test("review mode: medical insurance waits for staff; jiekun decide approves and refuses; a refusal blocks exit")
     func reviewMode() async throws {
-        let stack = try Stack(secure: true)
-        try stack.start(reviewing: [.medicalInsurance])
+        let stack = try Self.stack(secure: true, reviewing: [.medicalInsurance])
+        defer { try? FileManager.default.removeItem(at: stack.folder) }
+        try stack.start()
         defer { _ = stack.stop() }
-        _ = try await stack.statuses()
+        _ = try stack.statuses()
         let csv = try String(contentsOfFile: Self.sampleCSV, encoding: .utf8)
-        _ = try await stack.request(
+        _ = try stack.request(
             .union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
         // DL-2017-0042 needs nothing from medical insurance: it alone exits while the others wait for staff.
-        #expect(try await stack.settle(exits: 1), "\(stack.logs())")
+        #expect(try await stack.settle(exits: 1), "\(stack.tails())")
         let endpoint = stack.endpointArguments(.medicalInsurance)
         func awaiting() throws -> [String] {
             let listed = try CommandRunner.run(
@@ -318,7 +143,7 @@ struct SevenServicesTests {
             closed.status == 0 && closed.text == "closed KM-2017-0001 (movedAway) on 2017-05-01\n", "\(closed.error)")
         let exitByHand = try CommandRunner.run("jiekun", ["close", "QJ-2017-0007", "--reason", "exited"] + union)
         #expect(exitByHand.status != 0, "an exit is the coordinator's, not a reason staff give")
-        #expect(try await stack.settle(exits: 1), "\(stack.logs())")
+        #expect(try await stack.settle(exits: 1), "\(stack.tails())")
         #expect(
             try awaiting() == [
                 "QJ-2017-0007/medical.assistance", "QJ-2017-0007/medical.basic-enrolment",
@@ -330,10 +155,10 @@ struct SevenServicesTests {
         try decide("QJ-2017-0007/medical.mutual-aid", "approve")
         try decide("QJ-2017-0007/medical.catastrophic", "refuse", ["--reason", "not a listed major disease"])
         // QJ-2017-0007 stays blocked on medical care, with the department and the reason.
-        #expect(try await stack.settle(exits: 1), "\(stack.logs())")
+        #expect(try await stack.settle(exits: 1), "\(stack.tails())")
         let state = try MessageCoding.decode(
             HouseholdState.self,
-            from: try await stack.request(
+            from: try stack.request(
                 .coordinator, Operation.household,
                 body: try MessageCoding.encode(HouseholdQuery(fileNumber: "QJ-2017-0007"))))
         #expect(state.readiness.exitDate == nil)
@@ -361,14 +186,14 @@ struct SevenServicesTests {
         let updated = try CommandRunner.run("jiekun", ["import", updateFile.path, "--update"] + union)
         #expect(updated.status == 0, "\(updated.error)")
         #expect(updated.text == "updated 1, closed as no longer eligible 0, refused 0\n")
-        #expect(try await stack.settle(exits: 2), "\(stack.logs())")
+        #expect(try await stack.settle(exits: 2), "\(stack.tails())")
         let report = try JSONDecoder().decode(
-            ProvinceReport.self, from: Data(try await stack.request(.coordinator, Operation.report)))
+            ProvinceReport.self, from: Data(try stack.request(.coordinator, Operation.report)))
         #expect(report.province.filesByCategory == [1, 0, 2])
         #expect(report.province.cumulativeExits == 2, "KM-2017-0001 moved away: not an exit")
         let exited = try MessageCoding.decode(
             HouseholdState.self,
-            from: try await stack.request(
+            from: try stack.request(
                 .coordinator, Operation.household,
                 body: try MessageCoding.encode(HouseholdQuery(fileNumber: "QJ-2017-0007"))))
         #expect(exited.readiness.exitDate == LocalDate("2017-07-31"))
@@ -386,16 +211,17 @@ struct SevenServicesTests {
 
     @Test("jiekun import, status, report and household against the running services; closing an exited file fails")
     func commandLine() async throws {
-        let stack = try Stack()
+        let stack = try Self.stack()
+        defer { try? FileManager.default.removeItem(at: stack.folder) }
         try stack.start()
-        _ = try await stack.statuses()
-        let union = Self.requests(.union)
-        let coordinator = Self.requests(.coordinator)
+        _ = try stack.statuses()
+        let union = stack.requests(.union)
+        let coordinator = stack.requests(.coordinator)
 
         let imported = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "2"])
         #expect(imported.status == 0, "\(imported.error)")
         #expect(imported.text == "filed 3, not eligible 0, refused 0\n")
-        #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.logs())")
+        #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.tails())")
 
         // Again, one household per request: every household refused, its rows numbered as in the file.
         let again = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "1"])
@@ -430,15 +256,37 @@ struct SevenServicesTests {
         let unknown = try CommandRunner.run("jiekun", ["household", "XX-0000-0000", "--endpoint", coordinator])
         #expect(unknown.status == 1 && unknown.error.contains("no file XX-0000-0000"))
 
-        let status = try CommandRunner.run("jiekun", ["status", "--endpoint", Self.requests(.housing)])
+        let status = try CommandRunner.run("jiekun", ["status", "--endpoint", stack.requests(.housing)])
         #expect(status.status == 0 && status.text.contains("households.housing"), "\(status.error)")
 
         // The union closed every file on the coordinator's word: closing one again is an error.
-        let close = try await stack.clients[.union]!.request(
-            Operation.close,
+        let close = try stack.reply(
+            .union, Operation.close,
             body: try MessageCoding.encode(
                 CloseRequest(fileNumber: "KM-2017-0001", reason: .death, closedOn: LocalDate("2018-01-01")!)))
         #expect(close.status == .error)
         #expect(stack.stop().values.allSatisfy { $0 == .some(0) })
+    }
+}
+
+extension ServiceStack {
+    /// Polls every service's `status` until `exits` exits are published and every cursor equals its publisher's
+    /// journal, twice running with nothing moving in between; at most 60 s.
+    ///
+    /// - Returns: Whether it settled in time.
+    func settle(exits: UInt64) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var previous: [Agency: StatusReport] = [:]
+        while ContinuousClock.now < deadline {
+            let statuses = try statuses()
+            let published = statuses[.coordinator]?.journal?[Feed.coordinatorExits.name] ?? 0
+            let stable = Agency.allCases.allSatisfy {
+                previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
+            }
+            if published == exits, SevenServicesTests.caughtUp(statuses), stable { return true }
+            previous = statuses
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import StreamingJSON
+import TestSupport
 import Testing
 
 /// The package's one JSON validator (``JSONScanner``, which ``StreamingJSONDecoder`` parses with) under seeded
@@ -7,18 +8,6 @@ import Testing
 /// it is given, and must never accept what Foundation's `JSONSerialization` refuses (RFC 8259, fragments allowed).
 @Suite("JSON validator fuzzing (seeded)")
 struct JSONScannerFuzzTests {
-    /// SplitMix64: a small generator whose sequence depends only on its seed, so a failure is reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Any JSON value, to decode a document of unknown shape with ``StreamingJSONDecoder``.
     indirect enum AnyJSON: Decodable {
         case null
@@ -114,7 +103,7 @@ struct JSONScannerFuzzTests {
 
     @Test("valid documents are accepted by the validator, the decoder and Foundation alike")
     func validDocuments() {
-        var random = SeededGenerator(state: 2017)
+        var random = SeededGenerator(seed: 2017)
         for _ in 0..<1_000 {
             let text = Self.document(using: &random)
             let bytes = Array(text.utf8)
@@ -126,7 +115,7 @@ struct JSONScannerFuzzTests {
 
     @Test("mutated valid documents: no crash, nothing accepted that Foundation refuses")
     func mutatedDocuments() {
-        var random = SeededGenerator(state: 20)
+        var random = SeededGenerator(seed: 20)
         var refused = 0
         for _ in 0..<3_000 {
             let bytes = Self.mutated(Array(Self.document(using: &random).utf8), using: &random)
@@ -143,7 +132,7 @@ struct JSONScannerFuzzTests {
 
     @Test("random bytes: no crash, nothing accepted that Foundation refuses")
     func randomBytes() {
-        var random = SeededGenerator(state: 530_100)
+        var random = SeededGenerator(seed: 530_100)
         for _ in 0..<3_000 {
             let bytes = (0..<Int.random(in: 0...24, using: &random)).map { _ in
                 Bool.random(using: &random)

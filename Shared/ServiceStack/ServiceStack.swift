@@ -12,22 +12,30 @@ import ZeroMQ
     import Darwin
 #endif
 
-/// The seven services of `jiekun demo` as separate processes on loopback: one configuration, store, log and
-/// (with CURVE) key pair per agency in a working folder; started, polled through `status`, stopped with SIGTERM.
-final class DemoStack {
+/// The seven service executables as separate processes on loopback, configured from `deploy/local`: one
+/// configuration, store, log and (with CURVE) key pair per agency in a working folder; started, polled through
+/// `status`, stopped with SIGTERM. `jiekun demo` runs its caseload on it, and the end-to-end tests their cases.
+public final class ServiceStack {
     /// Why the stack could not be set up or did not settle.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        /// Creates a failure.
+        public init(description: String) { self.description = description }
     }
 
     /// The working folder.
-    let folder: URL
+    public let folder: URL
     /// Whether the services run CURVE (else plain loopback TCP).
-    let secure: Bool
+    public let secure: Bool
     /// Added to every port of `deploy/local`.
-    let portOffset: Int
+    public let portOffset: Int
     /// The folder holding the service executables.
-    let executables: URL
+    public let executables: URL
+    /// The folder holding `deploy/local`'s configurations, or `nil` to look for it (``template(for:in:)``).
+    private let templates: URL?
+    /// The departments that decide in `review` mode (staff approve each measure); the others decide by rule.
+    private let reviewing: Set<Agency>
     private var processes: [Agency: Process] = [:]
     private var ended: [Agency: DispatchSemaphore] = [:]
     private var publicKeys: [Agency: String] = [:]
@@ -42,14 +50,23 @@ final class DemoStack {
     ///
     /// - Parameters:
     ///   - folder: The working folder (removed and made again).
+    ///   - executables: The folder holding the seven service executables (``locateExecutables()`` for `jiekun`'s).
+    ///   - templates: The folder of `deploy/local`'s configurations, or `nil` to look for `deploy/local` in the
+    ///     current directory and above the running executable.
     ///   - secure: Whether to run CURVE.
     ///   - portOffset: Added to every port of `deploy/local` (7100–7799).
     ///   - policy: The policy file's path.
-    init(folder: URL, secure: Bool, portOffset: Int, policy: String) throws {
+    ///   - reviewing: The departments that decide in `review` mode.
+    public init(
+        folder: URL, executables: URL, templates: URL? = nil, secure: Bool, portOffset: Int, policy: String,
+        reviewing: Set<Agency> = []
+    ) throws {
         self.folder = folder.standardizedFileURL
         self.secure = secure
         self.portOffset = portOffset
-        self.executables = try Self.locateExecutables()
+        self.executables = executables
+        self.templates = templates
+        self.reviewing = reviewing
         logger = Logger(label: "jiekun.demo") { _ in
             var handler = StreamLogHandler.standardError(label: "jiekun")
             handler.logLevel = .critical
@@ -74,7 +91,7 @@ final class DemoStack {
     }
 
     /// The folder of the running `jiekun` executable, holding the seven service executables.
-    static func locateExecutables() throws -> URL {
+    public static func locateExecutables() throws -> URL {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
         let missing = Agency.allCases.map(\.rawValue).filter {
@@ -89,8 +106,12 @@ final class DemoStack {
         return folder
     }
 
-    /// `deploy/local/AGENCY.yaml`, in the current directory or above the executable (like the policy file).
-    static func template(for agency: Agency) throws -> String {
+    /// `deploy/local/AGENCY.yaml`: in `folder` when given, else in the current directory or above the executable
+    /// (like the policy file).
+    static func template(for agency: Agency, in folder: URL?) throws -> String {
+        if let folder {
+            return try String(contentsOf: folder.appendingPathComponent("\(agency.rawValue).yaml"), encoding: .utf8)
+        }
         let relative = "deploy/local/\(agency.rawValue).yaml"
         var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -106,20 +127,20 @@ final class DemoStack {
     }
 
     /// Each agency's configuration file.
-    func configuration(_ agency: Agency) -> URL {
+    public func configuration(_ agency: Agency) -> URL {
         folder.appendingPathComponent("config/\(agency.rawValue).yaml")
     }
 
     /// Each agency's log file.
-    func log(_ agency: Agency) -> URL {
+    public func log(_ agency: Agency) -> URL {
         folder.appendingPathComponent("logs/\(agency.rawValue).log")
     }
 
     /// The operator's secret key file (CURVE only).
-    var operatorKeyFile: String { folder.appendingPathComponent("keys/operator.key").path }
+    public var operatorKeyFile: String { folder.appendingPathComponent("keys/operator.key").path }
 
     /// The agency's public key (CURVE only).
-    func publicKey(_ agency: Agency) -> String? { publicKeys[agency] }
+    public func publicKey(_ agency: Agency) -> String? { publicKeys[agency] }
 
     /// An endpoint of `deploy/local` moved by the port offset.
     func shifted(_ text: Substring) -> String {
@@ -137,7 +158,7 @@ final class DemoStack {
     }
 
     /// The request endpoint of an agency (`listen.requests` of `deploy/local`: 7x01).
-    func requests(_ agency: Agency) -> String {
+    public func requests(_ agency: Agency) -> String {
         let base: [Agency: Int] = [
             .union: 7101, .humanResources: 7201, .medicalInsurance: 7301, .education: 7401, .housing: 7501,
             .civilAffairs: 7601, .coordinator: 7701,
@@ -169,7 +190,9 @@ final class DemoStack {
                     + (secure ? ", with CURVE: one key pair per agency (keys/), `peers` below." : ".")
             ]
             var inHeader = true
-            for line in try Self.template(for: agency).split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in try Self.template(for: agency, in: templates).split(
+                separator: "\n", omittingEmptySubsequences: false)
+            {
                 if !line.hasPrefix("#") && !line.isEmpty { inHeader = false }
                 if secure, line.hasPrefix("#"), inHeader || line.contains("CURVE") || line.contains("insecure") {
                     continue  // the template's comments about the local stack without CURVE
@@ -177,6 +200,8 @@ final class DemoStack {
                     lines.append("store: \(folder.appendingPathComponent("stores/\(agency.rawValue).sqlite").path)")
                 } else if line.hasPrefix("policy:") {
                     lines.append("policy: \(policy)")
+                } else if line.hasPrefix("decisionMode:"), reviewing.contains(agency) {
+                    lines.append("decisionMode: review")
                 } else if line.hasPrefix("insecure:"), secure {
                     lines.append("keys:")
                     lines.append("  secret: \(folder.appendingPathComponent("keys/\(agency.rawValue).key").path)")
@@ -202,7 +227,7 @@ final class DemoStack {
     }
 
     /// Starts every agency's process.
-    func start() throws {
+    public func start() throws {
         for agency in Agency.allCases { try start(agency) }
         for agency in Agency.allCases {
             clients[agency] = try RequestClient(
@@ -215,7 +240,7 @@ final class DemoStack {
     }
 
     /// Starts one agency's process with its configuration and store, appending to its log.
-    func start(_ agency: Agency) throws {
+    public func start(_ agency: Agency) throws {
         let logPath = log(agency).path
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -237,14 +262,19 @@ final class DemoStack {
     }
 
     /// The process identifiers, by agency.
-    var pids: [Agency: Int32] { processes.mapValues(\.processIdentifier) }
+    public var pids: [Agency: Int32] { processes.mapValues(\.processIdentifier) }
 
-    /// Sends one request; returns an `ok` reply's body, throws otherwise.
-    func request(_ agency: Agency, _ operation: String, body: [UInt8] = []) throws -> [UInt8] {
+    /// Sends one request and returns the reply, whatever its status.
+    public func reply(_ agency: Agency, _ operation: String, body: [UInt8] = []) throws -> ServiceReply {
         guard let client = operation == Operation.register ? registerClient : clients[agency] else {
             throw Failure(description: "the stack is not started")
         }
-        let reply = try client.request(operation, body: body)
+        return try client.request(operation, body: body)
+    }
+
+    /// Sends one request; returns an `ok` reply's body, throws otherwise.
+    public func request(_ agency: Agency, _ operation: String, body: [UInt8] = []) throws -> [UInt8] {
+        let reply = try reply(agency, operation, body: body)
         guard reply.status == .ok else {
             let reason =
                 (try? MessageCoding.decode(ErrorReply.self, from: reply.body).reason)
@@ -255,7 +285,7 @@ final class DemoStack {
     }
 
     /// Every agency's `status`; fails naming a service that exited.
-    func statuses() throws -> [Agency: StatusReport] {
+    public func statuses() throws -> [Agency: StatusReport] {
         try checkAlive()
         var statuses: [Agency: StatusReport] = [:]
         for agency in Agency.allCases {
@@ -265,7 +295,7 @@ final class DemoStack {
     }
 
     /// Throws when a service's process has ended, with the end of its log.
-    func checkAlive() throws {
+    public func checkAlive() throws {
         for (agency, process) in processes where !process.isRunning {
             throw Failure(
                 description: "\(agency.rawValue) exited (status \(process.terminationStatus)); its log "
@@ -274,25 +304,46 @@ final class DemoStack {
     }
 
     /// The last lines of an agency's log.
-    func tail(_ agency: Agency, lines: Int = 10) -> String {
+    public func tail(_ agency: Agency, lines: Int = 10) -> String {
         let text = (try? String(contentsOf: log(agency), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).map { "    \($0)" }.joined(separator: "\n")
     }
 
+    /// The last lines of every agency's log, for a failure's message.
+    public func tails(lines: Int = 15) -> String {
+        Agency.allCases.map { "== \($0.rawValue)\n" + tail($0, lines: lines) }.joined(separator: "\n")
+    }
+
+    /// The `jiekun` options that reach `agency`'s request endpoint, with the CURVE keys when the stack is secure.
+    public func endpointArguments(_ agency: Agency) -> [String] {
+        var arguments = ["--endpoint", requests(agency)]
+        if let key = publicKey(agency) {
+            // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
+            arguments += ["--server-key=\(key)", "--key", operatorKeyFile]
+        }
+        return arguments
+    }
+
     /// Events applied and events published, summed over every consumer's cursor and its publisher's journal.
-    struct Progress {
+    public struct Progress {
         /// Σ cursors.
-        var applied: UInt64
+        public var applied: UInt64
         /// Σ publisher journals, once per consumer.
-        var published: UInt64
+        public var published: UInt64
         /// Whether every cursor equals its publisher's journal.
-        var caughtUp: Bool {
+        public var caughtUp: Bool {
             applied == published
+        }
+
+        /// Creates a progress.
+        public init(applied: UInt64, published: UInt64) {
+            self.applied = applied
+            self.published = published
         }
     }
 
     /// The progress of `agencies` as consumers.
-    static func progress(_ statuses: [Agency: StatusReport], of agencies: [Agency]) -> Progress {
+    public static func progress(_ statuses: [Agency: StatusReport], of agencies: [Agency]) -> Progress {
         var journal: [String: UInt64] = [:]
         for status in statuses.values { journal.merge(status.journal ?? [:]) { max($0, $1) } }
         var progress = Progress(applied: 0, published: 0)
@@ -306,7 +357,7 @@ final class DemoStack {
     }
 
     /// Kills an agency with SIGKILL and waits for its process to end.
-    func crash(_ agency: Agency) {
+    public func crash(_ agency: Agency) {
         guard let process = processes[agency] else { return }
         _ = kill(process.processIdentifier, SIGKILL)
         ended[agency]?.wait()
@@ -314,7 +365,7 @@ final class DemoStack {
     }
 
     /// Each service's peak resident memory (`VmHWM` of /proc/PID/status), KiB.
-    func peakMemory() -> [Agency: Int] {
+    public func peakMemory() -> [Agency: Int] {
         var peaks: [Agency: Int] = [:]
         for (agency, process) in processes {
             guard
@@ -328,7 +379,7 @@ final class DemoStack {
     }
 
     /// Each service's processor time so far (user + system, `/proc/PID/stat`), seconds.
-    func processorSeconds() -> [Agency: Double] {
+    public func processorSeconds() -> [Agency: Double] {
         var times: [Agency: Double] = [:]
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         for (agency, process) in processes {
@@ -344,7 +395,7 @@ final class DemoStack {
     }
 
     /// Sends SIGTERM to every service and waits for each; returns the exit statuses (`nil`: killed after 20 s).
-    func stop() -> [Agency: Int32?] {
+    public func stop() -> [Agency: Int32?] {
         for client in clients.values { client.close() }
         clients = [:]
         registerClient?.close()
@@ -382,7 +433,7 @@ final class DemoStack {
     }
 
     /// Leaves the services running: closes the clients and writes their process ids to `<folder>/pids`.
-    func detach() {
+    public func detach() {
         detached = true
         for client in clients.values { client.close() }
         clients = [:]
