@@ -266,8 +266,9 @@ struct DemoCommand: ParsableCommand {
             stack.detach()
             let curve: (Agency) -> String = { agency in
                 guard let key = stack.publicKey(agency) else { return "" }
-                // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
-                return " --server-key='\(key)' --key \(stack.operatorKeyFile)"
+                // `=`: a Z85 key may start with `-`, which would otherwise read as an option. The clerk's key:
+                // the report and a household are business operations, for staff only.
+                return " --server-key='\(key)' --key \(stack.staffKeyFile(agency, .clerk))"
             }
             let pids = Agency.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
             let jiekun = stack.executables.appendingPathComponent("jiekun").path

@@ -1,6 +1,8 @@
 import AgencyDesks
+import AgencyServices
 import EventFabric
 import Foundation
+import GRDB
 import HouseholdDomain
 import Logging
 import ProgrammeEvents
@@ -41,7 +43,7 @@ struct SevenServicesTests {
         var clients: [Agency: RequestClient] = [:]
         /// Each agency's CURVE key pair (every endpoint CURVE + ZAP), or none (the insecure local stack).
         let keyPairs: [Agency: CurveKeyPair]
-        /// The operator's key pair, admitted at every request endpoint.
+        /// The tests' key pair: a staff member of every agency, admitted at every request endpoint.
         let operatorKeyPair: CurveKeyPair?
 
         /// A stack with CURVE on every endpoint (`secure`), or plain loopback TCP (`insecure: true`).
@@ -110,16 +112,27 @@ struct SevenServicesTests {
                         lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:27"))
                     }
                 }
-                if let operatorKeyPair {
+                if operatorKeyPair != nil {
                     lines.append("peers:")
                     for peer in Agency.allCases {
                         lines.append("  \(peer.rawValue): '\(keyPairs[peer]!.publicKey)'")
                     }
-                    lines.append("  operators:")
-                    lines.append("    tests: '\(operatorKeyPair.publicKey)'")
                 }
                 let configuration = folder.appendingPathComponent("\(executable).yaml")
                 try lines.joined(separator: "\n").write(to: configuration, atomically: true, encoding: .utf8)
+                if let operatorKeyPair {
+                    // The tests' key is also a province-wide staff member of every agency (business operations
+                    // are for staff only), added to the store as `jiekun staff add` does.
+                    var logger = Logger(label: "seven-services-test")
+                    logger.logLevel = .error
+                    let loaded = try AgencyConfiguration.load(
+                        file: configuration.path, options: .init(readsSecretKey: false))
+                    _ = try AgencyAssembly.openStore(for: loaded, logger: logger).writer.write { db in
+                        try StaffRegister.add(
+                            displayName: "测试人员", roles: [.clerk, .approver, .auditor], area: .province,
+                            publicKey: operatorKeyPair.publicKey, agency: agency, by: "tests", in: db)
+                    }
+                }
                 let log = folder.appendingPathComponent("\(executable).log")
                 _ = FileManager.default.createFile(atPath: log.path, contents: nil)
                 let process = Process()
