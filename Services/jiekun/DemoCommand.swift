@@ -109,6 +109,11 @@ struct DemoCommand: ParsableCommand {
                 + "), process ids: "
                 + Agency.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
                 + "\n")
+        if let clerk = stack.staffID(.union, .clerk), let reader = stack.staffID(.coordinator, .clerk) {
+            output.write(
+                "   模拟工作人员 simulated staff: a clerk (经办) and an approver (审核) per agency, province-wide; "
+                    + "the import acts as \(clerk), the report as \(reader)\n")
+        }
         output.flush()
 
         // 3. Import through the union registry, in batches (as `jiekun import` does).

@@ -96,6 +96,9 @@ final class DemoStack {
         }
     }
 
+    /// The staff id of an agency's simulated staff member (CURVE only).
+    func staffID(_ agency: Agency, _ role: StaffRole) -> String? { staff[agency]?[role]?.id }
+
     /// The secret key file of an agency's simulated staff member (CURVE only).
     func staffKeyFile(_ agency: Agency, _ role: StaffRole) -> String {
         let id = staff[agency]?[role]?.id ?? "\(agency.rawValue)-\(role.rawValue)"
