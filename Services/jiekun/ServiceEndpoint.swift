@@ -19,7 +19,10 @@ struct ServiceEndpoint: ParsableArguments {
             """)
     var serverKey: String?
 
-    @Option(help: "The operator's secret key file (jiekun keys generate); with --server-key.")
+    @Option(
+        help:
+            "Your secret key file: a staff member's (jiekun staff add) or an operator's (jiekun keys generate); with --server-key."
+    )
     var key: String?
 
     @Option(help: "Seconds to wait for each attempt's reply.")

@@ -294,6 +294,15 @@ struct StaffAuthorisationTests {
         let status = try StatusReport.decode(
             try #require(try await province.ask(.union, StatusReport.operation, as: clerk.pair).reply).body)
         #expect(status.requests["requests"]?.outOfArea == 3)
+        // Each command's stored reply records who asked it.
+        let askers = try await province.store(.union).writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT operation, asked_by FROM replies ORDER BY created_at, operation")
+                .map { "\($0["operation"] as String) \($0["asked_by"] as String? ?? "-")" }
+        }
+        #expect(
+            Set(askers) == [
+                "register staff:\(clerk.id)", "close staff:\(prefecture.id)", "close staff:\(clerk.id)",
+            ], "\(askers)")
         try await province.stop()
     }
 
