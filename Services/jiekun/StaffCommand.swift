@@ -44,7 +44,7 @@ struct StaffCommand: ParsableCommand {
             }
         }
 
-        /// Runs `body` in a write transaction of the agency's store; a ``StaffError`` exits 1 with its text.
+        /// Runs `body` in a write transaction of the agency's store; a ``DeskRefusal`` exits 1 with its text.
         func write<Value>(_ body: (AgencyConfiguration, Database) throws -> Value) throws -> Value {
             let configuration = try loadConfiguration()
             var logger = Logger(label: "jiekun-staff")
@@ -52,7 +52,7 @@ struct StaffCommand: ParsableCommand {
             do {
                 let store = try AgencyAssembly.openStore(for: configuration, logger: logger)
                 return try store.writer.write { db in try body(configuration, db) }
-            } catch let error as StaffError {
+            } catch let error as DeskRefusal {
                 Terminal.error(error.description)
                 throw ExitCode(1)
             } catch let exit as ExitCode {
@@ -185,23 +185,35 @@ struct StaffCommand: ParsableCommand {
         }
     }
 
-    /// `jiekun staff grant --config FILE STAFF_ID ROLE…`.
-    struct Grant: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "授予角色 — grant roles to a member.")
-
+    /// The arguments of `grant` and `revoke`: a member and roles.
+    struct RoleChange: ParsableArguments {
         @OptionGroup var common: Common
 
-        @Argument(help: "The staff id.")
+        @Argument(help: "The staff id, such as housing-0003.")
         var staffID: String
 
         @Argument(help: "Roles, English or Chinese.")
         var roles: [String]
 
-        func run() throws {
+        /// Applies `change` (grant or revoke) and prints the member's roles.
+        func apply(
+            _ change: (Set<StaffRole>, String, String, Database) throws -> StaffMember
+        ) throws {
             let member = try common.write { _, db in
-                try StaffRegister.grant(try StaffRegister.roles(roles), to: staffID, by: common.actor, in: db)
+                try change(try StaffRegister.roles(roles), staffID, common.actor, db)
             }
             print("\(member.id)：\(member.roles.staffText)")
+        }
+    }
+
+    /// `jiekun staff grant --config FILE STAFF_ID ROLE…`.
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "授予角色 — grant roles to a member.")
+
+        @OptionGroup var change: RoleChange
+
+        func run() throws {
+            try change.apply { roles, id, actor, db in try StaffRegister.grant(roles, to: id, by: actor, in: db) }
         }
     }
 
@@ -209,19 +221,10 @@ struct StaffCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "撤销角色 — revoke roles from a member.")
 
-        @OptionGroup var common: Common
-
-        @Argument(help: "The staff id.")
-        var staffID: String
-
-        @Argument(help: "Roles, English or Chinese.")
-        var roles: [String]
+        @OptionGroup var change: RoleChange
 
         func run() throws {
-            let member = try common.write { _, db in
-                try StaffRegister.revoke(try StaffRegister.roles(roles), from: staffID, by: common.actor, in: db)
-            }
-            print("\(member.id)：\(member.roles.staffText)")
+            try change.apply { roles, id, actor, db in try StaffRegister.revoke(roles, from: id, by: actor, in: db) }
         }
     }
 }

@@ -21,7 +21,7 @@ struct StaffAreaTests {
         if code == "530000 " {
             #expect((try? StaffArea(code: code)) == .province, "surrounding spaces are ignored")
         } else {
-            #expect(throws: StaffError.self) { try StaffArea(code: code) }
+            #expect(throws: DeskRefusal.self) { try StaffArea(code: code) }
         }
     }
 

@@ -36,8 +36,8 @@ public struct StaffArea: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - code: `530000`, a prefecture code of the registry, or a county code of the registry.
     ///   - registry: The county registry.
-    /// - Throws: ``StaffError`` `staff.area.unknown` for any other code.
-    public init(code: String, registry: CountyRegistry = .yunnan) throws(StaffError) {
+    /// - Throws: ``DeskRefusal`` `staff.area.unknown` for any other code.
+    public init(code: String, registry: CountyRegistry = .yunnan) throws(DeskRefusal) {
         let code = code.trimmingCharacters(in: .whitespaces)
         if code == Self.province.code {
             self = Self.province
@@ -46,7 +46,7 @@ public struct StaffArea: Sendable, Hashable, CustomStringConvertible {
         } else if let county = registry.counties.first(where: { $0.prefectureCode == code }) {
             self.init(code: code, level: .prefecture, name: county.prefectureName)
         } else {
-            throw StaffError(
+            throw DeskRefusal(
                 code: "staff.area.unknown",
                 description:
                     "区划代码 \(code) 不是云南省、州市或县区代码 (the area must be 530000, a prefecture such as 530100 or a "
@@ -69,18 +69,4 @@ public struct StaffArea: Sendable, Hashable, CustomStringConvertible {
 
     /// `530102 五华区`.
     public var description: String { "\(code) \(name)" }
-}
-
-/// Why a staff change or lookup was refused: a stable code and a Chinese-first message for staff.
-public struct StaffError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable code, e.g. `staff.area.unknown`.
-    public var code: String
-    /// What is wrong, Chinese first, without personal data beyond what the operator typed.
-    public var description: String
-
-    /// Creates an error.
-    public init(code: String, description: String) {
-        self.code = code
-        self.description = description
-    }
 }

@@ -81,7 +81,7 @@ public enum StaffRegister {
     ///   - date: When.
     ///   - db: A write transaction.
     /// - Returns: The new record.
-    /// - Throws: ``StaffError`` for an empty name or role list, an invalid key or a key already held by another
+    /// - Throws: ``DeskRefusal`` for an empty name or role list, an invalid key or a key already held by another
     ///   member; `DatabaseError`.
     public static func add(
         displayName: String, roles: Set<StaffRole>, area: StaffArea, publicKey: String, agency: Agency,
@@ -89,17 +89,17 @@ public enum StaffRegister {
     ) throws -> StaffMember {
         let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...64).contains(name.count) else {
-            throw StaffError(
+            throw DeskRefusal(
                 code: "staff.name.invalid", description: "姓名须为 1 至 64 个字符 (the name must be 1 to 64 characters)")
         }
         guard !roles.isEmpty else {
-            throw StaffError(code: "staff.roles.empty", description: "至少需要一个角色 (give at least one role)")
+            throw DeskRefusal(code: "staff.roles.empty", description: "至少需要一个角色 (give at least one role)")
         }
         let key = try canonical(publicKey)
         if let holder = try String.fetchOne(
             db, sql: "SELECT staff_id FROM agency_staff WHERE public_key = ?", arguments: [key])
         {
-            throw StaffError(
+            throw DeskRefusal(
                 code: "staff.key.taken",
                 description: "该公钥已属于 \(holder) (this public key already belongs to \(holder): one key per person)")
         }
@@ -142,7 +142,7 @@ public enum StaffRegister {
     /// Disables a member: their key is refused at the next handshake and their requests from now on.
     ///
     /// - Returns: The changed record.
-    /// - Throws: ``StaffError`` `staff.unknown`; `DatabaseError`.
+    /// - Throws: ``DeskRefusal`` `staff.unknown`; `DatabaseError`.
     @discardableResult
     public static func disable(_ id: String, by actor: String, at date: Date = Date(), in db: Database) throws
         -> StaffMember
@@ -153,7 +153,7 @@ public enum StaffRegister {
     /// Grants roles to a member.
     ///
     /// - Returns: The changed record.
-    /// - Throws: ``StaffError`` `staff.unknown`; `DatabaseError`.
+    /// - Throws: ``DeskRefusal`` `staff.unknown`; `DatabaseError`.
     @discardableResult
     public static func grant(
         _ roles: Set<StaffRole>, to id: String, by actor: String, at date: Date = Date(), in db: Database
@@ -164,7 +164,7 @@ public enum StaffRegister {
     /// Revokes roles from a member; the last role cannot be revoked (disable the member instead).
     ///
     /// - Returns: The changed record.
-    /// - Throws: ``StaffError`` `staff.unknown`, `staff.roles.empty`; `DatabaseError`.
+    /// - Throws: ``DeskRefusal`` `staff.unknown`, `staff.roles.empty`; `DatabaseError`.
     @discardableResult
     public static func revoke(
         _ roles: Set<StaffRole>, from id: String, by actor: String, at date: Date = Date(), in db: Database
@@ -172,7 +172,7 @@ public enum StaffRegister {
         try change(id, by: actor, at: date, in: db) { member in
             member.roles.subtract(roles)
             if member.roles.isEmpty {
-                throw StaffError(
+                throw DeskRefusal(
                     code: "staff.roles.empty",
                     description: "\(id) 至少保留一个角色；停用请用 jiekun staff disable (a member keeps at least one role: "
                         + "disable them instead)")
@@ -182,12 +182,12 @@ public enum StaffRegister {
 
     /// Parses a list of role words (`clerk,审核`).
     ///
-    /// - Throws: ``StaffError`` `staff.role.unknown` naming the word.
-    public static func roles(_ words: [String]) throws(StaffError) -> Set<StaffRole> {
+    /// - Throws: ``DeskRefusal`` `staff.role.unknown` naming the word.
+    public static func roles(_ words: [String]) throws(DeskRefusal) -> Set<StaffRole> {
         var roles: Set<StaffRole> = []
         for word in words.flatMap({ $0.split(whereSeparator: { ",，、".contains($0) }) }) {
             guard let role = StaffRole(word: String(word)) else {
-                throw StaffError(
+                throw DeskRefusal(
                     code: "staff.role.unknown",
                     description: "没有角色“\(word)” (no role \"\(word)\"): "
                         + StaffRole.allCases.map { "\($0.chineseName)/\($0.rawValue)" }.joined(separator: ", "))
@@ -201,7 +201,7 @@ public enum StaffRegister {
         _ id: String, by actor: String, at date: Date, in db: Database, _ edit: (inout StaffMember) throws -> Void
     ) throws -> StaffMember {
         guard var member = try member(id: id, in: db) else {
-            throw StaffError(code: "staff.unknown", description: "没有工作人员 \(id) (no staff member \(id) here)")
+            throw DeskRefusal(code: "staff.unknown", description: "没有工作人员 \(id) (no staff member \(id) here)")
         }
         try edit(&member)
         member.changedAt = date
@@ -219,7 +219,7 @@ public enum StaffRegister {
         guard trimmed.utf8.count == CurveKeyPair.z85KeyLength, let bytes = try? Z85.decode(trimmed),
             let key = try? Z85.encode(bytes)
         else {
-            throw StaffError(
+            throw DeskRefusal(
                 code: "staff.key.invalid",
                 description: "公钥须为 40 个 Z85 字符 (a CURVE public key is 40 Z85 characters, as in a .pub file)")
         }
