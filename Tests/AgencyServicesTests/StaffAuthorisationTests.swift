@@ -345,6 +345,22 @@ struct StaffAuthorisationTests {
         }
         #expect(reasons.contains { $0.hasPrefix("approved by \(approver.id): 核实无误") }, "\(reasons)")
 
+        // The coordinator shows a prefecture's auditor the households of its counties only.
+        let kunming = try province.add([.auditor], area: "530100", at: .coordinator)
+        let inside = try await province.ask(
+            .coordinator, Operation.household, body: try Self.json(HouseholdQuery(fileNumber: "KM-2017-0001")),
+            as: kunming.pair)
+        let shown = try MessageCoding.decode(HouseholdState.self, from: try #require(inside.reply).body)
+        #expect(shown.fileNumber == "KM-2017-0001")
+        let elsewhere = try await province.ask(
+            .coordinator, Operation.household, body: try Self.json(HouseholdQuery(fileNumber: "QJ-2017-0007")),
+            as: kunming.pair)
+        #expect(
+            elsewhere.reply?.status == .refused
+                && String(decoding: elsewhere.reply?.body ?? [], as: UTF8.self).contains(
+                    "QJ-2017-0007 不在您的工作范围 530100 昆明市 内")
+        )
+
         // Disabled: the open connection is refused its next operation, a new one its handshake.
         let client = try RequestClient(
             fabric: province.fabric, endpoint: province.endpoint(.housing),
