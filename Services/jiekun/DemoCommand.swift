@@ -111,7 +111,7 @@ struct DemoCommand: ParsableCommand {
                 + "\n")
         if let clerk = stack.staffID(.union, .clerk), let reader = stack.staffID(.coordinator, .clerk) {
             output.write(
-                "   模拟工作人员 simulated staff: a clerk (经办) and an approver (审核) per agency, province-wide; "
+                "   模拟工作人员 simulated staff: a clerk (经办人) and an approver (审核人) per agency, province-wide; "
                     + "the import acts as \(clerk), the report as \(reader)\n")
         }
         output.flush()

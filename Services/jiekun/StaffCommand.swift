@@ -20,7 +20,7 @@ struct StaffCommand: ParsableCommand {
         commandName: "staff",
         abstract: "工作人员与角色 — an agency's staff, their roles, areas and keys (on the agency's host).",
         discussion: """
-            Roles: clerk 经办, approver 审核, finance 财务, auditor 审计, admin 管理员. Area: 530000 (the province), \
+            Roles: clerk 经办人, approver 审核人, finance 财务, auditor 审计员, admin 系统管理员 (the short forms 经办, 审核, 审计, 管理员 too). Area: 530000 (the province), \
             a prefecture such as 530100, or a county such as 530102 (GB/T 2260). docs/OPERATIONS.md, "Staff and \
             roles", has what each role may do.
             """,
@@ -85,7 +85,7 @@ struct StaffCommand: ParsableCommand {
         @Option(
             name: .customLong("role"),
             help:
-                "A role, English or Chinese (clerk/经办, approver/审核, finance/财务, auditor/审计, admin/管理员); repeat or use commas."
+                "A role, English or Chinese (clerk/经办人, approver/审核人, finance/财务, auditor/审计员, admin/系统管理员); repeat or use commas."
         )
         var roles: [String]
 

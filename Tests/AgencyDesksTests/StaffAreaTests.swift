@@ -32,6 +32,6 @@ struct StaffAreaTests {
         #expect(StaffRole(word: "系统管理员") == .admin && StaffRole(word: "财务") == .finance)
         #expect(StaffRole(word: "boss") == nil)
         #expect(try StaffRegister.roles(["clerk，审核", "finance"]) == [.clerk, .approver, .finance])
-        #expect([StaffRole.auditor, .clerk].staffText == "经办(clerk)、审计(auditor)")
+        #expect([StaffRole.auditor, .clerk].staffText == "经办人(clerk)、审计员(auditor)")
     }
 }

@@ -76,7 +76,7 @@ struct CurveRequestsTests {
                 "--key-output", folder.appendingPathComponent("staff").path, "--by", "test",
             ])
         #expect(
-            added.status == 0 && added.text.hasPrefix("已添加 coordinator-0001：审计(auditor)"), "\(added.text)\(added.error)"
+            added.status == 0 && added.text.hasPrefix("已添加 coordinator-0001：审计员(auditor)"), "\(added.text)\(added.error)"
         )
         let auditorKey = folder.appendingPathComponent("staff/coordinator-0001.key").path
         let report = try CommandRunner.run("jiekun", ["report", "--json"] + curve + ["--key", auditorKey])

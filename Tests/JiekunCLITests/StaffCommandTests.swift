@@ -30,7 +30,7 @@ struct StaffCommandTests {
         let admin = try staff(
             ["add", "--name", "管理员甲", "--role", "管理员", "--area", "530000", "--key-output", folder.path])
         #expect(
-            admin.status == 0 && admin.text.hasPrefix("已添加 housing-0001：管理员(admin)，范围 530000 云南省"), "\(admin.error)")
+            admin.status == 0 && admin.text.hasPrefix("已添加 housing-0001：系统管理员(admin)，范围 530000 云南省"), "\(admin.error)")
         let secret = folder.appendingPathComponent("housing-0001.key").path
         let mode = try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as? Int
         #expect(mode == 0o600)
@@ -44,7 +44,7 @@ struct StaffCommandTests {
                 "add", "--name", "经办乙", "--role", "clerk,approver", "--area", "530102", "--public-key",
                 folder.appendingPathComponent("clerk.pub").path,
             ])
-        #expect(clerk.text.hasPrefix("已添加 housing-0002：经办(clerk)、审核(approver)，范围 530102 五华区"), "\(clerk.error)")
+        #expect(clerk.text.hasPrefix("已添加 housing-0002：经办人(clerk)、审核人(approver)，范围 530102 五华区"), "\(clerk.error)")
 
         let sameKey = try staff([
             "add", "--name", "丙", "--role", "auditor", "--area", "530100", "--public-key", publicKey,
@@ -59,8 +59,9 @@ struct StaffCommandTests {
         ])
         #expect(badRole.status == 64 && badRole.error.contains("no role \"boss\""), "\(badRole.error)")
 
-        #expect(try staff(["grant", "housing-0002", "审计"]).text == "housing-0002：经办(clerk)、审核(approver)、审计(auditor)\n")
-        #expect(try staff(["revoke", "housing-0002", "approver", "clerk"]).text == "housing-0002：审计(auditor)\n")
+        #expect(
+            try staff(["grant", "housing-0002", "审计"]).text == "housing-0002：经办人(clerk)、审核人(approver)、审计员(auditor)\n")
+        #expect(try staff(["revoke", "housing-0002", "approver", "clerk"]).text == "housing-0002：审计员(auditor)\n")
         let last = try staff(["revoke", "housing-0002", "auditor"])
         #expect(last.status == 1 && last.error.contains("keeps at least one role"))
         #expect(try staff(["disable", "housing-0002"]).text.hasPrefix("已停用 housing-0002"))

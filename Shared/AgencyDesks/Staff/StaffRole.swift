@@ -1,6 +1,6 @@
 import Foundation
 
-/// A staff member's role inside an agency (DESIGN "Who uses it"; GLOSSARY "People and roles"; policy C.6).
+/// A staff member's role inside an agency (DESIGN "Who uses it"; policy C.6), named as staff know it.
 ///
 /// Each request operation names the roles that may call it (``AgencyDesk/operationRoles``); a member may hold
 /// several roles. Staff type either the English or the Chinese name (``init(word:)``).
@@ -16,14 +16,14 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable, Comparable, Cod
     /// 系统管理员: staff and keys, no household data.
     case admin
 
-    /// The name shown to staff: 经办, 审核, 财务, 审计, 管理员.
+    /// The name shown to staff, as in the glossary: 经办人, 审核人, 财务, 审计员, 系统管理员.
     public var chineseName: String {
         switch self {
-        case .clerk: "经办"
-        case .approver: "审核"
+        case .clerk: "经办人"
+        case .approver: "审核人"
         case .finance: "财务"
-        case .auditor: "审计"
-        case .admin: "管理员"
+        case .auditor: "审计员"
+        case .admin: "系统管理员"
         }
     }
 
@@ -53,7 +53,7 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable, Comparable, Cod
 }
 
 extension Collection<StaffRole> {
-    /// `经办(clerk)、审核(approver)`, in role order.
+    /// `经办人(clerk)、审核人(approver)`, in role order.
     public var staffText: String {
         sorted().map { "\($0.chineseName)(\($0.rawValue))" }.joined(separator: "、")
     }
