@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "AgencyDesks",
             dependencies: [
-                "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme", "StreamingJSON",
+                "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme", "StreamingJSON", "ZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Shared/AgencyDesks",
@@ -174,6 +174,7 @@ let package = Package(
             name: "JiekunCLI",
             dependencies: [
                 "AgencyDesks",
+                "AgencyServices",
                 "BuildVersion",
                 "EventFabric",
                 "HouseholdDomain",

@@ -112,6 +112,11 @@ struct DemoCommand: ParsableCommand {
                 + "), process ids: "
                 + Agency.allCases.map { "\($0.rawValue) \(stack.pids[$0] ?? 0)" }.joined(separator: ", ")
                 + "\n")
+        if let clerk = stack.staffID(.union, .clerk), let reader = stack.staffID(.coordinator, .clerk) {
+            output.write(
+                "   模拟工作人员 simulated staff: a clerk (经办人) and an approver (审核人) per agency, province-wide; "
+                    + "the import acts as \(clerk), the report as \(reader)\n")
+        }
         output.flush()
 
         // 3. Import through the union registry, in batches (as `jiekun import` does).
@@ -269,8 +274,9 @@ struct DemoCommand: ParsableCommand {
             stack.detach()
             let curve: (Agency) -> String = { agency in
                 guard let key = stack.publicKey(agency) else { return "" }
-                // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
-                return " --server-key='\(key)' --key \(stack.operatorKeyFile)"
+                // `=`: a Z85 key may start with `-`, which would otherwise read as an option. The clerk's key:
+                // the report and a household are business operations, for staff only.
+                return " --server-key='\(key)' --key \(stack.staffKeyFile(agency, .clerk))"
             }
             let pids = Agency.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
             let jiekun = stack.executables.appendingPathComponent("jiekun").path

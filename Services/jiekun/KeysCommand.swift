@@ -31,22 +31,8 @@ struct KeysCommand: ParsableCommand {
         }
 
         func run() throws {
-            let folder = URL(fileURLWithPath: output)
-            let secretPath = folder.appendingPathComponent("\(agency).key").path
-            let publicPath = folder.appendingPathComponent("\(agency).pub").path
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                for path in [secretPath, publicPath] where FileManager.default.fileExists(atPath: path) {
-                    Terminal.error("\(path) exists; it is never overwritten (remove it to make a new pair)")
-                    throw ExitCode(1)
-                }
-                let pair = try CurveKeyPair.generate()
-                guard
-                    FileManager.default.createFile(
-                        atPath: secretPath, contents: Data((pair.secretKey + "\n").utf8),
-                        attributes: [.posixPermissions: 0o600])
-                else { throw CocoaError(.fileWriteNoPermission) }
-                try Data((pair.publicKey + "\n").utf8).write(to: URL(fileURLWithPath: publicPath))
+                let (pair, secretPath, publicPath) = try KeysCommand.writePair(named: agency, in: output)
                 print("\(agency): public key \(pair.publicKey)")
                 print("  secret key → \(secretPath) (mode 0600; never copy it off this host)")
                 print("  public key → \(publicPath) (give it to the agencies that admit \(agency))")
@@ -57,6 +43,32 @@ struct KeysCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
+    }
+
+    /// Writes a key pair (`given`, or a new one) as `NAME.key` (secret, mode 0600) and `NAME.pub` in `folder` (created when missing),
+    /// never overwriting a file: exits 1 when one exists.
+    ///
+    /// - Returns: The pair and the two paths.
+    /// - Throws: `ExitCode(1)` when a file exists; file system errors.
+    static func writePair(_ given: CurveKeyPair? = nil, named name: String, in folder: String) throws -> (
+        pair: CurveKeyPair, secretPath: String, publicPath: String
+    ) {
+        let folder = URL(fileURLWithPath: folder)
+        let secretPath = folder.appendingPathComponent("\(name).key").path
+        let publicPath = folder.appendingPathComponent("\(name).pub").path
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for path in [secretPath, publicPath] where FileManager.default.fileExists(atPath: path) {
+            Terminal.error("\(path) exists; it is never overwritten (remove it to make a new pair)")
+            throw ExitCode(1)
+        }
+        let pair = try given ?? CurveKeyPair.generate()
+        guard
+            FileManager.default.createFile(
+                atPath: secretPath, contents: Data((pair.secretKey + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteNoPermission) }
+        try Data((pair.publicKey + "\n").utf8).write(to: URL(fileURLWithPath: publicPath))
+        return (pair, secretPath, publicPath)
     }
 
     /// `jiekun keys show FILE.key`: the public key of a secret key file.

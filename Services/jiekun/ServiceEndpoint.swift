@@ -19,7 +19,10 @@ struct ServiceEndpoint: ParsableArguments {
             """)
     var serverKey: String?
 
-    @Option(help: "The operator's secret key file (jiekun keys generate); with --server-key.")
+    @Option(
+        help:
+            "Your secret key file: a staff member's (jiekun staff add) or an operator's (jiekun keys generate); with --server-key."
+    )
     var key: String?
 
     @Option(help: "Seconds to wait for each attempt's reply.")
@@ -106,8 +109,8 @@ struct ServiceEndpoint: ParsableArguments {
         case .mechanismMismatch:
             "; this command used CURVE: leave out --server-key and --key for a plain local stack"
         case .refused:
-            "; the agency lists its operators' public keys under peers.operators (docs/OPERATIONS.md), admitted on "
-                + "its request endpoint only: is --endpoint that one?"
+            "; the agency admits its enabled staff (jiekun staff add, on the agency's host) and the operators listed "
+                + "under peers.operators (docs/OPERATIONS.md) on its request endpoint only: is --endpoint that one?"
         case .protocolError, .closed:
             "; check that --server-key is this agency's public key (its .pub file) and --endpoint its request "
                 + "endpoint"

@@ -42,7 +42,8 @@ struct StatusCommand: ParsableCommand {
         for (server, counts) in report.requests.sorted(by: { $0.key < $1.key }) {
             output.write(
                 "  request server \(server): executed \(counts.executed), answered again from the store \(counts.replayed), "
-                    + "refused \(counts.refused), failed \(counts.failed)\n")
+                    + "refused \(counts.refused), failed \(counts.failed); not authorised \(counts.unauthorised), "
+                    + "households outside the asker's area \(counts.outOfArea)\n")
         }
     }
 }

@@ -40,13 +40,24 @@ public protocol AgencyDesk: Sendable {
     /// connection, their replies not stored.
     static var queries: Set<String> { get }
 
+    /// The roles that may call each of the desk's own operations (policy C.6; docs/OPERATIONS.md, "Staff and
+    /// roles"). An operation not listed is unknown; `status` is the fabric's and open to every admitted key. The
+    /// request server checks the asker's roles before ``answer(_:as:in:journal:)``; the desk checks the area.
+    static var operationRoles: [String: Set<StaffRole>] { get }
+
     /// Answers one request of the desk's own operations (`status` is the fabric's), inside the request's
     /// transaction: a write transaction that also stores the reply for a command, a read transaction for one of
     /// ``queries``.
     ///
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - asker: Who asks, already authorised for the operation: the desk answers only about households in their
+    ///     area and records their staff id with what it changes.
+    ///   - db: The request's transaction.
+    ///   - journal: The store's journal.
     /// - Returns: The reply; an unknown operation or a bad body is refused with the reason.
     /// - Throws: `DatabaseError` (the request fails and nothing is committed).
-    func answer(_ request: ServiceRequest, in db: Database, journal: Journal) throws -> ServiceReply
+    func answer(_ request: ServiceRequest, as asker: Asker, in db: Database, journal: Journal) throws -> ServiceReply
 }
 
 extension AgencyDesk {

@@ -2,23 +2,42 @@ import EventFabric
 import Foundation
 import GRDB
 import HouseholdDomain
+import ProgrammeEvents
 import ReliefProgramme
 
 extension CoordinatorDesk {
     /// `report` and `household` only read.
     public static var queries: Set<String> { [Operation.report, Operation.household] }
 
+    /// `report` (figures, no household): every role but `admin`; `household`: clerks, approvers and auditors, in
+    /// their area.
+    public static var operationRoles: [String: Set<StaffRole>] {
+        [
+            Operation.report: [.clerk, .approver, .finance, .auditor],
+            Operation.household: [.clerk, .approver, .auditor],
+        ]
+    }
+
     /// Answers the coordinator's own request operations: `report` (→ ``ProvinceReport`` JSON) and `household`
-    /// (``HouseholdQuery`` → ``HouseholdState``).
+    /// (``HouseholdQuery`` → ``HouseholdState``, for a file in the asker's area).
     ///
     /// - Throws: `DatabaseError`, `DecodingError`, `EncodingError`.
-    public func answer(_ request: ServiceRequest, in db: Database, journal: Journal) throws -> ServiceReply {
+    public func answer(_ request: ServiceRequest, as asker: Asker, in db: Database, journal: Journal) throws
+        -> ServiceReply
+    {
         switch request.operation {
         case Operation.report:
             return .ok(try MessageCoding.encode(try report(in: db)))
         case Operation.household:
             guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"fileNumber\": \"…\"}")
+            }
+            if asker.area != .province,
+                let kept = try Data.fetchOne(
+                    db, sql: "SELECT view_data FROM coord_views WHERE file_number = ?", arguments: [query.fileNumber]),
+                !asker.covers(county: try DeskCoding.decode(KeptView.self, from: kept).view.divisionCode)
+            {
+                return try .refused(because: asker.outsideArea(query.fileNumber))
             }
             guard let status = try status(of: query.fileNumber, in: db), let file = try file(query.fileNumber, in: db)
             else {

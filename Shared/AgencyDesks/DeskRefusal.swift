@@ -1,5 +1,6 @@
 /// Why a desk refused an event or a request: the subscriber records a refused event and carries on; a refused
-/// request is answered with the description. Every desk throws it.
+/// request is answered with the description. Every desk throws it, and the staff register (``StaffRegister``,
+/// ``StaffArea``) for a change it refuses (`staff.area.unknown`, …), with a Chinese-first description for staff.
 public struct DeskRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable code, e.g. `desk.type.unexpected`.
     public var code: String

@@ -279,7 +279,7 @@ extension ServiceReply {
     /// A refusal with its reason as JSON (``ErrorReply``).
     ///
     /// - Throws: `EncodingError`.
-    static func refused(because reason: String) throws -> ServiceReply {
+    public static func refused(because reason: String) throws -> ServiceReply {
         .refused(try MessageCoding.encode(ErrorReply(reason: reason)))
     }
 }

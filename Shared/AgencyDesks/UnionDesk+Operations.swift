@@ -4,12 +4,20 @@ import GRDB
 import HouseholdDomain
 
 extension UnionDesk {
+    /// `register`, `update` and `close`: clerks, for households of their area.
+    public static var operationRoles: [String: Set<StaffRole>] {
+        [Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk]]
+    }
+
     /// Answers the union's own request operations, each in the request's write transaction: `register` and
-    /// `update` (an import file, ``RegisterRequest`` → ``RegisterReply``) and `close` (``CloseRequest`` →
-    /// ``CloseReply``).
+    /// `update` (an import file, ``RegisterRequest`` → ``RegisterReply``: a household outside the asker's area is
+    /// refused with the reason, the others filed) and `close` (``CloseRequest`` → ``CloseReply``, a file of the
+    /// asker's area).
     ///
     /// - Throws: `DatabaseError`, `EncodingError`.
-    public func answer(_ request: ServiceRequest, in db: Database, journal: Journal) throws -> ServiceReply {
+    public func answer(_ request: ServiceRequest, as asker: Asker, in db: Database, journal: Journal) throws
+        -> ServiceReply
+    {
         switch request.operation {
         case Operation.register, Operation.update:
             guard let body = try? MessageCoding.decode(RegisterRequest.self, from: request.body) else {
@@ -25,16 +33,40 @@ extension UnionDesk {
             }
             // A household without a filing date is refused anyway.
             let entries = imported.entries.sortedInFilingOrder { $0.facts.filedOn }
-            let filings =
+            let column = imported.headers[.divisionCode] ?? HouseholdImport.Column.divisionCode.rawValue
+            var outside: [Int: Filing] = [:]
+            for (index, entry) in entries.enumerated() {
+                let county = entry.household?.divisionCode ?? entry.facts.divisionCode ?? ""
+                guard asker.area != .province, !asker.covers(county: county) else { continue }
+                outside[index] = .refused(
+                    fileNumber: entry.fileNumber,
+                    errors: [
+                        ImportIssue(
+                            code: "staff.area.outside", row: entry.householdRow, column: column, value: county,
+                            message: asker.outsideArea(entry.fileNumber))
+                    ])
+            }
+            let inside = entries.indices.filter { outside[$0] == nil }.map { entries[$0] }
+            var filed =
                 request.operation == Operation.update
                 ? try update(
-                    entries, headers: imported.headers, on: body.updatedOn ?? LocalDate.today(clock: now), in: db,
+                    inside, headers: imported.headers, on: body.updatedOn ?? LocalDate.today(clock: now), in: db,
                     journal: journal)
-                : try file(entries, headers: imported.headers, in: db, journal: journal)
+                : try file(inside, headers: imported.headers, in: db, journal: journal)
+            filed.reverse()
+            let filings = entries.indices.map { outside[$0] ?? filed.removeLast() }
             return .ok(try MessageCoding.encode(RegisterReply(households: filings.map(RegisterReply.Household.init))))
         case Operation.close:
             guard let body = try? MessageCoding.decode(CloseRequest.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"fileNumber\", \"reason\", \"closedOn\"}")
+            }
+            if asker.area != .province,
+                let county = try String.fetchOne(
+                    db, sql: "SELECT division_code FROM union_files WHERE file_number = ?",
+                    arguments: [body.fileNumber]),
+                !asker.covers(county: county)
+            {
+                return try .refused(because: asker.outsideArea(body.fileNumber))
             }
             guard try close(body.fileNumber, reason: body.reason, on: body.closedOn, in: db, journal: journal) else {
                 return .error(try MessageCoding.encode(ErrorReply(reason: "no open file \(body.fileNumber)")))

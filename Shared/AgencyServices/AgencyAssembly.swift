@@ -114,7 +114,9 @@ public enum AgencyAssembly {
 
     /// Wires a desk to the fabric: its store (the desk's migrations and the request server's), its budgets seeded
     /// once, then on start the ``FeedPublisher`` of its feeds, the ``FeedSubscriber`` of its upstream feeds
-    /// applying each event with the desk, and the ``RequestServer`` answering `status` and the desk's operations.
+    /// applying each event with the desk, and the ``RequestServer`` answering `status` and the desk's operations,
+    /// each authorised for its roles and the asker's area (``authorising(_:agency:counters:logger:journal:)``);
+    /// the request endpoint's ZAP domain admits the agency's enabled staff from the store.
     ///
     /// Generic over the desk, so that the subscriber's handler calls the desk's `apply` directly.
     /// - Parameters:
@@ -128,12 +130,7 @@ public enum AgencyAssembly {
         desk: Desk, configuration: AgencyConfiguration, counters: Counters, logger: Logger
     ) throws -> AgencyService {
         precondition(desk.agency == configuration.agency, "a \(desk.agency.rawValue) desk for \(configuration.agency)")
-        let store = try EventStore(
-            path: configuration.store,
-            migrations: { migrator in
-                Desk.registerMigrations(&migrator)
-                RequestServer.registerMigrations(&migrator)
-            }, logger: logger)
+        let store = try openStore(Desk.self, path: configuration.store, logger: logger)
         try store.writer.write { db in try desk.seedBudgets(in: db) }
         let metrics = CountingMetricsFactory(counters: counters)
         let fabric = try FabricContext(
@@ -170,6 +167,13 @@ public enum AgencyAssembly {
                 try subscriber.start()
                 components.append(.init(name: "feed subscriber", component: subscriber))
             }
+            if case .curveServer(_, let domain, _) = requestSecurity {
+                // Enabled staff are admitted from the store at each handshake (StaffRegister), without a restart.
+                let reader = store.writer
+                fabric.authenticator.setLookup(
+                    { key in try? reader.read { db in try StaffRegister.enabledPeer(forKey: key, in: db) } },
+                    for: domain)
+            }
             let server = try RequestServer(
                 fabric: fabric, endpoint: configuration.listen.requests, security: requestSecurity,
                 store: store.writer,
@@ -183,7 +187,8 @@ public enum AgencyAssembly {
                         agency: agency, started: started, counters: counters, store: store,
                         publishedFeeds: publishedFeeds,
                         consumedFeeds: subscriberConfiguration?.upstreams.map(\.name) ?? [],
-                        next: { request, db in try desk.answer(request, in: db, journal: journal) })))
+                        next: authorising(
+                            desk, agency: agency, counters: counters, logger: logger, journal: journal))))
             components.append(.init(name: "request server", component: server))
             return .init(
                 components: components,

@@ -1,6 +1,8 @@
 import AgencyDesks
+import AgencyServices
 import EventFabric
 import Foundation
+import GRDB
 import HouseholdDomain
 import Logging
 import ServiceRuntime
@@ -40,6 +42,8 @@ public final class ServiceStack {
     private var ended: [Agency: DispatchSemaphore] = [:]
     private var publicKeys: [Agency: String] = [:]
     private var operatorKeyPair: CurveKeyPair?
+    /// Each agency's simulated staff (CURVE only): role → staff id and key pair.
+    private var staff: [Agency: [StaffRole: (id: String, pair: CurveKeyPair)]] = [:]
     private let fabric: FabricContext
     private var clients: [Agency: RequestClient] = [:]
     private var registerClient: RequestClient?
@@ -75,11 +79,47 @@ public final class ServiceStack {
         fabric = try FabricContext(limits: .init(maxMessageSize: 64 << 20), logger: logger)
         try Self.refuseRunningStack(in: self.folder)
         try? FileManager.default.removeItem(at: self.folder)
-        for sub in ["stores", "logs", "config", "keys"] {
+        for sub in ["stores", "logs", "config", "keys", "keys/staff"] {
             try FileManager.default.createDirectory(
                 at: self.folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try writeConfigurations(policy: URL(fileURLWithPath: policy).standardizedFileURL.path)
+        if secure { try addSimulatedStaff() }
+    }
+
+    /// Adds a simulated clerk (经办) and approver (审核) for the whole province to every agency's store, through
+    /// the same staff register as `jiekun staff add`, before the services start; the demo's requests then act as
+    /// the clerk. Their secret keys are written to `keys/staff/<staff id>.key` (mode 0600).
+    private func addSimulatedStaff() throws {
+        for agency in Agency.allCases {
+            let configuration = try AgencyConfiguration.load(
+                file: configuration(agency).path, options: .init(readsSecretKey: false))
+            let store = try AgencyAssembly.openStore(for: configuration, logger: logger)
+            for (role, name) in [(StaffRole.clerk, "模拟经办人"), (.approver, "模拟审核人")] {
+                let pair = try CurveKeyPair.generate()
+                let member = try store.writer.write { db in
+                    try StaffRegister.add(
+                        displayName: name, roles: [role], area: .province, publicKey: pair.publicKey, agency: agency,
+                        by: "jiekun-demo", in: db)
+                }
+                staff[agency, default: [:]][role] = (member.id, pair)
+                let path = staffKeyFile(agency, role)
+                guard
+                    FileManager.default.createFile(
+                        atPath: path, contents: Data((pair.secretKey + "\n").utf8),
+                        attributes: [.posixPermissions: 0o600])
+                else { throw Failure(description: "cannot write \(path)") }
+            }
+        }
+    }
+
+    /// The staff id of an agency's simulated staff member (CURVE only).
+    public func staffID(_ agency: Agency, _ role: StaffRole) -> String? { staff[agency]?[role]?.id }
+
+    /// The secret key file of an agency's simulated staff member (CURVE only).
+    public func staffKeyFile(_ agency: Agency, _ role: StaffRole) -> String {
+        let id = staff[agency]?[role]?.id ?? "\(agency.rawValue)-\(role.rawValue)"
+        return folder.appendingPathComponent("keys/staff/\(id).key").path
     }
 
     deinit {
@@ -220,8 +260,8 @@ public final class ServiceStack {
     }
 
     private func security(_ agency: Agency) -> EndpointSecurity {
-        if let operatorKeyPair, let key = publicKeys[agency] {
-            return .curveClient(keyPair: operatorKeyPair, serverPublicKey: key)
+        if let clerk = staff[agency]?[.clerk], let key = publicKeys[agency] {
+            return .curveClient(keyPair: clerk.pair, serverPublicKey: key)
         }
         return .plain
     }
@@ -314,12 +354,13 @@ public final class ServiceStack {
         Agency.allCases.map { "== \($0.rawValue)\n" + tail($0, lines: lines) }.joined(separator: "\n")
     }
 
-    /// The `jiekun` options that reach `agency`'s request endpoint, with the CURVE keys when the stack is secure.
-    public func endpointArguments(_ agency: Agency) -> [String] {
+    /// The `jiekun` options that reach `agency`'s request endpoint, with the CURVE keys when the stack is secure:
+    /// acting as the agency's simulated staff member in `role` (business operations are for staff only).
+    public func endpointArguments(_ agency: Agency, as role: StaffRole = .clerk) -> [String] {
         var arguments = ["--endpoint", requests(agency)]
         if let key = publicKey(agency) {
             // `=`: a Z85 key may start with `-`, which would otherwise read as an option.
-            arguments += ["--server-key=\(key)", "--key", operatorKeyFile]
+            arguments += ["--server-key=\(key)", "--key", staffKeyFile(agency, role)]
         }
         return arguments
     }

@@ -1,6 +1,8 @@
 import AgencyDesks
+import AgencyServices
 import EventFabric
 import Foundation
+import GRDB
 import HouseholdDomain
 import Logging
 import ProgrammeEvents
@@ -117,6 +119,8 @@ struct SevenServicesTests {
         // DL-2017-0042 needs nothing from medical insurance: it alone exits while the others wait for staff.
         #expect(try await stack.settle(exits: 1), "\(stack.tails())")
         let endpoint = stack.endpointArguments(.medicalInsurance)
+        // Deciding is the approver's (审核人): the clerk lists, the approver decides.
+        let approver = stack.endpointArguments(.medicalInsurance, as: .approver)
         func awaiting() throws -> [String] {
             let listed = try CommandRunner.run(
                 "jiekun", ["decide", "--agency", "medical-insurance", "--awaiting"] + endpoint)
@@ -125,7 +129,7 @@ struct SevenServicesTests {
         }
         func decide(_ id: String, _ decision: String, _ reason: [String] = []) throws {
             let result = try CommandRunner.run(
-                "jiekun", ["decide", "--agency", "medical-insurance", id, decision] + endpoint + reason)
+                "jiekun", ["decide", "--agency", "medical-insurance", id, decision] + approver + reason)
             #expect(result.status == 0, "\(id): \(result.error)")
         }
         #expect(
@@ -169,7 +173,7 @@ struct SevenServicesTests {
         #expect(medical.refusals.first?.reason.hasSuffix("not a listed major disease") == true)
         let again = try CommandRunner.run(
             "jiekun",
-            ["decide", "--agency", "medical-insurance", "QJ-2017-0007/medical.catastrophic", "approve"] + endpoint)
+            ["decide", "--agency", "medical-insurance", "QJ-2017-0007/medical.catastrophic", "approve"] + approver)
         #expect(again.status == 1 && again.error.contains("not awaiting"))
 
         // The file is updated: the worker's illness is not a major one after all. Catastrophic insurance and

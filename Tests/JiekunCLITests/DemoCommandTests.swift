@@ -26,6 +26,9 @@ struct DemoCommandTests {
         #expect(result.text.contains("Distributed vs sequential"), "\(result.text)")
         #expect(result.text.contains("): identical\n"), "\(result.text)")
         #expect(result.text.contains("3. Imported at the union registry"), "\(result.text)")
+        #expect(
+            result.text.contains("the import acts as union-registry-0001, the report as coordinator-0001"),
+            "\(result.text)")
         #expect(result.text.contains("Refused rows: "), "\(result.text)")
         #expect(result.text.contains("every one exited with status 0"), "\(result.text)")
     }

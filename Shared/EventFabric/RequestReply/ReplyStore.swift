@@ -14,6 +14,8 @@ import GRDB
 ///     status         TEXT    NOT NULL,  -- ok | error | refused
 ///     body           BLOB,              -- the reply's body (NULL for an empty body)
 ///     created_at     DATETIME NOT NULL, -- when the operation was executed (UTC)
+///     asked_by       TEXT,              -- the asker: the connection's ZAP user id (`staff:housing-0003`,
+///                                       -- a peer's name), NULL on a plain endpoint (eventfabric.replies.v2)
 ///     PRIMARY KEY (client_id, request_number)
 /// );
 /// CREATE INDEX replies_created_at ON replies(created_at);
@@ -25,7 +27,10 @@ public enum ReplyStore {
     /// The identifier of the migration creating the `replies` table.
     public static let migrationIdentifier = "eventfabric.replies.v1"
 
-    /// Registers the migration creating the `replies` table.
+    /// The identifier of the migration adding `asked_by`: who asked each command.
+    public static let askerMigrationIdentifier = "eventfabric.replies.v2"
+
+    /// Registers the migrations creating the `replies` table and adding its `asked_by` column.
     ///
     /// The service's store calls it with every other module's registrations, then migrates its database once;
     /// the migration is self-contained (it touches no other table).
@@ -43,6 +48,9 @@ public enum ReplyStore {
                 table.primaryKey(["client_id", "request_number"])
             }
             try db.create(index: "replies_created_at", on: "replies", columns: ["created_at"])
+        }
+        migrator.registerMigration(askerMigrationIdentifier) { db in
+            try db.alter(table: "replies") { table in table.add(column: "asked_by", .text) }
         }
     }
 
@@ -80,7 +88,7 @@ public enum ReplyStore {
         return (row["operation"], ServiceReply(status: status, body: body.map { Array($0) } ?? []))
     }
 
-    /// Stores the reply of an executed request.
+    /// Stores the reply of an executed request, with who asked it (``ServiceRequest/peer``).
     ///
     /// - Parameters:
     ///   - db: The connection of the write transaction that executed the request.
@@ -91,12 +99,12 @@ public enum ReplyStore {
     public static func store(_ db: Database, reply: ServiceReply, for request: ServiceRequest, at date: Date) throws {
         try db.execute(
             sql: """
-                INSERT INTO replies (client_id, request_number, operation, status, body, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO replies (client_id, request_number, operation, status, body, created_at, asked_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 request.clientID, Int64(request.number), request.operation, reply.status.rawValue,
-                reply.body.isEmpty ? nil : Data(reply.body), date,
+                reply.body.isEmpty ? nil : Data(reply.body), date, request.peer,
             ]
         )
     }

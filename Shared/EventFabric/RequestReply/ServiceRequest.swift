@@ -16,8 +16,9 @@ public struct ServiceRequest: Sendable, Hashable {
     /// The operation's argument, JSON in practice.
     public var body: [UInt8]
 
-    /// The authenticated name of the requesting agency: the ZAP user id of its connection (``ZAPAuthenticator``),
-    /// or `nil` on a plain endpoint. Operations check it to decide who may do what.
+    /// The authenticated requester: the ZAP user id of its connection (``ZAPAuthenticator``) — a peer agency's or
+    /// operator's name from the configuration, or a name a domain's key lookup gave (an agency's staff member,
+    /// `staff:housing-0003`) — or `nil` on a plain endpoint. Operations check it to decide who may do what.
     public var peer: String?
 
     /// Creates a request.

@@ -15,7 +15,8 @@ import ZeroMQ
 /// | request | status | user id |
 /// |---|---|---|
 /// | CURVE, registered domain, listed key | 200 | the key's peer name, such as `housing` |
-/// | CURVE, registered domain, key not listed | 400 | — |
+/// | CURVE, registered domain, key not listed but known to the domain's lookup | 200 | the name the lookup gives |
+/// | CURVE, registered domain, key neither listed nor known to the lookup | 400 | — |
 /// | any mechanism, unregistered domain | 400 | — |
 /// | NULL or PLAIN on a registered (CURVE) domain | 400 | — |
 /// | malformed request | 500 | — |
@@ -51,6 +52,12 @@ public final class ZAPAuthenticator: Sendable {
 
     /// The registry and counters.
     private let state = Mutex(State())
+
+    /// Finds the peer name of a key not listed for a domain, such as an agency's enabled staff in its store.
+    public typealias KeyLookup = @Sendable (_ publicKey: String) -> String?
+
+    /// ZAP domain → its lookup (``setLookup(_:for:)``).
+    private let lookups = Mutex<[String: KeyLookup]>([:])
 
     /// Whether the handler thread is still serving.
     private let running = Atomic<Bool>(true)
@@ -143,6 +150,17 @@ public final class ZAPAuthenticator: Sendable {
             "ZAP domain's admitted keys replaced",
             metadata: ["zap.domain": "\(domain)", "zap.admitted": "\(admitted.count)"]
         )
+    }
+
+    /// Consults `lookup` for every key of a CURVE handshake in `domain` that the domain's list does not admit: a key
+    /// it names is admitted with that peer name. The lookup runs on the handler's thread at each such handshake, so
+    /// it must be quick (an indexed read) and reflects changes at once; `nil` removes it.
+    ///
+    /// - Parameters:
+    ///   - lookup: Public key (canonical Z85) → peer name (1 to 255 bytes), or `nil` to refuse the key.
+    ///   - domain: The ZAP domain.
+    public func setLookup(_ lookup: KeyLookup?, for domain: String) {
+        lookups.withLock { $0[domain] = lookup }
     }
 
     /// The keys admitted in `domain`.
@@ -290,7 +308,8 @@ public final class ZAPAuthenticator: Sendable {
             return reply("500", "malformed credentials")
         }
         let fingerprint = Self.fingerprint(ofPublicKey: key)
-        guard let peer = admitted[key] else {
+        let looked = admitted[key] == nil ? lookups.withLock({ $0[domain] })?(key) : nil
+        guard let peer = admitted[key] ?? looked.flatMap({ (1...255).contains($0.utf8.count) ? $0 : nil }) else {
             refuse(domain: domain, fingerprint: fingerprint, address: address, reason: "key not admitted", status: 400)
             return reply("400", "key not admitted")
         }

@@ -27,6 +27,10 @@ public final class Counters: Sendable {
         public static let requestsRefused = "jiekun.requests.refused"
         /// Requests whose operation threw, dimension `server`.
         public static let requestsFailed = "jiekun.requests.failed"
+        /// Requests for a business operation refused: the key is no enabled staff member's, or lacks the role.
+        public static let requestsUnauthorised = "jiekun.requests.unauthorised"
+        /// Households refused to a staff member because they lie outside the member's area.
+        public static let requestsOutOfArea = "jiekun.requests.out_of_area"
     }
 
     /// A counter's identity: its label and its dimensions, sorted by name.

@@ -9,7 +9,7 @@ import StreamingJSON
 /// {"agency":"housing","started":"2025-03-01T08:00:00Z",
 ///  "feeds":{"households.housing":{"applied":120,"published":0,"refused":1,"replayed":40},
 ///           "outcomes.housing":{"applied":0,"published":118,"refused":0,"replayed":0}},
-///  "requests":{"requests":{"executed":3,"failed":0,"refused":0,"replayed":0}},
+///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"unauthorised":0}},
 ///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121}}
 /// ```
 ///
@@ -56,6 +56,11 @@ public struct StatusReport: Codable, Sendable, Hashable {
         public var refused: Int64
         /// Requests whose operation failed.
         public var failed: Int64
+        /// Business operations refused to a key that is no enabled staff member's or lacks the role (among
+        /// ``executed``: the refusal is the operation's answer).
+        public var unauthorised: Int64
+        /// Households refused to staff as outside their area.
+        public var outOfArea: Int64
 
         /// Creates counts.
         ///
@@ -64,11 +69,29 @@ public struct StatusReport: Codable, Sendable, Hashable {
         ///   - replayed: Retries answered from the store.
         ///   - refused: Requests refused.
         ///   - failed: Requests failed.
-        public init(executed: Int64 = 0, replayed: Int64 = 0, refused: Int64 = 0, failed: Int64 = 0) {
+        ///   - unauthorised: Business operations refused to the asker's key.
+        ///   - outOfArea: Households refused as outside the asker's area.
+        public init(
+            executed: Int64 = 0, replayed: Int64 = 0, refused: Int64 = 0, failed: Int64 = 0, unauthorised: Int64 = 0,
+            outOfArea: Int64 = 0
+        ) {
             self.executed = executed
             self.replayed = replayed
             self.refused = refused
             self.failed = failed
+            self.unauthorised = unauthorised
+            self.outOfArea = outOfArea
+        }
+
+        /// Reads counts; a report without the staff counts (an older service) has them at 0.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            executed = try container.decode(Int64.self, forKey: .executed)
+            replayed = try container.decode(Int64.self, forKey: .replayed)
+            refused = try container.decode(Int64.self, forKey: .refused)
+            failed = try container.decode(Int64.self, forKey: .failed)
+            unauthorised = try container.decodeIfPresent(Int64.self, forKey: .unauthorised) ?? 0
+            outOfArea = try container.decodeIfPresent(Int64.self, forKey: .outOfArea) ?? 0
         }
     }
 
@@ -121,6 +144,9 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 case Counters.Label.requestsReplayed: requests[server, default: RequestCounts()].replayed += value
                 case Counters.Label.requestsRefused: requests[server, default: RequestCounts()].refused += value
                 case Counters.Label.requestsFailed: requests[server, default: RequestCounts()].failed += value
+                case Counters.Label.requestsUnauthorised:
+                    requests[server, default: RequestCounts()].unauthorised += value
+                case Counters.Label.requestsOutOfArea: requests[server, default: RequestCounts()].outOfArea += value
                 default: break
                 }
             }
