@@ -18,17 +18,74 @@ struct EventStoreTests {
             }, logger: FeedTesting.quietLogger)
     }
 
-    @Test("a file store is a WAL database with synchronous = NORMAL (DESIGN Storage)")
+    @Test("a file store is a WAL database with synchronous = FULL: a commit returns after its fsync (DESIGN Evidence)")
     func fileStoreSettings() throws {
         let folder = try FeedTesting.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try EventStore(
             path: folder.appendingPathComponent("s.sqlite").path, logger: FeedTesting.quietLogger)
-        let (mode, synchronous) = try store.writer.read { db in
+        // Both the writer and the readers: the setting is per connection.
+        let readerSynchronous = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let (mode, synchronous) = try store.writer.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
         }
         #expect(mode == "wal")
-        #expect(synchronous == 1)  // NORMAL
+        #expect(synchronous == 2)  // FULL
+        #expect(readerSynchronous == 2)
+        let deferred = try EventStore(
+            path: folder.appendingPathComponent("d.sqlite").path, durability: .deferred,
+            logger: FeedTesting.quietLogger)
+        #expect(try deferred.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)  // NORMAL
+    }
+
+    @Test("a store has an incarnation made at its creation and kept across reopening; another store has another")
+    func incarnation() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let first = try EventStore(path: path, logger: FeedTesting.quietLogger).incarnation
+        let reopened = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        let other = try EventStore(
+            path: folder.appendingPathComponent("t.sqlite").path, logger: FeedTesting.quietLogger)
+        #expect(first.count == 36)
+        #expect(reopened.incarnation == first)
+        #expect(other.incarnation != first)
+        // Journaled events carry it in their `incarnation` extension.
+        try reopened.publish([FeedTesting.event(1)], on: "housing")
+        let entry = try #require(
+            try reopened.writer.read { db in
+                try reopened.journal.entries(of: "housing", after: 0, maxCount: 1, in: db)
+            }.first)
+        let event = try CloudEvent(json: entry.payload)
+        #expect(event.incarnation == first)
+        #expect(event.sequence == 1)
+    }
+
+    @Test("a store made before eventfabric.v3 gets an incarnation, and its cursors keep their sequences")
+    func migrationGivesAnIncarnation() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("old.sqlite").path
+        let old = try EventStore(path: path, logger: FeedTesting.quietLogger).incarnation
+        do {
+            // Undo eventfabric.v3: the store as the previous release left it, with one cursor.
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        DROP TABLE store_identity;
+                        ALTER TABLE cursors DROP COLUMN incarnation;
+                        ALTER TABLE cursors DROP COLUMN divergence;
+                        DELETE FROM grdb_migrations WHERE identifier = 'eventfabric.v3';
+                        INSERT INTO cursors (feed, sequence) VALUES ('union', 42);
+                        """)
+            }
+        }
+        let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        #expect(store.incarnation.count == 36)
+        #expect(store.incarnation != old)
+        let positions = try store.writer.read { db in try store.cursors.positions(in: db) }
+        #expect(positions == ["union": Cursors.Position(sequence: 42)])
     }
 
     @Test("a write waits while another connection holds the lock (an online backup, another close), then succeeds")
@@ -147,7 +204,7 @@ struct EventStoreTests {
     func tooLarge() throws {
         let store = try Self.memoryStore()
         let event = try FeedTesting.event(1, size: Journal.maxEventBytes + 200)
-        let size = event.sequenced(1).jsonBytes().count
+        let size = event.sequenced(1, incarnation: store.incarnation).jsonBytes().count
         #expect(throws: JournalError.eventTooLarge(size)) { try store.publish([event], on: "housing") }
         #expect(try store.publish([FeedTesting.event(2, size: 900 << 10)], on: "housing") == [1])
     }
