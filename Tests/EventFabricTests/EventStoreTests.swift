@@ -61,6 +61,34 @@ struct EventStoreTests {
         #expect(event.sequence == 1)
     }
 
+    @Test("StorePositions reads a store's incarnation, heads and cursors without changing it")
+    func positions() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        try FeedTesting.publish(3, on: "housing", to: store)
+        try FeedTesting.publish(2, from: 4, on: "coordinator", to: store)
+        try store.writer.write { db in
+            try store.cursors.advance("union", to: 9, incarnation: "u-1", in: db)
+            try store.cursors.setDivergence("union", "journal behind the cursor", in: db)
+        }
+        let positions = try StorePositions.read(path: path)
+        #expect(
+            positions
+                == StorePositions(
+                    incarnation: store.incarnation, heads: ["housing": 3, "coordinator": 2],
+                    cursors: [
+                        "union": Cursors.Position(
+                            sequence: 9, incarnation: "u-1", divergence: "journal behind the cursor")
+                    ]))
+        #expect(positions.diverged == ["union": "journal behind the cursor"])
+        #expect(throws: (any Error).self) {
+            try StorePositions.read(path: folder.appendingPathComponent("missing.sqlite").path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("missing.sqlite").path))
+    }
+
     @Test("a store made before eventfabric.v3 gets an incarnation, and its cursors keep their sequences")
     func migrationGivesAnIncarnation() throws {
         let folder = try FeedTesting.temporaryFolder()

@@ -236,6 +236,23 @@ struct FeedDivergenceTests {
             try String.fetchAll(db, sql: "SELECT id FROM test_applied ORDER BY rowid")
         }
         #expect(applied.count == 250)
+
+        // `jiekun feed positions` shows it from the store file, and fails.
+        let shown = try CommandRunner.run("jiekun", ["feed", "positions", housing.store.writer.path])
+        #expect(shown.status == 3, "\(shown.error)")
+        #expect(shown.text.contains("store \(housing.store.writer.path): incarnation \(housing.store.incarnation)\n"))
+        #expect(
+            shown.text.contains(
+                "  consumes  households" + String(repeating: " ", count: 22)
+                    + "cursor \(union.store.incarnation)/100  DIVERGED: \(divergence)\n"), "\(shown.text)")
+        #expect(shown.text.contains("cursor \(civil.store.incarnation)/150\n"))
+        #expect(shown.error.contains("a feed this store consumes diverged"))
+        let publisherShown = try CommandRunner.run("jiekun", ["feed", "positions", civil.store.writer.path])
+        #expect(publisherShown.status == 0, "\(publisherShown.error)")
+        #expect(
+            publisherShown.text.contains(
+                "  publishes reviews" + String(repeating: " ", count: 25) + "head \(civil.store.incarnation)/150\n"),
+            "\(publisherShown.text)")
         #expect(Set(applied) == Set((1...100).map { "evt-\($0)" } + (501...650).map { "evt-\($0)" }))
     }
 }

@@ -676,8 +676,6 @@ public final class FeedSubscriber: Sendable {
             "\(reason): the publisher is at \(incarnation)/\(latest) (\(via)), "
             + "the cursor at \(state.incarnation ?? "-")/\(state.cursor)"
         state.divergence = divergence
-        state.divergedGauge.record(1)
-        updateStatistics(state) { $0.divergence = divergence }
         do {
             try store.writer.write { db in try store.cursors.setDivergence(state.upstream.name, divergence, in: db) }
         } catch {
@@ -695,6 +693,9 @@ public final class FeedSubscriber: Sendable {
             "feed stopped: the publisher's journal is not the one this cursor was applied from (\(reason)); "
             + "nothing more of it is applied until it is resynced (OPERATIONS, restore from backup)"
         logger.error("\(message)", metadata: fields)
+        // Shown last, once it is recorded and logged.
+        state.divergedGauge.record(1)
+        updateStatistics(state) { $0.divergence = divergence }
     }
 
     // MARK: Replay
