@@ -36,7 +36,8 @@ struct StatusCommand: ParsableCommand {
             return
         }
         let report = try StatusReport.decode(body)
-        output.write("\(report.agency), started \(ISO8601DateFormatter().string(from: report.started))\n")
+        output.write("\(report.agency), started \(ISO8601DateFormatter().string(from: report.started))")
+        output.write(report.incarnation.map { ", store incarnation \($0)\n" } ?? "\n")
         output.write("  " + "feed".padded(32) + "published".padded(11, right: true) + "applied".padded(9, right: true))
         output.write("refused".padded(9, right: true) + "replayed".padded(10, right: true))
         output.write("journal".padded(9, right: true) + "cursor".padded(9, right: true) + "\n")

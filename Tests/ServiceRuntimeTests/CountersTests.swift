@@ -118,6 +118,7 @@ struct CountersTests {
         let report = try StatusReport.decode(reply.body)
         #expect(report.cursors == ["households.housing": 1_000, "support.civil-affairs": 7])
         #expect(report.diverged == ["households.housing": reason])
+        #expect(report.incarnation == store.incarnation)
         #expect(report.isDiverged)
 
         // An operator's resync clears it.

@@ -86,6 +86,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var journal: [String: UInt64]?
     /// Consumed feed → the last sequence applied (the cursor), if the store was given.
     public var cursors: [String: UInt64]?
+    /// The store's incarnation (``EventStore/incarnation``): with a `journal` sequence, a feed's head.
+    public var incarnation: String?
     /// Consumed feed → why it stopped (its publisher's head against the cursor), for the feeds that diverged;
     /// `nil` or empty when none did.
     public var diverged: [String: String]?
@@ -201,10 +203,11 @@ public struct StatusReport: Codable, Sendable, Hashable {
             var cursors = positions.mapValues(\.sequence)
             for feed in consumedFeeds where cursors[feed] == nil { cursors[feed] = 0 }
             let diverged = positions.compactMapValues(\.divergence)
-            let report = StatusReport(
+            var report = StatusReport(
                 agency: agency, started: started, counters: counters, journal: journal, cursors: cursors,
                 diverged: diverged.isEmpty ? nil : diverged
             )
+            report.incarnation = store.incarnation
             return .ok(try report.json())
         }
     }
