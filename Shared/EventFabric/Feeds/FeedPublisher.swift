@@ -16,11 +16,13 @@ import ZeroMQ
 ///   (topic = type), in sequence order. What the queue cannot hold, or any gap before a queued entry, is read back
 ///   from the journal.
 /// - a **heartbeat** per feed every ``Configuration/heartbeatInterval``: topic `jiekun.heartbeat`, carrying the
-///   feed's head (the store's incarnation and the latest sequence sent), so that a subscriber notices a loss even when the feed is quiet. Before it, the
-///   thread compares each feed's last journal entry with the last sent, and sends from the journal what it had not
-///   heard of (entries committed by another connection to the store file, for instance).
+///   feed's head (the store's incarnation and the latest sequence sent), so that a subscriber notices a loss even
+///   when the feed is quiet (or a journal that went backwards). Before it, the thread compares each feed's last
+///   journal entry with the last sent, and sends from the journal what it had not heard of (entries committed by
+///   another connection to the store file, for instance).
 /// - one **ROUTER** replay endpoint serving ``ReplayProtocol`` requests: "feed F after sequence N, at most K
-///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's head; the server never sends unrequested data, so a slow reader cannot exhaust memory.
+///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's head; the
+///   server never sends unrequested data, so a slow reader cannot exhaust memory.
 ///
 /// Durable before visible: the journal hands entries over only after their transaction's commit has returned,
 /// which on a ``EventStore/Durability/synced`` store is after the WAL's `fsync` (``EventStore``); entries read

@@ -10,8 +10,9 @@ import Synchronization
 /// nothing is made visible before it is on disk (DESIGN "Evidence"). GRDB alone does not give it: its pool sets
 /// `synchronous = NORMAL` on the writer when it turns WAL on (a commit then returns before any `fsync`; the WAL is
 /// synced only at checkpoints), so the store sets `FULL` on the writer after opening it. In WAL mode with `FULL`,
-/// SQLite `fsync`s the WAL file as part of every `COMMIT`, before `sqlite3_step` returns, and GRDB reports the commit to transaction
-/// observers (the ``Journal``, hence the ``FeedPublisher``) and returns from `writer.write` only after that.
+/// SQLite `fsync`s the WAL file as part of every `COMMIT`, before `sqlite3_step` returns, and GRDB reports the
+/// commit to transaction observers (the ``Journal``, hence the ``FeedPublisher``) and returns from `writer.write`
+/// only after that.
 /// Therefore:
 /// - a publisher sends an event only after the transaction that journaled it is on disk;
 /// - a ``RequestServer`` answers a command only after the transaction that executed it and stored its reply is on

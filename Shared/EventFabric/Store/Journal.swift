@@ -99,8 +99,8 @@ public final class Journal: Sendable {
     /// Appends an event to a feed inside the caller's write transaction, and returns its sequence.
     ///
     /// The event is numbered `max + 1` for its feed, its JSON (with the `sequence` and `incarnation` extensions)
-    /// is encoded once and stored; a replay later sends these bytes verbatim. After the transaction commits, the observers (the
-    /// publisher) receive the entry; if it rolls back, nothing is appended and no number is used up.
+    /// is encoded once and stored; a replay later sends these bytes verbatim. After the transaction commits, the
+    /// observers (the publisher) receive the entry; if it rolls back, nothing is appended and no number is used up.
     ///
     /// ```swift
     /// try store.writer.write { db in
