@@ -89,6 +89,34 @@ struct EventStoreTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("missing.sqlite").path))
     }
 
+    @Test("fence fills a feed up to a position; resume clears a stop only for a head of the cursor's incarnation")
+    func fenceAndResume() throws {
+        let store = try Self.memoryStore()
+        try FeedTesting.publish(3, on: "housing", to: store)
+        #expect(try store.fence("housing", through: 6) == [4, 5, 6])
+        #expect(try store.fence("housing", through: 5) == [])
+        let entries = try store.writer.read { db in
+            try store.journal.entries(of: "housing", after: 3, maxCount: 10, in: db)
+        }
+        #expect(entries.map(\.type) == Array(repeating: ReplayProtocol.fenceType, count: 3))
+        #expect(
+            try entries.map { try CloudEvent(json: $0.payload).incarnation }
+                == Array(repeating: store.incarnation, count: 3))
+
+        #expect(throws: ResyncError.notStopped("union")) { try store.resume("union", head: ("u-1", 9)) }
+        try store.writer.write { db in
+            try store.cursors.advance("union", to: 9, incarnation: "u-1", in: db)
+            try store.cursors.setDivergence("union", "journal behind the cursor", in: db)
+        }
+        #expect(throws: ResyncError.otherIncarnation("union", cursor: "u-1", head: "u-2")) {
+            try store.resume("union", head: ("u-2", 12))
+        }
+        #expect(throws: ResyncError.behind("union", cursor: 9, head: 8)) { try store.resume("union", head: ("u-1", 8)) }
+        try store.resume("union", head: ("u-1", 9))
+        let position = try store.writer.read { db in try store.cursors.positions(in: db)["union"] }
+        #expect(position == Cursors.Position(sequence: 9, incarnation: "u-1"))
+    }
+
     @Test("a store made before eventfabric.v3 gets an incarnation, and its cursors keep their sequences")
     func migrationGivesAnIncarnation() throws {
         let folder = try FeedTesting.temporaryFolder()

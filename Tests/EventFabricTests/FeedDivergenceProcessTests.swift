@@ -100,29 +100,36 @@ struct FeedDivergenceProcessTests {
             "the stopped feed's publisher is still heard")
     }
 
-    @Test("a publisher's store restored from an older copy: the subscriber stops the feed and applies nothing new")
-    func publisherRestoredFromBackup() throws {
-        let folder = try FeedTesting.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent("probe.log")
+    /// Publishes 1…400, takes an online backup (as OPERATIONS describes), publishes on to 1,000, has a subscriber
+    /// apply them all, stops the publisher and puts the backup in place of its store (not started yet).
+    ///
+    /// - Returns: The publisher and the running subscriber.
+    static func restore(in folder: URL, log: URL, subscriberStore: String) throws -> (Publisher, ProbeProcess) {
         var publisher = Publisher(storePath: folder.appendingPathComponent("union.sqlite").path, log: log)
         let backup = folder.appendingPathComponent("union-backup.sqlite").path
-
-        // 400 events, an online backup (as OPERATIONS describes), then 600 more, all applied downstream.
         let first = try publisher.start(total: 400)
         defer { first.killIfRunning() }
         try DatabaseQueue(path: publisher.storePath).backup(to: DatabaseQueue(path: backup))
         publisher.stop(first)
         let second = try publisher.start(total: 1_000)
         defer { second.killIfRunning() }
-        let subscriberStore = folder.appendingPathComponent("housing.sqlite").path
         let subscriber = try Self.subscriber(subscriberStore, of: publisher, log: log, applied: 1_000)
-        defer { subscriber.killIfRunning() }
         publisher.stop(second)
-
-        // Restored to the backup (journal 400), it publishes new, different events under 401…700.
         publisher.removeStore()
         try FileManager.default.copyItem(atPath: backup, toPath: publisher.storePath)
+        return (publisher, subscriber)
+    }
+
+    @Test("a publisher's store restored from an older copy: the subscriber stops the feed and applies nothing new")
+    func publisherRestoredFromBackup() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("probe.log")
+        let subscriberStore = folder.appendingPathComponent("housing.sqlite").path
+        var (publisher, subscriber) = try Self.restore(in: folder, log: log, subscriberStore: subscriberStore)
+        defer { subscriber.killIfRunning() }
+
+        // Restored to the backup (journal 400), it publishes new, different events under 401…700.
         let restored = try publisher.start(total: 700, prefix: "restored-")
         defer { restored.killIfRunning() }
         let reason = try #require(subscriber.waitForLine("DIVERGED "), "\(FeedTesting.tail(of: log))")
@@ -170,6 +177,72 @@ struct FeedDivergenceProcessTests {
         #expect(reason.hasPrefix("another incarnation"), "\(reason)")
         try Self.stopAndCheck(subscriber, after: renewed, store: subscriberStore, applied: 300, prefix: "renewed-")
         publisher.stop(renewed)
+    }
+}
+
+extension FeedDivergenceProcessTests {
+    @Test("after a restore: fence the lost positions at the publisher, resume the consumer; nothing is mistaken")
+    func fenceAndResume() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("probe.log")
+        let consumerStore = folder.appendingPathComponent("housing.sqlite").path
+        var (publisher, consumer) = try Self.restore(in: folder, log: log, subscriberStore: consumerStore)
+        defer { consumer.killIfRunning() }
+
+        // Restored: the consumer stops the feed.
+        let restored = try publisher.start(total: 400)
+        defer { restored.killIfRunning() }
+        #expect(consumer.waitForLine("DIVERGED ") != nil, "\(FeedTesting.tail(of: log))")
+        publisher.stop(restored)
+        consumer.send(SIGTERM)
+        #expect(consumer.waitForExit()?.status == 0)
+
+        // The operator fences 401…1000 at the publisher and resumes the consumer at that head.
+        let incarnation = try #require(try StorePositions.read(path: publisher.storePath).incarnation)
+        let early = try CommandRunner.run(
+            "jiekun", ["feed", "resume", consumerStore, "--feed", "housing", "--head", "\(incarnation)/400"])
+        #expect(early.status == 1)
+        #expect(early.error.contains("ends at 400, before this cursor (1000)"), "\(early.error)")
+        let fenced = try CommandRunner.run(
+            "jiekun", ["feed", "fence", publisher.storePath, "--feed", "housing", "--through", "1000"])
+        #expect(fenced.status == 0, "\(fenced.error)")
+        #expect(fenced.text == "fenced housing 401…1000 (600 positions): head \(incarnation)/1000\n")
+        let resumed = try CommandRunner.run(
+            "jiekun", ["feed", "resume", consumerStore, "--feed", "housing", "--head", "\(incarnation)/1000"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+
+        // Intake resumes: 1001…1100 reach the consumer; a new consumer gets 1…400 and 1001…1100, skipping the fence.
+        let grown = try publisher.start(total: 1_100, prefix: "after-")
+        defer { grown.killIfRunning() }
+        let again = try Self.subscriber(consumerStore, of: publisher, log: log, applied: 1_100)
+        defer { again.killIfRunning() }
+        let fresh = folder.appendingPathComponent("coordinator.sqlite").path
+        let newcomer = try Self.subscriber(fresh, of: publisher, log: log, applied: 1_100)
+        defer { newcomer.killIfRunning() }
+        for probe in [again, newcomer] {
+            probe.send(SIGTERM)
+            #expect(probe.waitForExit()?.status == 0)
+        }
+        publisher.stop(grown)
+        #expect(again.output.allSatisfy { !$0.hasPrefix("DIVERGED") })
+        func ids(_ path: String) throws -> [String] {
+            try DatabaseQueue(path: path).read { db in
+                try String.fetchAll(db, sql: "SELECT id FROM probe_applied ORDER BY sequence")
+            }
+        }
+        let after = (1_001...1_100).map { "after-evt-\($0)" }
+        #expect(try ids(consumerStore) == (1...1_000).map { "evt-\($0)" } + after)
+        #expect(try ids(fresh) == (1...400).map { "evt-\($0)" } + after)
+        let logText = try String(contentsOf: log, encoding: .utf8)
+        #expect(logText.contains("events lost at the publisher were fenced"))
+        // One warning per batch passed; together they name 401…1000, each position once.
+        let ranges = logText.split(separator: "\n").filter { $0.contains("were fenced") }.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("feed.fenced=") }.map {
+                $0.dropFirst("feed.fenced=".count).split(separator: "…").compactMap { UInt64($0) }
+            }
+        }
+        #expect(ranges.flatMap { $0.count == 2 ? Array($0[0]...$0[1]) : [] } == Array(401...1_000), "\(ranges)")
     }
 }
 

@@ -69,6 +69,11 @@ struct BatchApplier: Sendable {
             try refuse(item.refusal ?? "unknown")
             return
         }
+        if event.type == ReplayProtocol.fenceType {
+            // A position lost at the publisher and fenced by an operator: nothing to apply.
+            outcome.fenced.append(item.sequence)
+            return
+        }
         if let accepted = upstream.acceptedTypes, !accepted.contains(event.type) {
             try refuse("type.unknown")
             return
@@ -145,6 +150,8 @@ extension BatchApplier {
         var applied = 0
         /// Refusals recorded.
         var refusals: [Refused] = []
+        /// The fenced positions passed (``ReplayProtocol/fenceType``), in order.
+        var fenced: [UInt64] = []
     }
 }
 

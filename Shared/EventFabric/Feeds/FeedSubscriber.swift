@@ -42,10 +42,12 @@ import ZeroMQ
 /// the incarnation it was applied under (``Cursors/Position``; the first one heard is adopted). When a publisher
 /// of another incarnation is heard (its store was recreated), or its journal ends before the cursor (a replay
 /// reply's latest sequence below the cursor: its store was restored from an older copy, or lost its tail), the
-/// subscriber stops applying that feed — the other feeds go on — and never applies a different event under a
-/// sequence it already applied. It logs an error naming the feed, the publisher and both positions, records why
-/// in the cursor (``Cursors/Position/divergence``: the stop survives a restart), sets the gauge
-/// `jiekun.feed.diverged` to 1, and reports the feed as diverged (``Statistics/divergence``). A heartbeat below
+/// subscriber stops applying that feed — the other feeds go on — until an operator fences the lost range and
+/// resumes it (``EventStore/fence(_:through:)``, ``EventStore/resume(_:head:)``), and never applies a different
+/// event under a sequence it already applied. It logs an error naming the feed, the publisher and both positions,
+/// records why in the cursor (``Cursors/Position/divergence``: the stop survives a restart), sets the gauge
+/// `jiekun.feed.diverged` to 1, and reports the feed as diverged (``Statistics/divergence``). Fenced positions
+/// (``ReplayProtocol/fenceType``) are passed without applying anything, with a warning. A heartbeat below
 /// the cursor only starts a replay, whose reply decides: a heartbeat can be overtaken by a replay reply on the
 /// other socket. Not detected by positions alone: a restored journal that has grown past the cursor before the
 /// subscriber hears it again (same incarnation, different events under the same sequences).
@@ -80,6 +82,8 @@ public final class FeedSubscriber: Sendable {
         public var incarnation: String?
         /// Why the feed stopped (its publisher's journal went backwards or was replaced), if it did.
         public var divergence: String?
+        /// Fenced positions passed since start: events lost at the publisher, applied nowhere here.
+        public var fenced: Int = 0
     }
 
     /// State shared with other threads.
@@ -925,6 +929,14 @@ public final class FeedSubscriber: Sendable {
         let replayed = items.reduce(0) { $0 + ($1.replayed ? 1 : 0) }
         if outcome.applied > 0 { state.appliedCounter.increment(by: outcome.applied) }
         if replayed > 0 { state.replayedCounter.increment(by: replayed) }
+        if let first = outcome.fenced.first, let last = outcome.fenced.last {
+            logger.warning(
+                "events lost at the publisher were fenced: nothing applied for them; what they carried is to be entered again",
+                metadata: [
+                    "feed.name": "\(upstream.name)", "feed.fenced": "\(first)…\(last)",
+                    "feed.fenced.count": "\(outcome.fenced.count)",
+                ])
+        }
         for refusal in outcome.refusals {
             Counter(
                 label: "jiekun.events.refused", dimensions: [("feed", upstream.name), ("reason", refusal.code)],
@@ -943,6 +955,7 @@ public final class FeedSubscriber: Sendable {
             statistics.applied += outcome.applied
             statistics.replayed += replayed
             statistics.refused += outcome.refusals.count
+            statistics.fenced += outcome.fenced.count
             for refusal in outcome.refusals { statistics.refusedByReason[refusal.code, default: 0] += 1 }
         }
     }

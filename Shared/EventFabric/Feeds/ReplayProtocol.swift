@@ -24,6 +24,11 @@ public enum ReplayProtocol {
     /// The topic and type of heartbeats.
     public static let heartbeatType = "jiekun.heartbeat"
 
+    /// The type of a fence entry: a journal position whose event was lost (its store restored from an older copy)
+    /// and that an operator filled with nothing (``EventStore/fence(_:through:)``). Subscribers move their cursor
+    /// past it without applying anything, and say so.
+    public static let fenceType = "jiekun.fence"
+
     /// The status of a replay reply.
     public enum Status: String, Sendable, Hashable, CaseIterable {
         /// The chunk follows.

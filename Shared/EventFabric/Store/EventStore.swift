@@ -297,6 +297,62 @@ public final class EventStore: Sendable {
         }
     }
 
+    // MARK: Resync after a restore
+
+    /// Fills the positions of a feed that its consumers applied but this journal lost (it was restored from an
+    /// older copy) with fence entries, up to `sequence`, in one transaction: the feed then continues after the
+    /// highest cursor of its consumers, which can be resumed (``resume(_:head:)``) without applying a different
+    /// event under a sequence they already applied. A consumer that had not reached a fenced position skips it
+    /// (``ReplayProtocol/fenceType``); what the lost events carried is to be entered again (re-import).
+    ///
+    /// - Parameters:
+    ///   - feed: The feed's name.
+    ///   - sequence: The highest cursor of the feed's consumers.
+    /// - Returns: The positions fenced; empty when the journal already reaches `sequence`.
+    /// - Throws: `DatabaseError`.
+    @discardableResult
+    public func fence(_ feed: String, through sequence: UInt64) throws -> [UInt64] {
+        try writer.write { db in
+            let latest = try journal.latestSequence(of: feed, in: db)
+            guard latest < sequence else { return [] }
+            var data: [UInt8] = Array(#"{"feed":"#.utf8)
+            CloudEvent.appendString(feed, to: &data)
+            data.append(UInt8(ascii: "}"))
+            return try (latest + 1...sequence).map { _ in
+                try journal.append(
+                    CloudEvent(
+                        validating: CloudEvent.newID(), source: "/jiekun/fence", type: ReplayProtocol.fenceType,
+                        subject: nil, time: CloudEvent.timestamp(), effectiveDate: nil, sequence: nil, data: data),
+                    to: feed, in: db)
+            }
+        }
+    }
+
+    /// Resumes a consumed feed that stopped, once its publisher's journal reaches the cursor again under the
+    /// cursor's incarnation (after ``fence(_:through:)`` at the publisher): the next start applies it from the
+    /// cursor on.
+    ///
+    /// - Parameters:
+    ///   - feed: The consumed feed's local name.
+    ///   - head: The publisher's head now: its incarnation and its journal's last sequence (`jiekun feed
+    ///     positions` of its store).
+    /// - Throws: ``ResyncError`` when the feed is not stopped, or the head is of another incarnation or behind the
+    ///   cursor (resuming would skip or re-apply events); `DatabaseError`.
+    public func resume(_ feed: String, head: (incarnation: String, sequence: UInt64)) throws {
+        try writer.write { db in
+            guard let position = try cursors.positions(in: db)[feed], position.divergence != nil else {
+                throw ResyncError.notStopped(feed)
+            }
+            if let incarnation = position.incarnation, incarnation != head.incarnation {
+                throw ResyncError.otherIncarnation(feed, cursor: incarnation, head: head.incarnation)
+            }
+            guard head.sequence >= position.sequence else {
+                throw ResyncError.behind(feed, cursor: position.sequence, head: head.sequence)
+            }
+            try cursors.setDivergence(feed, nil, in: db)
+        }
+    }
+
     // MARK: Idempotency and refusals
 
     /// A refused event as recorded in `refused_events`.
@@ -378,6 +434,30 @@ enum TransactionDates {
                 expected: previous, desired: next, ordering: .relaxed)
             if exchanged { return Date(timeIntervalSince1970: Double(next) / 1_000_000) }
             previous = original
+        }
+    }
+}
+
+/// Why a stopped feed cannot be resumed (``EventStore/resume(_:head:)``).
+public enum ResyncError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The feed is not stopped.
+    case notStopped(String)
+    /// The publisher's head is of another incarnation than the cursor.
+    case otherIncarnation(String, cursor: String, head: String)
+    /// The publisher's journal still ends before the cursor.
+    case behind(String, cursor: UInt64, head: UInt64)
+
+    /// An explanation for the operator.
+    public var description: String {
+        switch self {
+        case .notStopped(let feed):
+            "the feed \(feed) is not stopped: nothing to resume"
+        case .otherIncarnation(let feed, let cursor, let head):
+            "the feed \(feed) was applied under incarnation \(cursor), the publisher is now \(head) (its store was "
+                + "made anew): resuming would take its new events for the old ones"
+        case .behind(let feed, let cursor, let head):
+            "the publisher's journal of \(feed) ends at \(head), before this cursor (\(cursor)): fence it through "
+                + "\(cursor) first (jiekun feed fence)"
         }
     }
 }
