@@ -9,8 +9,14 @@
 // 2. durable: a producer appends N events of the same size to the publisher's journal (group commits of 500
 //    events), the FeedPublisher sends them, a FeedSubscriber applies each in a transaction with its cursor and
 //    the idempotency record; events per second from the first publish to the last event applied, latency from
-//    the publish call to the handler (p50, p99), and the process's resident memory every 100,000 events.
-// 3. latency at a moderate paced rate (the saturated run's latency is mostly queueing).
+//    the publish call to the handler (p50, p99), and the process's resident memory every 100,000 events. Both
+//    stores are as the services run them (synchronous = FULL): every event is sent only after the commit that
+//    journaled it was fsynced, and every batch the subscriber applies is fsynced too ("fsync before send").
+// 3. the same with synchronous = NORMAL (commits not fsynced: what the fsync costs), and with fsync and one
+//    event per transaction (--commit-events N events, 2,000 by default: what group commit saves).
+// 4. latency at a moderate paced rate (the saturated run's latency is mostly queueing).
+//
+// fsync costs what the disk makes it cost: run it on the disk the stores will live on (TMPDIR=/var/lib/jiekun).
 import BuildVersion
 import Dispatch
 import EventFabric
@@ -35,6 +41,7 @@ enum FabricBenchmark {
         }
         var options: [String: Int] = [
             "events": 1_000_000, "raw-events": 1_000_000, "size": 1_024, "paced-rate": 10_000,
+            "commit-events": 2_000,
         ]
         let arguments = Array(CommandLine.arguments.dropFirst())
         for index in stride(from: 0, to: arguments.count - 1, by: 2) {
@@ -63,14 +70,27 @@ enum FabricBenchmark {
         let durableCPU = Double(Memory.cpuMicroseconds() - cpu) / Double(options["events"]!)
         print(
             String(
-                format: "durable feed:         %10.0f events/s (%d events), %.1f µs CPU per event, "
-                    + "latency p50 %.2f ms, p99 %.2f ms",
+                format: "durable feed, fsync before send: %10.0f events/s (%d events, 500 per commit), "
+                    + "%.1f µs CPU per event, latency p50 %.2f ms, p99 %.2f ms",
                 durable.rate, options["events"]!, durableCPU, durable.p50, durable.p99))
         print(
             String(
                 format: "ratio raw / durable:  %10.1f× (CPU per event: %.1f×)", raw / durable.rate, durableCPU / rawCPU)
         )
         print("peak resident memory of the durable run: \(Memory.peakMiB()) MiB")
+
+        let unsynced = try durableFeed(
+            count: options["events"]!, size: size, pacedRate: nil, durability: .deferred, quiet: true)
+        print(
+            String(
+                format: "same without fsync (NORMAL): %10.0f events/s (%d events), latency p50 %.2f ms, p99 %.2f ms",
+                unsynced.rate, options["events"]!, unsynced.p50, unsynced.p99))
+        let commitCount = min(options["commit-events"]!, options["events"]!)
+        let single = try durableFeed(count: commitCount, size: size, pacedRate: nil, batch: 1, quiet: true)
+        print(
+            String(
+                format: "fsync before send, 1 event per commit: %10.0f events/s (%d events), latency p50 %.2f ms",
+                single.rate, commitCount, single.p50))
 
         let pacedCount = min(100_000, options["events"]!)
         let paced = try durableFeed(count: pacedCount, size: size, pacedRate: options["paced-rate"]!)
@@ -190,15 +210,28 @@ enum FabricBenchmark {
     }
 
     /// Runs a publisher and a subscriber (separate stores and contexts, as two services) over loopback TCP.
-    static func durableFeed(count: Int, size: Int, pacedRate: Int?) throws -> Outcome {
+    ///
+    /// - Parameters:
+    ///   - count: The events.
+    ///   - size: Their size in bytes.
+    ///   - pacedRate: Events per second to publish at, or `nil` for as fast as it goes.
+    ///   - durability: Both stores' (the services': ``EventStore/Durability/synced``).
+    ///   - batch: Events per publishing transaction; 500, or 50 when paced.
+    ///   - quiet: Whether to leave out the memory lines.
+    static func durableFeed(
+        count: Int, size: Int, pacedRate: Int?, durability: EventStore.Durability = .synced, batch: Int? = nil,
+        quiet: Bool = false
+    ) throws -> Outcome {
         var logger = Logger(label: "fabric-bench")
         logger.logLevel = .warning
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fabric-bench-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let upstreamStore = try EventStore(path: folder.appendingPathComponent("union.sqlite").path, logger: logger)
-        let downstreamStore = try EventStore(path: folder.appendingPathComponent("housing.sqlite").path, logger: logger)
+        let upstreamStore = try EventStore(
+            path: folder.appendingPathComponent("union.sqlite").path, durability: durability, logger: logger)
+        let downstreamStore = try EventStore(
+            path: folder.appendingPathComponent("housing.sqlite").path, durability: durability, logger: logger)
         let upstreamContext = try FabricContext(logger: logger)
         let downstreamContext = try FabricContext(logger: logger)
         let publisher = FeedPublisher(
@@ -230,7 +263,8 @@ enum FabricBenchmark {
         }
         try subscriber.start()
 
-        let batch = pacedRate == nil ? 500 : 50
+        let batch = batch ?? (pacedRate == nil ? 500 : 50)
+        let reports = pacedRate == nil && !quiet
         var number = 1
         var nextReport = 100_000
         let start = ContinuousClock.now
@@ -246,7 +280,7 @@ enum FabricBenchmark {
             for sequence in number...last { timings.published[sequence] = now }
             try upstreamStore.publish(events, on: "housing")
             number = last + 1
-            if pacedRate == nil {
+            if reports {
                 // Print memory as the run goes, every 100,000 events applied.
                 let applied = Int(subscriber.statistics(of: "housing").cursor)
                 if applied >= nextReport {
@@ -257,16 +291,16 @@ enum FabricBenchmark {
         }
         while subscriber.statistics(of: "housing").cursor < UInt64(count) {
             let applied = Int(subscriber.statistics(of: "housing").cursor)
-            if pacedRate == nil && applied >= nextReport {
+            if reports && applied >= nextReport {
                 print("  \(applied) applied (\(count) published): resident \(Memory.residentMiB()) MiB")
                 nextReport += 100_000
             }
             usleep(1_000)
         }
         let elapsed = ContinuousClock.now - start
-        if pacedRate == nil { print("  \(count) applied: resident \(Memory.residentMiB()) MiB") }
+        if reports { print("  \(count) applied: resident \(Memory.residentMiB()) MiB") }
         let statistics = subscriber.statistics(of: "housing")
-        if pacedRate == nil {
+        if reports {
             print(
                 "  subscriber: \(statistics.applied) applied, \(statistics.replayed) by replay, \(statistics.replays) replays"
             )

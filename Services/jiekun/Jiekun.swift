@@ -15,6 +15,7 @@ struct Jiekun: ParsableCommand {
             AssessCommand.self, SampleCommand.self, DemoCommand.self, KeysCommand.self, ImportCommand.self,
             CloseCommand.self, StatusCommand.self, ReportCommand.self, HouseholdCommand.self, DecideCommand.self,
             StaffCommand.self,
+            FeedCommand.self,
         ]
     )
 

@@ -6,11 +6,19 @@ import ReliefProgramme
 import ServiceRuntime
 
 /// `jiekun status --endpoint E`: what a running service has done: per feed applied, refused, replayed; its journal
-/// and cursors.
+/// and cursors; and the feeds it stopped applying because their publisher's journal went backwards, which make it
+/// exit with ``divergedExitCode`` (the readiness check an operator or a monitor runs).
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a running service's counters per feed, its journal's latest sequences and its cursors.")
+        abstract: "Show a running service's counters per feed, its journal's latest sequences and its cursors.",
+        discussion: """
+            Exits with status 3 when a feed it consumes diverged (its publisher's journal went backwards or was \
+            replaced: the feed is stopped until it is resynced).
+            """)
+
+    /// The exit status when a consumed feed diverged.
+    static let divergedExitCode: Int32 = 3
 
     @OptionGroup var service: ServiceEndpoint
 
@@ -24,10 +32,12 @@ struct StatusCommand: ParsableCommand {
         if json {
             output.write(bytes: Data(body))
             output.write("\n")
+            if (try? StatusReport.decode(body))?.isDiverged == true { throw ExitCode(Self.divergedExitCode) }
             return
         }
         let report = try StatusReport.decode(body)
-        output.write("\(report.agency), started \(ISO8601DateFormatter().string(from: report.started))\n")
+        output.write("\(report.agency), started \(ISO8601DateFormatter().string(from: report.started))")
+        output.write(report.incarnation.map { ", store incarnation \($0)\n" } ?? "\n")
         output.write("  " + "feed".padded(32) + "published".padded(11, right: true) + "applied".padded(9, right: true))
         output.write("refused".padded(9, right: true) + "replayed".padded(10, right: true))
         output.write("journal".padded(9, right: true) + "cursor".padded(9, right: true) + "\n")
@@ -44,6 +54,15 @@ struct StatusCommand: ParsableCommand {
                 "  request server \(server): executed \(counts.executed), answered again from the store \(counts.replayed), "
                     + "refused \(counts.refused), failed \(counts.failed); not authorised \(counts.unauthorised), "
                     + "households outside the asker's area \(counts.outOfArea)\n")
+        }
+        for (feed, reason) in (report.diverged ?? [:]).sorted(by: { $0.key < $1.key }) {
+            output.write("  DIVERGED \(feed): stopped, \(reason)\n")
+        }
+        if report.isDiverged {
+            output.flush()
+            Terminal.error(
+                "\(report.agency) is not ready: a feed it consumes diverged (restore procedure: docs/OPERATIONS.md)")
+            throw ExitCode(Self.divergedExitCode)
         }
     }
 }

@@ -30,6 +30,7 @@ struct CloudEventsSDKTests {
                 "time": "2024-03-01T08:00:00Z",
                 "datacontenttype": "application/json",
                 "sequence": "00000000000000000007",
+                "incarnation": "0b6e1c2a-5d3f-4e8a-9c71-2f4d6a8b0e13",
                 "effectivedate": "2024-03-01",
             },
             {"name": "李四", "members": [1, 2], "nested": {"ok": True}},
@@ -46,7 +47,8 @@ struct CloudEventsSDKTests {
     func crossCheck() throws {
         let folder = try FeedTesting.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let event = try EnvelopeTests.sample()
+        // As journaled: with the publishing store's incarnation.
+        let event = try EnvelopeTests.sample().sequenced(42, incarnation: "9d2f6c1e-0a4b-4f3c-8e5d-7b1a2c3d4e5f")
         let eventFile = folder.appendingPathComponent("event.json")
         let scriptFile = folder.appendingPathComponent("check.py")
         try Data(event.jsonBytes()).write(to: eventFile)
@@ -86,7 +88,7 @@ struct CloudEventsSDKTests {
                 "specversion": "1.0", "id": event.id, "source": event.source, "type": event.type,
                 "subject": "530102-2024-000123", "time": "2024-03-01T08:00:00.250+08:00",
                 "datacontenttype": "application/json", "sequence": "00000000000000000042",
-                "effectivedate": "2024-02-29",
+                "incarnation": "9d2f6c1e-0a4b-4f3c-8e5d-7b1a2c3d4e5f", "effectivedate": "2024-02-29",
             ])
         let sdkData = try #require(report["data"] as? NSDictionary)
         let ourData = try #require(try JSONSerialization.jsonObject(with: Data(event.data)) as? NSDictionary)
@@ -101,6 +103,7 @@ struct CloudEventsSDKTests {
         #expect(decoded.subject == "530102-2024-000123")
         #expect(decoded.time == "2024-03-01T08:00:00Z")
         #expect(decoded.sequence == 7)
+        #expect(decoded.incarnation == "0b6e1c2a-5d3f-4e8a-9c71-2f4d6a8b0e13")
         #expect(decoded.effectiveDate == "2024-03-01")
         let decodedData = try #require(try JSONSerialization.jsonObject(with: Data(decoded.data)) as? NSDictionary)
         #expect(decodedData == ["name": "李四", "members": [1, 2], "nested": ["ok": true]] as NSDictionary)

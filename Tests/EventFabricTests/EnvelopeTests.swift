@@ -273,6 +273,26 @@ struct EnvelopeTests {
         #expect(event.id == "1")
     }
 
+    @Test("the incarnation extension: written after the sequence, read back, kept by sequenced(_:); invalid refused")
+    func incarnation() throws {
+        let incarnation = "9d2f6c1e-0a4b-4f3c-8e5d-7b1a2c3d4e5f"
+        let event = try Self.sample().sequenced(43, incarnation: incarnation)
+        let json = String(decoding: event.jsonBytes(), as: UTF8.self)
+        #expect(json.contains(#""sequence":"00000000000000000043","incarnation":"\#(incarnation)","effectivedate""#))
+        let decoded = try CloudEvent(json: event.jsonBytes())
+        #expect(decoded == event)
+        #expect(decoded.incarnation == incarnation)
+        #expect(decoded.sequenced(44).incarnation == incarnation)
+        #expect(try Self.sample().incarnation == nil)
+        let long = "\"" + String(repeating: "a", count: 65) + "\""
+        for bad in [#""Upper-Case""#, #""""#, #""a b""#, long, "7"] {
+            let text = #"{"specversion":"1.0","id":"1","source":"/s","type":"t","incarnation":\#(bad),"data":{}}"#
+            #expect(throws: EnvelopeError.self, "incarnation \(bad)") { try CloudEvent(json: Array(text.utf8)) }
+        }
+        let null = #"{"specversion":"1.0","id":"1","source":"/s","type":"t","incarnation":null,"data":{}}"#
+        #expect(try CloudEvent(json: Array(null.utf8)).incarnation == nil)
+    }
+
     @Test("attributes are validated when an event is made")
     func construction() {
         #expect(throws: EnvelopeError.emptyAttribute("id")) {

@@ -18,17 +18,130 @@ struct EventStoreTests {
             }, logger: FeedTesting.quietLogger)
     }
 
-    @Test("a file store is a WAL database with synchronous = NORMAL (DESIGN Storage)")
+    @Test("a file store is a WAL database with synchronous = FULL: a commit returns after its fsync (DESIGN Evidence)")
     func fileStoreSettings() throws {
         let folder = try FeedTesting.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try EventStore(
             path: folder.appendingPathComponent("s.sqlite").path, logger: FeedTesting.quietLogger)
-        let (mode, synchronous) = try store.writer.read { db in
+        // Both the writer and the readers: the setting is per connection.
+        let readerSynchronous = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let (mode, synchronous) = try store.writer.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
         }
         #expect(mode == "wal")
-        #expect(synchronous == 1)  // NORMAL
+        #expect(synchronous == 2)  // FULL
+        #expect(readerSynchronous == 2)
+        let deferred = try EventStore(
+            path: folder.appendingPathComponent("d.sqlite").path, durability: .deferred,
+            logger: FeedTesting.quietLogger)
+        #expect(try deferred.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)  // NORMAL
+    }
+
+    @Test("a store has an incarnation made at its creation and kept across reopening; another store has another")
+    func incarnation() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let first = try EventStore(path: path, logger: FeedTesting.quietLogger).incarnation
+        let reopened = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        let other = try EventStore(
+            path: folder.appendingPathComponent("t.sqlite").path, logger: FeedTesting.quietLogger)
+        #expect(first.count == 36)
+        #expect(reopened.incarnation == first)
+        #expect(other.incarnation != first)
+        // Journaled events carry it in their `incarnation` extension.
+        try reopened.publish([FeedTesting.event(1)], on: "housing")
+        let entry = try #require(
+            try reopened.writer.read { db in
+                try reopened.journal.entries(of: "housing", after: 0, maxCount: 1, in: db)
+            }.first)
+        let event = try CloudEvent(json: entry.payload)
+        #expect(event.incarnation == first)
+        #expect(event.sequence == 1)
+    }
+
+    @Test("StorePositions reads a store's incarnation, heads and cursors without changing it")
+    func positions() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        try FeedTesting.publish(3, on: "housing", to: store)
+        try FeedTesting.publish(2, from: 4, on: "coordinator", to: store)
+        try store.writer.write { db in
+            try store.cursors.advance("union", to: 9, incarnation: "u-1", in: db)
+            try store.cursors.setDivergence("union", "journal behind the cursor", in: db)
+        }
+        let positions = try StorePositions.read(path: path)
+        #expect(
+            positions
+                == StorePositions(
+                    incarnation: store.incarnation, heads: ["housing": 3, "coordinator": 2],
+                    cursors: [
+                        "union": Cursors.Position(
+                            sequence: 9, incarnation: "u-1", divergence: "journal behind the cursor")
+                    ]))
+        #expect(positions.diverged == ["union": "journal behind the cursor"])
+        #expect(throws: (any Error).self) {
+            try StorePositions.read(path: folder.appendingPathComponent("missing.sqlite").path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("missing.sqlite").path))
+    }
+
+    @Test("fence fills a feed up to a position; resume clears a stop only for a head of the cursor's incarnation")
+    func fenceAndResume() throws {
+        let store = try Self.memoryStore()
+        try FeedTesting.publish(3, on: "housing", to: store)
+        #expect(try store.fence("housing", through: 6) == [4, 5, 6])
+        #expect(try store.fence("housing", through: 5) == [])
+        let entries = try store.writer.read { db in
+            try store.journal.entries(of: "housing", after: 3, maxCount: 10, in: db)
+        }
+        #expect(entries.map(\.type) == Array(repeating: ReplayProtocol.fenceType, count: 3))
+        #expect(
+            try entries.map { try CloudEvent(json: $0.payload).incarnation }
+                == Array(repeating: store.incarnation, count: 3))
+
+        #expect(throws: ResyncError.notStopped("union")) { try store.resume("union", head: ("u-1", 9)) }
+        try store.writer.write { db in
+            try store.cursors.advance("union", to: 9, incarnation: "u-1", in: db)
+            try store.cursors.setDivergence("union", "journal behind the cursor", in: db)
+        }
+        #expect(throws: ResyncError.otherIncarnation("union", cursor: "u-1", head: "u-2")) {
+            try store.resume("union", head: ("u-2", 12))
+        }
+        #expect(throws: ResyncError.behind("union", cursor: 9, head: 8)) { try store.resume("union", head: ("u-1", 8)) }
+        try store.resume("union", head: ("u-1", 9))
+        let position = try store.writer.read { db in try store.cursors.positions(in: db)["union"] }
+        #expect(position == Cursors.Position(sequence: 9, incarnation: "u-1"))
+    }
+
+    @Test("a store made before eventfabric.v3 gets an incarnation, and its cursors keep their sequences")
+    func migrationGivesAnIncarnation() throws {
+        let folder = try FeedTesting.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("old.sqlite").path
+        let old = try EventStore(path: path, logger: FeedTesting.quietLogger).incarnation
+        do {
+            // Undo eventfabric.v3: the store as the previous release left it, with one cursor.
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        DROP TABLE store_identity;
+                        ALTER TABLE cursors DROP COLUMN incarnation;
+                        ALTER TABLE cursors DROP COLUMN divergence;
+                        DELETE FROM grdb_migrations WHERE identifier = 'eventfabric.v3';
+                        INSERT INTO cursors (feed, sequence) VALUES ('union', 42);
+                        """)
+            }
+        }
+        let store = try EventStore(path: path, logger: FeedTesting.quietLogger)
+        #expect(store.incarnation.count == 36)
+        #expect(store.incarnation != old)
+        let positions = try store.writer.read { db in try store.cursors.positions(in: db) }
+        #expect(positions == ["union": Cursors.Position(sequence: 42)])
     }
 
     @Test("a write waits while another connection holds the lock (an online backup, another close), then succeeds")
@@ -147,7 +260,7 @@ struct EventStoreTests {
     func tooLarge() throws {
         let store = try Self.memoryStore()
         let event = try FeedTesting.event(1, size: Journal.maxEventBytes + 200)
-        let size = event.sequenced(1).jsonBytes().count
+        let size = event.sequenced(1, incarnation: store.incarnation).jsonBytes().count
         #expect(throws: JournalError.eventTooLarge(size)) { try store.publish([event], on: "housing") }
         #expect(try store.publish([FeedTesting.event(2, size: 900 << 10)], on: "housing") == [1])
     }

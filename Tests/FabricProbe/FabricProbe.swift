@@ -1,12 +1,15 @@
 // A small process for the event fabric's tests: a publisher or subscriber that tests start, kill and restart.
 //
 //   fabric-probe publish   --store PATH --feed NAME --live ENDPOINT --replay ENDPOINT --total N
-//                          [--batch B] [--batch-delay-ms D] [--heartbeat-ms H]
+//                          [--batch B] [--batch-delay-ms D] [--heartbeat-ms H] [--id-prefix P]
 //   fabric-probe subscribe --store PATH --feed NAME --live ENDPOINT --replay ENDPOINT
 //                          [--batch B] [--handler-delay-us U] [--heartbeat-timeout-ms T]
 //
 // Both print `READY …` on stdout once their sockets are bound or connected, then progress lines (`PUBLISHED n`,
-// `APPLIED n`), and on SIGTERM or SIGINT shut the fabric context down, join their threads and exit 0.
+// `APPLIED n`), and on SIGTERM or SIGINT shut the fabric context down, join their threads and exit 0. A
+// subscriber whose feed stopped (its publisher's journal went backwards or was replaced) prints `DIVERGED reason`
+// once, then `HEARD n` as the count of heartbeats it received grows. The publisher names its events
+// `<prefix>evt-<sequence>` (no prefix by default).
 // The subscriber's handler inserts each event into `probe_applied(sequence, id)` — deliberately without a unique
 // key, so that a double application would show.
 import Dispatch
@@ -58,6 +61,7 @@ enum FabricProbe {
         let total = UInt64(try option("total", options))!
         let batch = Int(options["batch"] ?? "100")!
         let batchDelay = Int(options["batch-delay-ms"] ?? "0")!
+        let prefix = options["id-prefix"] ?? ""
         let store = try EventStore(path: try option("store", options), logger: logger)
         let context = try FabricContext(logger: logger)
         let publisher = FeedPublisher(
@@ -76,7 +80,7 @@ enum FabricProbe {
             let events = try (1...count).map { offset in
                 let sequence = latest + UInt64(offset)
                 return try CloudEvent(
-                    id: "evt-\(sequence)", source: "/jiekun/fabric-probe", type: "probe.counted",
+                    id: "\(prefix)evt-\(sequence)", source: "/jiekun/fabric-probe", type: "probe.counted",
                     subject: "probe-\(sequence % 97)", effectiveDate: "2024-03-01",
                     data: Array(#"{"n":\#(sequence)}"#.utf8))
             }
@@ -113,8 +117,8 @@ enum FabricProbe {
             configuration: .init(
                 upstreams: [
                     .init(
-                        feed: feed, endpoint: try option("live", options), replayEndpoint: try option("replay", options)
-                    )
+                        feed: feed, publisher: "probe-publisher", endpoint: try option("live", options),
+                        replayEndpoint: try option("replay", options))
                 ],
                 heartbeatTimeout: .milliseconds(Int(options["heartbeat-timeout-ms"] ?? "2000")!),
                 batchSize: Int(options["batch"] ?? "500")!, replayTimeout: .seconds(2)),
@@ -128,11 +132,21 @@ enum FabricProbe {
         try subscriber.start()
         say("READY")
         var reported: UInt64 = .max
+        var divergence: String?
+        var heard = 0
         while !stop.wait(timeout: .milliseconds(5)) {
-            let cursor = subscriber.statistics(of: feed).cursor
-            if cursor != reported {
-                say("APPLIED \(cursor)")
-                reported = cursor
+            let statistics = subscriber.statistics(of: feed)
+            if statistics.cursor != reported {
+                say("APPLIED \(statistics.cursor)")
+                reported = statistics.cursor
+            }
+            if divergence == nil, let reason = statistics.divergence {
+                say("DIVERGED \(reason)")
+                divergence = reason
+            }
+            if divergence != nil, statistics.heartbeats != heard {
+                say("HEARD \(statistics.heartbeats)")
+                heard = statistics.heartbeats
             }
         }
         context.shutdown()

@@ -278,6 +278,12 @@ struct AsyncAPITests {
                     "sequence": "42", "data": [:] as [String: Any],
                 ] as [String: Any], valid: false),
             Case(
+                label: "an incarnation in capitals", reference: "#/components/schemas/CloudEvent",
+                instance: [
+                    "specversion": "1.0", "id": "1", "source": "/jiekun/housing", "type": "measure.decided",
+                    "incarnation": "9D2F6C1E", "data": [:] as [String: Any],
+                ] as [String: Any], valid: false),
+            Case(
                 label: "an impossible effective date", reference: "#/components/schemas/CloudEvent",
                 instance: [
                     "specversion": "1.0", "id": "1", "source": "/jiekun/housing", "type": "measure.decided",

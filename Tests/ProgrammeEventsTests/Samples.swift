@@ -139,7 +139,8 @@ enum Samples {
             "specversion": "1.0", "id": UUID().uuidString.lowercased(), "source": "/jiekun/\(publisher.rawValue)",
             "type": type(of: payload).type, "subject": payload.fileNumber, "time": "2017-04-01T08:00:00Z",
             "datacontenttype": "application/json", "sequence": "00000000000000000042",
-            "effectivedate": "2017-04-01", "data": try jsonObject(payload),
+            "incarnation": "9d2f6c1e-0a4b-4f3c-8e5d-7b1a2c3d4e5f", "effectivedate": "2017-04-01",
+            "data": try jsonObject(payload),
         ]
     }
 }

@@ -1,5 +1,8 @@
 import Dispatch
+import EventFabric
 import Foundation
+import GRDB
+import Logging
 import Metrics
 import ServiceRuntime
 import Synchronization
@@ -92,5 +95,36 @@ struct CountersTests {
         #expect(text.hasPrefix(#"{"agency":"housing","cursors":{"households.housing":121,"#))
         #expect(text.contains(#""started":"2025-03-01T08:00:00Z""#))
         #expect(try StatusReport.decode(json) == report)
+    }
+
+    @Test("The status report lists the consumed feeds that stopped, with why (DESIGN Evidence)")
+    func divergedFeeds() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("status-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try EventStore(
+            path: folder.appendingPathComponent("housing.sqlite").path, logger: Logger(label: "test"))
+        let reason = "journal behind the cursor: the publisher is at a/400 (replay), the cursor at a/1000"
+        try store.writer.write { db in
+            try store.cursors.advance("households.housing", to: 1_000, incarnation: "a", in: db)
+            try store.cursors.setDivergence("households.housing", reason, in: db)
+            try store.cursors.advance("support.civil-affairs", to: 7, incarnation: "b", in: db)
+        }
+        let handler = StatusReport.handler(
+            agency: "housing", started: Date(), counters: Counters(), store: store, publishedFeeds: [],
+            consumedFeeds: ["households.housing", "support.civil-affairs"])
+        let request = ServiceRequest(clientID: "c", number: 1, operation: StatusReport.operation, body: [])
+        let reply = try store.writer.write { db in try handler(request, db) }
+        let report = try StatusReport.decode(reply.body)
+        #expect(report.cursors == ["households.housing": 1_000, "support.civil-affairs": 7])
+        #expect(report.diverged == ["households.housing": reason])
+        #expect(report.incarnation == store.incarnation)
+        #expect(report.isDiverged)
+
+        // An operator's resync clears it.
+        try store.writer.write { db in try store.cursors.setDivergence("households.housing", nil, in: db) }
+        let after = try StatusReport.decode(try store.writer.write { db in try handler(request, db) }.body)
+        #expect(after.diverged == nil)
+        #expect(!after.isDiverged)
     }
 }

@@ -31,6 +31,10 @@ extension CloudEvent {
             output.append(contentsOf: Self.sequenceBytes(sequence))
             output.append(UInt8(ascii: "\""))
         }
+        if let incarnation {
+            output.append(contentsOf: #","incarnation":"#.utf8)
+            Self.appendString(incarnation, to: &output)
+        }
         if let effectiveDate {
             output.append(contentsOf: #","effectivedate":"#.utf8)
             Self.appendString(effectiveDate, to: &output)
@@ -85,7 +89,8 @@ extension CloudEvent {
     ///
     /// Required: `specversion` (`"1.0"`), `id`, `source`, `type` (non-empty strings) and `data` (a JSON object).
     /// Optional: `subject`, `time` (RFC 3339), `datacontenttype` (`"application/json"`), `sequence` (20 digits),
-    /// `effectivedate` (`YYYY-MM-DD`); `null` counts as absent. Other extension attributes must have lower-case
+    /// `incarnation` (lower-case letters, digits and `-`, at most 64), `effectivedate` (`YYYY-MM-DD`); `null`
+    /// counts as absent. Other extension attributes must have lower-case
     /// alphanumeric names and scalar values; they are ignored. Duplicate attributes, `data_base64`, trailing bytes
     /// and invalid UTF-8 are refused.
     ///
@@ -122,6 +127,7 @@ extension CloudEvent {
         case datacontenttype
         case sequence
         case effectivedate
+        case incarnation
         case data
         case dataBase64
 
@@ -140,6 +146,7 @@ extension CloudEvent {
             case .datacontenttype: "datacontenttype"
             case .sequence: "sequence"
             case .effectivedate: "effectivedate"
+            case .incarnation: "incarnation"
             case .data: "data"
             case .dataBase64: "data_base64"
             }
@@ -159,6 +166,7 @@ extension CloudEvent {
             case "datacontenttype": self = .datacontenttype
             case "sequence": self = .sequence
             case "effectivedate": self = .effectivedate
+            case "incarnation": self = .incarnation
             case "data": self = .data
             case "data_base64": self = .dataBase64
             default: return nil
@@ -252,7 +260,7 @@ extension CloudEvent {
     /// The string attributes read, by ``Known`` (a fixed array: no hashing on the hot path).
     private struct Values {
         /// One slot per ``Known`` case.
-        private var slots = [String?](repeating: nil, count: 11)
+        private var slots = [String?](repeating: nil, count: 12)
 
         /// The value of an attribute, if read.
         subscript(_ attribute: Known) -> String? {
@@ -319,6 +327,7 @@ extension CloudEvent {
         }
         return try CloudEvent(
             validating: id, source: source, type: type, subject: values[.subject], time: values[.time],
-            effectiveDate: values[.effectivedate], sequence: sequence, data: Array(buffer[data]))
+            effectiveDate: values[.effectivedate], sequence: sequence, incarnation: values[.incarnation],
+            data: Array(buffer[data]))
     }
 }

@@ -15,12 +15,15 @@ import StreamingJSON
 /// ```json
 /// {"specversion":"1.0","id":"7f0c…","source":"/jiekun/union-registry","type":"household.registered",
 ///  "subject":"530102-2024-000123","time":"2024-03-01T08:00:00Z","datacontenttype":"application/json",
-///  "sequence":"00000000000000000042","effectivedate":"2024-03-01","data":{…}}
+///  "sequence":"00000000000000000042","incarnation":"3b5f…","effectivedate":"2024-03-01","data":{…}}
 /// ```
 ///
 /// - ``sequence`` is the CloudEvents `sequence` extension: the event's position in its feed's journal, written
 ///   as 20 zero-padded decimal digits so that the strings sort in order. The journal assigns it
 ///   (``Journal/append(_:to:in:)``); an event not yet journaled has none.
+/// - ``incarnation`` is the `incarnation` extension: the publishing store's incarnation
+///   (``EventStore/incarnation``), set by the journal with the sequence. A feed position is (incarnation,
+///   sequence): a subscriber never takes an event of another incarnation for the one it applied at that sequence.
 /// - ``effectiveDate`` is the `effectivedate` extension: the business date (`YYYY-MM-DD`) reports count by,
 ///   never the wall clock.
 /// - ``data`` holds the payload's JSON object as raw bytes: a publisher encodes its payload once, a replay sends
@@ -59,6 +62,13 @@ public struct CloudEvent: Sendable, Hashable {
 
     /// The `sequence` extension: the event's position in its feed's journal, or `nil` before journaling.
     public let sequence: UInt64?
+
+    /// The `incarnation` extension: the publishing store's incarnation (``EventStore/incarnation``), or `nil`
+    /// before journaling. At most ``incarnationMaxLength`` characters, lower-case letters, digits and `-`.
+    public let incarnation: String?
+
+    /// The longest ``incarnation`` accepted: 64 characters (a UUID has 36).
+    public static let incarnationMaxLength = 64
 
     /// The `data` member: the UTF-8 bytes of one JSON object, kept verbatim.
     public let data: [UInt8]
@@ -132,6 +142,7 @@ public struct CloudEvent: Sendable, Hashable {
     ///   - time: The `time`.
     ///   - effectiveDate: The `effectivedate`.
     ///   - sequence: The `sequence`.
+    ///   - incarnation: The `incarnation`.
     ///   - data: A well-formed JSON object.
     /// - Throws: ``EnvelopeError`` for the first invalid attribute.
     init(
@@ -142,6 +153,7 @@ public struct CloudEvent: Sendable, Hashable {
         time: String?,
         effectiveDate: String?,
         sequence: UInt64?,
+        incarnation: String? = nil,
         data: [UInt8]
     ) throws(EnvelopeError) {
         try Self.validateText(id, attribute: "id")
@@ -151,6 +163,7 @@ public struct CloudEvent: Sendable, Hashable {
         if let subject { try Self.validateText(subject, attribute: "subject") }
         if let time, !Self.isRFC3339(time) { throw .badTime }
         if let effectiveDate, !Self.isDate(effectiveDate) { throw .badEffectiveDate }
+        if let incarnation, !Self.isIncarnation(incarnation) { throw .invalidAttribute("incarnation") }
         self.id = id
         self.source = source
         self.type = type
@@ -158,23 +171,39 @@ public struct CloudEvent: Sendable, Hashable {
         self.time = time
         self.effectiveDate = effectiveDate
         self.sequence = sequence
+        self.incarnation = incarnation
         self.data = data
     }
 
     /// The same event at another journal position.
     ///
-    /// - Parameter sequence: The journal position.
-    /// - Returns: A copy with ``sequence`` set.
-    public func sequenced(_ sequence: UInt64) -> CloudEvent {
-        CloudEvent(copying: self, sequence: sequence)
+    /// - Parameters:
+    ///   - sequence: The journal position.
+    ///   - incarnation: The publishing store's incarnation; the event's own (if any) when `nil`. It must be valid
+    ///     (``EventStore/incarnation`` is).
+    /// - Returns: A copy with ``sequence`` (and ``incarnation``) set.
+    public func sequenced(_ sequence: UInt64, incarnation: String? = nil) -> CloudEvent {
+        CloudEvent(copying: self, sequence: sequence, incarnation: incarnation ?? self.incarnation)
     }
 
-    /// Copies an event, replacing its sequence.
+    /// Whether a text is a valid ``incarnation``: 1 to ``incarnationMaxLength`` lower-case letters, digits and `-`.
+    ///
+    /// - Parameter text: The text.
+    /// - Returns: Whether it is valid.
+    static func isIncarnation(_ text: String) -> Bool {
+        (1...incarnationMaxLength).contains(text.utf8.count)
+            && text.utf8.allSatisfy {
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 &- 48 < 10 || $0 == UInt8(ascii: "-")
+            }
+    }
+
+    /// Copies an event, replacing its position.
     ///
     /// - Parameters:
     ///   - event: The event to copy (already valid).
     ///   - sequence: The new sequence.
-    private init(copying event: CloudEvent, sequence: UInt64?) {
+    ///   - incarnation: The new incarnation.
+    private init(copying event: CloudEvent, sequence: UInt64?, incarnation: String?) {
         id = event.id
         source = event.source
         type = event.type
@@ -183,6 +212,7 @@ public struct CloudEvent: Sendable, Hashable {
         effectiveDate = event.effectiveDate
         data = event.data
         self.sequence = sequence
+        self.incarnation = incarnation
     }
 
     /// Decodes the data as a typed payload.

@@ -18,9 +18,10 @@ struct BatchApplier: Sendable {
     /// - Parameters:
     ///   - items: The items, in sequence order.
     ///   - upstream: Their upstream.
+    ///   - incarnation: The publisher's incarnation they were applied under, recorded with the cursor.
     /// - Returns: The batch's tally.
     /// - Throws: `DatabaseError` for a failure of the store itself: nothing is applied.
-    func apply(_ items: [Item], from upstream: FeedSubscriber.Upstream) throws -> Outcome {
+    func apply(_ items: [Item], from upstream: FeedSubscriber.Upstream, incarnation: String?) throws -> Outcome {
         guard let last = items.last else { return Outcome() }
         func run(isolated: Bool) throws -> Outcome {
             try store.writer.write { db in
@@ -28,7 +29,7 @@ struct BatchApplier: Sendable {
                 for item in items {
                     try apply(item, upstream: upstream, in: db, isolated: isolated, outcome: &outcome)
                 }
-                try store.cursors.advance(upstream.name, to: last.sequence, in: db)
+                try store.cursors.advance(upstream.name, to: last.sequence, incarnation: incarnation, in: db)
                 return outcome
             }
         }
@@ -66,6 +67,11 @@ struct BatchApplier: Sendable {
         }
         guard let event = item.event else {
             try refuse(item.refusal ?? "unknown")
+            return
+        }
+        if event.type == ReplayProtocol.fenceType {
+            // A position lost at the publisher and fenced by an operator: nothing to apply.
+            outcome.fenced.append(item.sequence)
             return
         }
         if let accepted = upstream.acceptedTypes, !accepted.contains(event.type) {
@@ -144,6 +150,8 @@ extension BatchApplier {
         var applied = 0
         /// Refusals recorded.
         var refusals: [Refused] = []
+        /// The fenced positions passed (``ReplayProtocol/fenceType``), in order.
+        var fenced: [UInt64] = []
     }
 }
 

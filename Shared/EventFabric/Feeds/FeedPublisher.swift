@@ -16,12 +16,17 @@ import ZeroMQ
 ///   (topic = type), in sequence order. What the queue cannot hold, or any gap before a queued entry, is read back
 ///   from the journal.
 /// - a **heartbeat** per feed every ``Configuration/heartbeatInterval``: topic `jiekun.heartbeat`, carrying the
-///   feed's latest sequence sent, so that a subscriber notices a loss even when the feed is quiet. Before it, the
-///   thread compares each feed's last journal entry with the last sent, and sends from the journal what it had not
-///   heard of (entries committed by another connection to the store file, for instance).
+///   feed's head (the store's incarnation and the latest sequence sent), so that a subscriber notices a loss even
+///   when the feed is quiet (or a journal that went backwards). Before it, the thread compares each feed's last
+///   journal entry with the last sent, and sends from the journal what it had not heard of (entries committed by
+///   another connection to the store file, for instance).
 /// - one **ROUTER** replay endpoint serving ``ReplayProtocol`` requests: "feed F after sequence N, at most K
-///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's latest
-///   sequence; the server never sends unrequested data, so a slow reader cannot exhaust memory.
+///   events" gets one bounded chunk (≤ K events, ≤ ``Configuration/replayMaxBytes``) and the feed's head; the
+///   server never sends unrequested data, so a slow reader cannot exhaust memory.
+///
+/// Durable before visible: the journal hands entries over only after their transaction's commit has returned,
+/// which on a ``EventStore/Durability/synced`` store is after the WAL's `fsync` (``EventStore``); entries read
+/// back from the journal are committed, hence synced, too. So nothing is sent that a power cut could take back.
 ///
 /// High-water marks, chosen on purpose: each PUB has `SNDHWM` = ``Configuration/sendHighWaterMark`` (2,000 by
 /// default, about 2 MiB of 1 KiB events per slow subscriber at worst, so a publisher's memory does not grow with
@@ -542,7 +547,8 @@ public final class FeedPublisher: Sendable {
         for feed in configuration.feeds {
             guard let socket = loop.publishers[feed.name] else { continue }
             let message = ReplayProtocol.heartbeat(
-                feed: feed.name, latest: loop.sent[feed.name] ?? 0, source: configuration.source)
+                feed: feed.name, latest: loop.sent[feed.name] ?? 0, incarnation: store.incarnation,
+                source: configuration.source)
             try socket.send(message)
         }
     }
@@ -606,7 +612,8 @@ public final class FeedPublisher: Sendable {
             }
             shared.withLock { $0.statistics[feed.name, default: Statistics()].replayed += entries.count }
             return ReplayProtocol.Reply(
-                status: .ok, feed: feed.name, after: request.after, latest: latest, events: entries.map(\.payload))
+                status: .ok, feed: feed.name, after: request.after, latest: latest, incarnation: store.incarnation,
+                events: entries.map(\.payload))
         } catch {
             logger.error("cannot read the journal for a replay", metadata: ["feed.name": "\(feed.name)"])
             // An empty chunk with latest 0 makes the client retry later; it never advances a cursor.

@@ -37,6 +37,21 @@ import ZeroMQ
 /// most hourly), resets the gauge when the upstream is heard again, and logs once, when it has caught up, how long
 /// the outage lasted and how many events it replayed.
 ///
+/// **A journal that went backwards stops its feed.** A feed position is (incarnation, sequence): heartbeats, replay
+/// replies and events carry the publisher store's incarnation (``EventStore/incarnation``), and the cursor keeps
+/// the incarnation it was applied under (``Cursors/Position``; the first one heard is adopted). When a publisher
+/// of another incarnation is heard (its store was recreated), or its journal ends before the cursor (a replay
+/// reply's latest sequence below the cursor: its store was restored from an older copy, or lost its tail), the
+/// subscriber stops applying that feed — the other feeds go on — until an operator fences the lost range and
+/// resumes it (``EventStore/fence(_:through:)``, ``EventStore/resume(_:head:)``), and never applies a different
+/// event under a sequence it already applied. It logs an error naming the feed, the publisher and both positions,
+/// records why in the cursor (``Cursors/Position/divergence``: the stop survives a restart), sets the gauge
+/// `jiekun.feed.diverged` to 1, and reports the feed as diverged (``Statistics/divergence``). Fenced positions
+/// (``ReplayProtocol/fenceType``) are passed without applying anything, with a warning. A heartbeat below
+/// the cursor only starts a replay, whose reply decides: a heartbeat can be overtaken by a replay reply on the
+/// other socket. Not detected by positions alone: a restored journal that has grown past the cursor before the
+/// subscriber hears it again (same incarnation, different events under the same sequences).
+///
 /// Metrics (dimension `feed`): `jiekun.events.applied`, `jiekun.events.refused` (with `reason`),
 /// `jiekun.events.replayed`. The same counts are readable in process with ``statistics(of:)``.
 public final class FeedSubscriber: Sendable {
@@ -63,6 +78,12 @@ public final class FeedSubscriber: Sendable {
         public var isSilent = false
         /// How many times the upstream fell silent.
         public var silences: Int = 0
+        /// The publisher's incarnation the cursor was applied under, once heard.
+        public var incarnation: String?
+        /// Why the feed stopped (its publisher's journal went backwards or was replaced), if it did.
+        public var divergence: String?
+        /// Fenced positions passed since start: events lost at the publisher, applied nowhere here.
+        public var fenced: Int = 0
     }
 
     /// State shared with other threads.
@@ -237,7 +258,7 @@ public final class FeedSubscriber: Sendable {
     /// - Returns: One state per upstream.
     /// - Throws: ``ZMQError``, `DatabaseError`.
     private func setUp() throws -> [UpstreamState] {
-        let cursors = try store.writer.read { db in try store.cursors.all(in: db) }
+        let positions = try store.writer.read { db in try store.cursors.positions(in: db) }
         var states: [UpstreamState] = []
         do {
             for upstream in configuration.upstreams {
@@ -251,8 +272,8 @@ public final class FeedSubscriber: Sendable {
                 }
                 states.append(
                     UpstreamState(
-                        upstream: upstream, live: live, replaySocket: replay, cursor: cursors[upstream.name] ?? 0,
-                        metrics: metrics))
+                        upstream: upstream, live: live, replaySocket: replay,
+                        position: positions[upstream.name] ?? Cursors.Position(sequence: 0), metrics: metrics))
             }
         } catch {
             for state in states {
@@ -264,9 +285,21 @@ public final class FeedSubscriber: Sendable {
         shared.withLock { shared in
             for state in states {
                 shared.statistics[state.upstream.name, default: Statistics()].cursor = state.cursor
+                shared.statistics[state.upstream.name, default: Statistics()].incarnation = state.incarnation
+                shared.statistics[state.upstream.name, default: Statistics()].divergence = state.divergence
             }
         }
-        for state in states { try startReplay(state, reason: "start") }
+        for state in states {
+            if let divergence = state.divergence {
+                state.divergedGauge.record(1)
+                logger.error(
+                    "feed stopped: diverged before this start; nothing of it is applied until it is resynced",
+                    metadata: metadata(state.upstream, endpoint: state.upstream.endpoint).merging(
+                        ["feed.cursor": "\(state.cursor)", "feed.divergence": "\(divergence)"]) { $1 })
+                continue
+            }
+            try startReplay(state, reason: "start")
+        }
         return states
     }
 
@@ -470,11 +503,17 @@ public final class FeedSubscriber: Sendable {
                 return
             }
             updateStatistics(state) { $0.heartbeats += 1 }
-            try handleHeartbeat(latest: event.sequence ?? 0, state: state)
+            try handleHeartbeat(latest: event.sequence ?? 0, incarnation: event.incarnation, state: state)
             return
         }
+        // A stopped feed's heartbeats are still counted (the publisher is heard), its events are not looked at.
+        guard state.divergence == nil else { return }
         guard let sequence = event.sequence else {
             refuseMessage(state, reason: .missingAttribute("sequence"))
+            return
+        }
+        if let incarnation = event.incarnation, let known = state.incarnation, incarnation != known {
+            diverge(state, reason: "another incarnation", incarnation: incarnation, latest: sequence, via: "event")
             return
         }
         if state.replay.isReplaying {
@@ -488,33 +527,52 @@ public final class FeedSubscriber: Sendable {
             if state.batch.count >= configuration.batchSize { flush(state) }
             return
         }
-        logger.info(
-            "sequence gap on a live feed; replaying",
-            metadata: [
-                "feed.name": "\(state.upstream.name)", "feed.sequence": "\(sequence)",
-                "feed.expected": "\(expected)",
-            ])
-        flush(state)
-        try startReplay(state, reason: "gap")
+        try replay(
+            state, because: "sequence gap on a live feed; replaying", reason: "gap",
+            metadata: ["feed.sequence": "\(sequence)", "feed.expected": "\(expected)"])
         state.replay.update { $0.buffer(event, sequence: sequence, limit: Self.liveBufferLimit) }
     }
 
-    /// Handles a heartbeat: a latest sequence beyond what was received means live events were lost.
+    /// Handles a heartbeat: a publisher of another incarnation stops the feed; a latest sequence beyond what was
+    /// received means live events were lost; one below the cursor asks the journal (a replay) whether it went
+    /// backwards.
     ///
     /// - Parameters:
     ///   - latest: The publisher's latest sequence.
+    ///   - incarnation: The publisher's incarnation, if the heartbeat carries one.
     ///   - state: The upstream's state.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
-    private func handleHeartbeat(latest: UInt64, state: UpstreamState) throws {
+    private func handleHeartbeat(latest: UInt64, incarnation: String?, state: UpstreamState) throws {
+        guard
+            acceptsHead(incarnation: incarnation, latest: latest, judgingLatest: false, state: state, via: "heartbeat")
+        else { return }
+        if latest < state.cursor && !state.replay.isReplaying {
+            try replay(
+                state, because: "heartbeat behind the cursor; asking the publisher's journal",
+                reason: "heartbeat behind", metadata: ["feed.sequence": "\(state.cursor)", "feed.latest": "\(latest)"])
+            return
+        }
         state.knownLatest = max(state.knownLatest, latest)
         guard !state.replay.isReplaying, latest >= state.expected else { return }
-        logger.info(
-            "heartbeat ahead of the cursor; replaying",
-            metadata: [
-                "feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)", "feed.latest": "\(latest)",
-            ])
+        try replay(
+            state, because: "heartbeat ahead of the cursor; replaying", reason: "heartbeat",
+            metadata: ["feed.sequence": "\(state.cursor)", "feed.latest": "\(latest)"])
+    }
+
+    /// Says why at info level, applies what is queued, and replays from the cursor.
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - message: Why, for the log.
+    ///   - reason: Why, for ``startReplay(_:reason:)``.
+    ///   - metadata: The positions involved (the feed's name is added).
+    /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
+    private func replay(
+        _ state: UpstreamState, because message: Logger.Message, reason: String, metadata: Logger.Metadata
+    ) throws {
+        logger.info(message, metadata: metadata.merging(["feed.name": "\(state.upstream.name)"]) { $1 })
         flush(state)
-        try startReplay(state, reason: "heartbeat")
+        try startReplay(state, reason: reason)
     }
 
     /// Records that an upstream was heard, ending a silence (the log says so once it has caught up).
@@ -561,6 +619,89 @@ public final class FeedSubscriber: Sendable {
         }
     }
 
+    // MARK: Divergence
+
+    /// Checks a publisher's head (from a heartbeat, a replay reply or an event) against the cursor, adopting the
+    /// publisher's incarnation when the cursor has none yet.
+    ///
+    /// - Parameters:
+    ///   - incarnation: The publisher's incarnation; `nil` or empty when unknown (nothing to check).
+    ///   - latest: The publisher's latest sequence.
+    ///   - judgingLatest: Whether `latest` is the journal's end read after the cursor's events were sent (a replay
+    ///     reply): one below the cursor then means the journal went backwards.
+    ///   - state: The upstream's state.
+    ///   - via: What carried the head, for the log.
+    /// - Returns: Whether the feed may go on.
+    private func acceptsHead(
+        incarnation: String?, latest: UInt64, judgingLatest: Bool, state: UpstreamState, via: String
+    ) -> Bool {
+        guard state.divergence == nil else { return false }
+        guard let incarnation, !incarnation.isEmpty else { return true }
+        if let known = state.incarnation, known != incarnation {
+            diverge(state, reason: "another incarnation", incarnation: incarnation, latest: latest, via: via)
+            return false
+        }
+        if judgingLatest && latest < state.cursor {
+            diverge(state, reason: "journal behind the cursor", incarnation: incarnation, latest: latest, via: via)
+            return false
+        }
+        if state.incarnation == nil {
+            let cursor = state.cursor
+            do {
+                try store.writer.write { db in
+                    try store.cursors.advance(state.upstream.name, to: cursor, incarnation: incarnation, in: db)
+                }
+            } catch {
+                // Recorded with the next batch's cursor advance instead.
+                logger.warning(
+                    "cannot record the publisher's incarnation yet",
+                    metadata: ["feed.name": "\(state.upstream.name)", "error.description": "\(error)"])
+            }
+            state.incarnation = incarnation
+            updateStatistics(state) { $0.incarnation = incarnation }
+        }
+        return true
+    }
+
+    /// Stops applying a feed whose publisher's journal is not the one the cursor was applied from: drops what is
+    /// queued, asks nothing more, records why in the cursor, and says so loudly.
+    ///
+    /// - Parameters:
+    ///   - state: The upstream's state.
+    ///   - reason: `another incarnation` or `journal behind the cursor`.
+    ///   - incarnation: The publisher's incarnation heard.
+    ///   - latest: The publisher's sequence heard.
+    ///   - via: What carried it (`heartbeat`, `replay`, `event`).
+    private func diverge(_ state: UpstreamState, reason: String, incarnation: String, latest: UInt64, via: String) {
+        state.batch = []
+        state.batchStarted = nil
+        state.replay = .live
+        let divergence =
+            "\(reason): the publisher is at \(incarnation)/\(latest) (\(via)), "
+            + "the cursor at \(state.incarnation ?? "-")/\(state.cursor)"
+        state.divergence = divergence
+        do {
+            try store.writer.write { db in try store.cursors.setDivergence(state.upstream.name, divergence, in: db) }
+        } catch {
+            logger.error(
+                "cannot record that a feed stopped; it stays stopped until this process ends",
+                metadata: ["feed.name": "\(state.upstream.name)", "error.description": "\(error)"])
+        }
+        var fields = metadata(state.upstream, endpoint: state.upstream.endpoint)
+        fields["feed.cursor"] = "\(state.cursor)"
+        fields["feed.cursor.incarnation"] = "\(state.incarnation ?? "-")"
+        fields["publisher.latest"] = "\(latest)"
+        fields["publisher.incarnation"] = "\(incarnation)"
+        fields["feed.divergence"] = "\(reason)"
+        let message =
+            "feed stopped: the publisher's journal is not the one this cursor was applied from (\(reason)); "
+            + "nothing more of it is applied until it is resynced (OPERATIONS, restore from backup)"
+        logger.error("\(message)", metadata: fields)
+        // Shown last, once it is recorded and logged.
+        state.divergedGauge.record(1)
+        updateStatistics(state) { $0.divergence = divergence }
+    }
+
     // MARK: Replay
 
     /// Enters replay mode and asks for the first chunks after the cursor.
@@ -570,6 +711,7 @@ public final class FeedSubscriber: Sendable {
     ///   - reason: Why (`start`, `gap`, `heartbeat`, `failure`), for the log.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func startReplay(_ state: UpstreamState, reason: String) throws {
+        guard state.divergence == nil else { return }
         state.replay = .replaying(from: state.cursor)
         updateStatistics(state) { $0.replays += 1 }
         logger.debug(
@@ -655,6 +797,10 @@ public final class FeedSubscriber: Sendable {
             }
             return
         }
+        guard
+            acceptsHead(
+                incarnation: reply.incarnation, latest: reply.latest, judgingLatest: true, state: state, via: "replay")
+        else { return }
         state.knownLatest = max(state.knownLatest, reply.latest)
         var sequence = reply.after
         for json in reply.events {
@@ -667,14 +813,6 @@ public final class FeedSubscriber: Sendable {
                 flush(state)
                 guard state.replay.isReplaying, !state.replay.awaitsRetry else { return }  // the batch failed
             }
-        }
-        if reply.latest < state.cursor && reply.events.isEmpty {
-            logger.warning(
-                "the publisher's journal is behind this cursor",
-                metadata: [
-                    "feed.name": "\(state.upstream.name)", "feed.sequence": "\(state.cursor)",
-                    "feed.latest": "\(reply.latest)",
-                ])
         }
         flush(state)
         guard !state.replay.awaitsRetry else { return }
@@ -756,6 +894,11 @@ public final class FeedSubscriber: Sendable {
     ///
     /// - Parameter state: The upstream's state.
     private func flush(_ state: UpstreamState) {
+        guard state.divergence == nil else {
+            state.batch = []
+            state.batchStarted = nil
+            return
+        }
         guard let first = state.batch.first, let last = state.batch.last else { return }
         let items = state.batch
         state.batch = []
@@ -771,7 +914,7 @@ public final class FeedSubscriber: Sendable {
         let upstream = state.upstream
         let outcome: BatchApplier.Outcome
         do {
-            outcome = try applier.apply(items, from: upstream)
+            outcome = try applier.apply(items, from: upstream, incarnation: state.incarnation)
         } catch {
             logger.error(
                 "cannot apply a batch of events; nothing applied, replaying it shortly",
@@ -786,6 +929,14 @@ public final class FeedSubscriber: Sendable {
         let replayed = items.reduce(0) { $0 + ($1.replayed ? 1 : 0) }
         if outcome.applied > 0 { state.appliedCounter.increment(by: outcome.applied) }
         if replayed > 0 { state.replayedCounter.increment(by: replayed) }
+        if let first = outcome.fenced.first, let last = outcome.fenced.last {
+            logger.warning(
+                "events lost at the publisher were fenced: nothing applied for them; what they carried is to be entered again",
+                metadata: [
+                    "feed.name": "\(upstream.name)", "feed.fenced": "\(first)…\(last)",
+                    "feed.fenced.count": "\(outcome.fenced.count)",
+                ])
+        }
         for refusal in outcome.refusals {
             Counter(
                 label: "jiekun.events.refused", dimensions: [("feed", upstream.name), ("reason", refusal.code)],
@@ -804,6 +955,7 @@ public final class FeedSubscriber: Sendable {
             statistics.applied += outcome.applied
             statistics.replayed += replayed
             statistics.refused += outcome.refusals.count
+            statistics.fenced += outcome.fenced.count
             for refusal in outcome.refusals { statistics.refusedByReason[refusal.code, default: 0] += 1 }
         }
     }

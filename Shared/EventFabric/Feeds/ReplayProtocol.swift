@@ -2,21 +2,32 @@
 ///
 /// **Replay** (a subscriber's DEALER to the publisher's ROUTER), credit-based: the server sends nothing
 /// unrequested, one bounded chunk per request; a client keeps at most a few requests outstanding.
-/// - request: `["jiekun.replay.1", feed, after, limit]` — `after` is 20 decimal digits (the last sequence the
+/// - request: `["jiekun.replay.2", feed, after, limit]` — `after` is 20 decimal digits (the last sequence the
 ///   client has), `limit` the most events wanted, in decimal.
-/// - reply: `["jiekun.replay.1", status, feed, after, latest, event…]` — `status` is `ok`, `denied`,
+/// - reply: `["jiekun.replay.2", status, feed, after, latest, incarnation, event…]` — `status` is `ok`, `denied`,
 ///   `unknown-feed` or `bad-request`; `after` echoes the request; `latest` (20 digits) is the feed's last
-///   sequence; the events (structured-mode JSON, the journaled bytes verbatim) are consecutive from `after + 1`,
-///   at most `limit` of them and at most the server's byte cap (at least one if any exists).
+///   sequence; `incarnation` is the publishing store's (``EventStore/incarnation``; empty unless `ok`): the
+///   feed's head is (incarnation, latest); the events (structured-mode JSON, the journaled bytes verbatim) are
+///   consecutive from `after + 1`, at most `limit` of them and at most the server's byte cap (at least one if
+///   any exists).
 ///
 /// **Heartbeat** (on each feed's PUB, every heartbeat interval): a CloudEvent of type `jiekun.heartbeat` whose
-/// `sequence` extension is the feed's latest sequence sent, with data `{"feed": name, "latest": "000…"}`.
+/// `sequence` extension is the feed's latest sequence sent and whose `incarnation` extension is the publishing
+/// store's, with data `{"feed": name, "latest": "000…"}`.
+///
+/// A subscriber whose cursor is ahead of a head it hears, or of another incarnation, stops applying the feed
+/// (``FeedSubscriber``).
 public enum ReplayProtocol {
     /// The first frame of every replay request and reply, naming the protocol's version.
-    public static let version = "jiekun.replay.1"
+    public static let version = "jiekun.replay.2"
 
     /// The topic and type of heartbeats.
     public static let heartbeatType = "jiekun.heartbeat"
+
+    /// The type of a fence entry: a journal position whose event was lost (its store restored from an older copy)
+    /// and that an operator filled with nothing (``EventStore/fence(_:through:)``). Subscribers move their cursor
+    /// past it without applying anything, and say so.
+    public static let fenceType = "jiekun.fence"
 
     /// The status of a replay reply.
     public enum Status: String, Sendable, Hashable, CaseIterable {
@@ -83,6 +94,8 @@ public enum ReplayProtocol {
         public var after: UInt64
         /// The feed's latest sequence.
         public var latest: UInt64
+        /// The publishing store's incarnation (empty unless ``status`` is ``Status/ok``).
+        public var incarnation: String
         /// The events' JSON, consecutive from `after + 1`.
         public var events: [[UInt8]]
 
@@ -93,22 +106,27 @@ public enum ReplayProtocol {
         ///   - feed: The feed's name.
         ///   - after: The request's `after`.
         ///   - latest: The feed's latest sequence.
+        ///   - incarnation: The publishing store's incarnation.
         ///   - events: The events' JSON.
-        public init(status: Status, feed: String, after: UInt64, latest: UInt64, events: [[UInt8]] = []) {
+        public init(
+            status: Status, feed: String, after: UInt64, latest: UInt64, incarnation: String = "",
+            events: [[UInt8]] = []
+        ) {
             self.status = status
             self.feed = feed
             self.after = after
             self.latest = latest
+            self.incarnation = incarnation
             self.events = events
         }
 
         /// The reply's frames.
         ///
-        /// - Returns: `[version, status, feed, after, latest, event…]`.
+        /// - Returns: `[version, status, feed, after, latest, incarnation, event…]`.
         public func frames() -> [[UInt8]] {
             var frames: [[UInt8]] = [
                 Array(version.utf8), Array(status.rawValue.utf8), Array(feed.utf8),
-                CloudEvent.sequenceBytes(after), CloudEvent.sequenceBytes(latest),
+                CloudEvent.sequenceBytes(after), CloudEvent.sequenceBytes(latest), Array(incarnation.utf8),
             ]
             frames.append(contentsOf: events)
             return frames
@@ -119,13 +137,15 @@ public enum ReplayProtocol {
         /// - Parameter frames: The frames, as a DEALER receives them.
         /// - Returns: The reply, or `nil` if malformed.
         public init?(frames: [[UInt8]]) {
-            guard frames.count >= 5, frames[0].elementsEqual(version.utf8),
+            guard frames.count >= 6, frames[0].elementsEqual(version.utf8),
                 let status = Status(rawValue: String(decoding: frames[1], as: UTF8.self)),
-                let after = CloudEvent.parseSequence(frames[3]), let latest = CloudEvent.parseSequence(frames[4])
+                let after = CloudEvent.parseSequence(frames[3]), let latest = CloudEvent.parseSequence(frames[4]),
+                let incarnation = String(validating: frames[5], as: UTF8.self),
+                incarnation.isEmpty || CloudEvent.isIncarnation(incarnation)
             else { return nil }
             self.init(
                 status: status, feed: String(decoding: frames[2], as: UTF8.self), after: after, latest: latest,
-                events: Array(frames[5...]))
+                incarnation: incarnation, events: Array(frames[6...]))
         }
     }
 
@@ -142,9 +162,10 @@ public enum ReplayProtocol {
     /// - Parameters:
     ///   - feed: The feed's name.
     ///   - latest: The feed's latest sequence sent.
+    ///   - incarnation: The publishing store's incarnation.
     ///   - source: The publisher's `source`.
     /// - Returns: The two frames of the heartbeat.
-    static func heartbeat(feed: String, latest: UInt64, source: String) -> [[UInt8]] {
+    static func heartbeat(feed: String, latest: UInt64, incarnation: String, source: String) -> [[UInt8]] {
         var data: [UInt8] = Array(#"{"feed":"#.utf8)
         CloudEvent.appendString(feed, to: &data)
         data.append(contentsOf: #","latest":""#.utf8)
@@ -152,7 +173,8 @@ public enum ReplayProtocol {
         data.append(contentsOf: #""}"#.utf8)
         let event = try? CloudEvent(
             validating: CloudEvent.newID(), source: source, type: heartbeatType, subject: nil,
-            time: CloudEvent.timestamp(), effectiveDate: nil, sequence: latest, data: data)
+            time: CloudEvent.timestamp(), effectiveDate: nil, sequence: latest,
+            incarnation: incarnation.isEmpty ? nil : incarnation, data: data)
         return event?.message() ?? []
     }
 }

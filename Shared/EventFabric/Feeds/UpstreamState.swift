@@ -10,6 +10,10 @@ final class UpstreamState {
     var replaySocket: Socket
     /// The last sequence committed.
     var cursor: UInt64
+    /// The publisher's incarnation the cursor was applied under; `nil` until its head was first heard.
+    var incarnation: String?
+    /// Why the feed stopped, if it did: nothing more of it is applied (``FeedSubscriber``).
+    var divergence: String?
     /// Events queued for the next transaction, consecutive from `cursor + 1`.
     var batch: [BatchApplier.Item] = []
     /// When the oldest event of ``batch`` was queued by the live loop (for the commit delay), if it was.
@@ -35,23 +39,27 @@ final class UpstreamState {
     let appliedCounter: Counter
     let replayedCounter: Counter
     let silenceGauge: Gauge
+    let divergedGauge: Gauge
 
     init(
         upstream: FeedSubscriber.Upstream,
         live: Socket,
         replaySocket: Socket,
-        cursor: UInt64,
+        position: Cursors.Position,
         metrics: any MetricsFactory
     ) {
         self.upstream = upstream
         self.live = live
         self.replaySocket = replaySocket
-        self.cursor = cursor
+        self.cursor = position.sequence
+        self.incarnation = position.incarnation
+        self.divergence = position.divergence
         appliedCounter = Counter(
             label: "jiekun.events.applied", dimensions: [("feed", upstream.name)], factory: metrics)
         replayedCounter = Counter(
             label: "jiekun.events.replayed", dimensions: [("feed", upstream.name)], factory: metrics)
         silenceGauge = Gauge(label: "jiekun.feed.silent", dimensions: [("feed", upstream.name)], factory: metrics)
+        divergedGauge = Gauge(label: "jiekun.feed.diverged", dimensions: [("feed", upstream.name)], factory: metrics)
     }
 
     /// The sequence the next event must have.

@@ -38,6 +38,10 @@ import ZeroMQ
 /// executes it afresh. A store that is full (`SQLITE_FULL`) answers `error` with ``Options/storeOwner``'s store "is
 /// full (disk)", and the log names the cause.
 ///
+/// The reply is sent once the transaction's commit has returned: on an ``EventStore``
+/// (``EventStore/Durability/synced``) that is after its `fsync`, so a client told "done" is never told so of a
+/// command a power cut could undo.
+///
 /// Queries (``Options/queries``, operations that only read, such as `status` or a report) are the exception: they
 /// run in a read transaction on a reading connection, so they never wait for nor hold up the writer (a service
 /// applying events), and their replies are not stored — a retried query is simply answered anew.

@@ -6,26 +6,46 @@ import Synchronization
 /// One service's SQLite database (DESIGN "Storage"): its journal, its cursors, its idempotency and refusal records,
 /// and whatever tables the service adds through its own migrations.
 ///
-/// The store is a GRDB `DatabasePool` in WAL mode with `synchronous = NORMAL`. Why `NORMAL` and not `FULL`: in WAL
-/// mode, `NORMAL` makes a commit durable against the *process* dying at any point (a crash, `SIGKILL`, an OOM
-/// kill) — the commit is in the WAL file, which the operating system holds — and only skips the `fsync` of each
-/// commit. Only an operating-system crash or power loss can then lose the last transactions (never corrupt the
-/// database); a subscriber that loses its last cursor advances simply replays them from its upstream journals, and
-/// a publisher's lost tail was never acknowledged downstream. This buys the throughput of one `fsync` per WAL
-/// checkpoint instead of one per transaction.
+/// The store is a GRDB `DatabasePool` in WAL mode with `synchronous = FULL` (``Durability/synced``), so that
+/// nothing is made visible before it is on disk (DESIGN "Evidence"). GRDB alone does not give it: its pool sets
+/// `synchronous = NORMAL` on the writer when it turns WAL on (a commit then returns before any `fsync`; the WAL is
+/// synced only at checkpoints), so the store sets `FULL` on the writer after opening it. In WAL mode with `FULL`,
+/// SQLite `fsync`s the WAL file as part of every `COMMIT`, before `sqlite3_step` returns, and GRDB reports the
+/// commit to transaction observers (the ``Journal``, hence the ``FeedPublisher``) and returns from `writer.write`
+/// only after that.
+/// Therefore:
+/// - a publisher sends an event only after the transaction that journaled it is on disk;
+/// - a ``RequestServer`` answers a command only after the transaction that executed it and stored its reply is on
+///   disk;
+/// - a ``FeedSubscriber`` moves its cursor in the transaction that applied the events, so what it acknowledges by
+///   its cursor (`status`) is on disk.
+///
+/// SQLite alone gives one `fsync` per transaction, not group commit across transactions. Group commit comes from
+/// putting many events in one transaction: a subscriber applies up to ``FeedSubscriber/Configuration/batchSize``
+/// events per transaction, ``publish(_:on:)`` journals a whole batch in one, and a command (a `register` of
+/// thousands of households) is one transaction. Requests from separate clients are separate transactions, each
+/// with its own `fsync`. The cost is measured by `fabric-bench` ("durable feed, fsync before send").
+///
+/// What is promised against a power cut or an operating-system crash: every transaction whose effects anyone
+/// outside the process has seen (an event received, a reply received, a cursor in a status report) survives it.
+/// Transactions not yet seen may be lost, never half-kept. A journal that goes backwards anyway — a store restored
+/// from a backup, a disk that lies about `fsync` — is detected by subscribers through the store's
+/// ``incarnation`` and the feed's heads, and the feed stops instead of skipping events (``FeedSubscriber``).
 ///
 /// A service applies an input event, writes its own records and appends its output events in *one* write
 /// transaction (`store.writer.write { db in … }`, with ``Journal/append(_:to:in:)`` and
 /// ``Cursors/advance(_:to:in:)``): the transactional outbox. After the commit the journal tells its observers
 /// (the ``FeedPublisher``), which send the new entries.
 ///
-/// Tables (migrations `eventfabric.v1` and `v2`):
+/// Tables (migrations `eventfabric.v1`, `v2` and `v3`):
 /// - `journal(feed, sequence, id, type, subject, effective_date, payload BLOB)`, primary key `(feed, sequence)`;
-/// - `cursors(feed PRIMARY KEY, sequence)`;
+/// - `cursors(feed PRIMARY KEY, sequence, incarnation, divergence)` (the last two from `v3`: the upstream's
+///   incarnation the cursor was applied under, and why the feed stopped, if it did);
 /// - `applied_events(event_id PRIMARY KEY)`;
 /// - `refused_events(feed, sequence, id, type, reason, refused_at)`, primary key `(feed, sequence)`;
 /// - `journal_transaction(token)` (migration `eventfabric.v2`), one row: the token of the last transaction that
-///   appended to the journal, by which the journal knows which transaction committed (``Journal``).
+///   appended to the journal, by which the journal knows which transaction committed (``Journal``);
+/// - `store_identity(incarnation)` (migration `eventfabric.v3`), one row: the store's ``incarnation``.
 public final class EventStore: Sendable {
     /// The database: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
     public let writer: any DatabaseWriter
@@ -35,6 +55,12 @@ public final class EventStore: Sendable {
 
     /// The store's cursors over upstream feeds.
     public let cursors = Cursors()
+
+    /// The store's incarnation: a random lower-case UUID made when the store was created (or, for a store made
+    /// before migration `eventfabric.v3`, when it was migrated), kept in the store. Every feed position this store
+    /// publishes is (incarnation, sequence): a store recreated from nothing has another incarnation, so that its
+    /// subscribers do not take its new events for the old ones under the same sequences.
+    public let incarnation: String
 
     /// For a file store, what copies the WAL back on its own thread (``WALCheckpointer``); `nil` in memory.
     public let checkpointer: WALCheckpointer?
@@ -48,16 +74,21 @@ public final class EventStore: Sendable {
     ///
     /// - Parameters:
     ///   - path: The SQLite file; its folder must exist.
+    ///   - durability: When a commit returns: after its `fsync` (``Durability/synced``, the default).
     ///   - migrations: Registers the service's migrations on the migrator.
     ///   - logger: For the store's notices; no payload or personal data is ever logged.
     /// - Throws: `DatabaseError` when the file cannot be opened or a migration fails.
     public convenience init(
         path: String,
+        durability: Durability = .synced,
         migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
         logger: Logger
     ) throws {
         try Self.protect(path, logger: logger)
-        let pool = try DatabasePool(path: path, configuration: Self.configuration())
+        let pool = try DatabasePool(path: path, configuration: Self.configuration(durability: durability))
+        // GRDB's pool sets `synchronous = NORMAL` on its writer after `prepareDatabase` (with `journal_mode = WAL`):
+        // set the store's own on the writer, the only connection that commits, once it is open.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(durability.pragma)") }
         let checkpointer = try WALCheckpointer(writer: pool, logger: logger)
         checkpointer.install()
         do {
@@ -119,7 +150,11 @@ public final class EventStore: Sendable {
         try migrations(&migrator)
         try migrator.migrate(writer)
         self.writer = writer
-        self.journal = Journal(logger: logger)
+        let incarnation = try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT incarnation FROM store_identity")
+        }
+        self.incarnation = incarnation ?? ""
+        self.journal = Journal(incarnation: self.incarnation, logger: logger)
         logger.debug("event store opened", metadata: ["store.path": "\(writer.path)"])
     }
 
@@ -142,19 +177,41 @@ public final class EventStore: Sendable {
     /// write or an open that meets such a moment fails at once.
     public static let busyTimeout: TimeInterval = 10
 
-    /// The GRDB configuration of a store: `synchronous = NORMAL` (see ``EventStore``), a page cache of
-    /// ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at most ``maximumReaders`` readers, a
-    /// wait of ``busyTimeout`` for locks, and transaction dates that never repeat in the process (the ``Journal``
-    /// tells transactions apart by them).
+    /// When a store's commit returns, against a power cut or an operating-system crash (a process crash loses
+    /// nothing committed either way: the WAL file is the operating system's).
+    public enum Durability: Sendable, Hashable {
+        /// `synchronous = FULL`: a commit returns after the WAL is `fsync`ed (see ``EventStore``). The only
+        /// setting for a service's store.
+        case synced
+        /// `synchronous = NORMAL`: a commit returns before its `fsync` (the WAL is synced at checkpoints only),
+        /// so its effects can be seen and then lost to a power cut. Only for measuring what ``synced`` costs
+        /// (`fabric-bench`) and for scratch stores.
+        case deferred
+
+        /// The value of `PRAGMA synchronous`.
+        var pragma: String {
+            switch self {
+            case .synced: "FULL"
+            case .deferred: "NORMAL"
+            }
+        }
+    }
+
+    /// The GRDB configuration of a store: `synchronous` per `durability` (``Durability/synced``: see
+    /// ``EventStore``; a `DatabasePool` overrides it on its writer, which ``init(path:durability:migrations:logger:)``
+    /// sets again), a page cache of ``pageCacheKiB`` for the writer and ``readerPageCacheKiB`` for each of at
+    /// most ``maximumReaders`` readers, a wait of ``busyTimeout`` for locks, and transaction dates that never
+    /// repeat in the process (the ``Journal`` tells transactions apart by them).
     ///
+    /// - Parameter durability: When a commit returns; after its `fsync` by default.
     /// - Returns: The configuration.
-    public static func configuration() -> Configuration {
+    public static func configuration(durability: Durability = .synced) -> Configuration {
         var configuration = Configuration()
         configuration.maximumReaderCount = maximumReaders
         configuration.busyMode = .timeout(busyTimeout)
         configuration.transactionClock = .custom { _ in TransactionDates.next() }
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = \(durability.pragma)")
             let cache = db.configuration.readonly ? readerPageCacheKiB : pageCacheKiB
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
             // The writer of a file store leaves checkpoints to its ``WALCheckpointer`` thread; should it ever
@@ -207,6 +264,17 @@ public final class EventStore: Sendable {
                     INSERT INTO journal_transaction (token) VALUES (0);
                     """)
         }
+        migrator.registerMigration("eventfabric.v3") { db in
+            // The store's incarnation (a store made before this migration gets one now), and per cursor the
+            // upstream incarnation it was applied under and why its feed stopped, if it did (``FeedSubscriber``).
+            try db.execute(
+                sql: """
+                    CREATE TABLE store_identity (incarnation TEXT NOT NULL);
+                    INSERT INTO store_identity (incarnation) VALUES (?);
+                    ALTER TABLE cursors ADD COLUMN incarnation TEXT;
+                    ALTER TABLE cursors ADD COLUMN divergence TEXT;
+                    """, arguments: [UUID().uuidString.lowercased()])
+        }
     }
 
     // MARK: Publishing without a transaction of one's own
@@ -226,6 +294,62 @@ public final class EventStore: Sendable {
     public func publish(_ events: [CloudEvent], on feed: String) throws -> [UInt64] {
         try writer.write { db in
             try events.map { try journal.append($0, to: feed, in: db) }
+        }
+    }
+
+    // MARK: Resync after a restore
+
+    /// Fills the positions of a feed that its consumers applied but this journal lost (it was restored from an
+    /// older copy) with fence entries, up to `sequence`, in one transaction: the feed then continues after the
+    /// highest cursor of its consumers, which can be resumed (``resume(_:head:)``) without applying a different
+    /// event under a sequence they already applied. A consumer that had not reached a fenced position skips it
+    /// (``ReplayProtocol/fenceType``); what the lost events carried is to be entered again (re-import).
+    ///
+    /// - Parameters:
+    ///   - feed: The feed's name.
+    ///   - sequence: The highest cursor of the feed's consumers.
+    /// - Returns: The positions fenced; empty when the journal already reaches `sequence`.
+    /// - Throws: `DatabaseError`.
+    @discardableResult
+    public func fence(_ feed: String, through sequence: UInt64) throws -> [UInt64] {
+        try writer.write { db in
+            let latest = try journal.latestSequence(of: feed, in: db)
+            guard latest < sequence else { return [] }
+            var data: [UInt8] = Array(#"{"feed":"#.utf8)
+            CloudEvent.appendString(feed, to: &data)
+            data.append(UInt8(ascii: "}"))
+            return try (latest + 1...sequence).map { _ in
+                try journal.append(
+                    CloudEvent(
+                        validating: CloudEvent.newID(), source: "/jiekun/fence", type: ReplayProtocol.fenceType,
+                        subject: nil, time: CloudEvent.timestamp(), effectiveDate: nil, sequence: nil, data: data),
+                    to: feed, in: db)
+            }
+        }
+    }
+
+    /// Resumes a consumed feed that stopped, once its publisher's journal reaches the cursor again under the
+    /// cursor's incarnation (after ``fence(_:through:)`` at the publisher): the next start applies it from the
+    /// cursor on.
+    ///
+    /// - Parameters:
+    ///   - feed: The consumed feed's local name.
+    ///   - head: The publisher's head now: its incarnation and its journal's last sequence (`jiekun feed
+    ///     positions` of its store).
+    /// - Throws: ``ResyncError`` when the feed is not stopped, or the head is of another incarnation or behind the
+    ///   cursor (resuming would skip or re-apply events); `DatabaseError`.
+    public func resume(_ feed: String, head: (incarnation: String, sequence: UInt64)) throws {
+        try writer.write { db in
+            guard let position = try cursors.positions(in: db)[feed], position.divergence != nil else {
+                throw ResyncError.notStopped(feed)
+            }
+            if let incarnation = position.incarnation, incarnation != head.incarnation {
+                throw ResyncError.otherIncarnation(feed, cursor: incarnation, head: head.incarnation)
+            }
+            guard head.sequence >= position.sequence else {
+                throw ResyncError.behind(feed, cursor: position.sequence, head: head.sequence)
+            }
+            try cursors.setDivergence(feed, nil, in: db)
         }
     }
 
@@ -310,6 +434,30 @@ enum TransactionDates {
                 expected: previous, desired: next, ordering: .relaxed)
             if exchanged { return Date(timeIntervalSince1970: Double(next) / 1_000_000) }
             previous = original
+        }
+    }
+}
+
+/// Why a stopped feed cannot be resumed (``EventStore/resume(_:head:)``).
+public enum ResyncError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The feed is not stopped.
+    case notStopped(String)
+    /// The publisher's head is of another incarnation than the cursor.
+    case otherIncarnation(String, cursor: String, head: String)
+    /// The publisher's journal still ends before the cursor.
+    case behind(String, cursor: UInt64, head: UInt64)
+
+    /// An explanation for the operator.
+    public var description: String {
+        switch self {
+        case .notStopped(let feed):
+            "the feed \(feed) is not stopped: nothing to resume"
+        case .otherIncarnation(let feed, let cursor, let head):
+            "the feed \(feed) was applied under incarnation \(cursor), the publisher is now \(head) (its store was "
+                + "made anew): resuming would take its new events for the old ones"
+        case .behind(let feed, let cursor, let head):
+            "the publisher's journal of \(feed) ends at \(head), before this cursor (\(cursor)): fence it through "
+                + "\(cursor) first (jiekun feed fence)"
         }
     }
 }

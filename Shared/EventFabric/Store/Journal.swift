@@ -32,7 +32,7 @@ public final class Journal: Sendable {
         public var id: String
         /// The event's type (the topic on the wire).
         public var type: String
-        /// The event's JSON as sent, with its `sequence` extension.
+        /// The event's JSON as sent, with its `sequence` and `incarnation` extensions.
         public var payload: [UInt8]
     }
 
@@ -81,10 +81,16 @@ public final class Journal: Sendable {
     /// For notices; never payloads.
     private let logger: Logger
 
+    /// The store's incarnation (``EventStore/incarnation``), written into every entry's `incarnation` extension.
+    public let incarnation: String
+
     /// Creates the journal of a store.
     ///
-    /// - Parameter logger: For notices.
-    init(logger: Logger) {
+    /// - Parameters:
+    ///   - incarnation: The store's incarnation.
+    ///   - logger: For notices.
+    init(incarnation: String, logger: Logger) {
+        self.incarnation = incarnation
         self.logger = logger
     }
 
@@ -92,9 +98,9 @@ public final class Journal: Sendable {
 
     /// Appends an event to a feed inside the caller's write transaction, and returns its sequence.
     ///
-    /// The event is numbered `max + 1` for its feed, its JSON (with the `sequence` extension) is encoded once and
-    /// stored; a replay later sends these bytes verbatim. After the transaction commits, the observers (the
-    /// publisher) receive the entry; if it rolls back, nothing is appended and no number is used up.
+    /// The event is numbered `max + 1` for its feed, its JSON (with the `sequence` and `incarnation` extensions)
+    /// is encoded once and stored; a replay later sends these bytes verbatim. After the transaction commits, the
+    /// observers (the publisher) receive the entry; if it rolls back, nothing is appended and no number is used up.
     ///
     /// ```swift
     /// try store.writer.write { db in
@@ -132,7 +138,7 @@ public final class Journal: Sendable {
         // The feed's last sequence is one index seek, skipped when this transaction's last append to the feed
         // stands (made outside any savepoint).
         let sequence = try (known ?? latestSequence(of: feed, in: db)) + 1
-        let payload = event.sequenced(sequence).jsonBytes()
+        let payload = event.sequenced(sequence, incarnation: incarnation).jsonBytes()
         guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
         let entry = Entry(feed: feed, sequence: sequence, id: event.id, type: event.type, payload: payload)
         update(connection) { $0.inserting = entry }

@@ -15,7 +15,9 @@ import StreamingJSON
 ///
 /// Counts since the start come from ``Counters``; `journal` (the latest sequence of each published feed) and
 /// `cursors` (the last sequence applied of each consumed feed) come from the store and survive restarts: a
-/// consumer has caught up with a feed when its cursor equals the publisher's journal sequence.
+/// consumer has caught up with a feed when its cursor equals the publisher's journal sequence. `diverged` lists
+/// the consumed feeds the subscriber stopped applying because their publisher's journal went backwards or was
+/// replaced (``Cursors/Position/divergence``); `jiekun status` shows them and fails.
 public struct StatusReport: Codable, Sendable, Hashable {
     /// The request operation answered with a report.
     public static let operation = "status"
@@ -107,6 +109,14 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var journal: [String: UInt64]?
     /// Consumed feed → the last sequence applied (the cursor), if the store was given.
     public var cursors: [String: UInt64]?
+    /// The store's incarnation (``EventStore/incarnation``): with a `journal` sequence, a feed's head.
+    public var incarnation: String?
+    /// Consumed feed → why it stopped (its publisher's head against the cursor), for the feeds that diverged;
+    /// `nil` or empty when none did.
+    public var diverged: [String: String]?
+
+    /// Whether a consumed feed stopped: the instance is not ready (`jiekun status` fails).
+    public var isDiverged: Bool { !(diverged ?? [:]).isEmpty }
 
     /// Creates a report from the counters.
     ///
@@ -116,17 +126,20 @@ public struct StatusReport: Codable, Sendable, Hashable {
     ///   - counters: The process's counters.
     ///   - journal: Published feed → latest journal sequence, if known.
     ///   - cursors: Consumed feed → cursor, if known.
+    ///   - diverged: Consumed feed → why it stopped, for the feeds that diverged.
     public init(
         agency: String,
         started: Date,
         counters: Counters,
         journal: [String: UInt64]? = nil,
-        cursors: [String: UInt64]? = nil
+        cursors: [String: UInt64]? = nil,
+        diverged: [String: String]? = nil
     ) {
         self.agency = agency
         self.started = started
         self.journal = journal
         self.cursors = cursors
+        self.diverged = diverged
         var feeds: [String: FeedCounts] = [:]
         var requests: [String: RequestCounts] = [:]
         for (key, value) in counters.snapshot() {
@@ -207,16 +220,20 @@ public struct StatusReport: Codable, Sendable, Hashable {
             }
             var journal: [String: UInt64] = [:]
             for feed in publishedFeeds { journal[feed] = try store.journal.latestSequence(of: feed, in: db) }
-            var cursors = try store.cursors.all(in: db)
+            var positions = try store.cursors.positions(in: db)
             if !consumedFeeds.isEmpty {
                 // Only the feeds it consumes now: a store kept from an earlier feed table still holds cursors of
                 // feeds it no longer reads, which would never catch up.
-                cursors = cursors.filter { consumedFeeds.contains($0.key) }
+                positions = positions.filter { consumedFeeds.contains($0.key) }
             }
+            var cursors = positions.mapValues(\.sequence)
             for feed in consumedFeeds where cursors[feed] == nil { cursors[feed] = 0 }
-            let report = StatusReport(
-                agency: agency, started: started, counters: counters, journal: journal, cursors: cursors
+            let diverged = positions.compactMapValues(\.divergence)
+            var report = StatusReport(
+                agency: agency, started: started, counters: counters, journal: journal, cursors: cursors,
+                diverged: diverged.isEmpty ? nil : diverged
             )
+            report.incarnation = store.incarnation
             return .ok(try report.json())
         }
     }
