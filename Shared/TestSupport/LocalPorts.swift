@@ -57,28 +57,49 @@ public enum LocalPorts {
     ///
     /// - Parameter port: The port.
     public static func isFree(_ port: Int) -> Bool {
-        guard let port = UInt16(exactly: port) else { return false }
+        guard let port = UInt16(exactly: port), let bound = bindLoopback(port: port, reusingAddress: true) else {
+            return false
+        }
+        defer { close(bound.descriptor) }
+        return listen(bound.descriptor, 1) == 0
+    }
+
+    /// Binds a plain TCP socket to a loopback port, without listening.
+    ///
+    /// - Parameters:
+    ///   - port: The port, or 0 for one the system picks.
+    ///   - reusingAddress: Whether to set `SO_REUSEADDR` first.
+    /// - Returns: The socket's descriptor (the caller closes it) and the port bound, or `nil` with `errno` set.
+    public static func bindLoopback(port: UInt16, reusingAddress: Bool) -> (descriptor: Int32, port: UInt16)? {
         #if canImport(Glibc)
             let streamType = Int32(SOCK_STREAM.rawValue)
         #else
             let streamType = SOCK_STREAM
         #endif
         let descriptor = socket(AF_INET, streamType, 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
+        guard descriptor >= 0 else { return nil }
         var reuse: Int32 = 1
-        guard
-            setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0
-        else { return false }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let reusing =
+            !reusingAddress
+            || setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0
+        let bound =
+            reusing
+            && withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                    bind(descriptor, address, length) == 0 && getsockname(descriptor, address, &length) == 0
+                }
             }
+        guard bound else {
+            let error = errno
+            close(descriptor)
+            errno = error
+            return nil
         }
-        return bound && listen(descriptor, 1) == 0
+        return (descriptor, UInt16(bigEndian: address.sin_port))
     }
 }
