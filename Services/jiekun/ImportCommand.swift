@@ -29,8 +29,8 @@ struct ImportCommand: ParsableCommand {
 
     /// Households per `register` request by default: 500. The union publishes about six events per household in
     /// the request's transaction; 500 households keep that burst near the feeds' high-water marks (2,000 messages),
-    /// where 2,000 households overflowed them and the agencies fetched the dropped events again by replay
-    /// (71,000-household demo: 57–59 s and 104–107 s of processor time, against 63 s and 114 s).
+    /// whereas 2,000 households overflow them and the agencies fetch the dropped events again by replay
+    /// (71,000-household demo: 57–59 s and 104–107 s of processor time with 500, 63 s and 114 s with 2,000).
     static let defaultBatch = 500
 
     @Flag(help: "Update open files with the file's new facts instead of filing new households.")

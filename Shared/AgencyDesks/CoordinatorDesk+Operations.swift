@@ -45,8 +45,8 @@ extension CoordinatorDesk {
             }
             let state = HouseholdState(
                 fileNumber: query.fileNumber, status: status.status, closedReason: status.closedReason,
-                closedOn: status.closedOn, category: file.assessment.category?.rawValue,
-                filedOn: file.assessment.filedOn, decisions: file.decisions, readiness: file.readiness,
+                closedOn: status.closedOn, category: file.subject.category?.rawValue,
+                filedOn: file.subject.filedOn, decisions: file.decisions, readiness: file.readiness,
                 timeline: try timeline(of: query.fileNumber, in: db))
             return .ok(try MessageCoding.encode(state))
         default:

@@ -86,7 +86,7 @@ extension CoordinatorDesk {
 
     /// Migration `coordinator.desk.v3`: the view is kept as the event brought it (the data of
     /// `household.registered` or `household.updated`, an object with a `view` member) in `coord_views`, not
-    /// encoded again; what §2.3 reads of the household (``ExitReadiness/Facts``) and the decisions are kept as
+    /// encoded again; what §2.3 reads of the household (``ExitSubject``) and the decisions are kept as
     /// columns (``ExitFactColumns``, ``DecisionColumns``), so judging a file decodes no JSON. Files and decisions
     /// are keyed by file without a rowid (one B-tree each).
     private static func migrateToCompactState(_ db: Database) throws {
@@ -114,7 +114,7 @@ extension CoordinatorDesk {
                     """,
                 arguments: [
                     row["file_number"], row["status"], row["exit_date"], row["closed_reason"], row["closed_on"],
-                ] + ExitFactColumns.arguments(ExitReadiness.Facts(assessment(of: view))))
+                ] + ExitFactColumns.arguments(try subject(of: view)))
             try db.execute(
                 sql: "INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)",
                 arguments: [row["file_number"], try DeskCoding.encode(HouseholdUpdated(view: view))])

@@ -150,7 +150,7 @@ public struct CoordinatorDesk: AgencyDesk {
         guard view.agency == .coordinator else {
             throw DeskRefusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
         }
-        let facts = ExitReadiness.Facts(Self.assessment(of: view))
+        let subject = try Self.subject(of: view)
         try db.execute(
             cached: """
                 INSERT INTO coord_households (file_number, status, category, prefecture_code, \(ExitFactColumns.names))
@@ -158,8 +158,8 @@ public struct CoordinatorDesk: AgencyDesk {
                 ON CONFLICT (file_number) DO UPDATE SET category = excluded.category,
                     prefecture_code = excluded.prefecture_code, \(ExitFactColumns.updates)
                 """,
-            arguments: [view.fileNumber, view.category?.rawValue, view.prefectureCode]
-                + ExitFactColumns.arguments(facts))
+            arguments: [subject.fileNumber, subject.category?.rawValue, subject.prefectureCode]
+                + ExitFactColumns.arguments(subject))
         try db.execute(
             cached: """
                 INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)
@@ -175,13 +175,14 @@ public struct CoordinatorDesk: AgencyDesk {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT status, exit_date, \(ExitFactColumns.names) FROM coord_households WHERE file_number = ?
+                        SELECT status, exit_date, \(ExitFactColumns.subjectNames) FROM coord_households
+                        WHERE file_number = ?
                         """),
                 arguments: [fileNumber]),
             row[0] as String == "open", row[1] as String? == nil
         else { return }
         let readiness = ExitReadiness.evaluate(
-            try ExitFactColumns.facts(from: row, at: 2, of: fileNumber),
+            try ExitFactColumns.subject(from: row, at: 2, of: fileNumber),
             outcomes: try DecisionColumns.outcomes(of: fileNumber, in: "coord_decisions", db: db))
         guard let exit = HouseholdExitReady(fileNumber: fileNumber, readiness: readiness) else { return }
         try db.execute(
@@ -202,18 +203,18 @@ public struct CoordinatorDesk: AgencyDesk {
     ///
     /// A file counts as exited only if the coordinator published its exit readiness while it was open: a file the
     /// union closed for another reason (death, moved away, …) is not an exit, whatever its dimensions.
-    /// - Throws: `DatabaseError`, `DecodingError`.
+    /// - Throws: `DatabaseError`, `DecodingError`; ``DeskRefusal`` for a kept view lacking a §2.3 fact.
     public func files(in db: Database) throws -> [FiledHousehold] {
         try Row.fetchAll(db, sql: Self.filesQuery)
             .map { try filed(from: $0, in: db) }
             .sorted {
-                ($0.assessment.filedOn, $0.assessment.fileNumber) < ($1.assessment.filedOn, $1.assessment.fileNumber)
+                ($0.subject.filedOn, $0.subject.fileNumber) < ($1.subject.filedOn, $1.subject.fileNumber)
             }
     }
 
     /// One filed household with its decisions and §2.3 state, or `nil` when the coordinator has no such file.
     ///
-    /// - Throws: `DatabaseError`, `DecodingError`.
+    /// - Throws: `DatabaseError`, `DecodingError`; ``DeskRefusal`` for a kept view lacking a §2.3 fact.
     public func file(_ fileNumber: String, in db: Database) throws -> FiledHousehold? {
         try Row.fetchOne(
             db, sql: Self.filesQuery + " WHERE h.file_number = ?", arguments: [fileNumber]
@@ -233,17 +234,27 @@ public struct CoordinatorDesk: AgencyDesk {
         ).map { ($0["status"], $0["closed_reason"], $0["closed_on"]) }
     }
 
-    /// The assessment of a household as the coordinator's view carries it: every fact §2.3 and the report read
-    /// (the coordinator's view has them all, ``HouseholdView/init(for:household:assessment:helper:persons:)``);
-    /// not the monthly income, which neither reads (zero), nor the §3 reasons (none).
-    static func assessment(of view: HouseholdView) -> Assessment {
-        Assessment(
-            fileNumber: view.fileNumber, divisionCode: view.divisionCode, prefectureCode: view.prefectureCode,
-            filedOn: view.filedOn, householdSize: view.householdSize ?? 0, monthlyIncome: view.monthlyIncome ?? .zero,
-            minimumLivingStandard: view.minimumLivingStandard, perCapitaIncome: view.perCapitaIncome ?? .zero,
-            category: view.category, reasons: [], measures: view.measures,
-            isBelowStandard: view.isBelowStandard ?? false, isOnDibao: view.isOnDibao ?? false,
-            isZeroEmployment: view.isZeroEmployment ?? false, needsHousing: view.needsHousing ?? false)
+    /// What §2.3 and the report read of a household, from the coordinator's view of it: the coordinator's view
+    /// carries every fact (``HouseholdView/init(for:household:assessment:helper:persons:)``), so one it lacks is
+    /// refused, never taken as `false`.
+    ///
+    /// - Parameter view: The coordinator's view of the household.
+    /// - Throws: ``DeskRefusal`` `coordinator.view.fact`, naming the file and the missing fact.
+    static func subject(of view: HouseholdView) throws(DeskRefusal) -> ExitSubject {
+        func fact(_ value: Bool?, _ name: String) throws(DeskRefusal) -> Bool {
+            guard let value else {
+                throw DeskRefusal(
+                    code: "coordinator.view.fact", description: "the view of \(view.fileNumber) carries no \(name)")
+            }
+            return value
+        }
+        return ExitSubject(
+            fileNumber: view.fileNumber, prefectureCode: view.prefectureCode, filedOn: view.filedOn,
+            category: view.category, measures: view.measures,
+            isBelowStandard: try fact(view.isBelowStandard, "isBelowStandard"),
+            isOnDibao: try fact(view.isOnDibao, "isOnDibao"),
+            isZeroEmployment: try fact(view.isZeroEmployment, "isZeroEmployment"),
+            needsHousing: try fact(view.needsHousing, "needsHousing"))
     }
 
     /// Each file's view and exit date.
@@ -253,18 +264,18 @@ public struct CoordinatorDesk: AgencyDesk {
 
     private func filed(from row: Row, in db: Database) throws -> FiledHousehold {
         let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
-        return filed(view, exitDate: row["exit_date"], decisions: try decisions(of: view.fileNumber, in: db))
+        return try filed(view, exitDate: row["exit_date"], decisions: try decisions(of: view.fileNumber, in: db))
     }
 
     private func filed(
         _ view: HouseholdView, exitDate: String?, decisions: [MeasureDecision]
-    ) -> FiledHousehold {
-        let assessment = Self.assessment(of: view)
-        var readiness = ExitReadiness.evaluate(assessment, outcomes: MeasureDecision.outcomes(of: decisions))
+    ) throws(DeskRefusal) -> FiledHousehold {
+        let subject = try Self.subject(of: view)
+        var readiness = ExitReadiness.evaluate(subject, outcomes: MeasureDecision.outcomes(of: decisions))
         let published = exitDate.flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
-        return FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness)
+        return FiledHousehold(subject: subject, decisions: decisions, readiness: readiness)
     }
 
     /// The provincial report from the coordinator's store.
@@ -316,11 +327,7 @@ enum ReportColumns {
     static func file(from row: Row, decisions: [MeasureDecision]) throws -> ProvinceReport.Tally.File {
         let fileNumber: String = row[0]
         func invalid(_ column: String) -> DatabaseError { ExitFactColumns.invalid(column, of: fileNumber) }
-        var category: Eligibility.Category?
-        if let value = row[1] as Int? {
-            guard let known = Eligibility.Category(rawValue: value) else { throw invalid("category") }
-            category = known
-        }
+        let category = try ExitFactColumns.category(row[1], of: fileNumber)
         guard let filedOn = LocalDate(row[3] as String) else { throw invalid("filed_on") }
         guard let measures = ExitFactColumns.measures(in: row[4], of: fileNumber) else { throw invalid("measures") }
         var exitDate: LocalDate?
@@ -334,9 +341,13 @@ enum ReportColumns {
     }
 }
 
-/// What §2.3 reads of a household (``ExitReadiness/Facts``) kept as columns of `coord_households`: the filing
-/// date, eligibility, the four facts that hold dimensions from the filing date, and the triggered measures as
-/// `CODE` or `CODE/MEMBER`, separated by spaces.
+/// What §2.3 reads of a household (``ExitSubject``) kept as columns of `coord_households`: the filing date,
+/// eligibility, the four facts that hold dimensions from the filing date, and the triggered measures as `CODE` or
+/// `CODE/MEMBER`, separated by spaces; with the `category` and `prefecture_code` columns beside them, the whole
+/// subject.
+///
+/// `eligible` is `category IS NOT NULL`, written for the schema's `NOT NULL` column; the subject's eligibility is
+/// read from the category.
 enum ExitFactColumns {
     /// The columns and their SQL types, in the order of ``names`` and of ``arguments(_:)``.
     private static let columns: [(name: String, type: String)] = [
@@ -344,7 +355,9 @@ enum ExitFactColumns {
         ("on_dibao", "INTEGER NOT NULL"), ("zero_employment", "INTEGER NOT NULL"),
         ("needs_housing", "INTEGER NOT NULL"), ("measures", "TEXT NOT NULL"),
     ]
-    /// The columns, as in `CREATE TABLE`.
+    /// The columns ``subject(from:at:of:)`` reads, in its order: the category, the prefecture, then ``names``.
+    static let subjectNames = "category, prefecture_code, " + names
+    /// The fact columns, as in `CREATE TABLE`.
     static let definitions = columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
     /// The column names, as in `SELECT` and `INSERT`.
     static let names = columns.map(\.name).joined(separator: ", ")
@@ -353,15 +366,24 @@ enum ExitFactColumns {
     /// The `SET` list of an upsert.
     static let updates = columns.map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", ")
 
-    /// The values of the columns, in the order of ``names``.
-    static func arguments(_ facts: ExitReadiness.Facts) -> StatementArguments {
-        let measures = facts.measures.map { instance in
+    /// The values of the fact columns, in the order of ``names``.
+    static func arguments(_ subject: ExitSubject) -> StatementArguments {
+        let measures = subject.measures.map { instance in
             instance.memberNumber.map { "\(instance.code.rawValue)/\($0)" } ?? instance.code.rawValue
         }
         return [
-            facts.filedOn.description, facts.isEligible, facts.isBelowStandard, facts.isOnDibao,
-            facts.isZeroEmployment, facts.needsHousing, measures.joined(separator: " "),
+            subject.filedOn.description, subject.isEligible, subject.isBelowStandard, subject.isOnDibao,
+            subject.isZeroEmployment, subject.needsHousing, measures.joined(separator: " "),
         ]
+    }
+
+    /// The category of a `category` column's value: `nil` for a file no longer eligible.
+    ///
+    /// - Throws: `DatabaseError` naming the file when the value is not a category.
+    static func category(_ value: Int?, of fileNumber: String) throws -> Eligibility.Category? {
+        guard let value else { return nil }
+        guard let category = Eligibility.Category(rawValue: value) else { throw invalid("category", of: fileNumber) }
+        return category
     }
 
     /// The error of a `coord_households` column holding a value Jiekun does not write, naming the file.
@@ -398,17 +420,19 @@ enum ExitFactColumns {
         return measures
     }
 
-    /// The facts of a file from a row whose columns from `offset` on are those of ``names``, in that order (read
-    /// by position: a name lookup per column costs more than the rest).
+    /// The subject of a file from a row whose columns from `offset` on are those of ``subjectNames``, in that
+    /// order (read by position: a name lookup per column costs more than the rest).
     ///
     /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
-    static func facts(from row: Row, at offset: Int, of fileNumber: String) throws -> ExitReadiness.Facts {
+    static func subject(from row: Row, at offset: Int, of fileNumber: String) throws -> ExitSubject {
         func invalid(_ column: String) -> DatabaseError { Self.invalid(column, of: fileNumber) }
-        guard let filedOn = LocalDate(row[offset] as String) else { throw invalid("filed_on") }
-        guard let measures = measures(in: row[offset + 6], of: fileNumber) else { throw invalid("measures") }
-        return ExitReadiness.Facts(
-            fileNumber: fileNumber, filedOn: filedOn, isEligible: row[offset + 1], isBelowStandard: row[offset + 2],
-            isOnDibao: row[offset + 3], isZeroEmployment: row[offset + 4], needsHousing: row[offset + 5],
-            measures: measures)
+        let category = try Self.category(row[offset], of: fileNumber)
+        let facts = offset + 2
+        guard let filedOn = LocalDate(row[facts] as String) else { throw invalid("filed_on") }
+        guard let measures = measures(in: row[facts + 6], of: fileNumber) else { throw invalid("measures") }
+        return ExitSubject(
+            fileNumber: fileNumber, prefectureCode: row[offset + 1], filedOn: filedOn, category: category,
+            measures: measures, isBelowStandard: row[facts + 2], isOnDibao: row[facts + 3],
+            isZeroEmployment: row[facts + 4], needsHousing: row[facts + 5])
     }
 }

@@ -36,13 +36,14 @@ public struct ProgrammeRun: Sendable {
         let assessment = try assessor.assess(household)
         guard assessment.isEligible else { return assessment }
         var decisions = decide(assessment)
-        let readiness = ExitReadiness.evaluate(assessment, outcomes: MeasureDecision.outcomes(of: decisions))
+        let subject = ExitSubject(assessment)
+        let readiness = ExitReadiness.evaluate(subject, outcomes: MeasureDecision.outcomes(of: decisions))
         if let exitDate = readiness.exitDate {
             // The union closes the file on exit; work still waiting for money stops (a closed file stops all its
             // pending work).
             decisions = decisions.map { $0.withdrawn(atClosure: "exited", on: exitDate) }
         }
-        files.append(FiledHousehold(assessment: assessment, decisions: decisions, readiness: readiness))
+        files.append(FiledHousehold(subject: subject, decisions: decisions, readiness: readiness))
         return assessment
     }
 

@@ -298,8 +298,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             /// The figures of a filed household of a programme run.
             public init(_ file: FiledHousehold) {
                 self.init(
-                    category: file.assessment.category, prefectureCode: file.assessment.prefectureCode,
-                    filedOn: file.assessment.filedOn, measures: file.assessment.measures.map(\.code),
+                    category: file.subject.category, prefectureCode: file.subject.prefectureCode,
+                    filedOn: file.subject.filedOn, measures: file.subject.measures.map(\.code),
                     decisions: file.decisions, exitDate: file.readiness.exitDate)
             }
         }

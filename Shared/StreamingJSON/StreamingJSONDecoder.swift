@@ -3,8 +3,8 @@ import Foundation
 /// Decodes `Decodable` values from JSON, reading members in place instead of building a dictionary per object.
 ///
 /// Why not Foundation's `JSONDecoder`: for each object it builds a `[String: value]` dictionary before the type reads
-/// a single member, and that was the largest cost of applying an event after the database (15–20 % of a service's
-/// time, measured with `perf`). This decoder checks the document in one pass into a flat list of values (a tape),
+/// a single member, which makes decoding the largest cost of applying an event after the database (15–20 % of a
+/// service's time under `perf`). This decoder checks the document in one pass into a flat list of values (a tape),
 /// then hands out containers that read from the tape. A keyed container looks for the next key where the last one
 /// was found, so members written in declaration order (as ``StreamingJSONEncoder`` writes them) are found at once;
 /// members in any other order are found too.

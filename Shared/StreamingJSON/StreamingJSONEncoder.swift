@@ -3,7 +3,7 @@ import Foundation
 /// Encodes `Encodable` values as compact JSON, writing each value as it is encoded.
 ///
 /// Why not Foundation's `JSONEncoder`: it first builds a tree of every value, then serializes the tree, and that
-/// costs more than anything else a service does with an event (measured: a household view took about 20 µs; the
+/// costs more than anything else a service does with an event (about 20 µs for a household view, of which the
 /// union encodes six per household). This encoder writes straight into one byte buffer.
 ///
 /// What it writes: objects with their keys in the order the type encodes them (declaration order for synthesized
@@ -34,7 +34,7 @@ public struct StreamingJSONEncoder: Sendable {
 /// The buffer and the stack of open containers shared by every encoder and container of one encoding.
 ///
 /// Its state is marked `@exclusivity(unchecked)`: it is only ever used by one encoding on one thread, and the
-/// run-time exclusivity checks of a class's stored properties took a fifth of the encoding time (`perf`).
+/// run-time exclusivity checks of a class's stored properties would take a fifth of the encoding time (`perf`).
 final class JSONStreamWriter {
     @exclusivity(unchecked) var bytes: [UInt8] = []
     /// Open containers, innermost last: the byte that closes each and how many elements it holds so far.

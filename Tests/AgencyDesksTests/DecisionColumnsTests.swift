@@ -59,29 +59,37 @@ struct DecisionColumnsTests {
 /// What §2.3 reads of a household, kept as columns of `coord_households` and read back.
 @Suite("Exit fact columns")
 struct ExitFactColumnsTests {
-    @Test("facts written as columns read back equal, per-child measures with their member numbers")
+    @Test("a subject written as columns reads back equal, per-child measures with their member numbers")
     func roundTrip() throws {
         let file = "KM-2017-000001"
-        let facts = ExitReadiness.Facts(
-            fileNumber: file, filedOn: LocalDate("2017-03-01")!, isEligible: true, isBelowStandard: true,
-            isOnDibao: false, isZeroEmployment: true, needsHousing: false,
+        let subject = ExitSubject(
+            fileNumber: file, prefectureCode: "530100", filedOn: LocalDate("2017-03-01")!, category: .two,
             measures: [
                 MeasureInstance(fileNumber: file, code: .reliefDibao),
                 MeasureInstance(fileNumber: file, code: .educationStudentAid, memberNumber: 3),
                 MeasureInstance(fileNumber: file, code: .educationStudentAid, memberNumber: 12),
                 MeasureInstance(fileNumber: file, code: .employmentPlacement, memberNumber: 1),
-            ])
-        let arguments = ExitFactColumns.arguments(facts)
+            ],
+            isBelowStandard: true, isOnDibao: false, isZeroEmployment: true, needsHousing: false)
+        let arguments: StatementArguments = [2, "530100"] + ExitFactColumns.arguments(subject)
         let row = try DatabaseQueue().read { db in
             try #require(
                 try Row.fetchOne(
-                    db, sql: "SELECT 0, " + Array(repeating: "?", count: 7).joined(separator: ", "),
+                    db, sql: "SELECT 0, " + Array(repeating: "?", count: 9).joined(separator: ", "),
                     arguments: arguments))
         }
+        #expect(row[4] as Bool, "eligible: the category is not null")
         #expect(
-            row[7] as String == "relief.dibao education.student-aid/3 education.student-aid/12 employment.placement/1")
-        #expect(try ExitFactColumns.facts(from: row, at: 1, of: file) == facts)
+            row[9] as String == "relief.dibao education.student-aid/3 education.student-aid/12 employment.placement/1")
+        #expect(try ExitFactColumns.subject(from: row, at: 1, of: file) == subject)
         #expect(ExitFactColumns.measures(in: "", of: file) == [])
+    }
+
+    @Test("a file no longer eligible reads back without a category; a category Jiekun does not write is refused")
+    func category() throws {
+        #expect(try ExitFactColumns.category(nil, of: "KM-2017-000001") == nil)
+        #expect(try ExitFactColumns.category(3, of: "KM-2017-000001") == .three)
+        #expect(throws: DatabaseError.self) { try ExitFactColumns.category(9, of: "KM-2017-000001") }
     }
 
     @Test(

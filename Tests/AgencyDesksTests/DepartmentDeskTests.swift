@@ -124,17 +124,17 @@ struct DepartmentDeskTests {
         for file in run.files {
             var distributed: [String: MeasureDecision] = [:]
             for department in Self.departments {
-                distributed.merge(try offices[department]!.decisions(of: file.assessment.fileNumber)) { a, _ in a }
+                distributed.merge(try offices[department]!.decisions(of: file.subject.fileNumber)) { a, _ in a }
             }
             let sequential = Dictionary(uniqueKeysWithValues: file.decisions.map { ($0.measureID, $0) })
-            #expect(distributed == sequential, "\(file.assessment.fileNumber)")
+            #expect(distributed == sequential, "\(file.subject.fileNumber)")
         }
         // The coordinator published each exit on its date, and its report equals the sequential one.
         let exits = try coordinatorStore.writer.read { db in
             try coordinatorStore.journal.entries(of: CoordinatorDesk.exitsFeed, after: 0, maxCount: 100, in: db)
                 .map { try CloudEvent(json: $0.payload) }
         }
-        #expect(exits.map(\.subject) == run.files.map(\.assessment.fileNumber))
+        #expect(exits.map(\.subject) == run.files.map(\.subject.fileNumber))
         #expect(exits.map(\.effectiveDate) == run.files.map { $0.readiness.exitDate?.description })
         let report = try coordinatorStore.writer.read { db in try coordinator.report(in: db) }
         #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))

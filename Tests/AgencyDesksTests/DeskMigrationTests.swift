@@ -20,18 +20,29 @@ struct DeskMigrationTests {
         let policy: Policy
         let households: [Household]
         let files: [FiledHousehold]
+        /// The filed households' assessments by file number.
+        let assessments: [String: Assessment]
 
         init() throws {
             policy = try Policy.load(contentsOfFile: DepartmentDeskTests.policyPath)
             households = try DepartmentDeskTests.households(policy: policy)
             var run = ProgrammeRun(policy: policy)
-            for household in households { try run.file(household) }
+            var assessments: [String: Assessment] = [:]
+            for household in households {
+                let assessment = try run.file(household)
+                assessments[assessment.fileNumber] = assessment
+            }
             files = run.files
+            self.assessments = assessments
             #expect(files.count >= 2, "the sample must file households for the test to mean anything")
         }
 
         func household(_ fileNumber: String) -> Household {
             households.first { $0.fileNumber == fileNumber }!
+        }
+
+        func assessment(_ fileNumber: String) -> Assessment {
+            assessments[fileNumber]!
         }
     }
 
@@ -53,7 +64,7 @@ struct DeskMigrationTests {
         try migrator.migrate(queue, upTo: "union.desk.v1")
         try queue.write { db in
             for (index, file) in old.files.enumerated() {
-                let household = old.household(file.assessment.fileNumber)
+                let household = old.household(file.subject.fileNumber)
                 // The first file is closed; the others are open with helper 甲, except the last, with none.
                 let helper: String? = index == old.files.count - 1 ? nil : "甲"
                 try db.execute(
@@ -64,7 +75,7 @@ struct DeskMigrationTests {
                         """,
                     arguments: [
                         household.fileNumber, household.divisionCode, household.filedOn.description,
-                        try Self.json(household), try Self.json(file.assessment), helper,
+                        try Self.json(household), try Self.json(old.assessment(file.subject.fileNumber)), helper,
                         index == 0 ? "closed" : "open",
                     ])
                 for decision in file.decisions {
@@ -79,19 +90,21 @@ struct DeskMigrationTests {
             for file in old.files {
                 let category = try Int.fetchOne(
                     db, sql: "SELECT category FROM union_files WHERE file_number = ?",
-                    arguments: [file.assessment.fileNumber])
-                #expect(category == file.assessment.category?.rawValue)
+                    arguments: [file.subject.fileNumber])
+                #expect(category == file.subject.category?.rawValue)
                 let decisions = try Row.fetchAll(
                     db,
                     sql:
                         "SELECT \(DecisionColumns.names) FROM union_decisions WHERE file_number = ? ORDER BY measure_id",
-                    arguments: [file.assessment.fileNumber]
+                    arguments: [file.subject.fileNumber]
                 ).map(DecisionColumns.decision(from:))
                 #expect(decisions == file.decisions.sorted { $0.measureID < $1.measureID })
             }
             // Open files with a helper: all but the closed first one and the unpaired last one.
             var expected: [String: Int] = [:]
-            for file in old.files.dropFirst().dropLast() { expected[file.assessment.divisionCode, default: 0] += 1 }
+            for file in old.files.dropFirst().dropLast() {
+                expected[old.household(file.subject.fileNumber).divisionCode, default: 0] += 1
+            }
             var counted: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT division_code, helper, open_files FROM union_helper_load") {
                 #expect(row["helper"] as String == "甲")
@@ -116,8 +129,8 @@ struct DeskMigrationTests {
         try queue.write { db in
             for file in old.files {
                 let view = HouseholdView(
-                    for: .medicalInsurance, household: old.household(file.assessment.fileNumber),
-                    assessment: file.assessment, helper: nil, persons: old.policy.persons)
+                    for: .medicalInsurance, household: old.household(file.subject.fileNumber),
+                    assessment: old.assessment(file.subject.fileNumber), helper: nil, persons: old.policy.persons)
                 views[view.fileNumber] = view
                 try db.execute(
                     sql: "INSERT INTO desk_households (file_number, view, status) VALUES (?, ?, 'open')",
@@ -132,7 +145,7 @@ struct DeskMigrationTests {
         try migrator.migrate(queue)
         try queue.read { db in
             for file in old.files {
-                let fileNumber = file.assessment.fileNumber
+                let fileNumber = file.subject.fileNumber
                 let expected = file.decisions.filter { $0.department == .medicalInsurance }
                 #expect(
                     try desk.knownDecisions(of: fileNumber, in: db)
@@ -144,13 +157,13 @@ struct DeskMigrationTests {
                         arguments: [fileNumber]))
                 let kept = try JSONDecoder().decode(KeptView.self, from: row["view_data"] as Data)
                 #expect(kept.view == views[fileNumber])
-                #expect(row["category"] as Int? == file.assessment.category?.rawValue)
+                #expect(row["category"] as Int? == file.subject.category?.rawValue)
             }
         }
     }
 
     @Test(
-        "coordinator.desk.v3 to v5: every file reads back with the same assessment, decisions, exit and timeline"
+        "coordinator.desk.v3 to v5: every file reads back with the same subject, decisions, exit and timeline"
     )
     func coordinator() throws {
         let old = try OldRecords()
@@ -162,8 +175,8 @@ struct DeskMigrationTests {
         try queue.write { db in
             for file in old.files {
                 let view = HouseholdView(
-                    for: .coordinator, household: old.household(file.assessment.fileNumber),
-                    assessment: file.assessment, helper: nil, persons: old.policy.persons)
+                    for: .coordinator, household: old.household(file.subject.fileNumber),
+                    assessment: old.assessment(file.subject.fileNumber), helper: nil, persons: old.policy.persons)
                 try db.execute(
                     sql: "INSERT INTO coord_households (file_number, view, status, exit_date) VALUES (?, ?, 'open', ?)",
                     arguments: [view.fileNumber, try Self.json(view), file.readiness.exitDate?.description])
@@ -174,8 +187,8 @@ struct DeskMigrationTests {
                 }
             }
         }
-        let first = old.files[0].assessment.fileNumber
-        let second = old.files[1].assessment.fileNumber
+        let first = old.files[0].subject.fileNumber
+        let second = old.files[1].subject.fileNumber
         try queue.write { db in
             for (file, id, type) in [
                 (first, "e1", "household.registered"), (second, "e2", "household.registered"),
@@ -197,11 +210,10 @@ struct DeskMigrationTests {
                 try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'coord_timeline'")?
                     .contains("AUTOINCREMENT") == false)
             for file in old.files {
-                let migrated = try #require(try desk.file(file.assessment.fileNumber, in: db))
+                let migrated = try #require(try desk.file(file.subject.fileNumber, in: db))
                 #expect(migrated.decisions == file.decisions.sorted { $0.measureID < $1.measureID })
                 #expect(migrated.readiness.exitDate == file.readiness.exitDate)
-                #expect(migrated.assessment.category == file.assessment.category)
-                #expect(migrated.assessment.measures == file.assessment.measures)
+                #expect(migrated.subject == file.subject)
             }
         }
         // The report's single ordered pass over files and decisions gives what the files give one by one, even with

@@ -22,9 +22,11 @@ struct ServiceExecutableTests {
             result.error.contains("unexpected argument") && result.error.contains("usage: coordinator --config FILE"))
     }
 
-    /// Housing's local configuration with its store in `folder`, its ports moved by 30,000 (clear of the other
-    /// tests'), and its `outcomes.housing` feed on `feedEndpoint`.
+    /// Housing's local configuration with its store in `folder`, its ports moved by a free offset
+    /// (``LocalPorts/freeOffset()``), and its `outcomes.housing` feed on `feedEndpoint`.
     static func housingConfiguration(in folder: URL, feedEndpoint: String) throws -> URL {
+        // The offset is a multiple of 1,000 and every port of deploy/local is 7xxx: its 7 becomes 7 + offset / 1,000.
+        let moved = "tcp://127.0.0.1:\(7 + (try LocalPorts.freeOffset()) / 1_000)"
         let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/housing.yaml")
         var lines: [String] = []
         var inOutcomes = false
@@ -40,7 +42,7 @@ struct ServiceExecutableTests {
                 inOutcomes = false
             } else {
                 inOutcomes = inOutcomes || line.contains("outcomes.housing:")
-                lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: "tcp://127.0.0.1:37"))
+                lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: moved))
             }
         }
         let configuration = folder.appendingPathComponent("housing.yaml")

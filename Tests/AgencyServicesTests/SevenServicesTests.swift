@@ -13,22 +13,22 @@ import TestSupport
 import Testing
 import ZeroMQ
 
-/// The seven service executables as separate processes on loopback (the local stack's configuration on ports
-/// 27100–27710, plain TCP): the union files the three sample households, every service applies every event, and
+/// The seven service executables as separate processes on loopback (the local stack's configuration with its ports
+/// moved by a free offset, ``LocalPorts/freeOffset()``): the union files the three sample households, every service applies every event, and
 /// the coordinator's report equals the sequential run's, number for number.
 @Suite("The seven services, end to end", .serialized)
 struct SevenServicesTests {
     static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
     static let sampleCSV = Fixtures.sampleHouseholds.path
 
-    /// The seven services on the local stack's configuration with every port + 20000, in a fresh folder (the
-    /// caller removes it).
+    /// The seven services on the local stack's configuration with every port moved by an offset whose ports are
+    /// free, in a fresh folder (the caller removes it).
     static func stack(secure: Bool = false, reviewing: Set<Agency> = []) throws -> ServiceStack {
         try ServiceStack(
             folder: FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-seven-\(UUID().uuidString)"),
             executables: Fixtures.productsDirectory,
             templates: Fixtures.packageRoot.appendingPathComponent("deploy/local"),
-            secure: secure, portOffset: 20_000, policy: policyPath, reviewing: reviewing)
+            secure: secure, portOffset: try LocalPorts.freeOffset(), policy: policyPath, reviewing: reviewing)
     }
 
     /// Whether every consumer's cursor equals its publisher's journal on every feed of `Feed.all`.

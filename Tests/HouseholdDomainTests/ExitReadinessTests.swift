@@ -26,7 +26,7 @@ struct ExitReadinessTests {
     func readyAtFiling() throws {
         let assessment = try Self.assessor.assess(B.household(income: "1200", expense: "300", primaryCause: .laidOff))
         #expect(assessment.category == .two)
-        let readiness = ExitReadiness.evaluate(assessment, outcomes: [:])
+        let readiness = ExitReadiness.evaluate(ExitSubject(assessment), outcomes: [:])
         #expect(readiness.isReady)
         #expect(readiness.exitDate == LocalDate("2017-03-15"))
     }
@@ -36,7 +36,7 @@ struct ExitReadinessTests {
         let assessment = try Self.assessor.assess(Self.kunmingHousehold())
         #expect(assessment.category == .one)
         var outcomes: [String: MeasureOutcome] = [:]
-        var readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
+        var readiness = ExitReadiness.evaluate(ExitSubject(assessment), outcomes: outcomes)
         #expect(!readiness.isReady)
         let open = readiness.dimensions.filter { !$0.holds }.map(\.dimension)
         #expect(open == [.basicLiving, .employment, .medicalCare, .schooling, .socialInsurance])
@@ -48,13 +48,13 @@ struct ExitReadinessTests {
         outcomes["KM-2017-0001/employment.placement"] = .delivered(effectiveOn: LocalDate("2017-06-13")!)
         outcomes["KM-2017-0001/education.student-aid/3"] = .delivered(effectiveOn: LocalDate("2017-04-14")!)
         outcomes["KM-2017-0001/insurance.pension-enrolment"] = .delivered(effectiveOn: LocalDate("2017-04-14")!)
-        readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
+        readiness = ExitReadiness.evaluate(ExitSubject(assessment), outcomes: outcomes)
         #expect(!readiness.isReady, "medical.assistance is still open")
         let medical = try #require(readiness.dimensions.first { $0.dimension == .medicalCare })
         #expect(medical.awaiting == ["KM-2017-0001/medical.assistance"])
 
         outcomes["KM-2017-0001/medical.assistance"] = .refused(department: .medicalInsurance, reason: "budget spent")
-        readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
+        readiness = ExitReadiness.evaluate(ExitSubject(assessment), outcomes: outcomes)
         #expect(!readiness.isReady)
         let blocked = try #require(readiness.dimensions.first { $0.dimension == .medicalCare })
         #expect(
@@ -65,7 +65,7 @@ struct ExitReadinessTests {
             ])
 
         outcomes["KM-2017-0001/medical.assistance"] = .delivered(effectiveOn: LocalDate("2018-01-10")!)
-        readiness = ExitReadiness.evaluate(assessment, outcomes: outcomes)
+        readiness = ExitReadiness.evaluate(ExitSubject(assessment), outcomes: outcomes)
         #expect(readiness.isReady)
         #expect(readiness.exitDate == LocalDate("2018-01-10"))
     }
@@ -76,12 +76,14 @@ struct ExitReadinessTests {
         household.housing = .dangerous
         let assessment = try Self.assessor.assess(household)
         #expect(assessment.measures.map(\.code) == [.housingPublicRental])
-        #expect(!ExitReadiness.evaluate(assessment, outcomes: [:]).isReady)
+        #expect(!ExitReadiness.evaluate(ExitSubject(assessment), outcomes: [:]).isReady)
         let subsidy = ExitReadiness.evaluate(
-            assessment, outcomes: ["T-1/housing.rental-subsidy": .delivered(effectiveOn: LocalDate("2017-05-01")!)])
+            ExitSubject(assessment),
+            outcomes: ["T-1/housing.rental-subsidy": .delivered(effectiveOn: LocalDate("2017-05-01")!)])
         #expect(subsidy.isReady && subsidy.exitDate == LocalDate("2017-05-01"))
         let unit = ExitReadiness.evaluate(
-            assessment, outcomes: ["T-1/housing.public-rental": .delivered(effectiveOn: LocalDate("2017-06-13")!)])
+            ExitSubject(assessment),
+            outcomes: ["T-1/housing.public-rental": .delivered(effectiveOn: LocalDate("2017-06-13")!)])
         #expect(unit.isReady && unit.exitDate == LocalDate("2017-06-13"))
     }
 
@@ -91,14 +93,14 @@ struct ExitReadinessTests {
         household.isOnDibao = true
         let assessment = try Self.assessor.assess(household)
         #expect(assessment.category == .one && assessment.measures.isEmpty)
-        #expect(ExitReadiness.evaluate(assessment, outcomes: [:]).isReady)
+        #expect(ExitReadiness.evaluate(ExitSubject(assessment), outcomes: [:]).isReady)
     }
 
     @Test("a household that is not eligible is never ready")
     func notEligible() throws {
         let assessment = try Self.assessor.assess(B.household(income: "5000"))
         #expect(!assessment.isEligible)
-        #expect(!ExitReadiness.evaluate(assessment, outcomes: [:]).isReady)
+        #expect(!ExitReadiness.evaluate(ExitSubject(assessment), outcomes: [:]).isReady)
     }
 
     @Test("no S for the prefecture and year: an error naming both")

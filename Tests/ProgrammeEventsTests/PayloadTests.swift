@@ -133,7 +133,7 @@ struct PayloadTests {
 
     @Test("exit readiness only for a household that is ready (§2.3)")
     func exitReadiness() throws {
-        let open = ExitReadiness.evaluate(Samples.assessment, outcomes: [:])
+        let open = ExitReadiness.evaluate(ExitSubject(Samples.assessment), outcomes: [:])
         #expect(HouseholdExitReady(fileNumber: Samples.household.fileNumber, readiness: open) == nil)
         let ready = Samples.run.files[0].readiness
         #expect(ready.isReady)

@@ -26,7 +26,7 @@ struct ProgrammeRunTests {
     func sample() throws {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
         let run = try Self.run(policy: policy, households: try Self.sampleHouseholds())
-        #expect(run.files.map(\.assessment.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "DL-2017-0042"])
+        #expect(run.files.map(\.subject.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "DL-2017-0042"])
         // KM-2017-0001, filed 2017-03-15: placement (90 days) is the last guarantee → 2017-06-13.
         // QJ-2017-0007, filed 2017-05-02: public rental and arrears (90 days) → 2017-07-31.
         // DL-2017-0042, filed 2017-06-20: public rental (90 days) → 2017-09-18.

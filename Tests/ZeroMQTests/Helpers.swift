@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TestSupport
 import ZeroMQ
 
 #if canImport(Glibc)
@@ -53,29 +54,11 @@ final class RefusingPort {
 
     /// Binds a plain TCP socket to a loopback port the system picks, without listening.
     init() throws {
-        #if canImport(Glibc)
-            let streamType = Int32(SOCK_STREAM.rawValue)
-        #else
-            let streamType = SOCK_STREAM
-        #endif
-        let descriptor = socket(AF_INET, streamType, 0)
-        guard descriptor >= 0 else { throw ZMQError(code: errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(descriptor, address, length) == 0 && getsockname(descriptor, address, &length) == 0
-            }
+        guard let bound = LocalPorts.bindLoopback(port: 0, reusingAddress: false) else {
+            throw ZMQError(code: errno)
         }
-        guard bound else {
-            let error = ZMQError(code: errno)
-            close(descriptor)
-            throw error
-        }
-        self.descriptor = descriptor
-        endpoint = "tcp://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        descriptor = bound.descriptor
+        endpoint = "tcp://127.0.0.1:\(bound.port)"
     }
 
     deinit {

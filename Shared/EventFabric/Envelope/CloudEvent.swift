@@ -260,8 +260,8 @@ public struct CloudEvent: Sendable, Hashable {
     }
 
     /// 128 random bits in one call of the C library's `arc4random_buf` (a cryptographic generator seeded by the
-    /// system), where `SystemRandomNumberGenerator` makes a `getrandom` system call per 64 bits: 1 % of every
-    /// service's processor time went to those calls.
+    /// system), where `SystemRandomNumberGenerator` makes a `getrandom` system call per 64 bits, calls that would
+    /// take 1 % of every service's processor time.
     ///
     /// - Returns: Two random words.
     private static func randomWords() -> (UInt64, UInt64) {

@@ -182,14 +182,8 @@ public final class FeedPublisher: Sendable {
         var hints: [String: UInt64] = [:]
         /// Whether a wake-up signal is in flight.
         var signalled = false
-        /// Set by ``FeedPublisher/requestStop()``.
-        var stopping = false
-        /// The PUSH end of the wake-up signal; used only under the lock, closed by the thread at exit.
-        var signal: Socket?
         /// Per feed counters.
         var statistics: [String: Statistics] = [:]
-        /// The thread, once started.
-        var worker: WorkerThread?
     }
 
     private let store: EventStore
@@ -199,9 +193,8 @@ public final class FeedPublisher: Sendable {
     private let logger: Logger
     private let metrics: any MetricsFactory
     private let shared = Mutex(Shared())
-
-    /// Distinguishes the `inproc://` signal endpoints of the process's publishers.
-    private static let instances = Atomic<Int>(0)
+    /// The publisher's thread; its signal wakes the loop for committed entries too.
+    private let worker = WorkerThread(name: "jiekun.feed-publisher")
 
     /// Creates a publisher; ``start()`` binds and runs it.
     ///
@@ -236,41 +229,23 @@ public final class FeedPublisher: Sendable {
     ///   `DatabaseError` if the journal cannot be read, or ``FeedError/alreadyStarted``.
     @discardableResult
     public func start() throws -> Endpoints {
-        guard shared.withLock({ $0.worker == nil }) else { throw FeedError.alreadyStarted }
-        let instance = Self.instances.wrappingAdd(1, ordering: .relaxed).newValue
-        let (worker, endpoints) = try WorkerThread.start(name: "jiekun.feed-publisher") {
-            [self] (ready: @Sendable (Result<Endpoints, any Error>) -> Void) in
-            run(instance: instance, ready: ready)
-        }
-        shared.withLock { $0.worker = worker }
-        return endpoints
+        try worker.start { [self] (ready: @Sendable (Result<Endpoints, any Error>) -> Void) in run(ready: ready) }
     }
 
     /// Asks the publisher's thread to end and returns at once; ``joined()`` waits for it.
-    public func requestStop() {
-        shared.withLock { shared in
-            shared.stopping = true
-            try? shared.signal?.send([UInt8](), flags: .dontWait)
-        }
-    }
+    public func requestStop() { worker.requestStop() }
 
     /// Blocks until the publisher's thread has ended (after ``requestStop()`` or ``FabricContext/shutdown()``).
-    public func join() {
-        shared.withLock { $0.worker }?.join()
-    }
+    public func join() { worker.join() }
 
     /// Blocks until the publisher's thread has ended, at most `timeout`.
     ///
     /// - Parameter timeout: The longest wait.
     /// - Returns: Whether the thread has ended (`true` also if it never started).
-    public func join(timeout: Duration) -> Bool {
-        shared.withLock { $0.worker }?.join(timeout: timeout) ?? true
-    }
+    public func join(timeout: Duration) -> Bool { worker.join(timeout: timeout) }
 
     /// Suspends until the publisher's thread has ended.
-    public func joined() async {
-        await shared.withLock { $0.worker }?.joined()
-    }
+    public func joined() async { await worker.joined() }
 
     /// The counters of a feed.
     ///
@@ -302,23 +277,18 @@ public final class FeedPublisher: Sendable {
 
     /// The thread's body: set up, report, loop until the context is shut down, clean up.
     ///
-    /// - Parameters:
-    ///   - instance: The publisher's number in the process.
-    ///   - ready: Reports the setup's outcome.
-    private func run(instance: Int, ready: @Sendable (Result<Endpoints, any Error>) -> Void) {
+    /// - Parameter ready: Reports the setup's outcome.
+    private func run(ready: @Sendable (Result<Endpoints, any Error>) -> Void) {
         var loop = Loop()
         var observation: Journal.Observation?
         defer {
             observation?.cancel()
             loop.close()
-            shared.withLock { shared in
-                shared.signal?.close()
-                shared.signal = nil
-            }
+            worker.closeSignal()
         }
         let endpoints: Endpoints
         do {
-            endpoints = try setUp(&loop, instance: instance)
+            endpoints = try setUp(&loop)
             observation = store.journal.observeCommits { [self] entries in noteCommitted(entries) }
         } catch {
             ready(.failure(error))
@@ -342,19 +312,11 @@ public final class FeedPublisher: Sendable {
 
     /// Creates and binds every socket, and reads where each feed stands.
     ///
-    /// - Parameters:
-    ///   - loop: The thread's state to fill.
-    ///   - instance: The publisher's number in the process.
+    /// - Parameter loop: The thread's state to fill.
     /// - Returns: The bound endpoints.
     /// - Throws: ``ZMQError``, `DatabaseError`.
-    private func setUp(_ loop: inout Loop, instance: Int) throws -> Endpoints {
-        let signalEndpoint = "inproc://jiekun.feed-publisher.\(instance)"
-        let wake = try context.socket(.pull, security: .plain)
-        loop.wake = wake
-        try wake.bind(signalEndpoint)
-        let signal = try context.socket(.push, security: .plain)
-        try signal.connect(signalEndpoint)
-        shared.withLock { $0.signal = signal }
+    private func setUp(_ loop: inout Loop) throws -> Endpoints {
+        loop.wake = try worker.makeSignal(in: context)
 
         var feedEndpoints: [String: String] = [:]
         for feed in configuration.feeds {
@@ -393,7 +355,7 @@ public final class FeedPublisher: Sendable {
         let interval = configuration.heartbeatInterval
         var nextHeartbeat = ContinuousClock.now + interval
         try sendCommitted(&loop)
-        while !shared.withLock({ $0.stopping }) {
+        while !worker.isStopping {
             let ready = try poller.poll(timeout: max(nextHeartbeat - .now, .zero))
             for item in ready {
                 if item.socket === wake {
@@ -428,13 +390,8 @@ public final class FeedPublisher: Sendable {
                     shared.hints[entry.feed] = max(shared.hints[entry.feed] ?? 0, entry.sequence)
                 }
             }
-            guard relevant, !shared.signalled, let signal = shared.signal else { return }
-            do {
-                try signal.send([UInt8](), flags: .dontWait)
-                shared.signalled = true
-            } catch {
-                // ETERM at shutdown, or a signal already queued: the thread will look anyway.
-            }
+            guard relevant, !shared.signalled else { return }
+            if worker.wake() { shared.signalled = true }
         }
     }
 

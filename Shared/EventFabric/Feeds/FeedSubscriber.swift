@@ -89,15 +89,7 @@ public final class FeedSubscriber: Sendable {
     /// State shared with other threads.
     private struct Shared {
         var statistics: [String: Statistics] = [:]
-        var worker: WorkerThread?
-        /// Set by ``FeedSubscriber/requestStop()``.
-        var stopping = false
-        /// The PUSH end of the thread's stop signal; used only under the lock, closed by the thread at exit.
-        var stopSignal: Socket?
     }
-
-    /// Distinguishes the `inproc://` stop endpoints of the process's subscribers.
-    private static let instances = Atomic<Int>(0)
 
     private let store: EventStore
     private let context: FabricContext
@@ -106,6 +98,8 @@ public final class FeedSubscriber: Sendable {
     let logger: Logger
     private let metrics: any MetricsFactory
     private let shared = Mutex(Shared())
+    /// The subscriber's thread; its signal wakes the loop to stop.
+    private let worker = WorkerThread(name: "jiekun.feed-subscriber")
 
     /// Creates a subscriber; ``start()`` connects and runs it.
     ///
@@ -137,44 +131,28 @@ public final class FeedSubscriber: Sendable {
     /// - Throws: ``ZMQError`` for an invalid endpoint, `DatabaseError` if the cursors cannot be read,
     ///   ``FeedError``.
     public func start() throws {
-        guard shared.withLock({ $0.worker == nil }) else { throw FeedError.alreadyStarted }
         var names: Set<String> = []
         for upstream in configuration.upstreams where !names.insert(upstream.name).inserted {
             throw FeedError.duplicateUpstream(upstream.name)
         }
-        let (worker, _) = try WorkerThread.start(name: "jiekun.feed-subscriber") {
-            [self] (ready: @Sendable (Result<Bool, any Error>) -> Void) in
-            run(ready: ready)
-        }
-        shared.withLock { $0.worker = worker }
+        _ = try worker.start { [self] (ready: @Sendable (Result<Bool, any Error>) -> Void) in run(ready: ready) }
     }
 
     /// Asks the subscriber's thread to end and returns at once: it applies the events it holds, closes its
     /// sockets and ends. ``joined()`` waits for it.
-    public func requestStop() {
-        shared.withLock { shared in
-            shared.stopping = true
-            try? shared.stopSignal?.send([UInt8](), flags: .dontWait)
-        }
-    }
+    public func requestStop() { worker.requestStop() }
 
     /// Blocks until the subscriber's thread has ended (after ``requestStop()`` or ``FabricContext/shutdown()``).
-    public func join() {
-        shared.withLock { $0.worker }?.join()
-    }
+    public func join() { worker.join() }
 
     /// Blocks until the subscriber's thread has ended, at most `timeout`.
     ///
     /// - Parameter timeout: The longest wait.
     /// - Returns: Whether the thread has ended (`true` also if it never started).
-    public func join(timeout: Duration) -> Bool {
-        shared.withLock { $0.worker }?.join(timeout: timeout) ?? true
-    }
+    public func join(timeout: Duration) -> Bool { worker.join(timeout: timeout) }
 
     /// Suspends until the subscriber's thread has ended.
-    public func joined() async {
-        await shared.withLock { $0.worker }?.joined()
-    }
+    public func joined() async { await worker.joined() }
 
     /// The counters of an upstream.
     ///
@@ -198,13 +176,10 @@ public final class FeedSubscriber: Sendable {
                 state.replaySocket.close()
             }
             stopWake?.close()
-            shared.withLock { shared in
-                shared.stopSignal?.close()
-                shared.stopSignal = nil
-            }
+            worker.closeSignal()
         }
         do {
-            stopWake = try makeStopSignal()
+            stopWake = try worker.makeSignal(in: context)
             states = try setUp()
         } catch {
             ready(.failure(error))
@@ -224,33 +199,6 @@ public final class FeedSubscriber: Sendable {
         } catch {
             logger.error("feed subscriber stopped by an error", metadata: ["error.description": "\(error)"])
         }
-    }
-
-    /// Makes the thread's stop signal: an `inproc://` PULL it polls, and the PUSH ``requestStop()`` sends on.
-    ///
-    /// - Returns: The PULL end, owned by the thread.
-    /// - Throws: ``ZMQError``.
-    private func makeStopSignal() throws -> Socket {
-        let endpoint = "inproc://jiekun.feed-subscriber.\(Self.instances.wrappingAdd(1, ordering: .relaxed).newValue)"
-        let wake = try context.socket(.pull, security: .plain)
-        do {
-            try wake.bind(endpoint)
-            let signal = try context.socket(.push, security: .plain)
-            do {
-                try signal.connect(endpoint)
-            } catch {
-                signal.close()
-                throw error
-            }
-            shared.withLock { shared in
-                shared.stopSignal = signal
-                if shared.stopping { try? signal.send([UInt8](), flags: .dontWait) }
-            }
-        } catch {
-            wake.close()
-            throw error
-        }
-        return wake
     }
 
     /// Creates and connects the sockets, reads the cursors, and asks for the first replay chunks.
@@ -359,7 +307,7 @@ public final class FeedSubscriber: Sendable {
             return poller
         }
         var poller = makePoller()
-        while !shared.withLock({ $0.stopping }) {
+        while !worker.isStopping {
             let ready = try poller.poll(timeout: nextWakeUp(states))
             for item in ready {
                 guard item.index < states.count * 2 else {

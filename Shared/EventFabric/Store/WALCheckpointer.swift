@@ -8,8 +8,8 @@ import Synchronization
 /// Copies a store's write-ahead log back into the database (a WAL checkpoint) on a thread of its own, so that the
 /// writer's `COMMIT` never does it.
 ///
-/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold: the writer then copies up to
-/// ``pages`` pages before its next transaction (7 % of the coordinator's time on the demo, and the 100 ms p99 of
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold: the writer would copy up to
+/// ``pages`` pages before its next transaction (7 % of the coordinator's time on the demo, and a p99 of 100 ms in
 /// `fabric-bench`). Here the writer's WAL hook only wakes this thread, which runs a `PASSIVE` checkpoint on its own
 /// connection: it copies what every reader is done with and never blocks the writer, which keeps appending. A
 /// writer that never pauses outruns it, though, and the WAL starts over only once all of it is copied back: at one
@@ -22,8 +22,8 @@ import Synchronization
 public final class WALCheckpointer: Sendable {
     /// The WAL size, in pages, from which a checkpoint is asked for: 50,000 (about 200 MiB). A page that many
     /// transactions change in between (an index's last page, a B-tree's inner pages, a cursor) is then copied once.
-    /// Measured on the 71,000-household demo: 10,000 cost the seven services 12 s more processor time; 150,000
-    /// gained nothing more.
+    /// On the 71,000-household demo, 10,000 costs the seven services 12 s more processor time, and 150,000 saves
+    /// nothing more.
     static let defaultPages = 50_000
 
     /// The threshold in pages.

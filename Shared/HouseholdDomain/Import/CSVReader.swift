@@ -11,10 +11,9 @@
 /// breaks is still one row (the row number a spreadsheet shows for it). A broken quoting is reported at the row
 /// where the broken record starts.
 ///
-/// Why not one of the CSV packages the package used to declare: measured on a generated file of 213,110 records
-/// (30.6 MB, the 2017 caseload's size), release build, Linux x86-64, CPU time to read every record as strings:
-/// SwiftCSV 0.10.0 2.56 s (340 MB peak), CSV.swift 2.5.2 0.62 s from a `String` and 1.49 s from an `InputStream`;
-/// this reader 0.12 s. Neither package reports a record's row number, and neither detects broken quoting
+/// Why not a CSV package: on a generated file of 213,110 records (30.6 MB, the 2017 caseload's size), release
+/// build, Linux x86-64, reading every record as strings takes SwiftCSV 0.10.0 2.56 s of CPU (340 MB peak) and
+/// CSV.swift 2.5.2 0.62 s from a `String` or 1.49 s from an `InputStream`; this reader 0.12 s. Neither package reports a record's row number, and neither detects broken quoting
 /// reliably: both read an unclosed quote silently to the end of the file as one field; CSV.swift also accepts a
 /// quote inside an unquoted field and swallows the rest of the file after text that follows a closing quote;
 /// SwiftCSV drops the spaces that start a field and CSV.swift keeps a byte order mark in the first header.

@@ -35,7 +35,7 @@ public struct Assessment: Sendable, Hashable, Codable {
     /// Whether the household is eligible (has a category).
     public var isEligible: Bool { category != nil }
 
-    /// Creates an assessment from its parts (e.g. rebuilt by the coordinator from its view of the household).
+    /// Creates an assessment from its parts.
     public init(
         fileNumber: String, divisionCode: String, prefectureCode: String, filedOn: LocalDate, householdSize: Int,
         monthlyIncome: Yuan, minimumLivingStandard: Yuan, perCapitaIncome: Yuan, category: Eligibility.Category?,

@@ -8,7 +8,7 @@ public enum MeasureOutcome: Sendable, Hashable, Codable {
 
 /// The six dimensions of §2.3 (两有五保障) for one household and whether it is ready to exit.
 ///
-/// A pure function of the assessment and the outcomes so far (policy Part B, "The guarantees of §2.3").
+/// A pure function of the household (``ExitSubject``) and the outcomes so far (policy Part B, "The guarantees of §2.3").
 public struct ExitReadiness: Sendable, Hashable, Codable {
     /// One dimension's state.
     public struct DimensionState: Sendable, Hashable, Codable {
@@ -70,69 +70,13 @@ public struct ExitReadiness: Sendable, Hashable, Codable {
     /// - housing: no housing need, or `housing.public-rental` or `housing.rental-subsidy` delivered.
     /// A refused measure leaves its dimension open. A household that is not eligible is never ready.
     /// - Parameters:
-    ///   - assessment: the household's current assessment.
+    ///   - subject: what §2.3 reads of the household as it now stands.
     ///   - outcomes: outcomes by measure instance id (instances without an entry are pending).
     /// - Returns: the six dimensions and the exit readiness.
     /// - Source: policy §2.3, Part B.
-    public static func evaluate(_ assessment: Assessment, outcomes: [String: MeasureOutcome]) -> ExitReadiness {
-        evaluate(Facts(assessment), outcomes: outcomes)
-    }
-
-    /// What §2.3 reads of a household's assessment: its file, filing date, eligibility, the four facts that hold
-    /// dimensions from the filing date, and its measures.
-    public struct Facts: Sendable, Hashable {
-        /// The file number.
-        public var fileNumber: String
-        /// The filing date.
-        public var filedOn: LocalDate
-        /// Whether the household is eligible (has a category).
-        public var isEligible: Bool
-        /// `pc < S` (policy §3).
-        public var isBelowStandard: Bool
-        /// Already receives 低保.
-        public var isOnDibao: Bool
-        /// A zero-employment household (Part B).
-        public var isZeroEmployment: Bool
-        /// Has a housing need (Part B).
-        public var needsHousing: Bool
-        /// The triggered measures.
-        public var measures: [MeasureInstance]
-
-        /// The facts of an assessment.
-        public init(_ assessment: Assessment) {
-            self.init(
-                fileNumber: assessment.fileNumber, filedOn: assessment.filedOn, isEligible: assessment.isEligible,
-                isBelowStandard: assessment.isBelowStandard, isOnDibao: assessment.isOnDibao,
-                isZeroEmployment: assessment.isZeroEmployment, needsHousing: assessment.needsHousing,
-                measures: assessment.measures)
-        }
-
-        /// Creates the facts.
-        public init(
-            fileNumber: String, filedOn: LocalDate, isEligible: Bool, isBelowStandard: Bool, isOnDibao: Bool,
-            isZeroEmployment: Bool, needsHousing: Bool, measures: [MeasureInstance]
-        ) {
-            self.fileNumber = fileNumber
-            self.filedOn = filedOn
-            self.isEligible = isEligible
-            self.isBelowStandard = isBelowStandard
-            self.isOnDibao = isOnDibao
-            self.isZeroEmployment = isZeroEmployment
-            self.needsHousing = needsHousing
-            self.measures = measures
-        }
-    }
-
-    /// Evaluates the dimensions from the facts §2.3 reads (see ``evaluate(_:outcomes:)-(Assessment,_)``).
-    ///
-    /// - Parameters:
-    ///   - assessment: what §2.3 reads of the household's current assessment.
-    ///   - outcomes: outcomes by measure instance id (instances without an entry are pending).
-    /// - Returns: the six dimensions and the exit readiness.
-    /// - Source: policy §2.3, Part B.
-    public static func evaluate(_ assessment: Facts, outcomes: [String: MeasureOutcome]) -> ExitReadiness {
-        let filedOn = assessment.filedOn
-        let file = assessment.fileNumber
+    public static func evaluate(_ subject: ExitSubject, outcomes: [String: MeasureOutcome]) -> ExitReadiness {
+        let filedOn = subject.filedOn
+        let file = subject.fileNumber
 
         func deliveredOn(_ id: String) -> LocalDate? {
             if case .delivered(let date) = outcomes[id] { return date }
@@ -176,27 +120,27 @@ public struct ExitReadiness: Sendable, Hashable, Codable {
                 refusals: ids.compactMap(refusal))
         }
         func triggered(_ dimension: Measure.Dimension) -> [String] {
-            assessment.measures.filter { $0.code.guarantees == dimension }.map(\.id)
+            subject.measures.filter { $0.code.guarantees == dimension }.map(\.id)
         }
 
         let dimensions = [
             anyDelivered(
-                .basicLiving, heldAtFiling: !assessment.isBelowStandard || assessment.isOnDibao,
+                .basicLiving, heldAtFiling: !subject.isBelowStandard || subject.isOnDibao,
                 [MeasureInstance.id(fileNumber: file, code: .reliefDibao)]),
             anyDelivered(
-                .employment, heldAtFiling: !assessment.isZeroEmployment,
+                .employment, heldAtFiling: !subject.isZeroEmployment,
                 [MeasureInstance.id(fileNumber: file, code: .employmentPlacement)]),
             allDelivered(.medicalCare, triggered(.medicalCare)),
             allDelivered(.schooling, triggered(.schooling)),
             allDelivered(.socialInsurance, triggered(.socialInsurance)),
             anyDelivered(
-                .housing, heldAtFiling: !assessment.needsHousing,
+                .housing, heldAtFiling: !subject.needsHousing,
                 [
                     MeasureInstance.id(fileNumber: file, code: .housingPublicRental),
                     MeasureInstance.id(fileNumber: file, code: .housingRentalSubsidy),
                 ]),
         ]
-        let isReady = assessment.isEligible && dimensions.allSatisfy(\.holds)
+        let isReady = subject.isEligible && dimensions.allSatisfy(\.holds)
         let exitDate = isReady ? dimensions.compactMap(\.since).max().map { max($0, filedOn) } : nil
         return ExitReadiness(dimensions: dimensions, isReady: isReady, exitDate: exitDate)
     }
