@@ -38,19 +38,17 @@ struct AuditCommand: ParsableCommand {
         let body = try service.request(
             AuditLog.operation, body: try MessageCoding.encode(AuditQuery(household: household, staff: staff)),
             command: "audit")
+        let text =
+            json
+            ? String(decoding: body, as: UTF8.self) + "\n"
+            : Self.render(try MessageCoding.decode(AuditReply.self, from: body))
         var output = Terminal.standardOutput
-        defer { output.flush() }
-        if json {
-            output.write(bytes: Data(body))
-            output.write("\n")
-            return
-        }
-        let reply = try MessageCoding.decode(AuditReply.self, from: body)
-        output.write(Self.render(reply))
+        output.write(text)
+        output.flush()
     }
 
     /// Column widths, in terminal columns.
-    static let widths = [20, 14, 16, 10, 16, 28, 0]
+    static let widths = [21, 15, 21, 10, 16, 33, 0]
 
     /// The table: Chinese-first column labels, one line per row, clock time in UTC, business dates as 2017年3月5日.
     ///

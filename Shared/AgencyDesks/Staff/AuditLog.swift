@@ -117,7 +117,8 @@ public enum AuditLog {
     }
 
     /// Answers `audit` (``AuditQuery`` → ``AuditReply``) for an auditor: a household's rows (refused when the
-    /// household lies outside the asker's area) or a staff member's rows within the asker's area.
+    /// household lies outside the asker's area) or a staff member's rows within the asker's area. Rows of a file
+    /// the agency did not know (county `""`) are shown to province-wide auditors only.
     ///
     /// - Parameters:
     ///   - request: The request.
