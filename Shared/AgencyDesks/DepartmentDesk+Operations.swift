@@ -4,8 +4,9 @@ import GRDB
 import ProgrammeEvents
 
 extension DepartmentDesk {
-    /// `awaiting` only reads.
-    public static var queries: Set<String> { [Operation.awaiting] }
+    /// None: `awaiting` only reads but runs as a command, in a write transaction, to log the files it shows in the
+    /// audit log (``AuditLog``).
+    public static var queries: Set<String> { [] }
 
     /// `decide`: approvers, in their area; `awaiting`: clerks, approvers and auditors, listing their area's.
     public static var operationRoles: [String: Set<StaffRole>] {
@@ -28,21 +29,39 @@ extension DepartmentDesk {
                 return try .refused(
                     because: "the body is not {\"measureID\", \"decision\": \"approve\"|\"refuse\", \"reason\"}")
             }
+            let fileNumber = String(body.measureID.prefix { $0 != "/" })
+            let county = try self.county(ofFile: fileNumber, in: db)
+            func audit(_ refusalCode: String?) throws {
+                try AuditLog.record(
+                    [AuditLog.Touch(fileNumber: fileNumber, county: county ?? "", refusalCode: refusalCode)],
+                    of: request, by: asker, in: db)
+            }
             if asker.area != .province, let county = try awaitingCounty(of: body.measureID, in: db),
                 !asker.covers(county: county)
             {
+                try audit(AuditLog.outsideAreaCode)
                 return try .refused(because: asker.outsideArea(body.measureID))
             }
             do {
                 try decide(body.measureID, decision, reason: body.reason, by: asker.staffID, in: db, journal: journal)
             } catch let refusal as DeskRefusal {
+                try audit(refusal.code)
                 return try .refused(because: refusal.description)
             }
+            try audit(nil)
             return .ok(try MessageCoding.encode(DecideReply(measureID: body.measureID, decision: decision.rawValue)))
         case Operation.awaiting:
             let measureIDs =
                 asker.area == .province
                 ? try awaitingStaff(in: db) : try awaitingStaff(in: db, within: asker.area)
+            var files: [String] = []
+            for measureID in measureIDs {
+                let fileNumber = String(measureID.prefix { $0 != "/" })
+                if files.last != fileNumber { files.append(fileNumber) }
+            }
+            try AuditLog.record(
+                try files.map { AuditLog.Touch(fileNumber: $0, county: try county(ofFile: $0, in: db) ?? "") },
+                of: request, by: asker, in: db)
             return .ok(try MessageCoding.encode(AwaitingReply(measureIDs: measureIDs)))
         default:
             return try .refused(because: "unknown operation")
@@ -60,6 +79,13 @@ extension DepartmentDesk {
                 JOIN desk_households h ON h.file_number = a.file_number WHERE a.measure_id = ?
                 """,
             arguments: [measureID]
+        ).map { try DeskCoding.decode(KeptView.self, from: $0).view.divisionCode }
+    }
+
+    /// The division code of a household the department keeps, or `nil` when it keeps none with this file number.
+    func county(ofFile fileNumber: String, in db: Database) throws -> String? {
+        try Data.fetchOne(
+            db, sql: "SELECT view_data FROM desk_households WHERE file_number = ?", arguments: [fileNumber]
         ).map { try DeskCoding.decode(KeptView.self, from: $0).view.divisionCode }
     }
 

@@ -55,22 +55,39 @@ extension UnionDesk {
                 : try file(inside, headers: imported.headers, in: db, journal: journal)
             filed.reverse()
             let filings = entries.indices.map { outside[$0] ?? filed.removeLast() }
+            let touches = zip(entries, filings).map { entry, filing in
+                var touch = AuditLog.Touch(
+                    fileNumber: entry.fileNumber,
+                    county: entry.household?.divisionCode ?? entry.facts.divisionCode ?? "")
+                if case .refused(_, let errors) = filing { touch.refusalCode = errors.first?.code ?? "import.refused" }
+                return touch
+            }
+            try AuditLog.record(
+                touches, of: request, by: asker,
+                on: request.operation == Operation.update ? body.updatedOn : nil, in: db)
             return .ok(try MessageCoding.encode(RegisterReply(households: filings.map(RegisterReply.Household.init))))
         case Operation.close:
             guard let body = try? MessageCoding.decode(CloseRequest.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"fileNumber\", \"reason\", \"closedOn\"}")
             }
-            if asker.area != .province,
-                let county = try String.fetchOne(
+            let county =
+                try String.fetchOne(
                     db, sql: "SELECT division_code FROM union_files WHERE file_number = ?",
-                    arguments: [body.fileNumber]),
-                !asker.covers(county: county)
-            {
+                    arguments: [body.fileNumber]) ?? ""
+            func audit(_ refusalCode: String?) throws {
+                try AuditLog.record(
+                    [AuditLog.Touch(fileNumber: body.fileNumber, county: county, refusalCode: refusalCode)],
+                    of: request, by: asker, on: body.closedOn, in: db)
+            }
+            if asker.area != .province, !county.isEmpty, !asker.covers(county: county) {
+                try audit(AuditLog.outsideAreaCode)
                 return try .refused(because: asker.outsideArea(body.fileNumber))
             }
             guard try close(body.fileNumber, reason: body.reason, on: body.closedOn, in: db, journal: journal) else {
+                try audit("file.not-open")
                 return .error(try MessageCoding.encode(ErrorReply(reason: "no open file \(body.fileNumber)")))
             }
+            try audit(nil)
             return .ok(try MessageCoding.encode(CloseReply(closed: true)))
         default:
             return try .refused(because: "unknown operation")

@@ -26,7 +26,7 @@ extension AgencyAssembly {
         }
     }
 
-    /// Opens a desk's store with its migrations, the request server's and the staff register's.
+    /// Opens a desk's store with its migrations, the request server's, the staff register's and the audit log's.
     static func openStore<Desk: AgencyDesk>(_ desk: Desk.Type, path: String, logger: Logger) throws -> EventStore {
         try EventStore(
             path: path,
@@ -34,6 +34,7 @@ extension AgencyAssembly {
                 Desk.registerMigrations(&migrator)
                 RequestServer.registerMigrations(&migrator)
                 StaffRegister.registerMigrations(&migrator)
+                AuditLog.registerMigrations(&migrator)
             }, logger: logger)
     }
 
@@ -52,6 +53,7 @@ extension AgencyAssembly {
     /// since the connection opened is refused). A peer agency's or operator's key is refused every business
     /// operation; `status` is answered before this handler. Refusals are counted (`jiekun.requests.unauthorised`)
     /// and logged with the staff id or peer name, never a staff name. Without CURVE (no peer) nothing is enforced.
+    /// `audit` (``AuditLog``), on every agency, is authorised the same way, for auditors.
     ///
     /// - Parameters:
     ///   - desk: The desk.
@@ -68,9 +70,14 @@ extension AgencyAssembly {
         }
         return { request, db in
             guard let peer = request.peer else {
+                if request.operation == AuditLog.operation {
+                    return try AuditLog.answer(request, as: .unauthenticated, in: db)
+                }
                 return try desk.answer(request, as: .unauthenticated, in: db, journal: journal)
             }
-            guard let roles = Desk.operationRoles[request.operation] else {
+            let roles =
+                request.operation == AuditLog.operation ? AuditLog.roles : Desk.operationRoles[request.operation]
+            guard let roles else {
                 return try ServiceReply.refused(because: "unknown operation")
             }
             func refuse(_ reason: String, _ why: String) throws -> ServiceReply {
@@ -100,6 +107,7 @@ extension AgencyAssembly {
                     "role")
             }
             let asker = Asker(staffID: staffID, area: area, outOfArea: outOfArea)
+            if request.operation == AuditLog.operation { return try AuditLog.answer(request, as: asker, in: db) }
             return try desk.answer(request, as: asker, in: db, journal: journal)
         }
     }

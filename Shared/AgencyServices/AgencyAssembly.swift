@@ -138,7 +138,7 @@ public enum AgencyAssembly {
         let publisherConfiguration = try configuration.feedPublisherConfiguration()
         let subscriberConfiguration = try configuration.feedSubscriberConfiguration(acceptedTypes: desk.acceptedTypes)
         let requestSecurity = try configuration.requestSecurity()
-        let queries = Desk.queries.union([StatusReport.operation])
+        let queries = Desk.queries.union([StatusReport.operation, AuditLog.operation])
         let started = Date()
         let agency = configuration.agency.rawValue
         let publishedFeeds = configuration.listen.feeds.map(\.name)

@@ -205,6 +205,9 @@ struct StaffAuthorisationTests {
                 .coordinator, Operation.household, try Self.json(HouseholdQuery(fileNumber: "KM-2017-0001")),
                 [.clerk, .approver, .auditor]
             ),
+            (.union, AuditLog.operation, try Self.json(AuditQuery(household: "KM-2017-0001")), [.auditor]),
+            (.housing, AuditLog.operation, try Self.json(AuditQuery(staff: "housing-0001")), [.auditor]),
+            (.coordinator, AuditLog.operation, try Self.json(AuditQuery(household: "KM-2017-0001")), [.auditor]),
             (.union, StatusReport.operation, [], Set(StaffRole.allCases)),
             (.housing, StatusReport.operation, [], Set(StaffRole.allCases)),
             (.coordinator, StatusReport.operation, [], Set(StaffRole.allCases)),
