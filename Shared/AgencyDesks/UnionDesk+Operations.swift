@@ -58,7 +58,8 @@ extension UnionDesk {
             let touches = zip(entries, filings).map { entry, filing in
                 var touch = AuditLog.Touch(
                     fileNumber: entry.fileNumber,
-                    county: entry.household?.divisionCode ?? entry.facts.divisionCode ?? "")
+                    county: entry.household?.divisionCode ?? entry.facts.divisionCode ?? "",
+                    businessDate: request.operation == Operation.register ? entry.facts.filedOn : nil)
                 if case .refused(_, let errors) = filing { touch.refusalCode = errors.first?.code ?? "import.refused" }
                 return touch
             }

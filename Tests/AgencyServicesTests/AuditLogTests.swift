@@ -89,7 +89,7 @@ struct AuditLogTests {
         let km = try await Self.audit(province, .union, AuditQuery(household: "KM-2017-0001"), as: kunmingAuditor.pair)
         #expect(
             Self.rows(km.entries) == [
-                "\(clerk.id) register KM-2017-0001 done \(today)",
+                "\(clerk.id) register KM-2017-0001 done 2017-03-15",
                 "\(clerk.id) update KM-2017-0001 done 2017-08-01",
                 "\(qujingClerk.id) close KM-2017-0001 staff.area.outside 2017-09-01",
                 "\(clerk.id) close KM-2017-0001 done 2017-09-01",
@@ -99,7 +99,7 @@ struct AuditLogTests {
         let byClerk = try await Self.audit(province, .union, AuditQuery(staff: clerk.id), as: qujingAuditor.pair)
         #expect(
             Self.rows(byClerk.entries) == [
-                "\(clerk.id) register QJ-2017-0007 staff.area.outside \(today)",
+                "\(clerk.id) register QJ-2017-0007 staff.area.outside 2017-05-02",
                 "\(clerk.id) update QJ-2017-0007 staff.area.outside 2017-08-01",
             ], "\(byClerk.text)")
         // A household outside the auditor's area is refused; a clerk may not read the log at all.

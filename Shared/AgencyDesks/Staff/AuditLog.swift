@@ -76,12 +76,16 @@ public enum AuditLog {
         public var county: String
         /// The refusal code, or `nil` when the operation was done.
         public var refusalCode: String?
+        /// The household's own business date for this operation, when it has one: a filing's 建档日期 (a
+        /// `register` of a year's files is dated by each file's filing date, not by the day of the import).
+        public var businessDate: LocalDate?
 
         /// Creates a touch.
-        public init(fileNumber: String, county: String, refusalCode: String? = nil) {
+        public init(fileNumber: String, county: String, refusalCode: String? = nil, businessDate: LocalDate? = nil) {
             self.fileNumber = fileNumber
             self.county = county
             self.refusalCode = refusalCode
+            self.businessDate = businessDate
         }
     }
 
@@ -91,7 +95,8 @@ public enum AuditLog {
     ///   - touches: The households, in the order the operation met them; empty file numbers are skipped.
     ///   - request: The request (its operation and id).
     ///   - asker: Who asked.
-    ///   - businessDate: The operation's `--on`, or `nil` for today in China time.
+    ///   - businessDate: The operation's `--on`, or `nil` for today in China time; a touch's own business date
+    ///     comes first.
     ///   - clock: The clock time.
     ///   - db: The request's write transaction.
     /// - Throws: `DatabaseError`.
@@ -111,7 +116,8 @@ public enum AuditLog {
             try statement.execute(arguments: [
                 staffID, request.operation, touch.fileNumber, touch.county,
                 touch.refusalCode == nil ? AuditEntry.Outcome.done.rawValue : AuditEntry.Outcome.refused.rawValue,
-                touch.refusalCode, clock, date.description, "\(request.clientID)/\(request.number)",
+                touch.refusalCode, clock, (touch.businessDate ?? date).description,
+                "\(request.clientID)/\(request.number)",
             ])
         }
     }
