@@ -54,6 +54,7 @@ extension DepartmentDesk {
                         body.measureID, decision, reason: body.reason, by: asker.staffID, in: db, journal: journal)
                 }
             } catch let refusal as DeskRefusal {
+                if refusal.code == DepartmentDesk.selfApprovalCode { asker.selfApproval() }
                 try audit(refusal.code)
                 return try .refused(because: refusal.description)
             }

@@ -236,6 +236,9 @@ public struct DepartmentDesk: AgencyDesk {
         }
     }
 
+    /// The refusal code of an approver's decision on their own proposal (policy C.6): logged and counted.
+    public static let selfApprovalCode = "desk.decide.self-approval"
+
     /// The proposals made for measures awaiting staff, by measure id (`review` mode).
     ///
     /// - Throws: `DatabaseError`.
@@ -318,7 +321,7 @@ public struct DepartmentDesk: AgencyDesk {
         }
         if let staff, staff == proposal.proposedBy {
             throw DeskRefusal(
-                code: "desk.decide.self-approval",
+                code: Self.selfApprovalCode,
                 description:
                     "不能审核本人的提议 (the proposer cannot approve their own proposal: \(measureID) was proposed by "
                     + "\(staff))")

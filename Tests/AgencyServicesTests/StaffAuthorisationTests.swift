@@ -370,6 +370,9 @@ struct StaffAuthorisationTests {
                 && String(decoding: own.reply?.body ?? [], as: UTF8.self).contains(
                     "不能审核本人的提议 (the proposer cannot approve their own proposal"),
             "\(String(decoding: own.reply?.body ?? [], as: UTF8.self))")
+        let counted = try StatusReport.decode(
+            try #require(try await province.ask(.housing, StatusReport.operation, as: both.pair).reply).body)
+        #expect(counted.requests["requests"]?.selfApprovals == 1)
         #expect(
             try await province.ask(.housing, Operation.decide, body: proposeQujing, as: both.pair).reply?.status
                 == .ok)
