@@ -3,18 +3,21 @@ import ArgumentParser
 import Foundation
 import HouseholdDomain
 
-/// `jiekun decide --agency A MEASURE_ID approve|refuse --reason … --endpoint E`: staff of a department in `review`
-/// mode approve or refuse a measure (ids as `jiekun household` shows them).
+/// `jiekun decide --agency A [--propose] MEASURE_ID approve|refuse --reason … --endpoint E`: staff of a department in
+/// `review` mode decide a measure in two hands (maker-checker, policy C.6): a clerk proposes its outcome, another
+/// member, an approver, approves or refuses the proposal (ids as `jiekun household` shows them).
 struct DecideCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decide",
-        abstract: "Approve or refuse a measure awaiting staff at a department in review mode.",
+        abstract: "Propose (clerk) or approve (approver) the outcome of a measure at a department in review mode.",
         discussion: """
             The measure id names the household and the measure (KM-2017-0001/medical.assistance, or with the child's \
-            member number for a per-child measure). An approved measure follows the rules: budgets, stock, \
-            supporting agencies, delivery after the processing days. A refusal needs --reason; the dimension the \
-            measure guarantees stays open and the coordinator lists the household as blocked. \
-            `jiekun decide --agency A --awaiting --endpoint E` lists what awaits staff.
+            member number for a per-child measure). A clerk (经办人) proposes the outcome with --propose: approve \
+            (批准) or refuse (不予批准, with --reason). An approver (审核人) other than the proposer then approves the \
+            proposal, which takes effect, or refuses it (with --reason), which returns it for a new proposal. An \
+            approved measure follows the rules: budgets, stock, supporting agencies, delivery after the processing \
+            days; a refused one leaves the dimension it guarantees open and the coordinator lists the household as \
+            blocked. `jiekun decide --agency A --awaiting --endpoint E` lists what awaits staff and who proposed it.
             """)
 
     @Option(help: "The department: hr-employment, medical-insurance, education-aid, housing or civil-affairs.")
@@ -23,14 +26,26 @@ struct DecideCommand: ParsableCommand {
     @Argument(help: "The measure instance id.")
     var measureID: String?
 
-    @Argument(help: "approve or refuse.")
+    @Argument(help: "approve (批准) or refuse (不予批准).")
     var decision: String?
 
     @Option(help: "Why (required to refuse).")
     var reason: String = ""
 
+    @Flag(help: "Propose the outcome (a clerk) instead of approving or refusing the proposal (an approver).")
+    var propose = false
+
     @Flag(help: "List the measures awaiting staff instead.")
     var awaiting = false
+
+    /// The decision typed, in English or Chinese: `approve`/`批准`/`同意`, `refuse`/`不予批准`/`不同意`.
+    static func decisionWord(_ word: String) -> String? {
+        switch word.trimmingCharacters(in: .whitespaces) {
+        case "approve", "批准", "同意": "approve"
+        case "refuse", "不予批准", "不同意": "refuse"
+        default: nil
+        }
+    }
 
     @OptionGroup var service: ServiceEndpoint
 
@@ -43,7 +58,9 @@ struct DecideCommand: ParsableCommand {
         guard let measureID, let decision else {
             throw ValidationError("give MEASURE_ID and approve|refuse (or --awaiting)")
         }
-        guard decision == "approve" || decision == "refuse" else { throw ValidationError("say approve or refuse") }
+        guard let decision = Self.decisionWord(decision) else {
+            throw ValidationError("say approve (批准) or refuse (不予批准)")
+        }
         if decision == "refuse" && reason.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("a refusal needs --reason")
         }
@@ -60,15 +77,35 @@ struct DecideCommand: ParsableCommand {
         if awaiting {
             let body = try service.request(Operation.awaiting, command: "decide")
             let reply = try MessageCoding.decode(AwaitingReply.self, from: body)
+            let proposals = Dictionary(uniqueKeysWithValues: reply.proposals.map { ($0.measureID, $0) })
             print(
                 reply.measureIDs.isEmpty
-                    ? "nothing awaits staff at \(agency)" : reply.measureIDs.joined(separator: "\n"))
+                    ? "nothing awaits staff at \(agency)"
+                    : reply.measureIDs.map { "\($0)  \(Self.state(proposals[$0]))" }.joined(separator: "\n"))
             return
         }
-        let request = DecideRequest(measureID: measureID ?? "", decision: decision ?? "", reason: reason)
-        let body = try service.request(
-            Operation.decide, body: try MessageCoding.encode(request), command: "decide")
+        let decision = decision.flatMap(Self.decisionWord) ?? ""
+        let request = DecideRequest(measureID: measureID ?? "", decision: decision, reason: reason)
+        let operation = propose ? Operation.propose : Operation.decide
+        let body = try service.request(operation, body: try MessageCoding.encode(request), command: "decide")
         let reply = try MessageCoding.decode(DecideReply.self, from: body)
-        print("\(agency): \(reply.measureID) \(reply.decision == "approve" ? "approved" : "refused")")
+        let done =
+            switch (propose, reply.decision == "approve") {
+            case (true, true): "提议批准，待审核 (proposed for approval, awaiting a checker)"
+            case (true, false): "提议不予批准，待审核 (proposed for refusal, awaiting a checker)"
+            case (false, true): "审核通过 (proposal approved)"
+            case (false, false): "提议退回 (proposal refused, awaiting a new proposal)"
+            }
+        print("\(agency): \(reply.measureID) \(done)")
+    }
+
+    /// A measure's state in the `--awaiting` list: awaiting a proposal, or proposed by a clerk and awaiting a
+    /// checker.
+    static func state(_ proposal: AwaitingReply.Proposal?) -> String {
+        guard let proposal else { return "待提议 (awaiting a proposal)" }
+        let who = proposal.proposedBy ?? "?"
+        return proposal.decision == "approve"
+            ? "\(who) 提议批准，待审核 (proposed approve by \(who), awaiting a checker)"
+            : "\(who) 提议不予批准，待审核 (proposed refuse by \(who), awaiting a checker)"
     }
 }

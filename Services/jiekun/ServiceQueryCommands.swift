@@ -53,7 +53,8 @@ struct StatusCommand: ParsableCommand {
             output.write(
                 "  request server \(server): executed \(counts.executed), answered again from the store \(counts.replayed), "
                     + "refused \(counts.refused), failed \(counts.failed); not authorised \(counts.unauthorised), "
-                    + "households outside the asker's area \(counts.outOfArea)\n")
+                    + "households outside the asker's area \(counts.outOfArea), "
+                    + "self-approvals refused \(counts.selfApprovals)\n")
         }
         for (feed, reason) in (report.diverged ?? [:]).sorted(by: { $0.key < $1.key }) {
             output.write("  DIVERGED \(feed): stopped, \(reason)\n")

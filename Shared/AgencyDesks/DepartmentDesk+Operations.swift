@@ -8,21 +8,25 @@ extension DepartmentDesk {
     /// audit log (``AuditLog``).
     public static var queries: Set<String> { [] }
 
-    /// `decide`: approvers, in their area; `awaiting`: clerks, approvers and auditors, listing their area's.
+    /// `propose`: clerks (经办人), in their area; `decide`: approvers (审核人), in their area, never on their own
+    /// proposal (policy C.6); `awaiting`: clerks, approvers and auditors, listing their area's.
     public static var operationRoles: [String: Set<StaffRole>] {
-        [Operation.decide: [.approver], Operation.awaiting: [.clerk, .approver, .auditor]]
+        [
+            Operation.propose: [.clerk], Operation.decide: [.approver],
+            Operation.awaiting: [.clerk, .approver, .auditor],
+        ]
     }
 
-    /// Answers a department's own request operations (`review` mode): `decide` (``DecideRequest`` →
+    /// Answers a department's own request operations (`review` mode): `propose` and `decide` (``DecideRequest`` →
     /// ``DecideReply``, in the request's write transaction, recording the asker's staff id) and `awaiting`
-    /// (→ ``AwaitingReply``: the measures of the asker's area).
+    /// (→ ``AwaitingReply``: the measures of the asker's area and their proposals).
     ///
     /// - Throws: `DatabaseError`, `EncodingError`.
     public func answer(_ request: ServiceRequest, as asker: Asker, in db: Database, journal: Journal) throws
         -> ServiceReply
     {
         switch request.operation {
-        case Operation.decide:
+        case Operation.propose, Operation.decide:
             guard let body = try? MessageCoding.decode(DecideRequest.self, from: request.body),
                 let decision = StaffDecision(rawValue: body.decision)
             else {
@@ -43,8 +47,14 @@ extension DepartmentDesk {
                 return try .refused(because: asker.outsideArea(body.measureID))
             }
             do {
-                try decide(body.measureID, decision, reason: body.reason, by: asker.staffID, in: db, journal: journal)
+                if request.operation == Operation.propose {
+                    try propose(body.measureID, decision, reason: body.reason, by: asker.staffID, in: db)
+                } else {
+                    try decide(
+                        body.measureID, decision, reason: body.reason, by: asker.staffID, in: db, journal: journal)
+                }
             } catch let refusal as DeskRefusal {
+                if refusal.code == DepartmentDesk.selfApprovalCode { asker.selfApproval() }
                 try audit(refusal.code)
                 return try .refused(because: refusal.description)
             }
@@ -62,7 +72,17 @@ extension DepartmentDesk {
             try AuditLog.record(
                 try files.map { AuditLog.Touch(fileNumber: $0, county: try county(ofFile: $0, in: db) ?? "") },
                 of: request, by: asker, in: db)
-            return .ok(try MessageCoding.encode(AwaitingReply(measureIDs: measureIDs)))
+            let proposals = try self.proposals(in: db)
+            return .ok(
+                try MessageCoding.encode(
+                    AwaitingReply(
+                        measureIDs: measureIDs,
+                        proposals: measureIDs.compactMap { id in
+                            proposals[id].map {
+                                AwaitingReply.Proposal(
+                                    measureID: id, decision: $0.decision.rawValue, proposedBy: $0.proposedBy)
+                            }
+                        })))
         default:
             return try .refused(because: "unknown operation")
         }

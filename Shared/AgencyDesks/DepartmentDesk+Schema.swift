@@ -5,7 +5,7 @@ import HouseholdDomain
 import ProgrammeEvents
 
 extension DepartmentDesk {
-    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`).
+    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`–`v4`).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         StoredBudgets.registerMigrations(&migrator)
         migrator.registerMigration("department.desk.v1") { db in
@@ -72,6 +72,16 @@ extension DepartmentDesk {
                     """)
             try DecisionColumns.copy(fromJSONTable: "desk_decisions_v2", into: "desk_decisions", db: db)
             try db.execute(sql: "DROP TABLE desk_decisions_v2")
+        }
+        migrator.registerMigration("department.desk.v4") { db in
+            // Maker-checker (policy C.6, 四眼原则): a clerk's proposal for a measure awaiting staff — the outcome
+            // proposed (`approve` or `refuse`), its reason and the proposer's staff id — until an approver decides.
+            try db.execute(
+                sql: """
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_decision TEXT;
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_reason TEXT;
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_by TEXT;
+                    """)
         }
     }
 }

@@ -19,13 +19,18 @@ public enum Operation {
     public static let report = "report"
     /// Coordinator: one household's decisions and §2.3 state (``HouseholdQuery`` → ``HouseholdState``).
     public static let household = "household"
-    /// Department in `review` mode: staff approve or refuse a measure (``DecideRequest`` → ``DecideReply``).
+    /// Department in `review` mode: a clerk proposes a measure's outcome (``DecideRequest`` → ``DecideReply``).
+    public static let propose = "propose"
+    /// Department in `review` mode: an approver approves or refuses a clerk's proposal (``DecideRequest`` →
+    /// ``DecideReply``).
     public static let decide = "decide"
     /// Department: the measures awaiting staff (empty body → ``AwaitingReply``).
     public static let awaiting = "awaiting"
 }
 
-/// The body of a `decide` request (`jiekun decide --agency A MEASURE_ID approve|refuse --reason …`).
+/// The body of a `propose` request (`jiekun decide --agency A --propose MEASURE_ID approve|refuse --reason …`: the
+/// outcome proposed) or a `decide` request (`jiekun decide --agency A MEASURE_ID approve|refuse --reason …`: the
+/// approver's verdict on the proposal).
 public struct DecideRequest: Codable, Sendable, Hashable {
     /// The measure instance id, e.g. `KM-2017-0001/medical.assistance`.
     public var measureID: String
@@ -56,13 +61,35 @@ public struct DecideReply: Codable, Sendable, Hashable {
     }
 }
 
-/// The reply to `awaiting`: the measure instances awaiting staff, in id order.
+/// The reply to `awaiting`: the measure instances awaiting staff, in id order, and the proposals among them.
 public struct AwaitingReply: Codable, Sendable, Hashable {
     /// The measure instance ids.
     public var measureIDs: [String]
+    /// The proposals made for some of them (awaiting a checker), in id order; the others await a proposal.
+    public var proposals: [Proposal]
+
+    /// A clerk's proposal awaiting a checker.
+    public struct Proposal: Codable, Sendable, Hashable {
+        /// The measure instance id.
+        public var measureID: String
+        /// `approve` or `refuse`, as proposed.
+        public var decision: String
+        /// The proposer's staff id, absent when nobody was authenticated.
+        public var proposedBy: String?
+
+        /// Creates a proposal.
+        public init(measureID: String, decision: String, proposedBy: String?) {
+            self.measureID = measureID
+            self.decision = decision
+            self.proposedBy = proposedBy
+        }
+    }
 
     /// Creates a reply.
-    public init(measureIDs: [String]) { self.measureIDs = measureIDs }
+    public init(measureIDs: [String], proposals: [Proposal] = []) {
+        self.measureIDs = measureIDs
+        self.proposals = proposals
+    }
 }
 
 /// The body of a `register` request: an import CSV, header included (docs/IMPORT-FORMAT.md).

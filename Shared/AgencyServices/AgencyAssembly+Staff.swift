@@ -68,6 +68,9 @@ extension AgencyAssembly {
         let outOfArea: @Sendable () -> Void = {
             counters.increment(Counters.Label.requestsOutOfArea, dimensions: [("server", "requests")])
         }
+        let selfApproval: @Sendable () -> Void = {
+            counters.increment(Counters.Label.requestsSelfApproval, dimensions: [("server", "requests")])
+        }
         return { request, db in
             guard let peer = request.peer else {
                 if request.operation == AuditLog.operation {
@@ -106,7 +109,7 @@ extension AgencyAssembly {
                         + roles.sorted().map(\.rawValue).joined(separator: " or ") + ")",
                     "role")
             }
-            let asker = Asker(staffID: staffID, area: area, outOfArea: outOfArea)
+            let asker = Asker(staffID: staffID, area: area, outOfArea: outOfArea, selfApproval: selfApproval)
             if request.operation == AuditLog.operation { return try AuditLog.answer(request, as: asker, in: db) }
             return try desk.answer(request, as: asker, in: db, journal: journal)
         }

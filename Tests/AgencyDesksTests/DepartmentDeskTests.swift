@@ -295,7 +295,9 @@ struct DepartmentDeskTests {
         #expect(ids["KM-2017-0001"]?.count == 5 && ids["QJ-2017-0007"]?.count == 4)
     }
 
-    @Test("review mode: measures wait for staff; approved ones follow the rules, refused ones carry the reason")
+    @Test(
+        "review mode: a clerk proposes, another member approves (never the proposer); approved proposals take effect"
+    )
     func reviewMode() throws {
         let policy = try Policy.load(contentsOfFile: Self.policyPath)
         let household = try #require(try Self.households(policy: policy).first { $0.fileNumber == "KM-2017-0001" })
@@ -323,38 +325,85 @@ struct DepartmentDeskTests {
                 "KM-2017-0001/medical.assistance", "KM-2017-0001/medical.mutual-aid",
             ])
 
+        // Maker-checker (policy C.6): nothing is decided without a clerk's proposal, and never by its proposer.
+        func refusal(_ body: (Database) throws -> Void) -> String? {
+            do {
+                try store.writer.write { db in try body(db) }
+                return nil
+            } catch let refusal as DeskRefusal {
+                return refusal.code
+            } catch {
+                return "\(error)"
+            }
+        }
+        let assistance = "KM-2017-0001/medical.assistance"
+        let mutualAid = "KM-2017-0001/medical.mutual-aid"
+        #expect(
+            refusal { db in
+                try desk.decide(assistance, .approve, reason: "", by: "mi-approver", in: db, journal: store.journal)
+            } == "desk.decide.unproposed")
+        #expect(
+            refusal { db in try desk.propose(assistance, .refuse, reason: " ", by: "mi-clerk", in: db) }
+                == "desk.decide.reason")
+        #expect(
+            refusal { db in try desk.propose("KM-2017-0001/none", .approve, reason: "", by: "mi-clerk", in: db) }
+                == "desk.decide.unknown")
+        try store.writer.write { db in try desk.propose(assistance, .approve, reason: "核实无误", by: "mi-clerk", in: db) }
+        #expect(
+            refusal { db in try desk.propose(assistance, .refuse, reason: "x", by: "mi-clerk-2", in: db) }
+                == "desk.propose.exists")
+        #expect(
+            try store.writer.read { db in try desk.proposals(in: db) } == [
+                assistance: .init(measureID: assistance, decision: .approve, reason: "核实无误", proposedBy: "mi-clerk")
+            ])
+        #expect(
+            refusal { db in
+                try desk.decide(assistance, .approve, reason: "", by: "mi-clerk", in: db, journal: store.journal)
+            } == "desk.decide.self-approval")
+        #expect(try journaled().isEmpty, "a refused decision publishes nothing")
+
         try store.writer.write { db in
-            try desk.decide(
-                "KM-2017-0001/medical.assistance", .approve, reason: "", by: "ops-kunming", in: db,
-                journal: store.journal)
+            try desk.decide(assistance, .approve, reason: "", by: "mi-approver", in: db, journal: store.journal)
         }
         let approved = try journaled()
         try #require(approved.map(\.type) == ["measure.decided", "measure.delivered"])
         let granted = try approved[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(granted.decisions.first?.status == .granted)
         #expect(granted.decisions.first?.deliveredOn == LocalDate("2017-04-14"), "filing date + 30 days")
-        #expect(granted.decisions.first?.reason.hasPrefix("approved by ops-kunming") == true)
+        #expect(
+            granted.decisions.first?.reason.hasPrefix("approved by mi-approver, proposed by mi-clerk: 核实无误; ")
+                == true, "\(granted.decisions)")
 
-        #expect(throws: DeskRefusal.self) {
-            try store.writer.write { db in
-                try desk.decide(
-                    "KM-2017-0001/medical.mutual-aid", .refuse, reason: " ", by: nil, in: db, journal: store.journal)
-            }
+        // A refusal proposed, returned by the checker, proposed again and approved: refused with the clerk's reason.
+        try store.writer.write { db in
+            try desk.propose(mutualAid, .refuse, reason: "参加了单位的互助保障", by: "mi-clerk", in: db)
+        }
+        #expect(
+            refusal { db in
+                try desk.decide(mutualAid, .refuse, reason: "", by: "mi-approver", in: db, journal: store.journal)
+            } == "desk.decide.reason")
+        try store.writer.write { db in
+            try desk.decide(mutualAid, .refuse, reason: "请附单位证明", by: "mi-approver", in: db, journal: store.journal)
+        }
+        #expect(try store.writer.read { db in try desk.proposals(in: db) }.isEmpty, "returned: awaits a proposal")
+        #expect(try store.writer.read { db in try desk.awaitingStaff(in: db) } == [mutualAid])
+        #expect(try journaled().count == 2, "a returned proposal decides nothing")
+        try store.writer.write { db in
+            try desk.propose(
+                mutualAid, .refuse, reason: "already covered by the employer's scheme", by: "mi-clerk-2", in: db)
         }
         try store.writer.write { db in
-            try desk.decide(
-                "KM-2017-0001/medical.mutual-aid", .refuse, reason: "already covered by the employer's scheme",
-                by: "ops-kunming", in: db, journal: store.journal)
+            try desk.decide(mutualAid, .approve, reason: "", by: "mi-approver", in: db, journal: store.journal)
         }
         let refused = try journaled().last!.decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(refused.decisions.map(\.status) == [.refused])
-        #expect(refused.decisions.first?.reason == "refused by ops-kunming: already covered by the employer's scheme")
-        #expect(throws: DeskRefusal.self) {
-            try store.writer.write { db in
-                try desk.decide(
-                    "KM-2017-0001/medical.mutual-aid", .approve, reason: "", by: nil, in: db, journal: store.journal)
-            }
-        }
+        #expect(
+            refused.decisions.first?.reason
+                == "refused by mi-approver, proposed by mi-clerk-2: already covered by the employer's scheme")
+        #expect(
+            refusal { db in
+                try desk.decide(mutualAid, .approve, reason: "", by: nil, in: db, journal: store.journal)
+            } == "desk.decide.unknown")
         #expect(try store.writer.read { db in try desk.awaitingStaff(in: db) }.isEmpty)
     }
 

@@ -60,6 +60,7 @@ struct AuditLogTests {
         let coordinatorClerk = try province.add([.clerk], area: "530000", at: .coordinator)
         let coordinatorAuditor = try province.add([.auditor], area: "530000", at: .coordinator)
         let approver = try province.add([.approver], area: "530000", at: .housing)
+        let housingClerk = try province.add([.clerk], area: "530000", at: .housing)
         let housingAuditor = try province.add([.auditor], area: "530000", at: .housing)
         try StaffAuthorisationTests.registerSamples(in: province)
         let awaiting = try await province.store(.housing).writer.read { db in
@@ -124,22 +125,32 @@ struct AuditLogTests {
                 "\(coordinatorClerk.id) household KM-2099-0009 file.unknown \(today)",
             ], "\(looked.text)")
 
-        // Housing: awaiting lists each file shown once; decide logs its household.
+        // Housing: awaiting lists each file shown once; propose and decide log their household, a decide before
+        // the proposal with its refusal code, the proposer and the approver each on their own row.
         let listed = try #require(
             try await province.ask(.housing, Operation.awaiting, body: [], as: approver.pair).reply)
         #expect(try MessageCoding.decode(AwaitingReply.self, from: listed.body).measureIDs == awaiting)
         let dali = try #require(awaiting.first { $0.hasPrefix("DL-2017-0042/") })
         let decide = try MessageCoding.encode(DecideRequest(measureID: dali, decision: "approve", reason: ""))
         #expect(
+            try await province.ask(.housing, Operation.decide, body: decide, as: approver.pair).reply?.status
+                == .refused)
+        #expect(
+            try await province.ask(.housing, Operation.propose, body: decide, as: housingClerk.pair).reply?.status
+                == .ok)
+        #expect(
             try await province.ask(.housing, Operation.decide, body: decide, as: approver.pair).reply?.status == .ok)
         let files = Set(awaiting.map { String($0.prefix { $0 != "/" }) }).sorted()
         #expect(files.contains("DL-2017-0042") && files.contains("QJ-2017-0007"), "\(files)")
-        let decided = try await Self.audit(province, .housing, AuditQuery(staff: approver.id), as: housingAuditor.pair)
+        let decided = try await Self.audit(
+            province, .housing, AuditQuery(household: "DL-2017-0042"), as: housingAuditor.pair)
         #expect(
-            Self.rows(decided.entries)
-                == files.map { "\(approver.id) awaiting \($0) done \(today)" } + [
-                    "\(approver.id) decide DL-2017-0042 done \(today)"
-                ], "\(decided.text)")
+            Self.rows(decided.entries) == [
+                "\(approver.id) awaiting DL-2017-0042 done \(today)",
+                "\(approver.id) decide DL-2017-0042 desk.decide.unproposed \(today)",
+                "\(housingClerk.id) propose DL-2017-0042 done \(today)",
+                "\(approver.id) decide DL-2017-0042 done \(today)",
+            ], "\(decided.text)")
 
         // The CLI prints the log, Chinese first, business dates as 2017年9月1日.
         let folder = province.folder

@@ -106,7 +106,9 @@ struct SevenServicesTests {
         }
     }
 
-    @Test("review mode: medical insurance waits for staff; jiekun decide approves and refuses; a refusal blocks exit")
+    @Test(
+        "review mode: medical insurance waits for staff; a clerk proposes, an approver approves; a refusal blocks exit"
+    )
     func reviewMode() async throws {
         let stack = try Self.stack(secure: true, reviewing: [.medicalInsurance])
         defer { try? FileManager.default.removeItem(at: stack.folder) }
@@ -119,18 +121,21 @@ struct SevenServicesTests {
         // DL-2017-0042 needs nothing from medical insurance: it alone exits while the others wait for staff.
         #expect(try await stack.settle(exits: 1), "\(stack.tails())")
         let endpoint = stack.endpointArguments(.medicalInsurance)
-        // Deciding is the approver's (审核人): the clerk lists, the approver decides.
+        // Maker-checker (四眼原则): the clerk (经办人) lists and proposes, the approver (审核人) approves the proposal.
         let approver = stack.endpointArguments(.medicalInsurance, as: .approver)
         func awaiting() throws -> [String] {
             let listed = try CommandRunner.run(
                 "jiekun", ["decide", "--agency", "medical-insurance", "--awaiting"] + endpoint)
             #expect(listed.status == 0, "\(listed.error)")
-            return listed.text.split(separator: "\n").map(String.init)
+            return listed.text.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
         }
         func decide(_ id: String, _ decision: String, _ reason: [String] = []) throws {
+            let proposed = try CommandRunner.run(
+                "jiekun", ["decide", "--agency", "medical-insurance", "--propose", id, decision] + endpoint + reason)
+            #expect(proposed.status == 0, "\(id): \(proposed.error)")
             let result = try CommandRunner.run(
-                "jiekun", ["decide", "--agency", "medical-insurance", id, decision] + approver + reason)
-            #expect(result.status == 0, "\(id): \(result.error)")
+                "jiekun", ["decide", "--agency", "medical-insurance", id, "批准"] + approver)
+            #expect(result.status == 0 && result.text.contains("审核通过"), "\(id): \(result.error)")
         }
         #expect(
             try awaiting() == [
@@ -153,11 +158,35 @@ struct SevenServicesTests {
                 "QJ-2017-0007/medical.assistance", "QJ-2017-0007/medical.basic-enrolment",
                 "QJ-2017-0007/medical.catastrophic", "QJ-2017-0007/medical.mutual-aid",
             ])
+        // Deciding before any proposal, or as the proposer, is refused.
+        let catastrophic = "QJ-2017-0007/medical.catastrophic"
+        let unproposed = try CommandRunner.run(
+            "jiekun", ["decide", "--agency", "medical-insurance", catastrophic, "approve"] + approver)
+        #expect(unproposed.status == 1 && unproposed.error.contains("propose it first"), "\(unproposed.error)")
         for id in ["QJ-2017-0007/medical.assistance", "QJ-2017-0007/medical.basic-enrolment"] {
             try decide(id, "approve")
         }
-        try decide("QJ-2017-0007/medical.mutual-aid", "approve")
-        try decide("QJ-2017-0007/medical.catastrophic", "refuse", ["--reason", "not a listed major disease"])
+        try decide("QJ-2017-0007/medical.mutual-aid", "批准")
+        let proposed = try CommandRunner.run(
+            "jiekun",
+            [
+                "decide", "--agency", "medical-insurance", "--propose", catastrophic, "不予批准", "--reason",
+                "not a listed major disease",
+            ] + endpoint)
+        #expect(proposed.status == 0, "\(proposed.error)")
+        let listed = try CommandRunner.run(
+            "jiekun", ["decide", "--agency", "medical-insurance", "--awaiting"] + endpoint)
+        let clerkID = try #require(stack.staffID(.medicalInsurance, .clerk))
+        #expect(
+            listed.text
+                == "\(catastrophic)  \(clerkID) 提议不予批准，待审核 (proposed refuse by \(clerkID), awaiting a checker)\n",
+            "\(listed.text)")
+        let ownProposal = try CommandRunner.run(
+            "jiekun", ["decide", "--agency", "medical-insurance", catastrophic, "approve"] + endpoint)
+        #expect(ownProposal.status != 0, "a clerk does not decide: \(ownProposal.text)")
+        let approved = try CommandRunner.run(
+            "jiekun", ["decide", "--agency", "medical-insurance", catastrophic, "approve"] + approver)
+        #expect(approved.status == 0, "\(approved.error)")
         // QJ-2017-0007 stays blocked on medical care, with the department and the reason.
         #expect(try await stack.settle(exits: 1), "\(stack.tails())")
         let state = try MessageCoding.decode(

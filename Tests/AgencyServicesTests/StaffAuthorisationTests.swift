@@ -196,6 +196,11 @@ struct StaffAuthorisationTests {
             (.union, Operation.close, close, [.clerk]),
             (.housing, Operation.awaiting, [], [.clerk, .approver, .auditor]),
             (
+                .housing, Operation.propose,
+                try Self.json(DecideRequest(measureID: "KM-2099-0001/none", decision: "approve", reason: "")),
+                [.clerk]
+            ),
+            (
                 .housing, Operation.decide,
                 try Self.json(DecideRequest(measureID: "KM-2099-0001/none", decision: "approve", reason: "")),
                 [.approver]
@@ -217,7 +222,11 @@ struct StaffAuthorisationTests {
             UnionDesk.operationRoles == [
                 Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
             ])
-        #expect(Set(DepartmentDesk.operationRoles.keys) == [Operation.decide, Operation.awaiting])
+        #expect(
+            DepartmentDesk.operationRoles == [
+                Operation.propose: [.clerk], Operation.decide: [.approver],
+                Operation.awaiting: [.clerk, .approver, .auditor],
+            ])
         #expect(Set(CoordinatorDesk.operationRoles.keys) == [Operation.report, Operation.household])
 
         var unauthorised = 0
@@ -310,7 +319,8 @@ struct StaffAuthorisationTests {
     }
 
     @Test(
-        "Approvers decide only their area's measures, recorded by staff id; a member added or disabled applies at once")
+        "Clerks propose, approvers decide, in their area, never their own proposal; a member added or disabled at once"
+    )
     func decideInAreaAndChanges() async throws {
         let province = try Province()
         try Self.registerSamples(in: province)
@@ -334,9 +344,37 @@ struct StaffAuthorisationTests {
             from: try #require(try await province.ask(.housing, Operation.awaiting, as: auditor.pair).reply).body)
         #expect(listed.measureIDs == awaiting.filter { $0.hasPrefix("QJ-") }, "a prefecture sees its counties' only")
 
-        let decideQujing = try Self.json(DecideRequest(measureID: qujing, decision: "approve", reason: "核实无误"))
+        // Maker-checker: a clerk of the county proposes (not Dali's measure, outside the county), a member who is
+        // both clerk and approver may not approve their own proposal, the approver may.
+        let clerk = try province.add([.clerk], area: "530302", at: .housing)
+        let both = try province.add([.clerk, .approver], area: "530000", at: .housing)
+        let proposeDali = try Self.json(DecideRequest(measureID: dali, decision: "approve", reason: ""))
+        let proposedOutside = try await province.ask(.housing, Operation.propose, body: proposeDali, as: clerk.pair)
         #expect(
-            try await province.ask(.housing, Operation.decide, body: decideQujing, as: approver.pair).reply?.status
+            proposedOutside.reply?.status == .refused
+                && String(decoding: proposedOutside.reply?.body ?? [], as: UTF8.self).contains("outside the area"))
+        let proposeQujing = try Self.json(DecideRequest(measureID: qujing, decision: "approve", reason: "核实无误"))
+        #expect(
+            try await province.ask(.housing, Operation.propose, body: proposeQujing, as: clerk.pair).reply?.status
+                == .ok)
+        let listedProposals = try MessageCoding.decode(
+            AwaitingReply.self,
+            from: try #require(try await province.ask(.housing, Operation.awaiting, as: auditor.pair).reply).body)
+        #expect(
+            listedProposals.proposals == [.init(measureID: qujing, decision: "approve", proposedBy: clerk.id)])
+        #expect(
+            try await province.ask(.housing, Operation.propose, body: proposeDali, as: both.pair).reply?.status == .ok)
+        let own = try await province.ask(.housing, Operation.decide, body: proposeDali, as: both.pair)
+        #expect(
+            own.reply?.status == .refused
+                && String(decoding: own.reply?.body ?? [], as: UTF8.self).contains(
+                    "不能审核本人的提议 (the proposer cannot approve their own proposal"),
+            "\(String(decoding: own.reply?.body ?? [], as: UTF8.self))")
+        let counted = try StatusReport.decode(
+            try #require(try await province.ask(.housing, StatusReport.operation, as: both.pair).reply).body)
+        #expect(counted.requests["requests"]?.selfApprovals == 1)
+        #expect(
+            try await province.ask(.housing, Operation.decide, body: proposeQujing, as: both.pair).reply?.status
                 == .ok)
         let housing = try province.store(.housing)
         let reasons = try await housing.writer.read { db in
@@ -346,7 +384,8 @@ struct StaffAuthorisationTests {
                 .flatMap { try $0.decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder()).decisions }
                 .map(\.reason)
         }
-        #expect(reasons.contains { $0.hasPrefix("approved by \(approver.id): 核实无误") }, "\(reasons)")
+        #expect(
+            reasons.contains { $0.hasPrefix("approved by \(both.id), proposed by \(clerk.id): 核实无误") }, "\(reasons)")
 
         // The coordinator shows a prefecture's auditor the households of its counties only.
         let kunming = try province.add([.auditor], area: "530100", at: .coordinator)

@@ -9,6 +9,8 @@ public struct Asker: Sendable {
     public var area: StaffArea
     /// Called once for each household refused because it lies outside ``area`` (counted and shown by `status`).
     let outOfArea: @Sendable () -> Void
+    /// Called once for each decision refused because the asker proposed it (counted and shown by `status`).
+    let selfApproval: @Sendable () -> Void
 
     /// Creates an asker.
     ///
@@ -16,10 +18,15 @@ public struct Asker: Sendable {
     ///   - staffID: The staff id, or `nil` when unauthenticated.
     ///   - area: Their area.
     ///   - outOfArea: Counts a household refused as out of area.
-    public init(staffID: String?, area: StaffArea, outOfArea: @escaping @Sendable () -> Void = {}) {
+    ///   - selfApproval: Counts a decision refused as the asker's own proposal.
+    public init(
+        staffID: String?, area: StaffArea, outOfArea: @escaping @Sendable () -> Void = {},
+        selfApproval: @escaping @Sendable () -> Void = {}
+    ) {
         self.staffID = staffID
         self.area = area
         self.outOfArea = outOfArea
+        self.selfApproval = selfApproval
     }
 
     /// Nobody authenticated: an endpoint without CURVE (the province, nothing recorded).

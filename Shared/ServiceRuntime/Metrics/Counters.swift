@@ -31,6 +31,8 @@ public final class Counters: Sendable {
         public static let requestsUnauthorised = "jiekun.requests.unauthorised"
         /// Households refused to a staff member because they lie outside the member's area.
         public static let requestsOutOfArea = "jiekun.requests.out_of_area"
+        /// Decisions refused to an approver because they proposed the measure themselves (policy C.6).
+        public static let requestsSelfApproval = "jiekun.requests.self_approval"
     }
 
     /// A counter's identity: its label and its dimensions, sorted by name.

@@ -9,7 +9,8 @@ import StreamingJSON
 /// {"agency":"housing","started":"2025-03-01T08:00:00Z",
 ///  "feeds":{"households.housing":{"applied":120,"published":0,"refused":1,"replayed":40},
 ///           "outcomes.housing":{"applied":0,"published":118,"refused":0,"replayed":0}},
-///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"unauthorised":0}},
+///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"selfApprovals":0,
+///                           "unauthorised":0}},
 ///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121}}
 /// ```
 ///
@@ -63,6 +64,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
         public var unauthorised: Int64
         /// Households refused to staff as outside their area.
         public var outOfArea: Int64
+        /// Decisions refused to an approver on their own proposal (maker-checker, policy C.6).
+        public var selfApprovals: Int64
 
         /// Creates counts.
         ///
@@ -73,9 +76,10 @@ public struct StatusReport: Codable, Sendable, Hashable {
         ///   - failed: Requests failed.
         ///   - unauthorised: Business operations refused to the asker's key.
         ///   - outOfArea: Households refused as outside the asker's area.
+        ///   - selfApprovals: Decisions refused to an approver on their own proposal.
         public init(
             executed: Int64 = 0, replayed: Int64 = 0, refused: Int64 = 0, failed: Int64 = 0, unauthorised: Int64 = 0,
-            outOfArea: Int64 = 0
+            outOfArea: Int64 = 0, selfApprovals: Int64 = 0
         ) {
             self.executed = executed
             self.replayed = replayed
@@ -83,6 +87,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
             self.failed = failed
             self.unauthorised = unauthorised
             self.outOfArea = outOfArea
+            self.selfApprovals = selfApprovals
         }
 
         /// Reads counts; a report without the staff counts (an older service) has them at 0.
@@ -94,6 +99,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
             failed = try container.decode(Int64.self, forKey: .failed)
             unauthorised = try container.decodeIfPresent(Int64.self, forKey: .unauthorised) ?? 0
             outOfArea = try container.decodeIfPresent(Int64.self, forKey: .outOfArea) ?? 0
+            selfApprovals = try container.decodeIfPresent(Int64.self, forKey: .selfApprovals) ?? 0
         }
     }
 
@@ -160,6 +166,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 case Counters.Label.requestsUnauthorised:
                     requests[server, default: RequestCounts()].unauthorised += value
                 case Counters.Label.requestsOutOfArea: requests[server, default: RequestCounts()].outOfArea += value
+                case Counters.Label.requestsSelfApproval:
+                    requests[server, default: RequestCounts()].selfApprovals += value
                 default: break
                 }
             }
