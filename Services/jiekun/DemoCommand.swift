@@ -19,7 +19,8 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Makes a fresh working folder (configurations, stores, keys, logs), starts the seven service \
             executables found beside this one, imports the caseload through the union registry, waits until every \
-            event is applied everywhere, prints the provincial report and whether it equals the sequential run, \
+            event is applied everywhere, prints the provincial report, whether it equals the sequential run and \
+            each service's work (events, journal entries and bytes, per household filed), \
             then stops the services (SIGTERM) unless --keep-running.
             """)
 
@@ -269,6 +270,7 @@ struct DemoCommand: ParsableCommand {
                     processor[agency].map { "\(agency.rawValue) \(String(format: "%.1f", $0)) s" }
                 }.joined(separator: ", ")
                 + " (\(String(format: "%.1f", processor.values.reduce(0, +))) s in all)\n")
+        output.write(Self.workTable(try stack.statuses(), filed: tally.filed))
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
             stack.detach()

@@ -143,6 +143,12 @@ public enum AgencyAssembly {
         let agency = configuration.agency.rawValue
         let publishedFeeds = configuration.listen.feeds.map(\.name)
         let journal = store.journal
+        // What the process journals, for `status` (one lock per commit, not per event).
+        _ = journal.observeCommits { entries in
+            counters.increment(Counters.Label.journalAppended, by: Int64(entries.count))
+            counters.increment(
+                Counters.Label.journalBytes, by: Int64(entries.reduce(0) { $0 + $1.payload.count }))
+        }
         return AgencyService(fabric: fabric, logger: logger, warnings: configuration.warnings) {
             var components: [AgencyService.Started.Component] = []
             if let checkpointer = store.checkpointer {

@@ -31,6 +31,44 @@ struct DemoCommandTests {
             "\(result.text)")
         #expect(result.text.contains("Refused rows: "), "\(result.text)")
         #expect(result.text.contains("every one exited with status 0"), "\(result.text)")
+
+        // The work table: a row per service and a total row, after the processor time.
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let title = try #require(lines.firstIndex { $0.hasPrefix("Work per service since it started (") })
+        let processor = try #require(lines.firstIndex { $0.hasPrefix("Processor time: ") })
+        #expect(title > processor)
+        let filedText = try #require(lines[title].split(separator: "(").last?.split(separator: " ").first)
+        let filed = try #require(Int64(filedText))
+        #expect(filed > 0)
+        #expect(result.text.contains("\(filed) households filed"), "\(result.text)")
+        try #require(lines.count > title + 10)
+        let header = lines[title + 1].split(separator: " ")
+        #expect(header.first == "service")
+        var rows: [String: [Int64]] = [:]
+        for line in lines[(title + 2)...(title + 9)] {
+            let cells = line.split(separator: " ")
+            try #require(cells.count == 10, "\(line)")
+            // service, applied, replayed, refused, published, journaled, journal KiB (the rest per household).
+            rows[String(cells[0])] = try cells[1...6].map { try #require(Int64($0)) }
+        }
+        let services = [
+            "union-registry", "hr-employment", "medical-insurance", "education-aid", "housing", "civil-affairs",
+            "coordinator",
+        ]
+        #expect(Set(rows.keys) == Set(services + ["total"]))
+        let total = try #require(rows["total"])
+        for column in 0..<5 {
+            #expect(total[column] == services.reduce(0) { $0 + (rows[$1]?[column] ?? 0) }, "column \(column)")
+        }
+        // No event refused; the union journals every filed household once on each of its six household feeds
+        // (five departments and the coordinator), plus its support answers.
+        #expect(total[2] == 0)
+        let union = try #require(rows["union-registry"])
+        #expect(union[4] >= filed * 6)
+        // Every service's publisher sends each entry it journals once, live.
+        for service in services { #expect(rows[service]?[3] == rows[service]?[4], "\(service)") }
+        // Each of the union's events has at least one consumer, and every consumer has applied everything.
+        #expect(total[0] >= union[4])
     }
 
     @Test("Housing killed with SIGKILL after the import and restarted on its store: the report is still identical")

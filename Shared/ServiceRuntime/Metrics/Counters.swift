@@ -19,6 +19,11 @@ public final class Counters: Sendable {
         public static let eventsReplayed = "jiekun.events.replayed"
         /// Events a publisher sent live, dimension `feed`.
         public static let eventsPublished = "jiekun.events.published"
+        /// Entries the process appended to its journal, counted per commit (``Journal/observeCommits(_:)``), no
+        /// dimension.
+        public static let journalAppended = "jiekun.journal.appended"
+        /// Bytes of the entries the process appended to its journal (each event's JSON as stored), no dimension.
+        public static let journalBytes = "jiekun.journal.bytes"
         /// Requests executed by a request server, dimension `server`.
         public static let requestsExecuted = "jiekun.requests.executed"
         /// Retried requests answered from the store, dimension `server`.

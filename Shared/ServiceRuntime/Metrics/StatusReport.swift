@@ -11,12 +11,15 @@ import StreamingJSON
 ///           "outcomes.housing":{"applied":0,"published":118,"refused":0,"replayed":0}},
 ///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"selfApprovals":0,
 ///                           "unauthorised":0}},
-///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121}}
+///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121},
+///  "journaled":118,"journaledBytes":94400}
 /// ```
 ///
 /// Counts since the start come from ``Counters``; `journal` (the latest sequence of each published feed) and
 /// `cursors` (the last sequence applied of each consumed feed) come from the store and survive restarts: a
-/// consumer has caught up with a feed when its cursor equals the publisher's journal sequence. `diverged` lists
+/// consumer has caught up with a feed when its cursor equals the publisher's journal sequence. `journaled` and
+/// `journaledBytes` count the entries appended to the journal since the start and their JSON bytes (absent in a
+/// report of an older service). `diverged` lists
 /// the consumed feeds the subscriber stopped applying because their publisher's journal went backwards or was
 /// replaced (``Cursors/Position/divergence``); `jiekun status` shows them and fails.
 public struct StatusReport: Codable, Sendable, Hashable {
@@ -121,6 +124,11 @@ public struct StatusReport: Codable, Sendable, Hashable {
     /// `nil` or empty when none did.
     public var diverged: [String: String]?
 
+    /// Entries appended to the journal since the start, every feed; `nil` from an older service.
+    public var journaled: Int64?
+    /// Bytes of those entries (each event's JSON as stored); `nil` from an older service.
+    public var journaledBytes: Int64?
+
     /// Whether a consumed feed stopped: the instance is not ready (`jiekun status` fails).
     public var isDiverged: Bool { !(diverged ?? [:]).isEmpty }
 
@@ -146,6 +154,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
         self.journal = journal
         self.cursors = cursors
         self.diverged = diverged
+        journaled = counters.value(Counters.Label.journalAppended)
+        journaledBytes = counters.value(Counters.Label.journalBytes)
         var feeds: [String: FeedCounts] = [:]
         var requests: [String: RequestCounts] = [:]
         for (key, value) in counters.snapshot() {
