@@ -18,6 +18,8 @@ extension DemoCommand {
         var journaled: Int64 = 0
         /// Bytes of those entries (each event's JSON as stored).
         var journaledBytes: Int64 = 0
+        /// Rows its store inserted, updated and deleted.
+        var rowsWritten: Int64 = 0
 
         /// Sums the feeds of a report.
         init(_ status: StatusReport) {
@@ -29,6 +31,7 @@ extension DemoCommand {
             }
             journaled = status.journaled ?? 0
             journaledBytes = status.journaledBytes ?? 0
+            rowsWritten = status.rowsWritten ?? 0
         }
 
         init() {}
@@ -41,6 +44,7 @@ extension DemoCommand {
             sum.published += right.published
             sum.journaled += right.journaled
             sum.journaledBytes += right.journaledBytes
+            sum.rowsWritten += right.rowsWritten
             return sum
         }
     }
@@ -54,8 +58,8 @@ extension DemoCommand {
     /// - Returns: The table's lines.
     static func workTable(_ statuses: [Agency: StatusReport], filed: Int) -> String {
         let header = [
-            "service", "applied", "replayed", "refused", "published", "journaled", "journal KiB", "applied/hh",
-            "journaled/hh", "bytes/hh",
+            "service", "applied", "replayed", "refused", "published", "journaled", "journal KiB", "rows",
+            "applied/hh", "journaled/hh", "bytes/hh", "rows/hh",
         ]
         var rows: [[String]] = []
         var total = ServiceWork()
@@ -65,8 +69,9 @@ extension DemoCommand {
             }
             return [
                 name, "\(work.applied)", "\(work.replayed)", "\(work.refused)", "\(work.published)",
-                "\(work.journaled)", "\(work.journaledBytes / 1024)", perHousehold(work.applied),
+                "\(work.journaled)", "\(work.journaledBytes / 1024)", "\(work.rowsWritten)", perHousehold(work.applied),
                 perHousehold(work.journaled), filed > 0 ? "\(work.journaledBytes / Int64(filed))" : "–",
+                perHousehold(work.rowsWritten),
             ]
         }
         for agency in Agency.allCases {

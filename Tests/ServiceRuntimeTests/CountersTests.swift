@@ -97,20 +97,24 @@ struct CountersTests {
         #expect(try StatusReport.decode(json) == report)
     }
 
-    @Test("The status report carries what the process journaled; a report without those fields still decodes")
+    @Test("The status report carries what the process journaled and wrote; a report without those fields still decodes")
     func journaled() throws {
         let counters = Counters()
         counters.increment(Counters.Label.journalAppended, by: 2)
         counters.increment(Counters.Label.journalAppended, by: 1)
         counters.increment(Counters.Label.journalBytes, by: 1_500)
         counters.increment(Counters.Label.journalBytes, by: 700)
+        counters.increment(Counters.Label.rowsWritten, by: 9)
         let report = StatusReport(
             agency: "union-registry", started: Date(timeIntervalSince1970: 1_740_816_000), counters: counters,
             journal: ["households.housing": 3])
         #expect(report.journaled == 3)
         #expect(report.journaledBytes == 2_200)
+        #expect(report.rowsWritten == 9)
         let json = try report.json()
-        #expect(String(decoding: json, as: UTF8.self).contains(#""journaled":3,"journaledBytes":2200"#))
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains(#""journaled":3,"journaledBytes":2200,"#))
+        #expect(text.contains(#""rowsWritten":9,"#))
         #expect(try StatusReport.decode(json) == report)
 
         // A service built before these counts answers without them.
@@ -118,6 +122,7 @@ struct CountersTests {
         let decoded = try StatusReport.decode(Array(older.utf8))
         #expect(decoded.journaled == nil)
         #expect(decoded.journaledBytes == nil)
+        #expect(decoded.rowsWritten == nil)
     }
 
     @Test("The status report lists the consumed feeds that stopped, with why (DESIGN Evidence)")

@@ -24,6 +24,8 @@ public final class Counters: Sendable {
         public static let journalAppended = "jiekun.journal.appended"
         /// Bytes of the entries the process appended to its journal (each event's JSON as stored), no dimension.
         public static let journalBytes = "jiekun.journal.bytes"
+        /// Rows the process's store inserted, updated and deleted on its writer connection, no dimension.
+        public static let rowsWritten = "jiekun.rows.written"
         /// Requests executed by a request server, dimension `server`.
         public static let requestsExecuted = "jiekun.requests.executed"
         /// Retried requests answered from the store, dimension `server`.

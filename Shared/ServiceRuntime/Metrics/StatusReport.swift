@@ -12,14 +12,14 @@ import StreamingJSON
 ///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"selfApprovals":0,
 ///                           "unauthorised":0}},
 ///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121},
-///  "journaled":118,"journaledBytes":94400}
+///  "journaled":118,"journaledBytes":94400,"rowsWritten":1210}
 /// ```
 ///
 /// Counts since the start come from ``Counters``; `journal` (the latest sequence of each published feed) and
 /// `cursors` (the last sequence applied of each consumed feed) come from the store and survive restarts: a
 /// consumer has caught up with a feed when its cursor equals the publisher's journal sequence. `journaled` and
-/// `journaledBytes` count the entries appended to the journal since the start and their JSON bytes (absent in a
-/// report of an older service). `diverged` lists
+/// `journaledBytes` count the entries appended to the journal since the start and their JSON bytes, `rowsWritten`
+/// the rows the store's writer inserted, updated and deleted (each absent in a report of an older service). `diverged` lists
 /// the consumed feeds the subscriber stopped applying because their publisher's journal went backwards or was
 /// replaced (``Cursors/Position/divergence``); `jiekun status` shows them and fails.
 public struct StatusReport: Codable, Sendable, Hashable {
@@ -128,6 +128,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var journaled: Int64?
     /// Bytes of those entries (each event's JSON as stored); `nil` from an older service.
     public var journaledBytes: Int64?
+    /// Rows the store's writer inserted, updated and deleted since the start; `nil` from an older service.
+    public var rowsWritten: Int64?
 
     /// Whether a consumed feed stopped: the instance is not ready (`jiekun status` fails).
     public var isDiverged: Bool { !(diverged ?? [:]).isEmpty }
@@ -156,6 +158,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
         self.diverged = diverged
         journaled = counters.value(Counters.Label.journalAppended)
         journaledBytes = counters.value(Counters.Label.journalBytes)
+        rowsWritten = counters.value(Counters.Label.rowsWritten)
         var feeds: [String: FeedCounts] = [:]
         var requests: [String: RequestCounts] = [:]
         for (key, value) in counters.snapshot() {
