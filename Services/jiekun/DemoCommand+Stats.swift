@@ -20,6 +20,9 @@ extension DemoCommand {
         var journaledBytes: Int64 = 0
         /// Rows its store inserted, updated and deleted.
         var rowsWritten: Int64 = 0
+        /// JSON documents its streaming coders wrote and read.
+        var jsonEncodes: Int64 = 0
+        var jsonDecodes: Int64 = 0
 
         /// Sums the feeds of a report.
         init(_ status: StatusReport) {
@@ -32,6 +35,8 @@ extension DemoCommand {
             journaled = status.journaled ?? 0
             journaledBytes = status.journaledBytes ?? 0
             rowsWritten = status.rowsWritten ?? 0
+            jsonEncodes = status.jsonEncodes ?? 0
+            jsonDecodes = status.jsonDecodes ?? 0
         }
 
         init() {}
@@ -45,6 +50,8 @@ extension DemoCommand {
             sum.journaled += right.journaled
             sum.journaledBytes += right.journaledBytes
             sum.rowsWritten += right.rowsWritten
+            sum.jsonEncodes += right.jsonEncodes
+            sum.jsonDecodes += right.jsonDecodes
             return sum
         }
     }
@@ -59,7 +66,7 @@ extension DemoCommand {
     static func workTable(_ statuses: [Agency: StatusReport], filed: Int) -> String {
         let header = [
             "service", "applied", "replayed", "refused", "published", "journaled", "journal KiB", "rows",
-            "applied/hh", "journaled/hh", "bytes/hh", "rows/hh",
+            "encodes", "decodes", "applied/hh", "journaled/hh", "bytes/hh", "rows/hh", "encodes/hh", "decodes/hh",
         ]
         var rows: [[String]] = []
         var total = ServiceWork()
@@ -69,9 +76,10 @@ extension DemoCommand {
             }
             return [
                 name, "\(work.applied)", "\(work.replayed)", "\(work.refused)", "\(work.published)",
-                "\(work.journaled)", "\(work.journaledBytes / 1024)", "\(work.rowsWritten)", perHousehold(work.applied),
+                "\(work.journaled)", "\(work.journaledBytes / 1024)", "\(work.rowsWritten)",
+                "\(work.jsonEncodes)", "\(work.jsonDecodes)", perHousehold(work.applied),
                 perHousehold(work.journaled), filed > 0 ? "\(work.journaledBytes / Int64(filed))" : "–",
-                perHousehold(work.rowsWritten),
+                perHousehold(work.rowsWritten), perHousehold(work.jsonEncodes), perHousehold(work.jsonDecodes),
             ]
         }
         for agency in Agency.allCases {

@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
             Makes a fresh working folder (configurations, stores, keys, logs), starts the seven service \
             executables found beside this one, imports the caseload through the union registry, waits until every \
             event is applied everywhere, prints the provincial report, whether it equals the sequential run and \
-            each service's work (events, journal entries and bytes, rows written, per household filed), \
+            each service's work (events, journal entries and bytes, rows written, JSON encodes and decodes, per household filed), \
             then stops the services (SIGTERM) unless --keep-running.
             """)
 

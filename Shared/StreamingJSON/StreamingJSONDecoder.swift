@@ -35,6 +35,7 @@ public struct StreamingJSONDecoder: Sendable {
     /// - Returns: The value.
     /// - Throws: `DecodingError` (see the type's description).
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        JSONCodingCounts.countDecode()
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: bytes)

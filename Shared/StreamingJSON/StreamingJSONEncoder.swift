@@ -25,6 +25,7 @@ public struct StreamingJSONEncoder: Sendable {
     /// - Returns: The UTF-8 JSON.
     /// - Throws: `EncodingError.invalidValue` for a non-finite floating-point number.
     public func encode(_ value: some Encodable) throws -> [UInt8] {
+        JSONCodingCounts.countEncode()
         let writer = JSONStreamWriter()
         try writer.write(value, parent: nil, key: nil)
         return writer.bytes

@@ -47,9 +47,10 @@ struct DemoCommandTests {
         var rows: [String: [Int64]] = [:]
         for line in lines[(title + 2)...(title + 9)] {
             let cells = line.split(separator: " ")
-            try #require(cells.count == 12, "\(line)")
-            // service, applied, replayed, refused, published, journaled, journal KiB, rows (the rest per household).
-            rows[String(cells[0])] = try cells[1...7].map { try #require(Int64($0)) }
+            try #require(cells.count == 16, "\(line)")
+            // service, applied, replayed, refused, published, journaled, journal KiB, rows, encodes, decodes (the
+            // rest per household).
+            rows[String(cells[0])] = try cells[1...9].map { try #require(Int64($0)) }
         }
         let services = [
             "union-registry", "hr-employment", "medical-insurance", "education-aid", "housing", "civil-affairs",
@@ -57,7 +58,7 @@ struct DemoCommandTests {
         ]
         #expect(Set(rows.keys) == Set(services + ["total"]))
         let total = try #require(rows["total"])
-        for column in [0, 1, 2, 3, 4, 6] {
+        for column in [0, 1, 2, 3, 4, 6, 7, 8] {
             #expect(total[column] == services.reduce(0) { $0 + (rows[$1]?[column] ?? 0) }, "column \(column)")
         }
         // No event refused; the union journals every filed household once on each of its six household feeds
@@ -65,10 +66,11 @@ struct DemoCommandTests {
         #expect(total[2] == 0)
         let union = try #require(rows["union-registry"])
         #expect(union[4] >= filed * 6)
-        // Each service writes rows, at least one per entry it journals.
+        // Each service writes rows, at least one per entry it journals; it encodes and decodes JSON.
         for service in services {
             let row = try #require(rows[service])
             #expect(row[6] > 0 && row[6] >= row[4], "\(service)")
+            #expect(row[7] > 0 && row[8] > 0, "\(service)")
         }
         // Every service's publisher sends each entry it journals once, live.
         for service in services { #expect(rows[service]?[3] == rows[service]?[4], "\(service)") }

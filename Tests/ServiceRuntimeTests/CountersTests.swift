@@ -116,6 +116,10 @@ struct CountersTests {
         #expect(text.contains(#""journaled":3,"journaledBytes":2200,"#))
         #expect(text.contains(#""rowsWritten":9,"#))
         #expect(try StatusReport.decode(json) == report)
+        var counted = report
+        counted.jsonEncodes = 240
+        counted.jsonDecodes = 410
+        #expect(try StatusReport.decode(try counted.json()) == counted)
 
         // A service built before these counts answers without them.
         let older = #"{"agency":"housing","feeds":{},"requests":{},"started":"2025-03-01T08:00:00Z"}"#
@@ -123,6 +127,8 @@ struct CountersTests {
         #expect(decoded.journaled == nil)
         #expect(decoded.journaledBytes == nil)
         #expect(decoded.rowsWritten == nil)
+        #expect(decoded.jsonEncodes == nil)
+        #expect(decoded.jsonDecodes == nil)
     }
 
     @Test("The status report lists the consumed feeds that stopped, with why (DESIGN Evidence)")

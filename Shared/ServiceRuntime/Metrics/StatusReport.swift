@@ -12,14 +12,16 @@ import StreamingJSON
 ///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"selfApprovals":0,
 ///                           "unauthorised":0}},
 ///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121},
-///  "journaled":118,"journaledBytes":94400,"rowsWritten":1210}
+///  "journaled":118,"journaledBytes":94400,"rowsWritten":1210,"jsonEncodes":240,"jsonDecodes":410}
 /// ```
 ///
 /// Counts since the start come from ``Counters``; `journal` (the latest sequence of each published feed) and
 /// `cursors` (the last sequence applied of each consumed feed) come from the store and survive restarts: a
 /// consumer has caught up with a feed when its cursor equals the publisher's journal sequence. `journaled` and
 /// `journaledBytes` count the entries appended to the journal since the start and their JSON bytes, `rowsWritten`
-/// the rows the store's writer inserted, updated and deleted (each absent in a report of an older service). `diverged` lists
+/// the rows the store's writer inserted, updated and deleted, `jsonEncodes` and `jsonDecodes` the documents the
+/// process's streaming JSON coders wrote and read (``JSONCodingCounts``; each absent in a report of an older
+/// service). `diverged` lists
 /// the consumed feeds the subscriber stopped applying because their publisher's journal went backwards or was
 /// replaced (``Cursors/Position/divergence``); `jiekun status` shows them and fails.
 public struct StatusReport: Codable, Sendable, Hashable {
@@ -130,6 +132,12 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var journaledBytes: Int64?
     /// Rows the store's writer inserted, updated and deleted since the start; `nil` from an older service.
     public var rowsWritten: Int64?
+    /// Documents the process's streaming JSON encoder wrote since the start (payloads, stored JSON;
+    /// ``JSONCodingCounts``), set by ``handler(agency:started:counters:store:publishedFeeds:consumedFeeds:next:)``;
+    /// `nil` otherwise and from an older service.
+    public var jsonEncodes: Int64?
+    /// Documents its streaming JSON decoder read since the start, as ``jsonEncodes``.
+    public var jsonDecodes: Int64?
 
     /// Whether a consumed feed stopped: the instance is not ready (`jiekun status` fails).
     public var isDiverged: Bool { !(diverged ?? [:]).isEmpty }
@@ -255,6 +263,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 diverged: diverged.isEmpty ? nil : diverged
             )
             report.incarnation = store.incarnation
+            report.jsonEncodes = Int64(JSONCodingCounts.encodes)
+            report.jsonDecodes = Int64(JSONCodingCounts.decodes)
             return .ok(try report.json())
         }
     }
