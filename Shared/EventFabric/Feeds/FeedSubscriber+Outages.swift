@@ -14,11 +14,6 @@ extension FeedSubscriber {
     func reportOutages(_ state: UpstreamState, now: ContinuousClock.Instant) {
         let upstream = state.upstream
         if state.silence == nil && now - state.lastHeard >= configuration.heartbeatTimeout {
-            state.silenceGauge.record(1)
-            updateStatistics(state) { statistics in
-                statistics.isSilent = true
-                statistics.silences += 1
-            }
             if let recovering = state.recovering {
                 // Silent again before it caught up: the same outage, already reported.
                 state.silence = recovering
@@ -29,6 +24,12 @@ extension FeedSubscriber {
                 logger.warning(
                     "upstream feed silent: waiting for \(upstream.awaited(at: upstream.endpoint))",
                     metadata: metadata(upstream, endpoint: upstream.endpoint, timeout: configuration.heartbeatTimeout))
+            }
+            // Shown last, once it is logged: whoever sees the silence in the statistics finds it in the log.
+            state.silenceGauge.record(1)
+            updateStatistics(state) { statistics in
+                statistics.isSilent = true
+                statistics.silences += 1
             }
         }
         if let silence = state.silence, state.silence?.reminderDue(at: now) == true {
