@@ -187,6 +187,7 @@ let package = Package(
                 "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Services/jiekun",
             swiftSettings: swiftSettings
@@ -305,7 +306,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JiekunCLITests",
-            dependencies: ["BuildVersion", "JiekunCLI", "TestSupport"],
+            dependencies: [
+                "BuildVersion", "JiekunCLI", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tests/JiekunCLITests",
             swiftSettings: swiftSettings
         ),

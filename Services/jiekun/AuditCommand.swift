@@ -25,10 +25,14 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var service: ServiceEndpoint
 
+    @Option(help: "The agency whose log is read, for its connection in the profile (default: the profile's own).")
+    var agency: String?
+
     @Flag(help: "Print the JSON instead of the text.")
     var json = false
 
     func validate() throws {
+        _ = try Agency.named(agency)
         guard (household == nil) != (staff == nil) else {
             throw ValidationError("give either --household FILE_NUMBER or --staff STAFF_ID")
         }
@@ -37,7 +41,7 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let body = try service.request(
             AuditLog.operation, body: try MessageCoding.encode(AuditQuery(household: household, staff: staff)),
-            command: "audit")
+            command: "audit", at: try Agency.named(agency))
         let text =
             json
             ? String(decoding: body, as: UTF8.self) + "\n"
@@ -81,8 +85,8 @@ struct AuditCommand: ParsableCommand {
     /// A business date as staff write it: `2017年3月5日`.
     static func chinese(_ date: LocalDate) -> String { "\(date.year)年\(date.month)月\(date.day)日" }
 
-    /// One line of cells, each padded to its column (CJK characters take two columns).
-    static func line(_ cells: [String]) -> String {
+    /// One line of cells, each padded to its column (CJK characters take two columns; a width of 0 is not padded).
+    static func line(_ cells: [String], widths: [Int] = widths) -> String {
         zip(cells, widths).map { cell, width in
             let columns = cell.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
             return width == 0 ? cell : cell + String(repeating: " ", count: max(1, width - columns))

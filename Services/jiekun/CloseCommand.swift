@@ -46,7 +46,7 @@ struct CloseCommand: ParsableCommand {
         let closedOn = on.flatMap(LocalDate.init) ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
         let body = try MessageCoding.encode(
             CloseRequest(fileNumber: fileNumber, reason: try Self.closing(reason), closedOn: closedOn))
-        _ = try service.request(Operation.close, body: body, command: "close")
+        _ = try service.request(Operation.close, body: body, command: "close", at: .union)
         var output = Terminal.standardOutput
         output.write("closed \(fileNumber) (\(reason)) on \(closedOn)\n")
         output.flush()

@@ -20,8 +20,12 @@ struct DecideCommand: ParsableCommand {
             blocked. `jiekun decide --agency A --awaiting --endpoint E` lists what awaits staff and who proposed it.
             """)
 
-    @Option(help: "The department: hr-employment, medical-insurance, education-aid, housing or civil-affairs.")
-    var agency: String
+    @Option(
+        help: """
+            The department: hr-employment, medical-insurance, education-aid, housing or civil-affairs (default: the \
+            measure's lead department; with --awaiting, the profile's own agency).
+            """)
+    var agency: String?
 
     @Argument(help: "The measure instance id.")
     var measureID: String?
@@ -31,6 +35,19 @@ struct DecideCommand: ParsableCommand {
 
     @Option(help: "Why (required to refuse).")
     var reason: String = ""
+
+    @Option(
+        help: """
+            A refusal's reason code (原因代码), one of the policy file's makerChecker.refusalReasons, such as \
+            not-eligible (required to refuse when the policy lists reasons).
+            """)
+    var code: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The business date of the act, YYYY-MM-DD; today by default. An approval is dated by it.",
+            valueName: "date"))
+    var on: String?
 
     @Flag(help: "Propose the outcome (a clerk) instead of approving or refusing the proposal (an approver).")
     var propose = false
@@ -49,10 +66,20 @@ struct DecideCommand: ParsableCommand {
 
     @OptionGroup var service: ServiceEndpoint
 
+    /// The department named by `--agency`, else the lead department of the measure, else `nil` (the profile's).
+    var department: Agency? {
+        if let agency { return Agency(rawValue: agency) }
+        return measureID.flatMap { id in
+            id.split(separator: "/").dropFirst().first.flatMap { Measure.Code(rawValue: String($0))?.leadDepartment }
+        }
+    }
+
     func validate() throws {
-        guard let department = Agency(rawValue: agency), ![.union, .coordinator].contains(department) else {
-            throw ValidationError(
-                "--agency must be one of hr-employment, medical-insurance, education-aid, housing, civil-affairs")
+        if let agency {
+            guard let department = Agency(rawValue: agency), ![.union, .coordinator].contains(department) else {
+                throw ValidationError(
+                    "--agency must be one of hr-employment, medical-insurance, education-aid, housing, civil-affairs")
+            }
         }
         if awaiting { return }
         guard let measureID, let decision else {
@@ -62,41 +89,50 @@ struct DecideCommand: ParsableCommand {
             throw ValidationError("say approve (批准) or refuse (不予批准)")
         }
         if decision == "refuse" && reason.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("a refusal needs --reason")
+            throw ValidationError("a refusal needs --reason (and --code, a reason code of the policy file)")
         }
+        if decision == "approve", let code {
+            throw ValidationError("--code \(code) goes with a refusal only")
+        }
+        if let on, LocalDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, not \(on)") }
         let parts = measureID.split(separator: "/")
         guard parts.count >= 2, let code = Measure.Code(rawValue: String(parts[1])) else {
             throw ValidationError("\(measureID) is not a measure id (FILE/CODE or FILE/CODE/MEMBER)")
         }
-        guard code.leadDepartment == department else {
+        if let agency, code.leadDepartment.rawValue != agency {
             throw ValidationError("\(code.rawValue) is decided by \(code.leadDepartment.rawValue), not \(agency)")
         }
     }
 
     func run() throws {
         if awaiting {
-            let body = try service.request(Operation.awaiting, command: "decide")
+            let body = try service.request(Operation.awaiting, command: "decide", at: department)
             let reply = try MessageCoding.decode(AwaitingReply.self, from: body)
             let proposals = Dictionary(uniqueKeysWithValues: reply.proposals.map { ($0.measureID, $0) })
             print(
                 reply.measureIDs.isEmpty
-                    ? "nothing awaits staff at \(agency)"
+                    ? "nothing awaits staff at \(department?.rawValue ?? "this agency")"
                     : reply.measureIDs.map { "\($0)  \(Self.state(proposals[$0]))" }.joined(separator: "\n"))
             return
         }
         let decision = decision.flatMap(Self.decisionWord) ?? ""
-        let request = DecideRequest(measureID: measureID ?? "", decision: decision, reason: reason)
+        let request = DecideRequest(
+            measureID: measureID ?? "", decision: decision, reason: reason, reasonCode: code,
+            on: on.flatMap(LocalDate.init))
         let operation = propose ? Operation.propose : Operation.decide
-        let body = try service.request(operation, body: try MessageCoding.encode(request), command: "decide")
+        let body = try service.request(
+            operation, body: try MessageCoding.encode(request), command: "decide", at: department)
         let reply = try MessageCoding.decode(DecideReply.self, from: body)
         let done =
             switch (propose, reply.decision == "approve") {
             case (true, true): "提议批准，待审核 (proposed for approval, awaiting a checker)"
             case (true, false): "提议不予批准，待审核 (proposed for refusal, awaiting a checker)"
+            case (false, true) where reply.awaitsSecondApprover == true:
+                "第一审核人已批准，待第二审核人 (first approval recorded: the amount needs a second approver)"
             case (false, true): "审核通过 (proposal approved)"
             case (false, false): "提议退回 (proposal refused, awaiting a new proposal)"
             }
-        print("\(agency): \(reply.measureID) \(done)")
+        print("\(department?.rawValue ?? ""): \(reply.measureID) \(done)")
     }
 
     /// A measure's state in the `--awaiting` list: awaiting a proposal, or proposed by a clerk and awaiting a

@@ -280,6 +280,7 @@ struct DemoCommand: ParsableCommand {
                 // the report and a household are business operations, for staff only.
                 return " --server-key='\(key)' --key \(stack.staffKeyFile(agency, .clerk))"
             }
+            let profiles = try Self.writeProfiles(of: stack)
             let pids = Agency.allCases.compactMap { stack.pids[$0].map(String.init) }.joined(separator: " ")
             let jiekun = stack.executables.appendingPathComponent("jiekun").path
             let statuses = Agency.allCases.map { agency in
@@ -291,7 +292,7 @@ struct DemoCommand: ParsableCommand {
                 The services keep running. Query them:
                   \(jiekun) report --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
                   \(jiekun) household \(tally.firstFiled ?? "FILE_NUMBER") --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
-                \(statuses)Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
+                \(statuses)\(profiles)Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
                   kill \(pids)
 
                 """)

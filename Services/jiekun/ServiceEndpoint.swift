@@ -2,15 +2,22 @@ import AgencyDesks
 import ArgumentParser
 import EventFabric
 import Foundation
+import HouseholdDomain
 import Logging
 import ServiceRuntime
 import ZeroMQ
 
 /// The options of every command that talks to a running service: its request endpoint and, for CURVE, the
-/// server's public key and the operator's secret key file.
+/// server's public key and the operator's secret key file — given as options, or read from a profile
+/// (``StaffProfile``: `--profile`, else `JIEKUN_PROFILE`, else the default file when `--endpoint` is not given).
+/// An option given overrides the profile's value.
 struct ServiceEndpoint: ParsableArguments {
-    @Option(help: "The service's request endpoint, such as tcp://127.0.0.1:7101.")
-    var endpoint: String
+    @Option(
+        help: """
+            The service's request endpoint, such as tcp://127.0.0.1:7101 (default: the profile's for the agency \
+            addressed).
+            """)
+    var endpoint: String?
 
     @Option(
         help: """
@@ -25,20 +32,25 @@ struct ServiceEndpoint: ParsableArguments {
     )
     var key: String?
 
+    @Option(
+        help: """
+            A profile (配置): a NAME (~/.config/jiekun/NAME.yaml) or a FILE holding the endpoint, server key and key \
+            file per agency (default: $JIEKUN_PROFILE, else ~/.config/jiekun/profile.yaml when --endpoint is not \
+            given).
+            """)
+    var profile: String?
+
     @Option(help: "Seconds to wait for each attempt's reply.")
     var timeout: Int = 30
 
     func validate() throws {
-        guard (serverKey == nil) == (key == nil) else {
-            throw ValidationError("--server-key and --key go together (CURVE), or neither (plain, local stack only)")
-        }
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         if let key, key.hasSuffix(".pub") {
             throw ValidationError(
                 "--key \(key) is a public key file: give your secret key file (the .key file that jiekun keys "
                     + "generate made next to it)")
         }
-        guard ["tcp://", "ipc://"].contains(where: endpoint.hasPrefix) else {
+        if let endpoint, !["tcp://", "ipc://"].contains(where: endpoint.hasPrefix) {
             throw ValidationError(
                 "--endpoint \(endpoint) needs its transport, such as tcp://127.0.0.1:7101 (host and port after tcp://)")
         }
@@ -49,14 +61,92 @@ struct ServiceEndpoint: ParsableArguments {
         }
     }
 
+    /// The connection a request uses: the options given, the profile filling what they leave out.
+    struct Resolved: Equatable {
+        /// The request endpoint.
+        var endpoint: String
+        /// The server's public key, for CURVE.
+        var serverKey: String?
+        /// The secret key file, for CURVE.
+        var key: String?
+        /// The profile read, if any.
+        var profileFile: String?
+    }
+
+    /// The profile in force: `--profile`, else `JIEKUN_PROFILE`, else the default file when it exists and no
+    /// `--endpoint` was given.
+    ///
+    /// - Parameter environment: The process environment.
+    /// - Returns: The profile, or `nil` when none applies.
+    /// - Throws: ``StaffProfile/Failure`` when the profile named cannot be used.
+    func loadProfile(environment: [String: String]) throws(StaffProfile.Failure) -> StaffProfile? {
+        if let named = profile ?? environment[StaffProfile.environmentVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return try StaffProfile(
+                contentsOf: StaffProfile.file(named: named, environment: environment), environment: environment)
+        }
+        let file = StaffProfile.defaultFile(environment: environment)
+        guard endpoint == nil, FileManager.default.fileExists(atPath: file) else { return nil }
+        return try StaffProfile(contentsOf: file, environment: environment)
+    }
+
+    /// The connection to `agency`: each option given, else the profile's value.
+    ///
+    /// - Parameters:
+    ///   - agency: The agency the command addresses, or `nil` for the profile's own agency.
+    ///   - environment: The process environment.
+    /// - Returns: The connection.
+    /// - Throws: ``StaffProfile/Failure`` or `ValidationError` naming what is missing or wrong.
+    func resolve(
+        for agency: Agency?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Resolved {
+        let profile = try loadProfile(environment: environment)
+        let stored = profile?.connection(to: agency) ?? StaffProfile.Connection()
+        let whom = (agency ?? profile?.agency).map { " for \($0.rawValue)" } ?? ""
+        guard let endpoint = endpoint ?? stored.endpoint else {
+            if let profile {
+                throw StaffProfile.Failure(
+                    description:
+                        "profile \(profile.file) has no endpoint\(whom): add agencies.\((agency ?? profile.agency)?.rawValue ?? "AGENCY").endpoint "
+                        + "(or endpoint), or give --endpoint")
+            }
+            throw ValidationError(
+                "give --endpoint (and --server-key, --key for CURVE), or a profile: --profile NAME|FILE, "
+                    + "\(StaffProfile.environmentVariable), or \(StaffProfile.defaultFile(environment: environment)) "
+                    + "(docs/OPERATIONS.md, \"Profiles\")")
+        }
+        let resolved = Resolved(
+            endpoint: endpoint, serverKey: serverKey ?? stored.serverKey, key: key ?? stored.key,
+            profileFile: profile?.file)
+        guard (resolved.serverKey == nil) == (resolved.key == nil) else {
+            let missing =
+                resolved.serverKey == nil ? "the server key (--server-key, serverKey)" : "your key (--key, key)"
+            let source = profile.map { " (profile \($0.file)\(whom))" } ?? ""
+            throw ValidationError(
+                "--server-key and --key go together (CURVE), or neither (plain, local stack only): \(missing) is "
+                    + "missing\(source)")
+        }
+        return resolved
+    }
+
     /// Sends one request and returns the body of an `ok` reply; prints the reason and exits 1 otherwise.
     ///
     /// - Parameters:
     ///   - operation: The operation.
     ///   - body: Its JSON body.
     ///   - command: The command's name, for messages.
+    ///   - agency: The agency addressed (its connection in the profile), or `nil` for the profile's own agency.
     /// - Returns: The reply's body.
-    func request(_ operation: String, body: [UInt8] = [], command: String) throws -> [UInt8] {
+    func request(_ operation: String, body: [UInt8] = [], command: String, at agency: Agency? = nil) throws -> [UInt8] {
+        let connection: Resolved
+        do {
+            connection = try resolve(for: agency)
+        } catch let failure as StaffProfile.Failure {
+            Terminal.error("\(command): \(failure)")
+            throw ExitCode(78)
+        } catch let invalid as ValidationError {
+            Terminal.error("\(command): \(invalid.message)")
+            throw ExitCode(64)
+        }
         let logger = Logger(label: "jiekun.cli") { _ in
             var handler = StreamLogHandler.standardError(label: "jiekun")
             handler.logLevel = .warning
@@ -65,7 +155,7 @@ struct ServiceEndpoint: ParsableArguments {
         let reply: ServiceReply
         do {
             let security: EndpointSecurity
-            if let serverKey, let key {
+            if let serverKey = connection.serverKey, let key = connection.key {
                 security = .curveClient(keyPair: try SecretKeyFile.read(path: key), serverPublicKey: serverKey)
             } else {
                 security = .plain
@@ -73,12 +163,12 @@ struct ServiceEndpoint: ParsableArguments {
             let fabric = try FabricContext(logger: logger)
             defer { fabric.shutdown() }
             let client = try RequestClient(
-                fabric: fabric, endpoint: endpoint, security: security,
+                fabric: fabric, endpoint: connection.endpoint, security: security,
                 options: .init(timeout: .seconds(timeout), retries: 2, retriesUnconnected: false), logger: logger)
             defer { client.close() }
             reply = try client.request(operation, body: body)
         } catch let error as RequestHandshakeError {
-            Terminal.error("\(command): \(error)\(hint(for: error))")
+            Terminal.error("\(command): \(error)\(hint(for: error, usingKeys: connection.serverKey != nil))")
             throw ExitCode(2)
         } catch {
             Terminal.error("\(command): \(error)")
@@ -99,11 +189,13 @@ struct ServiceEndpoint: ParsableArguments {
 
     /// What the operator can do about a refused handshake, in this command's options.
     ///
-    /// - Parameter error: The refusal.
+    /// - Parameters:
+    ///   - error: The refusal.
+    ///   - usingKeys: Whether the request used CURVE.
     /// - Returns: The hint, starting with `; `.
-    func hint(for error: RequestHandshakeError) -> String {
+    func hint(for error: RequestHandshakeError, usingKeys: Bool) -> String {
         switch error.reason {
-        case .mechanismMismatch where serverKey == nil:
+        case .mechanismMismatch where !usingKeys:
             "; this command used no keys: give --server-key (the agency's .pub file) and --key (your secret key "
                 + "file, from jiekun keys generate)"
         case .mechanismMismatch:

@@ -22,11 +22,16 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var service: ServiceEndpoint
 
+    @Option(help: "The agency asked, for its connection in the profile (default: the profile's own agency).")
+    var agency: String?
+
     @Flag(help: "Print the service's JSON as received.")
     var json = false
 
+    func validate() throws { _ = try Agency.named(agency) }
+
     func run() throws {
-        let body = try service.request(StatusReport.operation, command: "status")
+        let body = try service.request(StatusReport.operation, command: "status", at: try Agency.named(agency))
         var output = Terminal.standardOutput
         defer { output.flush() }
         if json {
@@ -87,7 +92,7 @@ struct ReportCommand: ParsableCommand {
     var year: Int?
 
     func run() throws {
-        let body = try service.request(Operation.report, command: "report")
+        let body = try service.request(Operation.report, command: "report", at: .coordinator)
         var output = Terminal.standardOutput
         defer { output.flush() }
         var report = try MessageCoding.decode(ProvinceReport.self, from: body)
@@ -123,10 +128,35 @@ struct HouseholdCommand: ParsableCommand {
     @Flag(help: "Print the JSON instead of the text.")
     var json = false
 
+    @Option(
+        parsing: .upToNextOption,
+        help: """
+            Departments whose decision history (决定记录: proposals, approvals, returns, with actors and dates) to \
+            show after the coordinator's state (default: every department the profile lists).
+            """)
+    var history: [String] = []
+
+    func validate() throws {
+        for name in history {
+            guard let agency = Agency(rawValue: name), ![.union, .coordinator].contains(agency) else {
+                throw ValidationError(
+                    "--history takes departments: hr-employment, medical-insurance, education-aid, housing, "
+                        + "civil-affairs; not \(name)")
+            }
+        }
+    }
+
+    /// The departments asked for their history: those named, else those the profile lists.
+    func historyDepartments() -> [Agency] {
+        if !history.isEmpty { return history.compactMap(Agency.init(rawValue:)) }
+        let listed = (try? service.loadProfile(environment: ProcessInfo.processInfo.environment))?.agencies.keys
+        return Agency.allCases.filter { listed?.contains($0) == true && ![.union, .coordinator].contains($0) }
+    }
+
     func run() throws {
         let body = try service.request(
             Operation.household, body: try MessageCoding.encode(HouseholdQuery(fileNumber: fileNumber)),
-            command: "household")
+            command: "household", at: .coordinator)
         var output = Terminal.standardOutput
         defer { output.flush() }
         if json {
@@ -160,5 +190,44 @@ struct HouseholdCommand: ParsableCommand {
             output.write(
                 "    \((entry.effectiveDate ?? "").padded(10)) \(entry.type.padded(22)) \(entry.source)\n")
         }
+        for department in historyDepartments() {
+            output.flush()
+            let body: [UInt8]
+            do {
+                body = try service.request(
+                    Operation.history, body: try MessageCoding.encode(HouseholdQuery(fileNumber: fileNumber)),
+                    command: "household", at: department)
+            } catch is ExitCode {
+                continue  // the reason is printed; the other departments are still shown
+            }
+            output.write(Self.render(try MessageCoding.decode(HistoryReply.self, from: body)))
+        }
+    }
+
+    /// A department's decision history, Chinese first: one line per act with its business date, id, measure,
+    /// outcome, actor and reason.
+    ///
+    /// - Parameter reply: The acts.
+    /// - Returns: The text, ending in a newline.
+    static func render(_ reply: HistoryReply) -> String {
+        var lines = ["  决定记录 decision history (\(reply.agency.rawValue)):"]
+        if reply.acts.isEmpty { lines.append("    无 (none)") }
+        for act in reply.acts {
+            let kind =
+                switch act.kind {
+                case .proposed: "提议 proposed"
+                case .firstApproval: "初审通过 first approval"
+                case .returned: "退回 returned"
+                case .decided: "审核通过 proposal approved"
+                }
+            let outcome = act.decision == "refuse" ? "不予批准 refuse" : "批准 approve"
+            var line =
+                "    \(AuditCommand.chinese(act.businessDate))  #\(act.id)  \(act.measureID)  \(kind)  \(outcome)"
+            line += "  \(act.staffID ?? "-")"
+            let reason = [act.reasonCode.map { "[\($0)]" }, act.reason.isEmpty ? nil : act.reason].compactMap { $0 }
+            if !reason.isEmpty { line += "  \(reason.joined(separator: " "))" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

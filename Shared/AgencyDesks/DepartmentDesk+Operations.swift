@@ -1,6 +1,7 @@
 import EventFabric
 import Foundation
 import GRDB
+import HouseholdDomain
 import ProgrammeEvents
 
 extension DepartmentDesk {
@@ -9,17 +10,19 @@ extension DepartmentDesk {
     public static var queries: Set<String> { [] }
 
     /// `propose`: clerks (经办人), in their area; `decide`: approvers (审核人), in their area, never on their own
-    /// proposal (policy C.6); `awaiting`: clerks, approvers and auditors, listing their area's.
+    /// proposal (policy C.6); `awaiting` and `worklist`: clerks, approvers and auditors, listing their area's.
     public static var operationRoles: [String: Set<StaffRole>] {
         [
             Operation.propose: [.clerk], Operation.decide: [.approver],
-            Operation.awaiting: [.clerk, .approver, .auditor],
+            Operation.awaiting: [.clerk, .approver, .auditor], Operation.worklist: [.clerk, .approver, .auditor],
+            Operation.history: [.clerk, .approver, .auditor],
         ]
     }
 
     /// Answers a department's own request operations (`review` mode): `propose` and `decide` (``DecideRequest`` →
     /// ``DecideReply``, in the request's write transaction, recording the asker's staff id) and `awaiting`
-    /// (→ ``AwaitingReply``: the measures of the asker's area and their proposals).
+    /// (→ ``AwaitingReply``: the measures of the asker's area and their proposals), `worklist` (``WorklistRequest``
+    /// → ``WorklistReply``, ``worklist(_:on:as:limit:in:)``; each file listed is logged as read).
     ///
     /// - Throws: `DatabaseError`, `EncodingError`.
     public func answer(_ request: ServiceRequest, as asker: Asker, in db: Database, journal: Journal) throws
@@ -38,7 +41,7 @@ extension DepartmentDesk {
             func audit(_ refusalCode: String?) throws {
                 try AuditLog.record(
                     [AuditLog.Touch(fileNumber: fileNumber, county: county ?? "", refusalCode: refusalCode)],
-                    of: request, by: asker, in: db)
+                    of: request, by: asker, on: body.on, in: db)
             }
             if asker.area != .province, let county = try awaitingCounty(of: body.measureID, in: db),
                 !asker.covers(county: county)
@@ -48,18 +51,29 @@ extension DepartmentDesk {
             }
             do {
                 if request.operation == Operation.propose {
-                    try propose(body.measureID, decision, reason: body.reason, by: asker.staffID, in: db)
+                    try propose(
+                        body.measureID, decision, reasonCode: body.reasonCode, reason: body.reason, by: asker.staffID,
+                        on: body.on, in: db)
                 } else {
                     try decide(
-                        body.measureID, decision, reason: body.reason, by: asker.staffID, in: db, journal: journal)
+                        body.measureID, decision, reasonCode: body.reasonCode, reason: body.reason, by: asker.staffID,
+                        on: body.on, in: db, journal: journal)
                 }
             } catch let refusal as DeskRefusal {
-                if refusal.code == DepartmentDesk.selfApprovalCode { asker.selfApproval() }
+                if [DepartmentDesk.selfApprovalCode, DepartmentDesk.sameApproverCode].contains(refusal.code) {
+                    asker.selfApproval()
+                }
                 try audit(refusal.code)
                 return try .refused(because: refusal.description)
             }
             try audit(nil)
-            return .ok(try MessageCoding.encode(DecideReply(measureID: body.measureID, decision: decision.rawValue)))
+            let awaitsSecond = try awaitsSecondApprover(body.measureID, in: db)
+            let second = request.operation == Operation.decide && decision == .approve && awaitsSecond
+            return .ok(
+                try MessageCoding.encode(
+                    DecideReply(
+                        measureID: body.measureID, decision: decision.rawValue,
+                        awaitsSecondApprover: second ? true : nil)))
         case Operation.awaiting:
             let measureIDs =
                 asker.area == .province
@@ -83,6 +97,41 @@ extension DepartmentDesk {
                                     measureID: id, decision: $0.decision.rawValue, proposedBy: $0.proposedBy)
                             }
                         })))
+        case Operation.history:
+            guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
+                return try .refused(because: "the body is not {\"fileNumber\": \"…\"}")
+            }
+            let county = try self.county(ofFile: query.fileNumber, in: db)
+            if asker.area != .province, let county, !asker.covers(county: county) {
+                try AuditLog.record(
+                    [
+                        AuditLog.Touch(
+                            fileNumber: query.fileNumber, county: county, refusalCode: AuditLog.outsideAreaCode)
+                    ],
+                    of: request, by: asker, in: db)
+                return try .refused(because: asker.outsideArea(query.fileNumber))
+            }
+            try AuditLog.record(
+                [AuditLog.Touch(fileNumber: query.fileNumber, county: county ?? "")], of: request, by: asker, in: db)
+            return .ok(
+                try MessageCoding.encode(
+                    HistoryReply(
+                        agency: department, fileNumber: query.fileNumber,
+                        acts: try staffActs(of: query.fileNumber, in: db))))
+        case Operation.worklist:
+            guard let query = try? MessageCoding.decode(WorklistRequest.self, from: request.body) else {
+                return try .refused(
+                    because: "the body is not {\"list\": \"awaiting\"|\"due\"|\"overdue\", \"on\": \"YYYY-MM-DD\"}")
+            }
+            let date = query.on ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
+            let limit = min(max(query.limit ?? Self.defaultWorklistLimit, 1), WorklistRequest.maximumLimit)
+            let reply = try worklist(query.list, on: date, as: asker, limit: limit, in: db)
+            var files: [String: String] = [:]
+            for item in reply.items { files[item.view.fileNumber] = item.view.divisionCode }
+            try AuditLog.record(
+                files.sorted { $0.key < $1.key }.map { AuditLog.Touch(fileNumber: $0.key, county: $0.value) },
+                of: request, by: asker, on: query.on, in: db)
+            return .ok(try MessageCoding.encode(reply))
         default:
             return try .refused(because: "unknown operation")
         }

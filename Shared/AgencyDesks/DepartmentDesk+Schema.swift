@@ -5,7 +5,7 @@ import HouseholdDomain
 import ProgrammeEvents
 
 extension DepartmentDesk {
-    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`–`v4`).
+    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`–`v5`).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         StoredBudgets.registerMigrations(&migrator)
         migrator.registerMigration("department.desk.v1") { db in
@@ -81,6 +81,26 @@ extension DepartmentDesk {
                     ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_decision TEXT;
                     ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_reason TEXT;
                     ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_by TEXT;
+                    """)
+        }
+        migrator.registerMigration("department.desk.v5") { db in
+            // Maker-checker complete (policy C.6): a proposal's refusal reason code, its business date and the
+            // first approver of an amount that needs two; every staff act on a measure, append-only.
+            try db.execute(
+                sql: """
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_code TEXT;
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_on TEXT;
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN first_approved_by TEXT;
+                    CREATE TABLE desk_staff_acts (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, measure_id TEXT NOT NULL, file_number TEXT NOT NULL,
+                        act TEXT NOT NULL, decision TEXT NOT NULL, reason_code TEXT, reason TEXT NOT NULL,
+                        staff_id TEXT, business_date TEXT NOT NULL, recorded_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX desk_staff_acts_by_file ON desk_staff_acts (file_number, seq);
+                    CREATE TRIGGER desk_staff_acts_no_update BEFORE UPDATE ON desk_staff_acts
+                    BEGIN SELECT RAISE(ABORT, 'desk_staff_acts is append-only'); END;
+                    CREATE TRIGGER desk_staff_acts_no_delete BEFORE DELETE ON desk_staff_acts
+                    BEGIN SELECT RAISE(ABORT, 'desk_staff_acts is append-only'); END;
                     """)
         }
     }

@@ -31,7 +31,8 @@ public struct DepartmentDesk: AgencyDesk {
         case auto
         /// Each measure waits until a clerk proposes its outcome and another member, an approver, approves the
         /// proposal (maker-checker, policy C.6; `jiekun decide --propose`, `jiekun decide`); an approved measure
-        /// then follows the rules (budgets, stock, supporting agencies, processing days from the filing date).
+        /// then follows the rules (budgets, stock, supporting agencies, processing days from the day of the
+        /// approval).
         case review
     }
 
@@ -160,11 +161,16 @@ public struct DepartmentDesk: AgencyDesk {
     }
 
     /// Decides instances by the rules and publishes the decisions (after `preceded`) and the support requests.
-    private func decide(
+    ///
+    /// `decidedOn`, for a staff approval, is the day it was given: processing days count from it and the events
+    /// are dated by it, instead of by the filing date (policy C.6).
+    func decide(
         _ instances: [MeasureInstance], of view: HouseholdView, preceded: [MeasureDecision] = [],
-        staffNote: String? = nil, in db: Database, journal: Journal
+        staffNote: String? = nil, decidedOn: LocalDate? = nil, in db: Database, journal: Journal
     ) throws {
-        let subject = DecisionSubject(view)
+        var subject = DecisionSubject(view)
+        if let decidedOn { subject.filedOn = decidedOn }
+        let effectiveOn = decidedOn ?? view.filedOn
         var decided = preceded
         var requests: [SupportRequest] = []
         var budgets = StoredBudgets(db, years: policy.budgetYears)
@@ -190,10 +196,10 @@ public struct DepartmentDesk: AgencyDesk {
                 }
             }
         }
-        try record(decided, fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
+        try record(decided, fileNumber: view.fileNumber, effectiveOn: effectiveOn, in: db, journal: journal)
         if !requests.isEmpty {
             try append(
-                SupportRequested(fileNumber: view.fileNumber, requests: requests), effectiveOn: view.filedOn,
+                SupportRequested(fileNumber: view.fileNumber, requests: requests), effectiveOn: effectiveOn,
                 in: db, journal: journal)
         }
     }
@@ -226,13 +232,25 @@ public struct DepartmentDesk: AgencyDesk {
         public var reason: String
         /// The proposer's staff id, `nil` on an endpoint without CURVE (nobody authenticated).
         public var proposedBy: String?
+        /// The refusal reason's code from the policy file (a proposed refusal).
+        public var reasonCode: String?
+        /// The business date of the proposal.
+        public var proposedOn: LocalDate?
+        /// The first approver's staff id, when the amount needs two approvers and one has approved.
+        public var firstApprovedBy: String?
 
         /// Creates a proposal.
-        public init(measureID: String, decision: StaffDecision, reason: String, proposedBy: String?) {
+        public init(
+            measureID: String, decision: StaffDecision, reason: String, proposedBy: String?, reasonCode: String? = nil,
+            proposedOn: LocalDate? = nil, firstApprovedBy: String? = nil
+        ) {
             self.measureID = measureID
             self.decision = decision
             self.reason = reason
             self.proposedBy = proposedBy
+            self.reasonCode = reasonCode
+            self.proposedOn = proposedOn
+            self.firstApprovedBy = firstApprovedBy
         }
     }
 
@@ -247,149 +265,19 @@ public struct DepartmentDesk: AgencyDesk {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT measure_id, proposed_decision, proposed_reason, proposed_by FROM desk_awaiting_staff
-                WHERE proposed_decision IS NOT NULL
+                SELECT measure_id, proposed_decision, proposed_reason, proposed_by, proposed_code, proposed_on,
+                    first_approved_by
+                FROM desk_awaiting_staff WHERE proposed_decision IS NOT NULL
                 """)
         {
             guard let decision = StaffDecision(rawValue: row["proposed_decision"]) else { continue }
             proposals[row["measure_id"]] = Proposal(
                 measureID: row["measure_id"], decision: decision, reason: row["proposed_reason"] ?? "",
-                proposedBy: row["proposed_by"])
+                proposedBy: row["proposed_by"], reasonCode: row["proposed_code"],
+                proposedOn: (row["proposed_on"] as String?).flatMap(LocalDate.init),
+                firstApprovedBy: row["first_approved_by"])
         }
         return proposals
-    }
-
-    /// A clerk proposes the outcome of a measure awaiting staff (`jiekun decide --agency A --propose MEASURE_ID
-    /// approve|refuse`); it then awaits an approver (``decide(_:_:reason:by:in:journal:)``), who must be someone
-    /// else (policy C.6).
-    ///
-    /// - Parameters:
-    ///   - measureID: the measure instance id, e.g. `KM-2017-0001/medical.assistance`.
-    ///   - decision: the outcome proposed.
-    ///   - reason: the proposer's reason (required to propose a refusal).
-    ///   - staff: who proposed (the requester's staff id), for the record.
-    ///   - db: a write transaction.
-    /// - Throws: ``DeskRefusal`` when the measure is not awaiting staff here (`desk.decide.unknown`), already has a
-    ///   proposal (`desk.propose.exists`) or a refusal has no reason (`desk.decide.reason`); `DatabaseError`.
-    public func propose(
-        _ measureID: String, _ decision: StaffDecision, reason: String, by staff: String?, in db: Database
-    ) throws {
-        let existing = try awaitingProposal(of: measureID, in: db)
-        if let proposal = existing {
-            throw DeskRefusal(
-                code: "desk.propose.exists",
-                description:
-                    "\(measureID) 已由 \(proposal.proposedBy ?? "经办人") 提议，等待审核 "
-                    + "(already proposed by \(proposal.proposedBy ?? "a clerk"), awaiting a checker)")
-        }
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if decision == .refuse && trimmed.isEmpty {
-            throw DeskRefusal(code: "desk.decide.reason", description: "a refusal needs a reason")
-        }
-        try db.execute(
-            sql: """
-                UPDATE desk_awaiting_staff SET proposed_decision = ?, proposed_reason = ?, proposed_by = ?
-                WHERE measure_id = ?
-                """,
-            arguments: [decision.rawValue, trimmed, staff, measureID])
-    }
-
-    /// An approver approves or refuses the proposal for a measure awaiting staff (`jiekun decide --agency A
-    /// MEASURE_ID approve|refuse`), never their own (policy C.6). Approved, the proposed outcome takes effect: an
-    /// approved measure follows the rules, a refused one is refused with the proposer's reason; the decision's
-    /// reason names both (`approved by housing-0002, proposed by housing-0001: …`). Refused, the proposal is
-    /// returned: the measure awaits a new proposal.
-    ///
-    /// - Parameters:
-    ///   - measureID: the measure instance id, e.g. `KM-2017-0001/medical.assistance`.
-    ///   - verdict: approve or refuse the proposal.
-    ///   - reason: the approver's reason (required to refuse the proposal; added to the proposer's when approving).
-    ///   - staff: who decided (the requester's staff id), for the record.
-    ///   - db: a write transaction.
-    ///   - journal: the store's journal.
-    /// - Throws: ``DeskRefusal`` when the measure is not awaiting staff here (`desk.decide.unknown`), has no proposal
-    ///   (`desk.decide.unproposed`), was proposed by `staff` (`desk.decide.self-approval`) or a refusal has no reason
-    ///   (`desk.decide.reason`); `DatabaseError`.
-    public func decide(
-        _ measureID: String, _ verdict: StaffDecision, reason: String, by staff: String?, in db: Database,
-        journal: Journal
-    ) throws {
-        guard let proposal = try awaitingProposal(of: measureID, in: db) else {
-            throw DeskRefusal(
-                code: "desk.decide.unproposed",
-                description: "\(measureID) 尚无经办人提议，请先提议 (no clerk has proposed it: propose it first)")
-        }
-        if let staff, staff == proposal.proposedBy {
-            throw DeskRefusal(
-                code: Self.selfApprovalCode,
-                description:
-                    "不能审核本人的提议 (the proposer cannot approve their own proposal: \(measureID) was proposed by "
-                    + "\(staff))")
-        }
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if verdict == .refuse && trimmed.isEmpty {
-            throw DeskRefusal(code: "desk.decide.reason", description: "a refusal needs a reason")
-        }
-        if verdict == .refuse {
-            try db.execute(
-                sql: """
-                    UPDATE desk_awaiting_staff SET proposed_decision = NULL, proposed_reason = NULL, proposed_by = NULL
-                    WHERE measure_id = ?
-                    """,
-                arguments: [measureID])
-            return
-        }
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT a.instance, h.view_data FROM desk_awaiting_staff a
-                    JOIN desk_households h ON h.file_number = a.file_number WHERE a.measure_id = ?
-                    """,
-                arguments: [measureID])
-        else { throw DeskRefusal(code: "desk.decide.unknown", description: "\(measureID) has no household") }
-        let instance = try DeskCoding.decode(MeasureInstance.self, from: row["instance"])
-        let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
-        try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
-        let actors = (staff.map { " by \($0)" } ?? "") + (proposal.proposedBy.map { ", proposed by \($0)" } ?? "")
-        let text = [proposal.reason, trimmed].filter { !$0.isEmpty }.joined(separator: "; ")
-        switch proposal.decision {
-        case .approve:
-            let note = text.isEmpty ? "approved\(actors)" : "approved\(actors): \(text)"
-            try decide([instance], of: view, staffNote: note, in: db, journal: journal)
-        case .refuse:
-            let refused = MeasureDecision(
-                measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber,
-                department: department, status: .refused, reason: "refused\(actors): \(text)", amount: .zero,
-                paidBy: nil, dueOn: view.filedOn.adding(days: policy.terms(of: instance.code).processingDays),
-                deliveredOn: nil)
-            try record([refused], fileNumber: view.fileNumber, effectiveOn: view.filedOn, in: db, journal: journal)
-        }
-    }
-
-    /// The proposal for a measure awaiting staff, `nil` when it has none.
-    ///
-    /// - Throws: ``DeskRefusal`` `desk.decide.unknown` when the measure is not awaiting staff here.
-    private func awaitingProposal(of measureID: String, in db: Database) throws -> Proposal? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT proposed_decision, proposed_reason, proposed_by FROM desk_awaiting_staff
-                    WHERE measure_id = ?
-                    """,
-                arguments: [measureID])
-        else {
-            throw DeskRefusal(
-                code: "desk.decide.unknown",
-                description: "\(measureID) is not awaiting a decision at \(department.rawValue)")
-        }
-        guard let decision = (row["proposed_decision"] as String?).flatMap(StaffDecision.init(rawValue:)) else {
-            return nil
-        }
-        return Proposal(
-            measureID: measureID, decision: decision, reason: row["proposed_reason"] ?? "",
-            proposedBy: row["proposed_by"])
     }
 
     private func awaitingMeasureIDs(of fileNumber: String, in db: Database) throws -> Set<String> {
@@ -516,7 +404,7 @@ public struct DepartmentDesk: AgencyDesk {
     // MARK: Records and events
 
     /// Stores decisions and publishes them: `measure.decided`, then `measure.delivered` for those delivered.
-    private func record(
+    func record(
         _ decisions: [MeasureDecision], fileNumber: String, effectiveOn: LocalDate, in db: Database, journal: Journal
     ) throws {
         guard !decisions.isEmpty else { return }

@@ -38,12 +38,18 @@ public struct DecideRequest: Codable, Sendable, Hashable {
     public var decision: String
     /// The staff's reason (required to refuse).
     public var reason: String
+    /// A refusal's reason code, from the policy file's `makerChecker.refusalReasons`.
+    public var reasonCode: String?
+    /// The business date of the act (`--on`), or `nil` for today in China time: an approval is dated by it.
+    public var on: LocalDate?
 
     /// Creates a request.
-    public init(measureID: String, decision: String, reason: String) {
+    public init(measureID: String, decision: String, reason: String, reasonCode: String? = nil, on: LocalDate? = nil) {
         self.measureID = measureID
         self.decision = decision
         self.reason = reason
+        self.reasonCode = reasonCode
+        self.on = on
     }
 }
 
@@ -53,11 +59,14 @@ public struct DecideReply: Codable, Sendable, Hashable {
     public var measureID: String
     /// `approve` or `refuse`, as decided.
     public var decision: String
+    /// `true` when this was the first of two approvals: the proposal awaits a second approver (policy C.6).
+    public var awaitsSecondApprover: Bool?
 
     /// Creates a reply.
-    public init(measureID: String, decision: String) {
+    public init(measureID: String, decision: String, awaitsSecondApprover: Bool? = nil) {
         self.measureID = measureID
         self.decision = decision
+        self.awaitsSecondApprover = awaitsSecondApprover
     }
 }
 

@@ -4,15 +4,20 @@ import GRDB
 import HouseholdDomain
 
 extension UnionDesk {
-    /// `register`, `update` and `close`: clerks, for households of their area.
+    /// `register`, `update` and `close`: clerks, for households of their area; `search`: clerks, approvers and
+    /// auditors, within their area (it shows personal data: not finance, not admins).
     public static var operationRoles: [String: Set<StaffRole>] {
-        [Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk]]
+        [
+            Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
+            Operation.search: [.clerk, .approver, .auditor],
+        ]
     }
 
     /// Answers the union's own request operations, each in the request's write transaction: `register` and
     /// `update` (an import file, ``RegisterRequest`` → ``RegisterReply``: a household outside the asker's area is
     /// refused with the reason, the others filed) and `close` (``CloseRequest`` → ``CloseReply``, a file of the
-    /// asker's area).
+    /// asker's area), and `search` (``SearchRequest`` → ``SearchReply``, the asker's area only; each household shown
+    /// is a read, logged in the audit log).
     ///
     /// - Throws: `DatabaseError`, `EncodingError`.
     public func answer(_ request: ServiceRequest, as asker: Asker, in db: Database, journal: Journal) throws
@@ -90,6 +95,20 @@ extension UnionDesk {
             }
             try audit(nil)
             return .ok(try MessageCoding.encode(CloseReply(closed: true)))
+        case Operation.search:
+            guard let query = try? MessageCoding.decode(SearchRequest.self, from: request.body) else {
+                return try .refused(because: "the body is not {\"text\": \"…\", \"field\": \"name\"|…}")
+            }
+            let reply: SearchReply
+            do {
+                reply = try search(query, within: asker.area, in: db)
+            } catch let refusal as DeskRefusal {
+                return try .refused(because: refusal.description)
+            }
+            try AuditLog.record(
+                reply.households.map { AuditLog.Touch(fileNumber: $0.fileNumber, county: $0.county) }, of: request,
+                by: asker, in: db)
+            return .ok(try MessageCoding.encode(reply))
         default:
             return try .refused(because: "unknown operation")
         }

@@ -109,7 +109,8 @@ extension AgencyAssembly {
                         + roles.sorted().map(\.rawValue).joined(separator: " or ") + ")",
                     "role")
             }
-            let asker = Asker(staffID: staffID, area: area, outOfArea: outOfArea, selfApproval: selfApproval)
+            let asker = Asker(
+                staffID: staffID, area: area, roles: member.roles, outOfArea: outOfArea, selfApproval: selfApproval)
             if request.operation == AuditLog.operation { return try AuditLog.answer(request, as: asker, in: db) }
             return try desk.answer(request, as: asker, in: db, journal: journal)
         }

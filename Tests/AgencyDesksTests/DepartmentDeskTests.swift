@@ -348,13 +348,17 @@ struct DepartmentDeskTests {
         #expect(
             refusal { db in try desk.propose("KM-2017-0001/none", .approve, reason: "", by: "mi-clerk", in: db) }
                 == "desk.decide.unknown")
-        try store.writer.write { db in try desk.propose(assistance, .approve, reason: "核实无误", by: "mi-clerk", in: db) }
+        try store.writer.write { db in
+            try desk.propose(assistance, .approve, reason: "核实无误", by: "mi-clerk", on: LocalDate("2017-03-18"), in: db)
+        }
         #expect(
             refusal { db in try desk.propose(assistance, .refuse, reason: "x", by: "mi-clerk-2", in: db) }
                 == "desk.propose.exists")
         #expect(
             try store.writer.read { db in try desk.proposals(in: db) } == [
-                assistance: .init(measureID: assistance, decision: .approve, reason: "核实无误", proposedBy: "mi-clerk")
+                assistance: .init(
+                    measureID: assistance, decision: .approve, reason: "核实无误", proposedBy: "mi-clerk",
+                    proposedOn: LocalDate("2017-03-18"))
             ])
         #expect(
             refusal { db in
@@ -363,34 +367,40 @@ struct DepartmentDeskTests {
         #expect(try journaled().isEmpty, "a refused decision publishes nothing")
 
         try store.writer.write { db in
-            try desk.decide(assistance, .approve, reason: "", by: "mi-approver", in: db, journal: store.journal)
+            try desk.decide(
+                assistance, .approve, reason: "", by: "mi-approver", on: LocalDate("2017-03-20"), in: db,
+                journal: store.journal)
         }
         let approved = try journaled()
         try #require(approved.map(\.type) == ["measure.decided", "measure.delivered"])
         let granted = try approved[0].decodeData(as: MeasuresDecided.self, using: EventCoding.makeDecoder())
         #expect(granted.decisions.first?.status == .granted)
-        #expect(granted.decisions.first?.deliveredOn == LocalDate("2017-04-14"), "filing date + 30 days")
+        #expect(granted.decisions.first?.deliveredOn == LocalDate("2017-04-19"), "approval date + 30 days (C.6)")
         #expect(
             granted.decisions.first?.reason.hasPrefix("approved by mi-approver, proposed by mi-clerk: 核实无误; ")
                 == true, "\(granted.decisions)")
 
         // A refusal proposed, returned by the checker, proposed again and approved: refused with the clerk's reason.
         try store.writer.write { db in
-            try desk.propose(mutualAid, .refuse, reason: "参加了单位的互助保障", by: "mi-clerk", in: db)
+            try desk.propose(
+                mutualAid, .refuse, reasonCode: "already-covered", reason: "参加了单位的互助保障", by: "mi-clerk", in: db)
         }
         #expect(
             refusal { db in
                 try desk.decide(mutualAid, .refuse, reason: "", by: "mi-approver", in: db, journal: store.journal)
             } == "desk.decide.reason")
         try store.writer.write { db in
-            try desk.decide(mutualAid, .refuse, reason: "请附单位证明", by: "mi-approver", in: db, journal: store.journal)
+            try desk.decide(
+                mutualAid, .refuse, reasonCode: "documents-missing", reason: "请附单位证明", by: "mi-approver", in: db,
+                journal: store.journal)
         }
         #expect(try store.writer.read { db in try desk.proposals(in: db) }.isEmpty, "returned: awaits a proposal")
         #expect(try store.writer.read { db in try desk.awaitingStaff(in: db) } == [mutualAid])
         #expect(try journaled().count == 2, "a returned proposal decides nothing")
         try store.writer.write { db in
             try desk.propose(
-                mutualAid, .refuse, reason: "already covered by the employer's scheme", by: "mi-clerk-2", in: db)
+                mutualAid, .refuse, reasonCode: "already-covered", reason: "already covered by the employer's scheme",
+                by: "mi-clerk-2", in: db)
         }
         try store.writer.write { db in
             try desk.decide(mutualAid, .approve, reason: "", by: "mi-approver", in: db, journal: store.journal)
@@ -399,7 +409,8 @@ struct DepartmentDeskTests {
         #expect(refused.decisions.map(\.status) == [.refused])
         #expect(
             refused.decisions.first?.reason
-                == "refused by mi-approver, proposed by mi-clerk-2: already covered by the employer's scheme")
+                == "refused by mi-approver, proposed by mi-clerk-2: [already-covered] already covered by the employer's scheme"
+        )
         #expect(
             refusal { db in
                 try desk.decide(mutualAid, .approve, reason: "", by: nil, in: db, journal: store.journal)

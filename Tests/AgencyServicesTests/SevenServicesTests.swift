@@ -131,10 +131,13 @@ struct SevenServicesTests {
         }
         func decide(_ id: String, _ decision: String, _ reason: [String] = []) throws {
             let proposed = try CommandRunner.run(
-                "jiekun", ["decide", "--agency", "medical-insurance", "--propose", id, decision] + endpoint + reason)
+                "jiekun",
+                ["decide", "--agency", "medical-insurance", "--propose", id, decision, "--on", "2017-05-09"] + endpoint
+                    + reason)
             #expect(proposed.status == 0, "\(id): \(proposed.error)")
+            // Approved on 2017-05-10: the processing days count from that day (policy C.6).
             let result = try CommandRunner.run(
-                "jiekun", ["decide", "--agency", "medical-insurance", id, "批准"] + approver)
+                "jiekun", ["decide", "--agency", "medical-insurance", id, "批准", "--on", "2017-05-10"] + approver)
             #expect(result.status == 0 && result.text.contains("审核通过"), "\(id): \(result.error)")
         }
         #expect(
@@ -170,8 +173,8 @@ struct SevenServicesTests {
         let proposed = try CommandRunner.run(
             "jiekun",
             [
-                "decide", "--agency", "medical-insurance", "--propose", catastrophic, "不予批准", "--reason",
-                "not a listed major disease",
+                "decide", "--agency", "medical-insurance", "--propose", catastrophic, "不予批准", "--code",
+                "not-eligible", "--reason", "not a listed major disease", "--on", "2017-05-09",
             ] + endpoint)
         #expect(proposed.status == 0, "\(proposed.error)")
         let listed = try CommandRunner.run(
@@ -185,7 +188,8 @@ struct SevenServicesTests {
             "jiekun", ["decide", "--agency", "medical-insurance", catastrophic, "approve"] + endpoint)
         #expect(ownProposal.status != 0, "a clerk does not decide: \(ownProposal.text)")
         let approved = try CommandRunner.run(
-            "jiekun", ["decide", "--agency", "medical-insurance", catastrophic, "approve"] + approver)
+            "jiekun",
+            ["decide", "--agency", "medical-insurance", catastrophic, "approve", "--on", "2017-05-10"] + approver)
         #expect(approved.status == 0, "\(approved.error)")
         // QJ-2017-0007 stays blocked on medical care, with the department and the reason.
         #expect(try await stack.settle(exits: 1), "\(stack.tails())")

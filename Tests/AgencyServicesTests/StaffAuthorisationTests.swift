@@ -194,7 +194,13 @@ struct StaffAuthorisationTests {
             (.union, Operation.register, try Self.json(RegisterRequest(csv: try Self.sampleCSV())), [.clerk]),
             (.union, Operation.update, try Self.json(RegisterRequest(csv: try Self.sampleCSV())), [.clerk]),
             (.union, Operation.close, close, [.clerk]),
+            (.union, Operation.search, try Self.json(SearchRequest(text: "KM")), [.clerk, .approver, .auditor]),
             (.housing, Operation.awaiting, [], [.clerk, .approver, .auditor]),
+            (.housing, Operation.worklist, try Self.json(WorklistRequest(list: .due)), [.clerk, .approver, .auditor]),
+            (
+                .housing, Operation.history, try Self.json(HouseholdQuery(fileNumber: "KM-2017-0001")),
+                [.clerk, .approver, .auditor]
+            ),
             (
                 .housing, Operation.propose,
                 try Self.json(DecideRequest(measureID: "KM-2099-0001/none", decision: "approve", reason: "")),
@@ -221,11 +227,13 @@ struct StaffAuthorisationTests {
         #expect(
             UnionDesk.operationRoles == [
                 Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
+                Operation.search: [.clerk, .approver, .auditor],
             ])
         #expect(
             DepartmentDesk.operationRoles == [
                 Operation.propose: [.clerk], Operation.decide: [.approver],
-                Operation.awaiting: [.clerk, .approver, .auditor],
+                Operation.awaiting: [.clerk, .approver, .auditor], Operation.worklist: [.clerk, .approver, .auditor],
+                Operation.history: [.clerk, .approver, .auditor],
             ])
         #expect(Set(CoordinatorDesk.operationRoles.keys) == [Operation.report, Operation.household])
 

@@ -7,6 +7,9 @@ public struct Asker: Sendable {
     public var staffID: String?
     /// The area the asker may see and act on.
     public var area: StaffArea
+    /// The roles the asker holds (empty when unauthenticated): an approver's worklist leaves out their own
+    /// proposals (policy C.6).
+    public var roles: Set<StaffRole>
     /// Called once for each household refused because it lies outside ``area`` (counted and shown by `status`).
     let outOfArea: @Sendable () -> Void
     /// Called once for each decision refused because the asker proposed it (counted and shown by `status`).
@@ -17,14 +20,16 @@ public struct Asker: Sendable {
     /// - Parameters:
     ///   - staffID: The staff id, or `nil` when unauthenticated.
     ///   - area: Their area.
+    ///   - roles: Their roles.
     ///   - outOfArea: Counts a household refused as out of area.
     ///   - selfApproval: Counts a decision refused as the asker's own proposal.
     public init(
-        staffID: String?, area: StaffArea, outOfArea: @escaping @Sendable () -> Void = {},
+        staffID: String?, area: StaffArea, roles: Set<StaffRole> = [], outOfArea: @escaping @Sendable () -> Void = {},
         selfApproval: @escaping @Sendable () -> Void = {}
     ) {
         self.staffID = staffID
         self.area = area
+        self.roles = roles
         self.outOfArea = outOfArea
         self.selfApproval = selfApproval
     }

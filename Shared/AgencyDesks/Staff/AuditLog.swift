@@ -5,8 +5,9 @@ import HouseholdDomain
 
 /// An agency's append-only audit log of every read and change of a household done through its request operations
 /// (table `agency_audit`, migration ``migrationIdentifier``; policy Part C, issue "every act attributed"): one row
-/// per household touched — `register`, `update` and `close` at the union, `household` at the coordinator,
-/// `propose`, `decide` and `awaiting` (one row per file listed) at a department.
+/// per household touched — `register`, `update`, `close` and `search` (one row per file shown) at the union,
+/// `household` at the coordinator, `propose`, `decide`, `awaiting` and `worklist` (one row per file listed) at a
+/// department.
 ///
 /// A row is written in the request's own write transaction, with the reply the request server stores: a retried
 /// request answered from the stored reply is not logged again, and a request that fails (rolls back) leaves no
@@ -23,7 +24,7 @@ import HouseholdDomain
 /// CREATE TABLE agency_audit (
 ///     seq           INTEGER PRIMARY KEY AUTOINCREMENT,
 ///     staff_id      TEXT NOT NULL,     -- housing-0003 (pseudonymous)
-///     operation     TEXT NOT NULL,     -- register | update | close | household | propose | decide | awaiting
+///     operation     TEXT NOT NULL,     -- register | update | close | search | household | propose | decide | …
 ///     file_number   TEXT NOT NULL,     -- KM-2017-0001
 ///     county        TEXT NOT NULL,     -- the household's division code, '' when the file is unknown
 ///     outcome       TEXT NOT NULL,     -- done | refused

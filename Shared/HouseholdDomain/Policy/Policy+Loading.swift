@@ -230,8 +230,44 @@ private struct PolicyReader {
             prefectures[prefecture.code] = Policy.PrefectureParameters(
                 name: try string(prefectureMapping, "name", path), years: years)
         }
-        return Policy(
+        var policy = Policy(
             name: name, version: version, eligibility: eligibility, persons: persons, measures: measures,
             prefectures: prefectures)
+        if let node = top["makerChecker"] { policy.makerChecker = try makerChecker(node) }
+        return policy
+    }
+
+    /// The optional `makerChecker` section: `secondApproverAbove` (yuan), `measures` (code → yuan) and
+    /// `refusalReasons` (a list of `{code, zh, en}`, codes unique).
+    func makerChecker(_ node: Node) throws -> Policy.MakerChecker {
+        let path = "makerChecker"
+        let section = try mapping(node, path)
+        var result = Policy.MakerChecker(secondApproverAbove: try yuan(section, "secondApproverAbove", path))
+        if let measuresNode = section["measures"] {
+            for (key, _) in try mapping(measuresNode, "\(path).measures") {
+                guard let code = Measure.Code(rawValue: key) else {
+                    throw error("\(path).measures.\(key)", "not a measure code of Part B")
+                }
+                result.secondApproverAboveByMeasure[code] = try yuan(
+                    try mapping(measuresNode, "\(path).measures"), key, "\(path).measures")
+            }
+        }
+        if let reasonsNode = section["refusalReasons"] {
+            guard let items = reasonsNode.sequence else {
+                throw error("\(path).refusalReasons", "expected a list of {code, zh, en}")
+            }
+            for (index, item) in items.enumerated() {
+                let itemPath = "\(path).refusalReasons.\(index)"
+                let entry = try mapping(item, itemPath)
+                let reason = Policy.RefusalReason(
+                    code: try string(entry, "code", itemPath), chinese: try string(entry, "zh", itemPath),
+                    english: try string(entry, "en", itemPath))
+                guard result.refusalReason(code: reason.code) == nil else {
+                    throw error("\(itemPath).code", "\(reason.code) is given twice")
+                }
+                result.refusalReasons.append(reason)
+            }
+        }
+        return result
     }
 }

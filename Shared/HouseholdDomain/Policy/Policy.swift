@@ -21,6 +21,9 @@ public struct Policy: Sendable {
     /// The years that have units and budgets, in order (kept with ``prefectures``: the desks read them for every
     /// budget draw).
     public private(set) var budgetYears: [Int]
+    /// Maker-checker: second approvers and refusal reasons (policy C.6); ``MakerChecker/standard`` when the file
+    /// has no `makerChecker` section.
+    public var makerChecker = MakerChecker.standard
 
     /// Creates a policy.
     init(
@@ -127,5 +130,60 @@ public struct Policy: Sendable {
     private static func budgetYears(of prefectures: [String: PrefectureParameters]) -> [Int] {
         let years = prefectures.values.flatMap { $0.years.filter { $0.value.publicRentalUnits != nil }.keys }
         return Set(years).sorted()
+    }
+}
+
+extension Policy {
+    /// Maker-checker (policy C.6, 不相容岗位相互分离): which approvals need a second approver, and the reasons a
+    /// refusal may give.
+    public struct MakerChecker: Sendable, Hashable {
+        /// A measure whose amount (yuan) is above this needs two approvers, neither of them the proposer (policy
+        /// C.6: 5,000 yuan, a project default).
+        public var secondApproverAbove: Yuan
+        /// Thresholds of single measures, replacing ``secondApproverAbove`` for them.
+        public var secondApproverAboveByMeasure: [Measure.Code: Yuan]
+        /// The reasons a refusal names (one of them, plus free text); empty: free text only.
+        public var refusalReasons: [RefusalReason]
+
+        /// Creates the parameters.
+        public init(
+            secondApproverAbove: Yuan, secondApproverAboveByMeasure: [Measure.Code: Yuan] = [:],
+            refusalReasons: [RefusalReason] = []
+        ) {
+            self.secondApproverAbove = secondApproverAbove
+            self.secondApproverAboveByMeasure = secondApproverAboveByMeasure
+            self.refusalReasons = refusalReasons
+        }
+
+        /// Policy C.6 as Part C states it: above 5,000 yuan, two approvers; refusals in free text.
+        public static let standard = MakerChecker(secondApproverAbove: Yuan(fen: 500_000))
+
+        /// The threshold of a measure.
+        public func threshold(of code: Measure.Code) -> Yuan {
+            secondApproverAboveByMeasure[code] ?? secondApproverAbove
+        }
+
+        /// Whether approving `amount` of `code` needs a second approver: the amount is above the threshold.
+        public func needsSecondApprover(_ code: Measure.Code, amount: Yuan) -> Bool { amount > threshold(of: code) }
+
+        /// The refusal reason with this code, `nil` when the list has none.
+        public func refusalReason(code: String) -> RefusalReason? { refusalReasons.first { $0.code == code } }
+    }
+
+    /// A reason a refusal may give (policy C.6, "who, when and why"), from the policy file's list.
+    public struct RefusalReason: Sendable, Hashable, Codable {
+        /// The stable code, such as `not-eligible`.
+        public var code: String
+        /// The text shown to staff, such as 不符合条件.
+        public var chinese: String
+        /// The English text.
+        public var english: String
+
+        /// Creates a reason.
+        public init(code: String, chinese: String, english: String) {
+            self.code = code
+            self.chinese = chinese
+            self.english = english
+        }
     }
 }

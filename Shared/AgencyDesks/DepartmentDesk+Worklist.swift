@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import HouseholdDomain
+import ProgrammeEvents
+import ReliefProgramme
+
+extension DepartmentDesk {
+    /// The most items a worklist returns when the request names no limit.
+    public static let defaultWorklistLimit = 200
+
+    /// A staff member's worklist (`jiekun worklist`) on a business date, within their area, each item with the
+    /// department's view of its household:
+    ///
+    /// - `awaiting`: measures a clerk proposed, awaiting an approver (`review` mode); for an asker holding the
+    ///   approver role, only those someone else proposed (they may not approve their own, policy C.6).
+    /// - `due`: granted measures not delivered by `date` whose processing days end on or after it.
+    /// - `overdue`: granted measures whose processing days ended before `date` and that were not delivered by it.
+    ///
+    /// Deliveries are not recorded yet: "delivered" here is the delivery date the rules computed when the measure was
+    /// decided (the end of its processing days, or the day a later budget year's money is available) and `nil`
+    /// while it waits for money. So on a past date a measure is overdue when its computed delivery came late (money
+    /// of a later year) and on any date when it still waits for money; a measure delivered late in fact but on time
+    /// by the rules is not shown (docs/OPERATIONS.md, "Worklists").
+    ///
+    /// - Parameters:
+    ///   - list: Which list.
+    ///   - date: The business date.
+    ///   - asker: Who asks (area, roles, staff id).
+    ///   - limit: The most items returned.
+    ///   - db: A database connection.
+    /// - Returns: The reply (its items by due date then measure id; awaiting by measure id).
+    /// - Throws: `DatabaseError`, `DecodingError`.
+    public func worklist(
+        _ list: WorklistRequest.List, on date: LocalDate, as asker: Asker, limit: Int, in db: Database
+    ) throws -> WorklistReply {
+        var views: [String: HouseholdView?] = [:]
+        func view(of fileNumber: String) throws -> HouseholdView? {
+            if let known = views[fileNumber] { return known }
+            let view = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT view_data FROM desk_households WHERE file_number = ?"),
+                arguments: [fileNumber]
+            ).map { try DeskCoding.decode(KeptView.self, from: $0).view }
+            let visible = view.flatMap { asker.area.contains(county: $0.divisionCode) ? $0 : nil }
+            views[fileNumber] = visible
+            return visible
+        }
+        var items: [WorklistReply.Item] = []
+        var truncated = false
+        switch list {
+        case .awaiting:
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT measure_id, file_number, instance, proposed_decision, proposed_reason, proposed_by
+                    FROM desk_awaiting_staff WHERE proposed_decision IS NOT NULL ORDER BY measure_id
+                    """)
+            while let row = try rows.next() {
+                let proposer: String? = row["proposed_by"]
+                if asker.roles.contains(.approver), let staff = asker.staffID, proposer == staff { continue }
+                guard let view = try view(of: row["file_number"]) else { continue }
+                guard items.count < limit else {
+                    truncated = true
+                    break
+                }
+                let instance = try DeskCoding.decode(MeasureInstance.self, from: row["instance"])
+                items.append(
+                    WorklistReply.Item(
+                        measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber,
+                        proposedDecision: row["proposed_decision"], proposedReason: row["proposed_reason"],
+                        proposedBy: proposer, view: view))
+            }
+        case .due, .overdue:
+            let day = date.description
+            let sql =
+                list == .due
+                ? """
+                SELECT \(DecisionColumns.names) FROM desk_decisions WHERE status = 'granted'
+                AND (delivered_on IS NULL OR delivered_on > ?) AND due_on >= ? ORDER BY due_on, measure_id
+                """
+                : """
+                SELECT \(DecisionColumns.names) FROM desk_decisions WHERE status = 'granted'
+                AND (delivered_on IS NULL OR delivered_on > ?) AND due_on < ? ORDER BY due_on, measure_id
+                """
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: [day, day])
+            while let row = try rows.next() {
+                let decision = try DecisionColumns.decision(from: row)
+                guard let view = try view(of: row["file_number"]) else { continue }
+                guard items.count < limit else {
+                    truncated = true
+                    break
+                }
+                items.append(
+                    WorklistReply.Item(
+                        measureID: decision.measureID, code: decision.code, memberNumber: decision.memberNumber,
+                        amount: decision.amount, dueOn: decision.dueOn, deliveryComputedOn: decision.deliveredOn,
+                        daysOverdue: list == .overdue ? decision.dueOn.days(until: date) : nil, view: view))
+            }
+        }
+        return WorklistReply(agency: department, list: list, on: date, items: items, truncated: truncated)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import HouseholdDomain
+import ProgrammeEvents
+import ReliefProgramme
+
+extension Operation {
+    /// Department: a staff member's worklist — measures awaiting approval, due or overdue on a business date,
+    /// each with the department's view of its household (``WorklistRequest`` → ``WorklistReply``).
+    public static let worklist = "worklist"
+}
+
+/// The body of a `worklist` request (`jiekun worklist --agency A --awaiting|--due|--overdue [--on DATE]`).
+public struct WorklistRequest: Codable, Sendable, Hashable {
+    /// Which list.
+    public enum List: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Proposed by a clerk and awaiting an approver (`review` mode); an approver sees those someone else
+        /// proposed (policy C.6).
+        case awaiting
+        /// Granted and not delivered by the date asked, its processing days not yet passed (due on or after it).
+        case due
+        /// Granted, due before the date asked, and not delivered by it (or waiting for money).
+        case overdue
+    }
+
+    /// Which list.
+    public var list: List
+    /// The business date the list is for (`--on`), or `nil` for today in China time.
+    public var on: LocalDate?
+    /// The most items returned (the department caps it at ``WorklistRequest/maximumLimit``).
+    public var limit: Int?
+
+    /// The largest ``limit`` a department answers.
+    public static let maximumLimit = 2000
+
+    /// Creates a request.
+    public init(list: List, on: LocalDate? = nil, limit: Int? = nil) {
+        self.list = list
+        self.on = on
+        self.limit = limit
+    }
+}
+
+/// The reply to `worklist`: the items of the asker's area, by due date then measure id (awaiting: by measure id).
+public struct WorklistReply: Codable, Sendable, Hashable {
+    /// One measure on the list, with the department's view of its household.
+    public struct Item: Codable, Sendable, Hashable {
+        /// The measure instance id.
+        public var measureID: String
+        /// The measure.
+        public var code: Measure.Code
+        /// The member it is for (per-member measures).
+        public var memberNumber: Int?
+        /// The decision's amount, yuan (due and overdue).
+        public var amount: Yuan?
+        /// The date its processing days end (due and overdue).
+        public var dueOn: LocalDate?
+        /// The delivery date the rules computed, when it lies after the list's date (overdue); `nil` while the
+        /// measure waits for money.
+        public var deliveryComputedOn: LocalDate?
+        /// Days past ``dueOn`` on the list's date (overdue).
+        public var daysOverdue: Int?
+        /// The outcome proposed, `approve` or `refuse` (awaiting).
+        public var proposedDecision: String?
+        /// The proposer's reason (awaiting).
+        public var proposedReason: String?
+        /// The proposer's staff id (awaiting).
+        public var proposedBy: String?
+        /// The department's view of the household: only the facts it is given (docs/DATA-MINIMISATION.md).
+        public var view: HouseholdView
+
+        /// Creates an item.
+        public init(
+            measureID: String, code: Measure.Code, memberNumber: Int?, amount: Yuan? = nil, dueOn: LocalDate? = nil,
+            deliveryComputedOn: LocalDate? = nil, daysOverdue: Int? = nil, proposedDecision: String? = nil,
+            proposedReason: String? = nil, proposedBy: String? = nil, view: HouseholdView
+        ) {
+            self.measureID = measureID
+            self.code = code
+            self.memberNumber = memberNumber
+            self.amount = amount
+            self.dueOn = dueOn
+            self.deliveryComputedOn = deliveryComputedOn
+            self.daysOverdue = daysOverdue
+            self.proposedDecision = proposedDecision
+            self.proposedReason = proposedReason
+            self.proposedBy = proposedBy
+            self.view = view
+        }
+    }
+
+    /// The department.
+    public var agency: Agency
+    /// Which list.
+    public var list: WorklistRequest.List
+    /// The business date it is for.
+    public var on: LocalDate
+    /// The items.
+    public var items: [Item]
+    /// Whether more items were on the list than returned.
+    public var truncated: Bool
+
+    /// Creates a reply.
+    public init(agency: Agency, list: WorklistRequest.List, on: LocalDate, items: [Item], truncated: Bool) {
+        self.agency = agency
+        self.list = list
+        self.on = on
+        self.items = items
+        self.truncated = truncated
+    }
+}
+
+extension Operation {
+    /// Department: the staff acts on a household's measures — proposals, approvals, returns, decisions — with
+    /// their actors and business dates (``HouseholdQuery`` → ``HistoryReply``).
+    public static let history = "history"
+}
+
+/// The reply to `history`: a department's staff acts on one household's measures, oldest first.
+public struct HistoryReply: Codable, Sendable, Hashable {
+    /// The department.
+    public var agency: Agency
+    /// The file number.
+    public var fileNumber: String
+    /// The acts.
+    public var acts: [DepartmentDesk.StaffAct]
+
+    /// Creates a reply.
+    public init(agency: Agency, fileNumber: String, acts: [DepartmentDesk.StaffAct]) {
+        self.agency = agency
+        self.fileNumber = fileNumber
+        self.acts = acts
+    }
+}
