@@ -55,6 +55,13 @@ struct DecideCommand: ParsableCommand {
     @Flag(help: "List the measures awaiting staff instead.")
     var awaiting = false
 
+    @Option(
+        help: """
+            Propose a correction (更正) of the decision numbered N (jiekun household --history shows the numbers): \
+            the other outcome, with --reason; an approver then approves it like any proposal.
+            """)
+    var corrects: Int64?
+
     /// The decision typed, in English or Chinese: `approve`/`批准`/`同意`, `refuse`/`不予批准`/`不同意`.
     static func decisionWord(_ word: String) -> String? {
         switch word.trimmingCharacters(in: .whitespaces) {
@@ -95,6 +102,9 @@ struct DecideCommand: ParsableCommand {
             throw ValidationError("--code \(code) goes with a refusal only")
         }
         if let on, LocalDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, not \(on)") }
+        if corrects != nil && reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("a correction needs --reason")
+        }
         let parts = measureID.split(separator: "/")
         guard parts.count >= 2, let code = Measure.Code(rawValue: String(parts[1])) else {
             throw ValidationError("\(measureID) is not a measure id (FILE/CODE or FILE/CODE/MEMBER)")
@@ -118,13 +128,15 @@ struct DecideCommand: ParsableCommand {
         let decision = decision.flatMap(Self.decisionWord) ?? ""
         let request = DecideRequest(
             measureID: measureID ?? "", decision: decision, reason: reason, reasonCode: code,
-            on: on.flatMap(LocalDate.init))
-        let operation = propose ? Operation.propose : Operation.decide
+            on: on.flatMap(LocalDate.init), corrects: corrects)
+        let operation = propose || corrects != nil ? Operation.propose : Operation.decide
         let body = try service.request(
             operation, body: try MessageCoding.encode(request), command: "decide", at: department)
         let reply = try MessageCoding.decode(DecideReply.self, from: body)
         let done =
-            switch (propose, reply.decision == "approve") {
+            switch (propose || corrects != nil, reply.decision == "approve") {
+            case (true, _) where corrects != nil:
+                "更正 #\(corrects ?? 0) 已提议，待审核 (correction of #\(corrects ?? 0) proposed, awaiting a checker)"
             case (true, true): "提议批准，待审核 (proposed for approval, awaiting a checker)"
             case (true, false): "提议不予批准，待审核 (proposed for refusal, awaiting a checker)"
             case (false, true) where reply.awaitsSecondApprover == true:

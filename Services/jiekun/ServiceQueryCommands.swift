@@ -132,7 +132,8 @@ struct HouseholdCommand: ParsableCommand {
         parsing: .upToNextOption,
         help: """
             Departments whose decision history (决定记录: proposals, approvals, returns, with actors and dates) to \
-            show after the coordinator's state (default: every department the profile lists).
+            show after the coordinator's state (default: every department the profile lists that has acts on the \
+            file).
             """)
     var history: [String] = []
 
@@ -200,7 +201,9 @@ struct HouseholdCommand: ParsableCommand {
             } catch is ExitCode {
                 continue  // the reason is printed; the other departments are still shown
             }
-            output.write(Self.render(try MessageCoding.decode(HistoryReply.self, from: body)))
+            let reply = try MessageCoding.decode(HistoryReply.self, from: body)
+            // Named departments are shown even without acts; the profile's only when they have some.
+            if !reply.acts.isEmpty || !history.isEmpty { output.write(Self.render(reply)) }
         }
     }
 
@@ -224,6 +227,7 @@ struct HouseholdCommand: ParsableCommand {
             var line =
                 "    \(AuditCommand.chinese(act.businessDate))  #\(act.id)  \(act.measureID)  \(kind)  \(outcome)"
             line += "  \(act.staffID ?? "-")"
+            if let corrected = act.corrects { line += "  更正 corrects #\(corrected)" }
             let reason = [act.reasonCode.map { "[\($0)]" }, act.reason.isEmpty ? nil : act.reason].compactMap { $0 }
             if !reason.isEmpty { line += "  \(reason.joined(separator: " "))" }
             lines.append(line)

@@ -41,11 +41,13 @@ extension DepartmentDesk {
         public var businessDate: LocalDate
         /// The clock time (UTC).
         public var recordedAt: Date
+        /// For a correction's proposal and decision: the number of the decision it corrects.
+        public var corrects: Int64?
 
         /// Creates an act.
         public init(
             id: Int64, measureID: String, kind: Kind, decision: String, reasonCode: String?, reason: String,
-            staffID: String?, businessDate: LocalDate, recordedAt: Date
+            staffID: String?, businessDate: LocalDate, recordedAt: Date, corrects: Int64? = nil
         ) {
             self.id = id
             self.measureID = measureID
@@ -56,6 +58,7 @@ extension DepartmentDesk {
             self.staffID = staffID
             self.businessDate = businessDate
             self.recordedAt = recordedAt
+            self.corrects = corrects
         }
     }
 
@@ -154,7 +157,13 @@ extension DepartmentDesk {
                     WHERE measure_id = ?
                     """,
                 arguments: [measureID])
-            try recordAct(.returned, measureID, proposal.decision, code: code, reason: text, by: staff, on: day, in: db)
+            try recordAct(
+                .returned, measureID, proposal.decision, code: code, reason: text, by: staff, on: day,
+                corrects: proposal.corrects, in: db)
+            if proposal.corrects != nil {
+                // A correction returned leaves the decision it would have corrected in force.
+                try db.execute(sql: "DELETE FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
+            }
             return
         }
         guard
@@ -184,7 +193,9 @@ extension DepartmentDesk {
             + (proposal.proposedBy.map { ", proposed by \($0)" } ?? "")
         let proposed = [proposal.reasonCode.map { "[\($0)]" }, proposal.reason.isEmpty ? nil : proposal.reason]
             .compactMap { $0 }.joined(separator: " ")
-        let note = [proposed, text].filter { !$0.isEmpty }.joined(separator: "; ")
+        let note =
+            (proposal.corrects.map { "corrects #\($0): " } ?? "")
+            + [proposed, text].filter { !$0.isEmpty }.joined(separator: "; ")
         switch proposal.decision {
         case .approve:
             try decide(
@@ -198,7 +209,9 @@ extension DepartmentDesk {
                 deliveredOn: nil)
             try record([refused], fileNumber: view.fileNumber, effectiveOn: day, in: db, journal: journal)
         }
-        try recordAct(.decided, measureID, proposal.decision, code: nil, reason: text, by: staff, on: day, in: db)
+        try recordAct(
+            .decided, measureID, proposal.decision, code: nil, reason: text, by: staff, on: day,
+            corrects: proposal.corrects, in: db)
     }
 
     /// Whether a measure's proposal has its first approval and awaits a second approver.
@@ -210,6 +223,97 @@ extension DepartmentDesk {
             arguments: [measureID]) ?? false
     }
 
+    /// A clerk proposes to correct a decision (`jiekun decide --corrects N MEASURE_ID approve|refuse --reason …`):
+    /// a decision is never edited; its correction is a new decision of the other outcome that cites it, proposed and
+    /// approved like any other (policy C.6). Only the measure's latest decision can be corrected, a granted one only
+    /// while not delivered by `date` (a delivery is not undone; the budget a granted measure drew stays drawn until
+    /// budgets are recorded facts), and the correction needs a reason (and, to refuse, a reason code).
+    ///
+    /// - Parameters:
+    ///   - measureID: The measure instance id.
+    ///   - decision: The corrected outcome: `refuse` for a granted measure, `approve` for a refused one.
+    ///   - act: The number of the decision corrected (its `decided` act, as `jiekun household --history` shows it).
+    ///   - reasonCode: To refuse, a reason code of the policy file.
+    ///   - reason: Why (required).
+    ///   - staff: Who proposes.
+    ///   - date: The business date, default today in China time.
+    ///   - db: A write transaction.
+    /// - Throws: ``DeskRefusal`` `desk.correct.mode` outside `review` mode, `desk.correct.unknown` when `act` is not a
+    ///   decision of this measure here, `desk.correct.superseded` when a later decision exists, `desk.correct.outcome`
+    ///   when the outcome would not change, `desk.correct.delivered` for a delivered measure, `desk.propose.exists`,
+    ///   `desk.decide.reason`, `desk.decide.reason-code`; `DatabaseError`.
+    public func proposeCorrection(
+        _ measureID: String, _ decision: StaffDecision, of act: Int64, reasonCode: String? = nil, reason: String,
+        by staff: String?, on date: LocalDate? = nil, in db: Database
+    ) throws {
+        guard mode == .review else {
+            throw DeskRefusal(
+                code: "desk.correct.mode",
+                description: "更正需经办与审核 (corrections are proposed and approved in review mode only)")
+        }
+        let fileNumber = String(measureID.prefix { $0 != "/" })
+        guard
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM desk_staff_acts WHERE seq = ? AND measure_id = ? AND act = 'decided'",
+                arguments: [act, measureID]) == true,
+            let current = try knownDecisions(of: fileNumber, in: db)[measureID]
+        else {
+            throw DeskRefusal(
+                code: "desk.correct.unknown",
+                description:
+                    "#\(act) 不是 \(measureID) 的决定 (#\(act) is not a decision on \(measureID) at \(department.rawValue): "
+                    + "jiekun household --history shows the numbers)")
+        }
+        if let later = try Int64.fetchOne(
+            db,
+            sql: "SELECT MAX(seq) FROM desk_staff_acts WHERE measure_id = ? AND act = 'decided' AND seq > ?",
+            arguments: [measureID, act])
+        {
+            throw DeskRefusal(
+                code: "desk.correct.superseded",
+                description: "#\(act) 已被 #\(later) 取代 (#\(act) was superseded by #\(later): correct #\(later))")
+        }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM desk_awaiting_staff WHERE measure_id = ?", arguments: [measureID])
+            == true
+        {
+            throw DeskRefusal(
+                code: "desk.propose.exists", description: "\(measureID) 已有待审核的提议 (already awaits a checker)")
+        }
+        let day = date ?? Self.today()
+        switch (current.status, decision) {
+        case (.granted, .refuse):
+            if let delivered = current.deliveredOn, delivered <= day {
+                throw DeskRefusal(
+                    code: "desk.correct.delivered",
+                    description:
+                        "\(measureID) 已于 \(delivered) 发放，不能撤销 (delivered on \(delivered): a delivery is not undone)")
+            }
+        case (.refused, .approve): break
+        default:
+            throw DeskRefusal(
+                code: "desk.correct.outcome",
+                description:
+                    "更正须改变结果 (a correction changes the outcome: \(measureID) is \(current.status.rawValue), "
+                    + "the correction says \(decision.rawValue))")
+        }
+        let (code, text) = try checkedReason(decision, reasonCode: reasonCode, reason: reason)
+        if text.isEmpty { throw DeskRefusal(code: "desk.decide.reason", description: "a correction needs a reason") }
+        let instance = MeasureInstance(fileNumber: fileNumber, code: current.code, memberNumber: current.memberNumber)
+        try db.execute(
+            sql: """
+                INSERT INTO desk_awaiting_staff (measure_id, file_number, instance, proposed_decision, proposed_reason,
+                    proposed_by, proposed_code, proposed_on, corrects)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                measureID, fileNumber, try DeskCoding.encode(instance), decision.rawValue, text, staff, code,
+                day.description, act,
+            ])
+        try recordAct(
+            .proposed, measureID, decision, code: code, reason: text, by: staff, on: day, corrects: act, in: db)
+    }
+
     /// The acts on a file's measures, oldest first.
     ///
     /// - Throws: `DatabaseError`.
@@ -217,7 +321,8 @@ extension DepartmentDesk {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT seq, measure_id, act, decision, reason_code, reason, staff_id, business_date, recorded_at
+                SELECT seq, measure_id, act, decision, reason_code, reason, staff_id, business_date, recorded_at,
+                    corrects
                 FROM desk_staff_acts WHERE file_number = ? ORDER BY seq
                 """,
             arguments: [fileNumber]
@@ -227,7 +332,7 @@ extension DepartmentDesk {
                 decision: row["decision"], reasonCode: row["reason_code"], reason: row["reason"],
                 staffID: row["staff_id"],
                 businessDate: LocalDate(row["business_date"] as String) ?? LocalDate(daysSinceEpoch: 0),
-                recordedAt: row["recorded_at"])
+                recordedAt: row["recorded_at"], corrects: row["corrects"])
         }
     }
 
@@ -240,7 +345,7 @@ extension DepartmentDesk {
                 db,
                 sql: """
                     SELECT proposed_decision, proposed_reason, proposed_by, proposed_code, proposed_on,
-                        first_approved_by
+                        first_approved_by, corrects
                     FROM desk_awaiting_staff WHERE measure_id = ?
                     """,
                 arguments: [measureID])
@@ -256,7 +361,7 @@ extension DepartmentDesk {
             measureID: measureID, decision: decision, reason: row["proposed_reason"] ?? "",
             proposedBy: row["proposed_by"], reasonCode: row["proposed_code"],
             proposedOn: (row["proposed_on"] as String?).flatMap(LocalDate.init),
-            firstApprovedBy: row["first_approved_by"])
+            firstApprovedBy: row["first_approved_by"], corrects: row["corrects"])
     }
 
     /// The reason code and text of an act: a refusal needs text and, when the policy lists reasons, one of their
@@ -291,17 +396,17 @@ extension DepartmentDesk {
     /// Appends one act to `desk_staff_acts`.
     private func recordAct(
         _ kind: StaffAct.Kind, _ measureID: String, _ decision: StaffDecision, code: String?, reason: String,
-        by staff: String?, on date: LocalDate, in db: Database
+        by staff: String?, on date: LocalDate, corrects: Int64? = nil, in db: Database
     ) throws {
         try db.execute(
             sql: """
                 INSERT INTO desk_staff_acts (measure_id, file_number, act, decision, reason_code, reason, staff_id,
-                    business_date, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    business_date, recorded_at, corrects)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 measureID, String(measureID.prefix { $0 != "/" }), kind.rawValue, decision.rawValue, code, reason,
-                staff, date.description, Date(),
+                staff, date.description, Date(), corrects,
             ])
     }
 

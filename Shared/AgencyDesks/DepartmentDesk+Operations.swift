@@ -43,14 +43,19 @@ extension DepartmentDesk {
                     [AuditLog.Touch(fileNumber: fileNumber, county: county ?? "", refusalCode: refusalCode)],
                     of: request, by: asker, on: body.on, in: db)
             }
-            if asker.area != .province, let county = try awaitingCounty(of: body.measureID, in: db),
+            if asker.area != .province,
+                let county = body.corrects == nil ? try awaitingCounty(of: body.measureID, in: db) : county,
                 !asker.covers(county: county)
             {
                 try audit(AuditLog.outsideAreaCode)
                 return try .refused(because: asker.outsideArea(body.measureID))
             }
             do {
-                if request.operation == Operation.propose {
+                if request.operation == Operation.propose, let act = body.corrects {
+                    try proposeCorrection(
+                        body.measureID, decision, of: act, reasonCode: body.reasonCode, reason: body.reason,
+                        by: asker.staffID, on: body.on, in: db)
+                } else if request.operation == Operation.propose {
                     try propose(
                         body.measureID, decision, reasonCode: body.reasonCode, reason: body.reason, by: asker.staffID,
                         on: body.on, in: db)

@@ -84,17 +84,19 @@ extension DepartmentDesk {
                     """)
         }
         migrator.registerMigration("department.desk.v5") { db in
-            // Maker-checker complete (policy C.6): a proposal's refusal reason code, its business date and the
-            // first approver of an amount that needs two; every staff act on a measure, append-only.
+            // Maker-checker complete (policy C.6): a proposal's refusal reason code, its business date, the first
+            // approver of an amount that needs two and the act a correction corrects; every staff act on a measure,
+            // append-only.
             try db.execute(
                 sql: """
                     ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_code TEXT;
                     ALTER TABLE desk_awaiting_staff ADD COLUMN proposed_on TEXT;
                     ALTER TABLE desk_awaiting_staff ADD COLUMN first_approved_by TEXT;
+                    ALTER TABLE desk_awaiting_staff ADD COLUMN corrects INTEGER;
                     CREATE TABLE desk_staff_acts (
                         seq INTEGER PRIMARY KEY AUTOINCREMENT, measure_id TEXT NOT NULL, file_number TEXT NOT NULL,
                         act TEXT NOT NULL, decision TEXT NOT NULL, reason_code TEXT, reason TEXT NOT NULL,
-                        staff_id TEXT, business_date TEXT NOT NULL, recorded_at DATETIME NOT NULL
+                        staff_id TEXT, business_date TEXT NOT NULL, recorded_at DATETIME NOT NULL, corrects INTEGER
                     );
                     CREATE INDEX desk_staff_acts_by_file ON desk_staff_acts (file_number, seq);
                     CREATE TRIGGER desk_staff_acts_no_update BEFORE UPDATE ON desk_staff_acts

@@ -238,11 +238,13 @@ public struct DepartmentDesk: AgencyDesk {
         public var proposedOn: LocalDate?
         /// The first approver's staff id, when the amount needs two approvers and one has approved.
         public var firstApprovedBy: String?
+        /// The number of the decision (a `decided` staff act) this proposal corrects, for a correction.
+        public var corrects: Int64?
 
         /// Creates a proposal.
         public init(
             measureID: String, decision: StaffDecision, reason: String, proposedBy: String?, reasonCode: String? = nil,
-            proposedOn: LocalDate? = nil, firstApprovedBy: String? = nil
+            proposedOn: LocalDate? = nil, firstApprovedBy: String? = nil, corrects: Int64? = nil
         ) {
             self.measureID = measureID
             self.decision = decision
@@ -251,6 +253,7 @@ public struct DepartmentDesk: AgencyDesk {
             self.reasonCode = reasonCode
             self.proposedOn = proposedOn
             self.firstApprovedBy = firstApprovedBy
+            self.corrects = corrects
         }
     }
 
@@ -266,7 +269,7 @@ public struct DepartmentDesk: AgencyDesk {
             db,
             sql: """
                 SELECT measure_id, proposed_decision, proposed_reason, proposed_by, proposed_code, proposed_on,
-                    first_approved_by
+                    first_approved_by, corrects
                 FROM desk_awaiting_staff WHERE proposed_decision IS NOT NULL
                 """)
         {
@@ -275,7 +278,7 @@ public struct DepartmentDesk: AgencyDesk {
                 measureID: row["measure_id"], decision: decision, reason: row["proposed_reason"] ?? "",
                 proposedBy: row["proposed_by"], reasonCode: row["proposed_code"],
                 proposedOn: (row["proposed_on"] as String?).flatMap(LocalDate.init),
-                firstApprovedBy: row["first_approved_by"])
+                firstApprovedBy: row["first_approved_by"], corrects: row["corrects"])
         }
         return proposals
     }

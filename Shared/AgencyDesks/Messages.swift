@@ -42,14 +42,20 @@ public struct DecideRequest: Codable, Sendable, Hashable {
     public var reasonCode: String?
     /// The business date of the act (`--on`), or `nil` for today in China time: an approval is dated by it.
     public var on: LocalDate?
+    /// For a `propose` that corrects a decision: the decision's number (`jiekun decide --corrects N`).
+    public var corrects: Int64?
 
     /// Creates a request.
-    public init(measureID: String, decision: String, reason: String, reasonCode: String? = nil, on: LocalDate? = nil) {
+    public init(
+        measureID: String, decision: String, reason: String, reasonCode: String? = nil, on: LocalDate? = nil,
+        corrects: Int64? = nil
+    ) {
         self.measureID = measureID
         self.decision = decision
         self.reason = reason
         self.reasonCode = reasonCode
         self.on = on
+        self.corrects = corrects
     }
 }
 

@@ -161,4 +161,74 @@ struct MakerCheckerTests {
             #expect(throws: DatabaseError.self, "\(sql)") { try store.writer.write { db in try db.execute(sql: sql) } }
         }
     }
+
+    @Test("A correction is a new decision citing the one it corrects, proposed and approved; never an edit")
+    func corrections() throws {
+        let (housing, store) = try Self.desk(.housing, policy: try Self.policy())
+        let measure = "DL-2017-0042/housing.public-rental"
+        func refusal(_ body: (Database) throws -> Void) -> String? {
+            do {
+                try store.writer.write { db in try body(db) }
+                return nil
+            } catch let refusal as DeskRefusal {
+                return refusal.code
+            } catch {
+                return "\(error)"
+            }
+        }
+        try store.writer.write { db in
+            try housing.propose(measure, .approve, reason: "", by: "housing-0001", on: LocalDate("2017-07-01"), in: db)
+            try housing.decide(
+                measure, .approve, reason: "", by: "housing-0002", on: LocalDate("2017-07-02"), in: db,
+                journal: store.journal)
+        }
+        func current() throws -> MeasureDecision? {
+            try store.writer.read { db in try housing.knownDecisions(of: "DL-2017-0042", in: db) }[measure]
+        }
+        // Granted: a unit of Dali's 2017 stock, delivered 90 days after the approval (2017-09-30).
+        #expect(try current()?.status == .granted && current()?.deliveredOn == LocalDate("2017-09-30"))
+        let correct = { (act: Int64, decision: DepartmentDesk.StaffDecision, code: String?, day: String) in
+            { (db: Database) in
+                try housing.proposeCorrection(
+                    measure, decision, of: act, reasonCode: code, reason: "户主已有自有住房", by: "housing-0001",
+                    on: LocalDate(day), in: db)
+            }
+        }
+        #expect(refusal(correct(1, .refuse, "not-eligible", "2017-08-01")) == "desk.correct.unknown", "#1: a proposal")
+        #expect(refusal(correct(2, .approve, nil, "2017-08-01")) == "desk.correct.outcome")
+        #expect(refusal(correct(2, .refuse, "not-eligible", "2017-10-01")) == "desk.correct.delivered")
+        #expect(refusal(correct(2, .refuse, nil, "2017-08-01")) == "desk.decide.reason-code")
+        #expect(refusal(correct(2, .refuse, "not-eligible", "2017-08-01")) == nil)
+        #expect(try current()?.status == .granted, "proposed, not yet in force")
+        #expect(
+            refusal { db in
+                try housing.decide(
+                    measure, .approve, reason: "", by: "housing-0001", on: LocalDate("2017-08-02"), in: db,
+                    journal: store.journal)
+            } == DepartmentDesk.selfApprovalCode)
+        try store.writer.write { db in
+            try housing.decide(
+                measure, .approve, reason: "", by: "housing-0003", on: LocalDate("2017-08-02"), in: db,
+                journal: store.journal)
+        }
+        let corrected = try #require(try current())
+        #expect(corrected.status == .refused)
+        #expect(
+            corrected.reason
+                == "refused by housing-0003, proposed by housing-0001: corrects #2: [not-eligible] 户主已有自有住房")
+        let acts = try store.writer.read { db in try housing.staffActs(of: "DL-2017-0042", in: db) }
+        #expect(
+            acts.map { "\($0.id) \($0.kind.rawValue) \($0.decision) \($0.corrects.map { "#\($0)" } ?? "-")" } == [
+                "1 proposed approve -", "2 decided approve -", "3 proposed refuse #2", "4 decided refuse #2",
+            ])
+        // #2 is superseded by #4; #4 (refused) can be corrected back to approve.
+        #expect(refusal(correct(2, .refuse, "not-eligible", "2017-08-05")) == "desk.correct.superseded")
+        #expect(refusal(correct(4, .approve, nil, "2017-08-05")) == nil)
+        // The published decisions: granted on 2017-07-02, refused on 2017-08-02, each a new event.
+        let decided = try store.writer.read { db in
+            try store.journal.entries(of: "outcomes.housing", after: 0, maxCount: 10, in: db)
+                .map { try CloudEvent(json: $0.payload) }.filter { $0.type == MeasuresDecided.type }
+        }
+        #expect(decided.map(\.effectiveDate) == ["2017-07-02", "2017-08-02"])
+    }
 }
