@@ -418,3 +418,25 @@ extension String {
     /// `nil` for an empty string.
     fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }
+
+extension DepartmentDesk {
+    /// The decisions staff made, counted by maker-checker pair: the proposer (the staff id of the latest proposal
+    /// before the decision) and the approver who made it take effect (policy C.6), most first.
+    ///
+    /// - Parameter db: A connection to a department's store.
+    /// - Returns: `(maker, checker, decisions)`; `-` for an actor not authenticated.
+    /// - Throws: `DatabaseError`.
+    public static func makerCheckerPairs(in db: Database) throws -> [(maker: String, checker: String, count: Int)] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT IFNULL((SELECT p.staff_id FROM desk_staff_acts p
+                        WHERE p.measure_id = d.measure_id AND p.act = 'proposed' AND p.seq < d.seq
+                        ORDER BY p.seq DESC LIMIT 1), '-') AS maker,
+                    IFNULL(d.staff_id, '-') AS checker, COUNT(*) AS decisions
+                FROM desk_staff_acts d WHERE d.act = 'decided'
+                GROUP BY maker, checker ORDER BY decisions DESC, maker, checker
+                """
+        ).map { ($0["maker"], $0["checker"], $0["decisions"]) }
+    }
+}

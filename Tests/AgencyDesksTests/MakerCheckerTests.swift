@@ -112,6 +112,9 @@ struct MakerCheckerTests {
                 "proposed education-aid-0001 2017-04-01", "first-approval education-aid-0002 2017-04-05",
                 "decided education-aid-0003 2017-04-10",
             ])
+        let pairs = try store.writer.read { db in try DepartmentDesk.makerCheckerPairs(in: db) }
+        #expect(
+            pairs.map { "\($0.maker) → \($0.checker) \($0.count)" } == ["education-aid-0001 → education-aid-0003 1"])
         // At or below the threshold one approver decides.
         policy.makerChecker.secondApproverAbove = Yuan(fen: 150_000)
         #expect(!policy.makerChecker.needsSecondApprover(.educationStudentAid, amount: Yuan(fen: 150_000)))

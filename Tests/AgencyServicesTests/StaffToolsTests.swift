@@ -27,12 +27,13 @@ struct StaffToolsTests {
 
     /// Writes a profile for a member of `agency` with every agency of the province, and returns its path.
     static func profile(
-        for agency: Agency, key: String, named name: String, in province: Province
+        for agency: Agency, key: String, named name: String, in province: Province, keys: [Agency: String] = [:]
     ) throws -> String {
         var text = "agency: \(agency.rawValue)\nkey: \(key)\nagencies:\n"
         for (other, pair) in province.servers.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             text += "  \(other.rawValue):\n    endpoint: \(province.endpoint(other))\n"
             text += "    serverKey: \"\(pair.publicKey)\"\n"
+            if let own = keys[other] { text += "    key: \(own)\n" }
         }
         let path = province.folder.appendingPathComponent("\(name).yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -124,6 +125,71 @@ struct StaffToolsTests {
         let json = try await Self.run(["worklist", "--agency", "housing", "--awaiting", "--json"], profile: profile)
         let reply = try MessageCoding.decode(WorklistReply.self, from: Array(json.text.utf8))
         #expect(reply.items.map(\.measureID) == [dali] && reply.items.first?.view.householdSize == 2)
+        try await province.stop()
+    }
+
+    @Test("decide, --on, --code, --corrects and household --history from the command line, each as its own member")
+    func makerChecker() async throws {
+        let province = try Province()
+        try StaffAuthorisationTests.registerSamples(in: province)
+        let clerk = try province.add([.clerk], area: "530000", at: .housing)
+        let approver = try province.add([.approver], area: "530000", at: .housing)
+        let auditor = try province.add([.auditor], area: "530000", at: .housing)
+        let coordinatorAuditor = try province.add([.auditor], area: "530000", at: .coordinator)
+        try province.start()
+        let coordinatorKey = try Self.keyFile(coordinatorAuditor.pair, named: "coord-auditor", in: province)
+        func profile(_ member: (id: String, pair: CurveKeyPair), _ name: String) throws -> String {
+            try Self.profile(
+                for: .housing, key: try Self.keyFile(member.pair, named: name, in: province), named: name,
+                in: province, keys: [.coordinator: coordinatorKey])
+        }
+        let clerkProfile = try profile(clerk, "clerk")
+        let approverProfile = try profile(approver, "approver")
+        let auditorProfile = try profile(auditor, "auditor")
+        let measure = "DL-2017-0042/housing.public-rental"
+
+        let proposed = try await Self.run(
+            ["decide", "--propose", measure, "批准", "--reason", "已核实无房", "--on", "2017-07-01"], profile: clerkProfile)
+        #expect(
+            proposed.status == 0
+                && proposed.text == "housing: \(measure) 提议批准，待审核 (proposed for approval, awaiting a checker)\n",
+            "\(proposed.text) \(proposed.error)")
+        let own = try await Self.run(["decide", measure, "批准"], profile: clerkProfile)
+        #expect(own.status == 1 && own.error.contains("\(clerk.id) may not decide"), "\(own.error)")
+        let approved = try await Self.run(["decide", measure, "批准", "--on", "2017-07-02"], profile: approverProfile)
+        #expect(approved.text == "housing: \(measure) 审核通过 (proposal approved)\n", "\(approved.error)")
+        let noCode = try await Self.run(
+            ["decide", "--corrects", "2", measure, "不予批准", "--reason", "户主已有住房", "--on", "2017-08-01"],
+            profile: clerkProfile)
+        #expect(noCode.status == 1 && noCode.error.contains("a refusal needs a reason code"), "\(noCode.error)")
+        let correction = try await Self.run(
+            [
+                "decide", "--corrects", "2", measure, "不予批准", "--code", "not-eligible", "--reason", "户主已有住房", "--on",
+                "2017-08-01",
+            ], profile: clerkProfile)
+        #expect(
+            correction.text == "housing: \(measure) 更正 #2 已提议，待审核 (correction of #2 proposed, awaiting a checker)\n",
+            "\(correction.error)")
+        let listed = try await Self.run(["worklist", "--awaiting", "--on", "2017-08-01"], profile: approverProfile)
+        #expect(
+            listed.text.contains("  \(measure)  提议不予批准 proposed refuse by \(clerk.id)：户主已有住房"), "\(listed.text)")
+        _ = try await Self.run(["decide", measure, "批准", "--on", "2017-08-02"], profile: approverProfile)
+
+        let shown = try await Self.run(["household", "DL-2017-0042", "--history", "housing"], profile: auditorProfile)
+        #expect(shown.status == 0, "\(shown.error)")
+        let history = shown.text.split(separator: "\n").drop { !$0.contains("决定记录") }.map(String.init)
+        #expect(
+            history == [
+                "  决定记录 decision history (housing):",
+                "    2017年7月1日  #1  \(measure)  提议 proposed  批准 approve  \(clerk.id)  已核实无房",
+                "    2017年7月2日  #2  \(measure)  审核通过 proposal approved  批准 approve  \(approver.id)",
+                "    2017年8月1日  #3  \(measure)  提议 proposed  不予批准 refuse  \(clerk.id)  更正 corrects #2  [not-eligible] 户主已有住房",
+                "    2017年8月2日  #4  \(measure)  审核通过 proposal approved  不予批准 refuse  \(approver.id)  更正 corrects #2",
+            ], "\(shown.text)")
+        // The auditor's read of the history is in housing's audit log.
+        let audited = try await AuditLogTests.audit(province, .housing, AuditQuery(staff: auditor.id), as: auditor.pair)
+        #expect(
+            AuditLogTests.rows(audited.entries).contains { $0.hasPrefix("\(auditor.id) history DL-2017-0042 done") })
         try await province.stop()
     }
 }

@@ -25,6 +25,10 @@ struct DemoCommandTests {
         #expect(result.status == 0, "\(result.text)\n\(result.error)")
         #expect(result.text.contains("Distributed vs sequential"), "\(result.text)")
         #expect(result.text.contains("): identical\n"), "\(result.text)")
+        #expect(
+            result.text.contains(
+                "Maker-checker (经办 → 审核): staff decisions by pair: none (every department decides by rule, auto "
+                    + "mode); self-approvals refused: 0\n"), "\(result.text)")
         #expect(result.text.contains("3. Imported at the union registry"), "\(result.text)")
         #expect(
             result.text.contains("the import acts as union-registry-0001, the report as coordinator-0001"),

@@ -1,0 +1,38 @@
+import AgencyDesks
+import Foundation
+import GRDB
+import HouseholdDomain
+import ServiceRuntime
+import ServiceStack
+
+extension DemoCommand {
+    /// The maker-checker lines of the demo (policy C.6): the decisions staff made, by proposer → approver pair, read
+    /// from each department's store, and the self-approvals each service refused (`status`). In `auto` mode the
+    /// rules decide every measure, so there are no staff decisions.
+    ///
+    /// - Parameters:
+    ///   - stack: The running stack.
+    ///   - statuses: Each service's status.
+    /// - Returns: The text, ending in a newline.
+    static func makerChecker(of stack: ServiceStack, statuses: [Agency: StatusReport]) -> String {
+        var pairs: [String: Int] = [:]
+        for department in [Agency.humanResources, .medicalInsurance, .education, .housing, .civilAffairs] {
+            let path = stack.folder.appendingPathComponent("stores/\(department.rawValue).sqlite").path
+            var configuration = Configuration()
+            configuration.readonly = true
+            guard let store = try? DatabaseQueue(path: path, configuration: configuration),
+                let counted = try? store.read({ try DepartmentDesk.makerCheckerPairs(in: $0) })
+            else { continue }
+            for pair in counted { pairs["\(pair.maker) → \(pair.checker)", default: 0] += pair.count }
+        }
+        let refused = statuses.values.reduce(Int64(0)) { sum, status in
+            sum + status.requests.values.reduce(0) { $0 + $1.selfApprovals }
+        }
+        let decided =
+            pairs.isEmpty
+            ? "none (every department decides by rule, auto mode)"
+            : pairs.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", ")
+        return "Maker-checker (经办 → 审核): staff decisions by pair: \(decided); self-approvals refused: \(refused)\n"
+    }
+}
