@@ -39,7 +39,7 @@ struct DecideCommand: ParsableCommand {
     @Option(
         help: """
             A refusal's reason code (原因代码), one of the policy file's makerChecker.refusalReasons, such as \
-            not-eligible (required to refuse when the policy lists reasons).
+            not-eligible, or its Chinese text, such as 不符合条件 (required to refuse when the policy lists reasons).
             """)
     var code: String?
 

@@ -72,8 +72,8 @@ extension DepartmentDesk {
     /// - Parameters:
     ///   - measureID: The measure instance id, e.g. `KM-2017-0001/medical.assistance`.
     ///   - decision: The outcome proposed.
-    ///   - reasonCode: A refusal's reason code, one of the policy file's `makerChecker.refusalReasons` (required to
-    ///     propose a refusal when the list is not empty).
+    ///   - reasonCode: A refusal's reason code, one of the policy file's `makerChecker.refusalReasons` or its Chinese
+    ///     text (required to propose a refusal when the list is not empty).
     ///   - reason: The proposer's text (required to propose a refusal).
     ///   - staff: Who proposed (the requester's staff id), for the record.
     ///   - date: The business date, default today in China time.
@@ -382,7 +382,8 @@ extension DepartmentDesk {
         if text.isEmpty { throw DeskRefusal(code: "desk.decide.reason", description: "a refusal needs a reason") }
         let reasons = policy.makerChecker.refusalReasons
         guard !reasons.isEmpty else { return (code, text) }
-        guard let code, policy.makerChecker.refusalReason(code: code) != nil else {
+        // The code, or its Chinese text as staff read it (不符合条件 for not-eligible).
+        guard let code, let known = reasons.first(where: { $0.code == code || $0.chinese == code }) else {
             let list = reasons.map { "\($0.code) \($0.chinese)" }.joined(separator: ", ")
             throw DeskRefusal(
                 code: "desk.decide.reason-code",
@@ -390,7 +391,7 @@ extension DepartmentDesk {
                     "不予批准须给出原因代码 (a refusal needs a reason code of the policy file: \(list))"
                     + (code.map { "; \($0) is not one" } ?? ""))
         }
-        return (code, text)
+        return (known.code, text)
     }
 
     /// Appends one act to `desk_staff_acts`.

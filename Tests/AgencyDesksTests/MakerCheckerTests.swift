@@ -143,7 +143,7 @@ struct MakerCheckerTests {
                 measure, .refuse, reasonCode: "proposal-error", reason: "请补充核查记录", by: "housing-0002",
                 on: LocalDate("2017-07-02"), in: db, journal: store.journal)
             try housing.propose(
-                measure, .refuse, reasonCode: "already-covered", reason: "已有住房，核查记录附后", by: "housing-0001",
+                measure, .refuse, reasonCode: "已享受同类帮扶", reason: "已有住房，核查记录附后", by: "housing-0001",
                 on: LocalDate("2017-07-03"), in: db)
             try housing.decide(
                 measure, .approve, reason: "", by: "housing-0002", on: LocalDate("2017-07-04"), in: db,
