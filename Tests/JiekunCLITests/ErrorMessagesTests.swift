@@ -27,7 +27,10 @@ struct ErrorMessagesTests {
         "a wrong command line: error: and what is wrong, the usage after it; exit 64",
         arguments: [
             (["assess", "file.csv", "--wrong"], "error: Unknown option '--wrong'. Did you mean '--json'?"),
-            (["import", "file.csv"], "error: Missing expected argument '--endpoint <endpoint>'"),
+            (
+                ["worklist", "--agency", "housing"],
+                "error: give one of --awaiting (待审核), --due (待发放) or --overdue (逾期)"
+            ),
             (
                 ["decide", "--agency", "nowhere", "X/medical.assistance", "approve", "--endpoint", "tcp://h:1"],
                 "error: --agency must be one of hr-employment, medical-insurance, education-aid, housing, civil-affairs"

@@ -158,6 +158,12 @@ struct StaffProfileTests {
         let result = try CommandRunner.run("jiekun", ["report", "--profile", missing])
         #expect(result.status == 78, "\(result.error)")
         #expect(result.error == "error: report: profile \(missing): no such file (配置文件无法读取)\n", "\(result.error)")
+        // No endpoint and no profile at all: exit 64, naming every way to give one.
+        let none = try CommandRunner.run(
+            "jiekun", ["report"], environment: ["HOME": folder.path, "XDG_CONFIG_HOME": folder.path + "/none"])
+        #expect(none.status == 64)
+        #expect(
+            none.error.hasPrefix("error: report: give --endpoint (and --server-key, --key for CURVE), or a profile"))
         let file = try folder.write(Self.profileText(folder))
         let noUnion = try CommandRunner.run(
             "jiekun", ["search", "张"], environment: ["JIEKUN_PROFILE": file, "HOME": folder.path])
