@@ -103,6 +103,7 @@ struct WorklistCommand: ParsableCommand {
             case .awaiting:
                 let proposal = item.proposedDecision == "refuse" ? "提议不予批准 proposed refuse" : "提议批准 proposed approve"
                 head += "  \(proposal) by \(item.proposedBy ?? "?")"
+                if let corrected = item.corrects { head += "  更正 corrects #\(corrected)" }
                 if let reason = item.proposedReason, !reason.isEmpty { head += "：\(reason)" }
             case .due, .overdue:
                 if let amount = item.amount, amount != .zero { head += "  ¥\(amount)" }

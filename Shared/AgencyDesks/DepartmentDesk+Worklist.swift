@@ -51,7 +51,7 @@ extension DepartmentDesk {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT measure_id, file_number, instance, proposed_decision, proposed_reason, proposed_by
+                    SELECT measure_id, file_number, instance, proposed_decision, proposed_reason, proposed_by, corrects
                     FROM desk_awaiting_staff WHERE proposed_decision IS NOT NULL ORDER BY measure_id
                     """)
             while let row = try rows.next() {
@@ -67,7 +67,7 @@ extension DepartmentDesk {
                     WorklistReply.Item(
                         measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber,
                         proposedDecision: row["proposed_decision"], proposedReason: row["proposed_reason"],
-                        proposedBy: proposer, view: view))
+                        proposedBy: proposer, corrects: row["corrects"], view: view))
             }
         case .due, .overdue:
             let day = date.description

@@ -65,6 +65,8 @@ public struct WorklistReply: Codable, Sendable, Hashable {
         public var proposedReason: String?
         /// The proposer's staff id (awaiting).
         public var proposedBy: String?
+        /// For a proposed correction: the number of the decision it corrects (awaiting).
+        public var corrects: Int64?
         /// The department's view of the household: only the facts it is given (docs/DATA-MINIMISATION.md).
         public var view: HouseholdView
 
@@ -72,7 +74,7 @@ public struct WorklistReply: Codable, Sendable, Hashable {
         public init(
             measureID: String, code: Measure.Code, memberNumber: Int?, amount: Yuan? = nil, dueOn: LocalDate? = nil,
             deliveryComputedOn: LocalDate? = nil, daysOverdue: Int? = nil, proposedDecision: String? = nil,
-            proposedReason: String? = nil, proposedBy: String? = nil, view: HouseholdView
+            proposedReason: String? = nil, proposedBy: String? = nil, corrects: Int64? = nil, view: HouseholdView
         ) {
             self.measureID = measureID
             self.code = code
@@ -84,6 +86,7 @@ public struct WorklistReply: Codable, Sendable, Hashable {
             self.proposedDecision = proposedDecision
             self.proposedReason = proposedReason
             self.proposedBy = proposedBy
+            self.corrects = corrects
             self.view = view
         }
     }

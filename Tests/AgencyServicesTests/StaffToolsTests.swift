@@ -172,7 +172,8 @@ struct StaffToolsTests {
             "\(correction.error)")
         let listed = try await Self.run(["worklist", "--awaiting", "--on", "2017-08-01"], profile: approverProfile)
         #expect(
-            listed.text.contains("  \(measure)  提议不予批准 proposed refuse by \(clerk.id)：户主已有住房"), "\(listed.text)")
+            listed.text.contains("  \(measure)  提议不予批准 proposed refuse by \(clerk.id)  更正 corrects #2：户主已有住房"),
+            "\(listed.text)")
         _ = try await Self.run(["decide", measure, "批准", "--on", "2017-08-02"], profile: approverProfile)
 
         let shown = try await Self.run(["household", "DL-2017-0042", "--history", "housing"], profile: auditorProfile)
