@@ -18,7 +18,11 @@ struct CloseCommand: ParsableCommand {
     @Argument(help: "The file number (档案编号), e.g. KM-2017-0001.")
     var fileNumber: String
 
-    @Option(help: "Why the file closes: death, movedAway, notEligible (re-identified, §3) or safetyNet (§4.2.6).")
+    @Option(
+        help: """
+            Why the file closes: death (死亡), movedAway (迁出), notEligible (不符合条件: re-identified, §3) or \
+            safetyNet (纳入兜底, §4.2.6).
+            """)
     var reason: String
 
     @Option(help: ArgumentHelp("The business date of the closure, YYYY-MM-DD; today by default.", valueName: "date"))
@@ -26,9 +30,16 @@ struct CloseCommand: ParsableCommand {
 
     @OptionGroup var service: ServiceEndpoint
 
-    /// The closure reason named, one staff may give: any but an exit, which is the coordinator's (§2.3).
+    /// The Chinese words staff use for the closure reasons (销档: 死亡 / 迁出 / 不符合条件 / 纳入兜底), as in the glossary.
+    static let chineseReasons: [String: HouseholdClosed.Reason] = [
+        "死亡": .death, "迁出": .movedAway, "不符合条件": .notEligible, "纳入兜底": .safetyNet, "兜底": .safetyNet,
+    ]
+
+    /// The closure reason named, in English or Chinese, one staff may give: any but an exit, which is the
+    /// coordinator's (§2.3).
     static func closing(_ reason: String) throws -> HouseholdClosed.Reason {
-        guard let closing = HouseholdClosed.Reason(rawValue: reason), closing != .exited else {
+        let word = reason.trimmingCharacters(in: .whitespaces)
+        guard let closing = HouseholdClosed.Reason(rawValue: word) ?? chineseReasons[word], closing != .exited else {
             let reasons = HouseholdClosed.Reason.allCases.filter { $0 != .exited }.map(\.rawValue)
             throw ValidationError(
                 "--reason must be one of \(reasons.joined(separator: ", ")), not \(reason) (an exit is the coordinator's)"
@@ -48,7 +59,7 @@ struct CloseCommand: ParsableCommand {
             CloseRequest(fileNumber: fileNumber, reason: try Self.closing(reason), closedOn: closedOn))
         _ = try service.request(Operation.close, body: body, command: "close", at: .union)
         var output = Terminal.standardOutput
-        output.write("closed \(fileNumber) (\(reason)) on \(closedOn)\n")
+        output.write("closed \(fileNumber) (\(try Self.closing(reason).rawValue)) on \(closedOn)\n")
         output.flush()
     }
 }

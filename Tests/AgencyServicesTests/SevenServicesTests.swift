@@ -150,7 +150,7 @@ struct SevenServicesTests {
         // awaiting staff.
         let union = stack.endpointArguments(.union)
         let closed = try CommandRunner.run(
-            "jiekun", ["close", "KM-2017-0001", "--reason", "movedAway", "--on", "2017-05-01"] + union)
+            "jiekun", ["close", "KM-2017-0001", "--reason", "迁出", "--on", "2017-05-01"] + union)
         #expect(
             closed.status == 0 && closed.text == "closed KM-2017-0001 (movedAway) on 2017-05-01\n", "\(closed.error)")
         let exitByHand = try CommandRunner.run("jiekun", ["close", "QJ-2017-0007", "--reason", "exited"] + union)
