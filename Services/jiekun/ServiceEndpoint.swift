@@ -197,7 +197,7 @@ struct ServiceEndpoint: ParsableArguments {
         switch error.reason {
         case .mechanismMismatch where !usingKeys:
             "; this command used no keys: give --server-key (the agency's .pub file) and --key (your secret key "
-                + "file, from jiekun keys generate)"
+                + "file, from jiekun staff add or jiekun keys generate), or a profile holding them (--profile)"
         case .mechanismMismatch:
             "; this command used CURVE: leave out --server-key and --key for a plain local stack"
         case .refused:
