@@ -156,7 +156,7 @@ extension ProvinceReport {
         let yearHeaders = province.years.map { "\($0.year)".padded(14, right: true) }.joined()
         output.write(
             "\n各县（区）Counties: files opened, then per year the exits and the exit rate (as for prefectures)\n")
-        output.write("  " + "county".padded(30) + "files".padded(7, right: true) + yearHeaders + "\n")
+        output.write("  " + "county".padded(44) + "files".padded(7, right: true) + yearHeaders + "\n")
         for prefecture in prefectures {
             for county in prefecture.counties {
                 let years = county.years.map { year -> String in
@@ -164,7 +164,7 @@ extension ProvinceReport {
                     return "\(year.exits) \(perMille / 10).\(perMille % 10)%".padded(14, right: true)
                 }
                 output.write(
-                    "  " + "\(prefecture.name) \(county.name)".widePadded(30)
+                    "  " + "\(prefecture.name) \(county.name)".widePadded(44)
                         + String(county.filesOpened).padded(7, right: true) + years.joined() + "\n")
             }
         }

@@ -26,6 +26,7 @@ struct DemoCommandTests {
         #expect(result.text.contains("Distributed vs sequential"), "\(result.text)")
         #expect(result.text.contains("): identical\n"), "\(result.text)")
         #expect(result.text.contains("3. Imported at the union registry"), "\(result.text)")
+        #expect(result.text.contains("4. Relapses (返困): of the households chosen"), "\(result.text)")
         #expect(
             result.text.contains("the import acts as union-registry-0001, the report as coordinator-0001"),
             "\(result.text)")
