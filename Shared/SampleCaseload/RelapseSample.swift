@@ -7,8 +7,8 @@ import HouseholdDomain
 /// Which households fall back, and when, depends only on the seed and the file number (never on the order of the
 /// files or on the other households), so the distributed run and the sequential one choose the same relapses from
 /// their own exits. Assumptions (docs/SAMPLE-CASELOAD.md, "Relapses"): 1 % of the households that exit fall back;
-/// the new file is filed 90 to 540 days after the exit (uniform), with the facts of the first filing, and only if
-/// that day is in the programme (up to 31 December 2020).
+/// the new file is filed 90 to 540 days after the exit (uniform), with the facts of the first filing (the county
+/// under its code valid on the new filing date), and only if that day is in the programme (up to 31 December 2020).
 public struct RelapseSample: Sendable {
     /// The share of exited households that fall back, in per mille: 10 (1 %).
     public static let defaultPerMille = 10
@@ -81,9 +81,20 @@ public struct RelapseSample: Sendable {
             }
             guard let refiled = current?.refiled else { continue }
             let date = fields[2].isEmpty ? "" : refiled.description
-            output += "\(Self.fileNumber(relapsing: String(fields[0]))),\(fields[1]),\(date),\(fields[3])\n"
+            let county = fields[1].isEmpty ? "" : Self.county(String(fields[1]), on: refiled)
+            output += "\(Self.fileNumber(relapsing: String(fields[0]))),\(county),\(date),\(fields[3])\n"
         }
         return (output, households)
+    }
+
+    /// The county's code as valid on `date`: the code itself, or its successor (a county renamed or made a district
+    /// since the first filing, such as 晋宁县 530122 → 晋宁区 530115), as a clerk filing on that day writes it.
+    static func county(_ code: String, on date: LocalDate) -> String {
+        var county = CountyRegistry.yunnan.county(code: code)
+        while let current = county, !current.isValid(on: date), let successor = current.successor {
+            county = CountyRegistry.yunnan.county(code: successor)
+        }
+        return county?.code ?? code
     }
 
     /// FNV-1a (64 bits) of the file number's UTF-8: the same on every machine and Swift version.
