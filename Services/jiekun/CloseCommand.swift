@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import HouseholdDomain
 import ProgrammeEvents
+import ReliefProgramme
 
 /// `jiekun close FILE_NUMBER --reason R [--on DATE] --endpoint E`: closes an open file at the union registry.
 struct CloseCommand: ParsableCommand {

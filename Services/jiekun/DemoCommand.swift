@@ -1,5 +1,6 @@
 import AgencyDesks
 import ArgumentParser
+import EventFabric
 import Foundation
 import HouseholdDomain
 import ProgrammeEvents
@@ -162,45 +163,83 @@ struct DemoCommand: ParsableCommand {
         // 4. The departments, then the coordinator: poll `status` until every cursor equals its journal.
         let applyStart = clock.now
         let departments = Agency.allCases.filter { $0 != .union && $0 != .coordinator }
-        var departmentsDone: ContinuousClock.Instant?
-        var bar = ProgressBar(label: "applying", unit: "events")
-        var previous: [Agency: StatusReport] = [:]
-        var lastMove = clock.now
-        var last = ServiceStack.Progress(applied: 0, published: 0)
-        while true {
-            statuses = try stack.statuses()
-            let all = ServiceStack.progress(statuses, of: Agency.allCases)
-            bar.update(Int(all.applied), of: Int(all.published))
-            if departmentsDone == nil, ServiceStack.progress(statuses, of: departments).caughtUp {
-                departmentsDone = clock.now
+        /// Polls `status` until every cursor equals its journal; returns when the five departments had caught up.
+        func waitUntilApplied(label: String) throws -> ContinuousClock.Instant? {
+            var departmentsDone: ContinuousClock.Instant?
+            var bar = ProgressBar(label: label, unit: "events")
+            var previous: [Agency: StatusReport] = [:]
+            var lastMove = clock.now
+            var last = ServiceStack.Progress(applied: 0, published: 0)
+            while true {
+                statuses = try stack.statuses()
+                let all = ServiceStack.progress(statuses, of: Agency.allCases)
+                bar.update(Int(all.applied), of: Int(all.published))
+                if departmentsDone == nil, ServiceStack.progress(statuses, of: departments).caughtUp {
+                    departmentsDone = clock.now
+                }
+                let stable = Agency.allCases.allSatisfy {
+                    previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
+                }
+                if all.caughtUp, stable {
+                    bar.finish(Int(all.applied), of: Int(all.published))
+                    return departmentsDone
+                }
+                if all.applied != last.applied || all.published != last.published { lastMove = clock.now }
+                last = all
+                if clock.now - lastMove > .seconds(120) {
+                    throw ServiceStack.Failure(
+                        description: "nothing moved for 120 s at \(all.applied) of \(all.published) events applied; "
+                            + "see the logs in \(stack.folder.path)/logs")
+                }
+                previous = statuses
+                // Once caught up, only the confirming snapshot is missing: take it sooner.
+                Thread.sleep(forTimeInterval: all.caughtUp ? 0.05 : 0.2)
             }
-            let stable = Agency.allCases.allSatisfy {
-                previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
-            }
-            if all.caughtUp, stable {
-                bar.finish(Int(all.applied), of: Int(all.published))
-                break
-            }
-            if all.applied != last.applied || all.published != last.published { lastMove = clock.now }
-            last = all
-            if clock.now - lastMove > .seconds(120) {
-                throw ServiceStack.Failure(
-                    description: "nothing moved for 120 s at \(all.applied) of \(all.published) events applied; "
-                        + "see the logs in \(stack.folder.path)/logs")
-            }
-            previous = statuses
-            // Once caught up, only the confirming snapshot is missing: take it sooner.
-            Thread.sleep(forTimeInterval: all.caughtUp ? 0.05 : 0.2)
         }
+        let departmentsDone = try waitUntilApplied(label: "applying")
+        let caseloadSettled = clock.now
+
+        // 5. Relapses (返困, policy Part C.5): a seeded share of the households that exited fall back and are filed
+        // again, as a second import; their exits are read from the coordinator (`household`), as staff would.
+        let relapseStart = clock.now
+        let caseload = try String(contentsOfFile: csvPath, encoding: .utf8)
+        let relapseSample = RelapseSample(seed: seed)
+        var exits: [String: LocalDate] = [:]
+        for fileNumber in Self.fileNumbers(in: caseload) where relapseSample.mayFallBack(fileNumber) {
+            let reply = try stack.reply(
+                .coordinator, Operation.household,
+                body: try MessageCoding.encode(HouseholdQuery(fileNumber: fileNumber)))
+            // A household that was not filed (not eligible, refused) has no file at the coordinator.
+            guard reply.status == .ok else { continue }
+            let state = try MessageCoding.decode(HouseholdState.self, from: reply.body)
+            if let exit = state.readiness.exitDate { exits[fileNumber] = exit }
+        }
+        let relapseFile = relapseSample.csv(caseload: caseload, exits: exits)
+        let relapsePath = stack.folder.appendingPathComponent("relapses-\(households).csv").path
+        try relapseFile.csv.write(toFile: relapsePath, atomically: true, encoding: .utf8)
+        let relapseTally = try ImportCommand.file(
+            try CSVBatches.split(relapseFile.csv, householdsPerBatch: batch, filingOrder: true)
+        ) { body in
+            try stack.request(.union, Operation.register, body: body)
+        }
+        output.write(
+            "4. Relapses (返困): of the households chosen to fall back if they exit (\(relapseSample.perMille) ‰, "
+                + "seeded), \(exits.count) exited; \(relapseFile.households) are filed again 90–540 days after their "
+                + "exit, up to 31 December 2020 → \(relapsePath): filed \(relapseTally.filed), not eligible "
+                + "\(relapseTally.notEligible), refused \(relapseTally.refused.count) "
+                + "(\(Self.seconds(clock.now - relapseStart)))\n")
+        output.flush()
+        _ = try waitUntilApplied(label: "relapses")
+        let relapseTime = clock.now - relapseStart
         let settled = clock.now
         let reportBody = try stack.request(.coordinator, Operation.report)
         let report = try MessageCoding.decode(ProvinceReport.self, from: reportBody)
         let end = clock.now
-        let departmentsTime = (departmentsDone ?? settled) - applyStart
-        let coordinatorTime = end - (departmentsDone ?? settled)
+        let departmentsTime = (departmentsDone ?? caseloadSettled) - applyStart
+        let coordinatorTime = caseloadSettled - (departmentsDone ?? caseloadSettled) + (end - settled)
         let events = ServiceStack.progress(statuses, of: Agency.allCases).applied
         output.write(
-            "4. Every event applied everywhere: \(events) events consumed across the seven services\n\n"
+            "5. Every event applied everywhere: \(events) events consumed across the seven services\n\n"
                 + "The provincial report (the coordinator's `report`):\n")
         report.render(to: &output)
 
@@ -224,16 +263,18 @@ struct DemoCommand: ParsableCommand {
                 + "  departments  \(Self.seconds(departmentsTime))  (after the import, until the five departments "
                 + "had applied every event)\n"
                 + "  coordinator  \(Self.seconds(coordinatorTime))  (then until every service had caught up, and "
-                + "the report)\n")
+                + "the report)\n"
+                + "  relapses     \(Self.seconds(relapseTime))  (exits looked up, relapses filed, until every "
+                + "service had caught up again)\n")
         let refusedEvents = statuses.values.reduce(Int64(0)) { sum, status in
             sum + status.feeds.values.reduce(0) { $0 + $1.refused }
         }
         if refusedEvents > 0 { output.write("  warning: \(refusedEvents) events were refused by a service\n") }
         output.flush()
 
-        // 5. The cross-check: the same file, the programme run sequentially in this process.
+        // 6. The cross-check: the same file, the programme run sequentially in this process.
         let sequentialStart = clock.now
-        let sequential = try Self.sequentialReport(csvPath: csvPath, policy: loaded)
+        let sequential = try Self.sequentialReport(csvPath: csvPath, policy: loaded, relapses: relapseSample)
         output.write(
             "\nDistributed vs sequential (`ProgrammeRun` in this process, "
                 + "\(Self.seconds(clock.now - sequentialStart))): ")
@@ -271,7 +312,7 @@ struct DemoCommand: ParsableCommand {
                     processor[agency].map { "\(agency.rawValue) \(String(format: "%.1f", $0)) s" }
                 }.joined(separator: ", ")
                 + " (\(String(format: "%.1f", processor.values.reduce(0, +))) s in all)\n")
-        output.write(Self.workTable(try stack.statuses(), filed: tally.filed))
+        output.write(Self.workTable(try stack.statuses(), filed: tally.filed + relapseTally.filed))
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
             stack.detach()
@@ -314,14 +355,40 @@ struct DemoCommand: ParsableCommand {
     }
 
     /// The programme computed sequentially from the import file (departments deciding by rule in filing order,
-    /// the coordinator judging exit): what the seven services must report.
-    static func sequentialReport(csvPath: String, policy: Policy) throws -> ProvinceReport {
-        let imported = try HouseholdImporter(today: .todayInChina()).read(contentsOfFile: csvPath)
+    /// the coordinator judging exit), then the relapses chosen from its own exits filed the same way: what the seven
+    /// services must report.
+    static func sequentialReport(csvPath: String, policy: Policy, relapses: RelapseSample? = nil) throws
+        -> ProvinceReport
+    {
+        let importer = HouseholdImporter(today: .todayInChina())
+        let imported = try importer.read(contentsOfFile: csvPath)
         var run = ProgrammeRun(policy: policy)
         for household in imported.entries.compactMap(\.household).sortedInFilingOrder(by: { $0.filedOn }) {
             _ = try? run.file(household)
         }
+        if let relapses {
+            var exits: [String: LocalDate] = [:]
+            for file in run.files where relapses.mayFallBack(file.subject.fileNumber) {
+                exits[file.subject.fileNumber] = file.readiness.exitDate
+            }
+            let caseload = try String(contentsOfFile: csvPath, encoding: .utf8)
+            let relapseImport = try importer.read(bytes: Array(relapses.csv(caseload: caseload, exits: exits).csv.utf8))
+            for household in relapseImport.entries.compactMap(\.household).sortedInFilingOrder(by: { $0.filedOn }) {
+                _ = try? run.file(household)
+            }
+        }
         return ProvinceReport(files: run.files, years: policy.budgetYears)
+    }
+
+    /// The file numbers of an import file (the first field of each row after the header), each once, in order.
+    static func fileNumbers(in csv: String) -> [String] {
+        var seen: Set<Substring> = []
+        var numbers: [String] = []
+        for line in csv.split(separator: "\n").dropFirst() {
+            let number = line.prefix { $0 != "," }
+            if !number.isEmpty, seen.insert(number).inserted { numbers.append(String(number)) }
+        }
+        return numbers
     }
 
     /// "1 request", "36 requests".

@@ -3,8 +3,9 @@ import ReliefProgramme
 
 extension ProvinceReport {
     /// The report as text: per prefecture, files by category, measures delivered and exits per year against the
-    /// 30 % target; the province; why each prefecture below the target is behind; per department, measures and
-    /// yuan; money per measure.
+    /// 30 % target; the province; why each prefecture below the target is behind; each year's denominators,
+    /// closures by cause and relapses; per county, exits per year; per department, measures and yuan; money per
+    /// measure.
     ///
     /// - Parameters:
     ///   - output: Where to write.
@@ -49,6 +50,8 @@ extension ProvinceReport {
                 """)
         }
         renderShortfalls(to: &output)
+        renderYears(to: &output)
+        renderCounties(to: &output)
         output.write(
             """
 
@@ -110,5 +113,67 @@ extension ProvinceReport {
                 output.write("    guarantees due after the year (households): \(shortfall.dueLater)\n")
             }
         }
+    }
+
+    /// Each prefecture's (and the province's) years: the denominator's two parts, the closures by cause, the
+    /// relapses filed and the relapse rate of the year's exits (policy §2.1, Part C.5; docs/POLICY.md "Reports").
+    private func renderYears(to output: inout Terminal) {
+        output.write(
+            """
+
+            年度明细 Year by year (policy §2.1, Part C.5): 年初在档 open on 1 January (filed before it, not closed
+            before it for any reason) + 新建档 new files = the exit rate's denominator; 销档 closures in the year by
+            cause: 解困 exited (on the exit date), 死亡 death, 迁出 moved away, 不符合 not eligible, 兜底 safety net;
+            返困 relapses filed in the year; 返困率 relapse rate = the year's exits whose household has relapsed since
+            ÷ the year's exits.
+
+            """)
+        let columns: [(String, Int)] = [
+            ("年份 year", 10), ("年初在档", 10), ("新建档", 8), ("解困", 8), ("死亡", 6), ("迁出", 6),
+            ("不符合", 8), ("兜底", 6), ("返困", 6), ("返困率", 10),
+        ]
+        output.write(
+            "  " + "prefecture".padded(22) + columns.map { $0.0.widePadded($0.1, right: true) }.joined() + "\n")
+        for row in prefectures + [province] where row.filesOpened > 0 {
+            let name = row.code == "530000" ? "province" : row.name
+            for year in row.years {
+                let rate = year.relapseRatePerMille.map { "\(year.relapsedExits) \($0 / 10).\($0 % 10)%" } ?? "-"
+                let cells = [
+                    "\(year.year)", "\(year.openAtStart)", "\(year.newFiles)", "\(year.exits)", "\(year.deaths)",
+                    "\(year.movedAway)", "\(year.notEligible)", "\(year.safetyNet)", "\(year.relapses)", rate,
+                ]
+                output.write(
+                    "  " + name.widePadded(22) + zip(cells, columns).map { $0.padded($1.1, right: true) }.joined()
+                        + "\n")
+            }
+        }
+    }
+
+    /// Each prefecture's counties with files: files opened, then per year the exits and the exit rate (policy
+    /// §2.1, §5.1 分级负责: the county is where the work is done).
+    private func renderCounties(to output: inout Terminal) {
+        guard prefectures.contains(where: { !$0.counties.isEmpty }) else { return }
+        let yearHeaders = province.years.map { "\($0.year)".padded(14, right: true) }.joined()
+        output.write(
+            "\n各县（区）Counties: files opened, then per year the exits and the exit rate (as for prefectures)\n")
+        output.write("  " + "county".padded(44) + "files".padded(7, right: true) + yearHeaders + "\n")
+        for prefecture in prefectures {
+            for county in prefecture.counties {
+                let years = county.years.map { year -> String in
+                    guard let perMille = year.exitRatePerMille else { return "-".padded(14, right: true) }
+                    return "\(year.exits) \(perMille / 10).\(perMille % 10)%".padded(14, right: true)
+                }
+                output.write(
+                    "  " + "\(prefecture.name) \(county.name)".widePadded(44)
+                        + String(county.filesOpened).padded(7, right: true) + years.joined() + "\n")
+            }
+        }
+    }
+}
+
+extension String {
+    /// Padded to `width` terminal columns, counting a CJK character as two.
+    func widePadded(_ width: Int, right: Bool = false) -> String {
+        padded(width - unicodeScalars.filter { $0.value > 0x2E80 }.count, right: right)
     }
 }

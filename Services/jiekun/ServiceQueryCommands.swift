@@ -171,6 +171,14 @@ struct HouseholdCommand: ParsableCommand {
         line += ", category \(state.category.map(String.init) ?? "-"), filed \(state.filedOn)"
         if let exit = state.readiness.exitDate { line += ", exit date \(exit)" }
         output.write(line + "\n")
+        if let earlier = state.earlierFile {
+            let kind = earlier.isRelapse ? "返困 relapse of" : "filed again after"
+            output.write(
+                "  \(kind) \(earlier.fileNumber) (\(earlier.reason.rawValue) on \(earlier.closedOn.chinese))\n")
+        }
+        if let later = state.laterFiles, !later.isEmpty {
+            output.write("  filed again as (再次建档): \(later.joined(separator: ", "))\n")
+        }
         for decision in state.decisions {
             var text = "  \(decision.measureID.padded(40)) \(decision.status.rawValue.padded(10))"
             text += " \(decision.department.rawValue.padded(18)) \(decision.amount)"

@@ -55,7 +55,8 @@ extension CoordinatorDesk {
                 fileNumber: query.fileNumber, status: status.status, closedReason: status.closedReason,
                 closedOn: status.closedOn, category: file.subject.category?.rawValue,
                 filedOn: file.subject.filedOn, decisions: file.decisions, readiness: file.readiness,
-                timeline: try timeline(of: query.fileNumber, in: db))
+                timeline: try timeline(of: query.fileNumber, in: db), earlierFile: file.earlierFile,
+                laterFiles: try laterFiles(of: query.fileNumber, in: db))
             return .ok(try MessageCoding.encode(state))
         default:
             return try .refused(because: "unknown operation")

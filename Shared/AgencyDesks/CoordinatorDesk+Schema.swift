@@ -39,6 +39,32 @@ extension CoordinatorDesk {
         migrator.registerMigration("coordinator.desk.v5") { db in
             try migrateToSteppedTimelineIndex(db)
         }
+        migrator.registerMigration("coordinator.desk.v6") { db in
+            try addCountyAndEarlierFileColumns(db)
+        }
+    }
+
+    /// Migration `coordinator.desk.v6`: each file's county (the report's per-county table), filled from the kept
+    /// views, and the closed file a new file's persons were in (policy Part C.5, `household.registered`'s
+    /// `earlierFile`; none for the files kept before), indexed to find the later files of a file.
+    private static func addCountyAndEarlierFileColumns(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE coord_households ADD COLUMN division_code TEXT NOT NULL DEFAULT '';
+                ALTER TABLE coord_households ADD COLUMN earlier_file TEXT;
+                ALTER TABLE coord_households ADD COLUMN earlier_prefecture TEXT;
+                ALTER TABLE coord_households ADD COLUMN earlier_reason TEXT;
+                ALTER TABLE coord_households ADD COLUMN earlier_closed_on TEXT;
+                CREATE INDEX coord_households_by_earlier_file ON coord_households (earlier_file)
+                    WHERE earlier_file IS NOT NULL;
+                """)
+        let views = try Row.fetchCursor(db, sql: "SELECT view_data FROM coord_views")
+        while let row = try views.next() {
+            let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
+            try db.execute(
+                sql: "UPDATE coord_households SET division_code = ? WHERE file_number = ?",
+                arguments: [view.divisionCode, view.fileNumber])
+        }
     }
 
     /// Migration `coordinator.desk.v5`: the timeline is indexed by file a step at a time (``timeline(of:in:)``), in

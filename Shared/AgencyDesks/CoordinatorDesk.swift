@@ -39,7 +39,8 @@ public struct CoordinatorDesk: AgencyDesk {
 
     /// Applies one upstream event inside the applying transaction.
     ///
-    /// - `household.registered` / `household.updated` (its own feed): keeps the view, then judges exit.
+    /// - `household.registered` / `household.updated` (its own feed): keeps the view (and a new file's link to the
+    ///   closed file its persons were in, policy Part C.5), then judges exit.
     /// - `household.closed`: records the closure.
     /// - `measure.decided`: keeps each decision (the latest per measure), then judges exit. A department can only
     ///   decide its own measures: a decision whose department is not the event's source is refused.
@@ -49,8 +50,13 @@ public struct CoordinatorDesk: AgencyDesk {
     public func apply(_ event: CloudEvent, in db: Database, journal: Journal) throws {
         let decoder = EventCoding.makeDecoder()
         if let subject = event.subject { try note(event, about: subject, in: db) }
+        if event.type == HouseholdRegistered.type {
+            let registered = try event.decodeData(as: HouseholdRegistered.self, using: decoder)
+            return try keep(
+                registered.view, earlierFile: registered.earlierFile, data: event.data, in: db, journal: journal)
+        }
         if let view = try KeptView.view(of: event, using: decoder) {
-            return try keep(view, data: event.data, in: db, journal: journal)
+            return try keep(view, earlierFile: nil, data: event.data, in: db, journal: journal)
         }
         switch event.type {
         case HouseholdClosed.type:
@@ -145,21 +151,30 @@ public struct CoordinatorDesk: AgencyDesk {
     }
 
     /// Keeps a household's view (`data`: the event's data, kept as it came) and what §2.3 reads of it, then judges
-    /// the file.
-    private func keep(_ view: HouseholdView, data: [UInt8], in db: Database, journal: Journal) throws {
+    /// the file. `earlierFile` (a new file's link, from `household.registered`) is kept when the file is first kept.
+    private func keep(
+        _ view: HouseholdView, earlierFile: EarlierFile?, data: [UInt8], in db: Database, journal: Journal
+    ) throws {
         guard view.agency == .coordinator else {
             throw DeskRefusal(code: "desk.view.agency", description: "a view for \(view.agency.rawValue)")
         }
         let subject = try Self.subject(of: view)
         try db.execute(
             cached: """
-                INSERT INTO coord_households (file_number, status, category, prefecture_code, \(ExitFactColumns.names))
-                VALUES (?, 'open', ?, ?, \(ExitFactColumns.placeholders))
+                INSERT INTO coord_households (
+                    file_number, status, category, prefecture_code, division_code, earlier_file, earlier_prefecture,
+                    earlier_reason, earlier_closed_on, \(ExitFactColumns.names)
+                )
+                VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, \(ExitFactColumns.placeholders))
                 ON CONFLICT (file_number) DO UPDATE SET category = excluded.category,
-                    prefecture_code = excluded.prefecture_code, \(ExitFactColumns.updates)
+                    prefecture_code = excluded.prefecture_code, division_code = excluded.division_code,
+                    \(ExitFactColumns.updates)
                 """,
-            arguments: [subject.fileNumber, subject.category?.rawValue, subject.prefectureCode]
-                + ExitFactColumns.arguments(subject))
+            arguments: [
+                subject.fileNumber, subject.category?.rawValue, subject.prefectureCode, view.divisionCode,
+                earlierFile?.fileNumber, earlierFile?.prefectureCode, earlierFile?.reason.rawValue,
+                earlierFile?.closedOn.description,
+            ] + ExitFactColumns.arguments(subject))
         try db.execute(
             cached: """
                 INSERT INTO coord_views (file_number, view_data) VALUES (?, ?)
@@ -257,25 +272,36 @@ public struct CoordinatorDesk: AgencyDesk {
             needsHousing: try fact(view.needsHousing, "needsHousing"))
     }
 
-    /// Each file's view and exit date.
+    /// Each file's view, exit date, closure and earlier file (the last eight columns as ``ReportColumns`` reads
+    /// them from its offset 6).
     private static let filesQuery = """
-        SELECT v.view_data, h.exit_date FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number
+        SELECT v.view_data, h.exit_date, h.file_number, h.category, h.prefecture_code, h.filed_on, h.measures,
+            h.exit_date, h.division_code, h.status, h.closed_reason, h.closed_on, h.earlier_file,
+            h.earlier_prefecture, h.earlier_reason, h.earlier_closed_on
+        FROM coord_households h JOIN coord_views v ON v.file_number = h.file_number
         """
 
     private func filed(from row: Row, in db: Database) throws -> FiledHousehold {
         let view = try DeskCoding.decode(KeptView.self, from: row["view_data"]).view
-        return try filed(view, exitDate: row["exit_date"], decisions: try decisions(of: view.fileNumber, in: db))
-    }
-
-    private func filed(
-        _ view: HouseholdView, exitDate: String?, decisions: [MeasureDecision]
-    ) throws(DeskRefusal) -> FiledHousehold {
+        let decisions = try decisions(of: view.fileNumber, in: db)
+        let figures = try ReportColumns.file(from: row, at: 2, decisions: decisions)
         let subject = try Self.subject(of: view)
         var readiness = ExitReadiness.evaluate(subject, outcomes: MeasureDecision.outcomes(of: decisions))
-        let published = exitDate.flatMap { LocalDate($0) }
+        let published = (row[1] as String?).flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
-        return FiledHousehold(subject: subject, decisions: decisions, readiness: readiness)
+        return FiledHousehold(
+            subject: subject, decisions: decisions, readiness: readiness, divisionCode: view.divisionCode,
+            closure: figures.closure, earlierFile: figures.earlierFile)
+    }
+
+    /// The files filed again with persons of `fileNumber` after it closed (policy Part C.5), by file number.
+    ///
+    /// - Throws: `DatabaseError`.
+    public func laterFiles(of fileNumber: String, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT file_number FROM coord_households WHERE earlier_file = ? ORDER BY file_number",
+            arguments: [fileNumber])
     }
 
     /// The provincial report from the coordinator's store.
@@ -287,11 +313,7 @@ public struct CoordinatorDesk: AgencyDesk {
     public func report(in db: Database) throws -> ProvinceReport {
         var tally = ProvinceReport.Tally(years: policy.budgetYears)
         let files = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT file_number, category, prefecture_code, filed_on, measures, exit_date
-                FROM coord_households ORDER BY file_number
-                """)
+            db, sql: "SELECT \(ReportColumns.names) FROM coord_households ORDER BY file_number")
         let decisionRows = try Row.fetchCursor(
             db, sql: "SELECT \(DecisionColumns.names) FROM coord_decisions ORDER BY file_number, measure_id")
         // The next decision not yet handed out, with its file (a cursor's row is only valid until it moves).
@@ -312,32 +334,61 @@ public struct CoordinatorDesk: AgencyDesk {
                 decisions.append(pending.decision)
                 try advance()
             }
-            tally.add(try ReportColumns.file(from: row, decisions: decisions))
+            tally.add(try ReportColumns.file(from: row, at: 0, decisions: decisions))
         }
         return tally.report
     }
 }
 
-/// What the report reads of a file in `coord_households`: `file_number, category, prefecture_code, filed_on,
-/// measures, exit_date`, in that order.
+/// What the report reads of a file in `coord_households`: the columns of ``names``, in that order.
 enum ReportColumns {
-    /// A file's figures from its row.
+    /// The columns, as in `SELECT`.
+    static let names = """
+        file_number, category, prefecture_code, filed_on, measures, exit_date, division_code, status, closed_reason, \
+        closed_on, earlier_file, earlier_prefecture, earlier_reason, earlier_closed_on
+        """
+
+    /// A file's figures from its row, whose columns from `offset` on are those of ``names``.
     ///
+    /// The file's closure is the union's (`closed_reason`, `closed_on`) once it closed, else an exit the coordinator
+    /// published (`exit_date`) that the union has not yet recorded.
     /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
-    static func file(from row: Row, decisions: [MeasureDecision]) throws -> ProvinceReport.Tally.File {
-        let fileNumber: String = row[0]
+    static func file(from row: Row, at offset: Int, decisions: [MeasureDecision]) throws -> ProvinceReport.Tally.File {
+        let fileNumber: String = row[offset]
         func invalid(_ column: String) -> DatabaseError { ExitFactColumns.invalid(column, of: fileNumber) }
-        let category = try ExitFactColumns.category(row[1], of: fileNumber)
-        guard let filedOn = LocalDate(row[3] as String) else { throw invalid("filed_on") }
-        guard let measures = ExitFactColumns.measures(in: row[4], of: fileNumber) else { throw invalid("measures") }
-        var exitDate: LocalDate?
-        if let text = row[5] as String? {
-            guard let date = LocalDate(text) else { throw invalid("exit_date") }
-            exitDate = date
+        func date(_ index: Int, _ column: String) throws -> LocalDate? {
+            guard let text = row[offset + index] as String? else { return nil }
+            guard let date = LocalDate(text) else { throw invalid(column) }
+            return date
         }
+        let category = try ExitFactColumns.category(row[offset + 1], of: fileNumber)
+        guard let filedOn = try date(3, "filed_on") else { throw invalid("filed_on") }
+        guard let measures = ExitFactColumns.measures(in: row[offset + 4], of: fileNumber) else {
+            throw invalid("measures")
+        }
+        let exitDate = try date(5, "exit_date")
+        var closure: FileClosure?
+        if row[offset + 7] as String == "closed" {
+            guard let reason = (row[offset + 8] as String?).flatMap(FileClosure.Reason.init(rawValue:)) else {
+                throw invalid("closed_reason")
+            }
+            guard let closedOn = try date(9, "closed_on") else { throw invalid("closed_on") }
+            closure = FileClosure(reason: reason, closedOn: closedOn)
+        }
+        var earlierFile: EarlierFile?
+        if let earlier = row[offset + 10] as String? {
+            guard let reason = (row[offset + 12] as String?).flatMap(FileClosure.Reason.init(rawValue:)) else {
+                throw invalid("earlier_reason")
+            }
+            guard let closedOn = try date(13, "earlier_closed_on") else { throw invalid("earlier_closed_on") }
+            earlierFile = EarlierFile(
+                fileNumber: earlier, prefectureCode: row[offset + 11] ?? "", reason: reason, closedOn: closedOn)
+        }
+        let county: String = row[offset + 6]
         return ProvinceReport.Tally.File(
-            category: category, prefectureCode: row[2], filedOn: filedOn, measures: measures.map(\.code),
-            decisions: decisions, exitDate: exitDate)
+            category: category, prefectureCode: row[offset + 2], countyCode: county.isEmpty ? nil : county,
+            filedOn: filedOn, measures: measures.map(\.code), decisions: decisions, exitDate: exitDate,
+            closure: closure, earlierFile: earlierFile)
     }
 }
 

@@ -254,6 +254,11 @@ public struct HouseholdState: Codable, Sendable, Hashable {
     public var readiness: ExitReadiness
     /// Every event about the household, in the order the coordinator applied them.
     public var timeline: [CoordinatorDesk.TimelineEntry]
+    /// The closed file its persons were in when it was filed (a relapse, 返困, when that file exited; policy
+    /// Part C.5).
+    public var earlierFile: EarlierFile?
+    /// The files filed later with its persons, after it closed (the link the other way), by file number.
+    public var laterFiles: [String]?
 
     /// Creates a state.
     ///
@@ -269,9 +274,11 @@ public struct HouseholdState: Codable, Sendable, Hashable {
     public init(
         fileNumber: String, status: String, closedReason: String?, closedOn: String?, category: Int?,
         filedOn: LocalDate, decisions: [MeasureDecision], readiness: ExitReadiness,
-        timeline: [CoordinatorDesk.TimelineEntry] = []
+        timeline: [CoordinatorDesk.TimelineEntry] = [], earlierFile: EarlierFile? = nil, laterFiles: [String]? = nil
     ) {
         self.timeline = timeline
+        self.earlierFile = earlierFile
+        self.laterFiles = laterFiles
         self.fileNumber = fileNumber
         self.status = status
         self.closedReason = closedReason

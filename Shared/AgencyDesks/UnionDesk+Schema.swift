@@ -4,7 +4,7 @@ import GRDB
 import HouseholdDomain
 
 extension UnionDesk {
-    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1`).
+    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1` to `union.desk.v4`).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         StoredBudgets.registerMigrations(&migrator)
         migrator.registerMigration("union.desk.v1") { db in
@@ -31,6 +31,21 @@ extension UnionDesk {
         // only the requests it pays (a copy of every decision, which nothing reads, is a tenth of its import time).
         migrator.registerMigration("union.desk.v3") { db in
             try db.execute(sql: "DROP TABLE union_decisions")
+        }
+        // A person may be in several files, at most one of them open: a household that falls back is filed again
+        // and its persons stay in the closed file too, which links the new file to it (policy Part C.5).
+        migrator.registerMigration("union.desk.v4") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE union_members RENAME TO union_members_v3;
+                    CREATE TABLE union_members (
+                        identity_number TEXT NOT NULL, file_number TEXT NOT NULL,
+                        PRIMARY KEY (identity_number, file_number)
+                    ) WITHOUT ROWID;
+                    INSERT INTO union_members (identity_number, file_number)
+                        SELECT identity_number, file_number FROM union_members_v3;
+                    DROP TABLE union_members_v3;
+                    """)
         }
     }
 

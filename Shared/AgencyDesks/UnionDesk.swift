@@ -66,8 +66,11 @@ public struct UnionDesk: AgencyDesk {
     /// Files the households of an import (policy §4.1): each valid, eligible household not already on file is
     /// filed, paired with a helper and published to every consuming agency.
     ///
-    /// An identity number already in another open or closed file, or a file number already used, refuses the
-    /// household with an error naming the other file (formats: unique across the whole register).
+    /// An identity number in another **open** file, or a file number already used, refuses the household with an
+    /// error naming the other file (formats: unique across the whole register). A person of a **closed** file may be
+    /// filed again (policy Part C.5: a household that falls back is filed again on the same standard): the new file
+    /// is linked to the most recently closed file of its persons (``EarlierFile``, carried in `household.registered`;
+    /// a relapse, 返困, when that file exited), and must be filed after that file closed.
     /// - Parameters:
     ///   - entries: the households as imported (`HouseholdImporter`), in filing order.
     ///   - headers: the import's headers as written (to name columns in errors).
@@ -86,8 +89,9 @@ public struct UnionDesk: AgencyDesk {
                 continue
             }
             let assessment: Assessment
+            let earlierFile: EarlierFile?
             switch try vet(household, of: entry, headers: headers, newFile: true, in: db) {
-            case .success(let value): assessment = value
+            case .success(let value): (assessment, earlierFile) = value
             case .failure(let refusal):
                 answers.append(refusal.filing)
                 continue
@@ -113,7 +117,7 @@ public struct UnionDesk: AgencyDesk {
                     for: agency, household: household, assessment: assessment, helper: helper,
                     persons: policy.persons)
                 try append(
-                    HouseholdRegistered(view: view, planVersion: policy.version), to: feed,
+                    HouseholdRegistered(view: view, planVersion: policy.version, earlierFile: earlierFile), to: feed,
                     effectiveOn: household.filedOn, in: db, journal: journal)
             }
             answers.append(.filed(fileNumber: household.fileNumber, helper: helper, category: category))
@@ -121,13 +125,17 @@ public struct UnionDesk: AgencyDesk {
         return answers
     }
 
-    /// Errors for a household whose file number or identity numbers are already on the register.
+    /// Errors for a household whose file number or identity numbers are already in an open file, with the closed
+    /// file its persons were in (for a new file).
     ///
-    /// For a new file the file number must be free; for an update, the household's own members are no conflict.
-    private func registerConflicts(
+    /// For a new file the file number must be free, no member may be in an open file, and the filing date must be
+    /// after the closure of any closed file of its members; the most recently closed of those files (the latest
+    /// closure date, then the greatest file number) is the new file's earlier file. For an update, the household's
+    /// own members are no conflict, and closed files are none either. Source: policy §4.1 (一户一档), Part C.5.
+    private func registerCheck(
         of household: Household, row: Int, memberRows: [Int], headers: [HouseholdImport.Column: String],
         newFile: Bool, in db: Database
-    ) throws -> [ImportIssue]? {
+    ) throws -> (errors: [ImportIssue]?, earlierFile: EarlierFile?) {
         var errors: [ImportIssue] = []
         if newFile,
             try Bool.fetchOne(
@@ -140,22 +148,58 @@ public struct UnionDesk: AgencyDesk {
                     column: headers[.fileNumber] ?? HouseholdImport.Column.fileNumber.rawValue,
                     value: household.fileNumber, message: "a file with this number is already on the register"))
         }
+        var earlier: (file: String, division: String, reason: String, closedOn: String)?
         for (index, member) in household.members.enumerated() {
-            if let other = try String.fetchOne(
+            let memberRow = memberRows.indices.contains(index) ? memberRows[index] : row
+            let column = headers[.idNumber] ?? HouseholdImport.Column.idNumber.rawValue
+            for other in try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT file_number FROM union_members WHERE identity_number = ? AND file_number != ?"),
+                    sql: """
+                        SELECT f.file_number, f.status, f.division_code, f.closed_reason, f.closed_on
+                        FROM union_members m JOIN union_files f ON f.file_number = m.file_number
+                        WHERE m.identity_number = ? AND m.file_number != ?
+                        """),
                 arguments: [member.identityNumber.value, household.fileNumber])
             {
-                errors.append(
-                    ImportIssue(
-                        code: "register.id_number.on_file",
-                        row: memberRows.indices.contains(index) ? memberRows[index] : row,
-                        column: headers[.idNumber] ?? HouseholdImport.Column.idNumber.rawValue,
-                        value: member.identityNumber.masked,
-                        message: "this person is already on the register in file \(other); a person is filed once"))
+                let fileNumber: String = other[0]
+                guard other[1] as String == "closed" else {
+                    errors.append(
+                        ImportIssue(
+                            code: "register.id_number.on_file", row: memberRow, column: column,
+                            value: member.identityNumber.masked,
+                            message: "this person is already on the register in file \(fileNumber), which is open; "
+                                + "a person is in one open file at a time"))
+                    continue
+                }
+                guard newFile, let reason: String = other[3], let closedOn: String = other[4] else { continue }
+                if let date = LocalDate(closedOn), household.filedOn <= date {
+                    errors.append(
+                        ImportIssue(
+                            code: "register.id_number.closed_later", row: memberRow, column: column,
+                            value: member.identityNumber.masked,
+                            message: "this person's file \(fileNumber) closed on \(date.chinese); a new file must be "
+                                + "filed after that date"))
+                    continue
+                }
+                let candidate = (file: fileNumber, division: other[2] as String, reason: reason, closedOn: closedOn)
+                if earlier.map({ ($0.closedOn, $0.file) < (candidate.closedOn, candidate.file) }) ?? true {
+                    earlier = candidate
+                }
             }
         }
-        return errors.isEmpty ? nil : errors
+        if !errors.isEmpty { return (errors, nil) }
+        guard let earlier else { return (nil, nil) }
+        guard let reason = FileClosure.Reason(rawValue: earlier.reason), let closedOn = LocalDate(earlier.closedOn)
+        else {
+            throw DatabaseError(message: "union_files \(earlier.file): a closure Jiekun does not write")
+        }
+        return (
+            nil,
+            EarlierFile(
+                fileNumber: earlier.file,
+                prefectureCode: CountyRegistry.yunnan.county(code: earlier.division)?.prefectureCode ?? "",
+                reason: reason, closedOn: closedOn)
+        )
     }
 
     /// A refusal of a household at the intake (``Filing/refused(fileNumber:errors:)``), as an error value.
@@ -163,20 +207,21 @@ public struct UnionDesk: AgencyDesk {
         let filing: Filing
     }
 
-    /// Checks a valid household against the register and assesses it: its assessment, or the refusal to answer
-    /// (a register conflict, or no `S` for its prefecture and year).
+    /// Checks a valid household against the register and assesses it: its assessment with the closed file its
+    /// persons were in (new files only), or the refusal to answer (a register conflict, or no `S` for its
+    /// prefecture and year).
     private func vet(
         _ household: Household, of entry: HouseholdImport.Entry, headers: [HouseholdImport.Column: String],
         newFile: Bool, in db: Database
-    ) throws -> Result<Assessment, Refused> {
-        if let conflicts = try registerConflicts(
+    ) throws -> Result<(Assessment, EarlierFile?), Refused> {
+        let check = try registerCheck(
             of: household, row: entry.householdRow, memberRows: entry.memberRows, headers: headers, newFile: newFile,
             in: db)
-        {
+        if let conflicts = check.errors {
             return .failure(Refused(filing: .refused(fileNumber: household.fileNumber, errors: conflicts)))
         }
         do {
-            return .success(try assessor.assess(household))
+            return .success((try assessor.assess(household), check.earlierFile))
         } catch {
             return .failure(
                 Refused(
@@ -294,7 +339,7 @@ public struct UnionDesk: AgencyDesk {
             }
             let assessment: Assessment
             switch try vet(household, of: entry, headers: headers, newFile: false, in: db) {
-            case .success(let value): assessment = value
+            case .success(let value): assessment = value.0
             case .failure(let refusal):
                 answers.append(refusal.filing)
                 continue

@@ -1,4 +1,5 @@
 import HouseholdDomain
+import ReliefProgramme
 
 /// `household.closed`: the union closed a file; every agency stops the household's pending work.
 ///
@@ -7,19 +8,9 @@ public struct HouseholdClosed: EventPayload {
     /// `household.closed`.
     public static let type = "household.closed"
 
-    /// Why a file closes (policy Part B, "The guarantees of §2.3 … and exit").
-    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Out of hardship: the six dimensions hold (`household.exit-ready`).
-        case exited
-        /// The worker died.
-        case death
-        /// The household moved out of the province.
-        case movedAway
-        /// Re-identified as not eligible (policy §3).
-        case notEligible
-        /// Moved to the safety net (兜底, policy §4.2.6).
-        case safetyNet
-    }
+    /// Why a file closes (policy Part B, "The guarantees of §2.3 … and exit"): `exited`, `death`, `movedAway`,
+    /// `notEligible`, `safetyNet`.
+    public typealias Reason = FileClosure.Reason
 
     /// 档案编号.
     public var fileNumber: String

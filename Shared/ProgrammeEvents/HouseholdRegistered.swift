@@ -1,4 +1,5 @@
 import HouseholdDomain
+import ReliefProgramme
 
 /// `household.registered`: the union filed a household (一户一档) and sends each agency its view of it.
 ///
@@ -12,6 +13,10 @@ public struct HouseholdRegistered: EventPayload {
     public var view: HouseholdView
     /// The version of the policy file the plan was assessed under (`Policy.version`, e.g. `2017.2`), if known.
     public var planVersion: String?
+    /// The closed file the household's persons were in, when it is filed again (policy Part C.5: "filed again …
+    /// linked to its earlier file"); a relapse (返困) when that file exited. Absent for a first filing. Added in
+    /// version 2.2.0 of the events (docs/asyncapi.yaml): consumers that do not know it ignore it.
+    public var earlierFile: EarlierFile?
 
     /// The file number, from the view.
     public var fileNumber: String { view.fileNumber }
@@ -21,8 +26,10 @@ public struct HouseholdRegistered: EventPayload {
     /// - Parameters:
     ///   - view: the agency's view.
     ///   - planVersion: the policy version of the plan.
-    public init(view: HouseholdView, planVersion: String? = nil) {
+    ///   - earlierFile: the closed file the household's persons were in, if any.
+    public init(view: HouseholdView, planVersion: String? = nil, earlierFile: EarlierFile? = nil) {
         self.view = view
         self.planVersion = planVersion
+        self.earlierFile = earlierFile
     }
 }

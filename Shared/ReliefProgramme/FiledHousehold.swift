@@ -10,11 +10,31 @@ public struct FiledHousehold: Sendable, Hashable {
     public var decisions: [MeasureDecision]
     /// The §2.3 dimensions and exit.
     public var readiness: ExitReadiness
+    /// The six-digit code of its county of residence (the report's per-county table), when known.
+    public var divisionCode: String?
+    /// Why and when the file closed, if it did: exited (on the exit date) or another closing reason.
+    public var closure: FileClosure?
+    /// The closed file its persons were in, if any: a relapse (返困) when that file exited (policy Part C.5).
+    public var earlierFile: EarlierFile?
 
     /// Creates a filed household's record (the coordinator builds them from its store).
-    public init(subject: ExitSubject, decisions: [MeasureDecision], readiness: ExitReadiness) {
+    ///
+    /// - Parameters:
+    ///   - subject: what §2.3 and the report read of it.
+    ///   - decisions: every decision, in the order made.
+    ///   - readiness: the §2.3 dimensions and exit.
+    ///   - divisionCode: its county.
+    ///   - closure: why and when it closed; `nil` takes an exit from `readiness` (a file closes on exit).
+    ///   - earlierFile: the closed file its persons were in.
+    public init(
+        subject: ExitSubject, decisions: [MeasureDecision], readiness: ExitReadiness, divisionCode: String? = nil,
+        closure: FileClosure? = nil, earlierFile: EarlierFile? = nil
+    ) {
         self.subject = subject
         self.decisions = decisions
         self.readiness = readiness
+        self.divisionCode = divisionCode
+        self.closure = closure ?? readiness.exitDate.map { FileClosure(reason: .exited, closedOn: $0) }
+        self.earlierFile = earlierFile
     }
 }

@@ -12,6 +12,11 @@ public struct ProgrammeRun: Sendable {
     private var ledgers: [Agency: Ledger]
     /// Every filed household's outcome, in filing order.
     public private(set) var files: [FiledHousehold] = []
+    /// The files of each person, by identity number: indexes into ``files``, in filing order.
+    private var personFiles: [String: [Int]] = [:]
+    /// The file numbers of the households refused by the register check (a person in a file that has not closed,
+    /// or that closes on or after the new filing date), in the order filed.
+    public private(set) var refused: [String] = []
 
     /// Creates a run with full budgets.
     public init(policy: Policy, counties: CountyRegistry = .yunnan) {
@@ -26,15 +31,37 @@ public struct ProgrammeRun: Sendable {
         self.ledgers = ledgers
     }
 
-    /// Files one household: assesses it and, when eligible, lets every department decide its measures.
+    /// Files one household: checks its persons against the files already made, assesses it and, when eligible,
+    /// lets every department decide its measures.
     ///
-    /// Call in filing order (the order the union registers files).
-    /// - Returns: the assessment (not eligible households are assessed but not filed).
+    /// Call in filing order (the order the union registers files). The register check is the union's: a person
+    /// in a file that has not closed (here: that never closes), or closes on or after the new filing date, refuses
+    /// the household (``refused``); a person of a file closed before it links the new file to the most recently
+    /// closed such file (``FiledHousehold/earlierFile``: a relapse, 返困, when it exited; policy Part C.5).
+    /// - Returns: the assessment (not eligible and refused households are assessed but not filed).
     /// - Throws: ``AssessmentError`` when the policy has no `S` for the household's prefecture and year.
     @discardableResult
     public mutating func file(_ household: Household) throws(AssessmentError) -> Assessment {
         let assessment = try assessor.assess(household)
         guard assessment.isEligible else { return assessment }
+        var earlierFile: EarlierFile?
+        for member in household.members {
+            for index in personFiles[member.identityNumber.value] ?? [] {
+                let earlier = files[index]
+                guard let closure = earlier.closure, closure.closedOn < household.filedOn else {
+                    refused.append(household.fileNumber)
+                    return assessment
+                }
+                let candidate = EarlierFile(
+                    fileNumber: earlier.subject.fileNumber, prefectureCode: earlier.subject.prefectureCode,
+                    reason: closure.reason, closedOn: closure.closedOn)
+                if earlierFile.map({ ($0.closedOn, $0.fileNumber) < (candidate.closedOn, candidate.fileNumber) })
+                    ?? true
+                {
+                    earlierFile = candidate
+                }
+            }
+        }
         var decisions = decide(assessment)
         let subject = ExitSubject(assessment)
         let readiness = ExitReadiness.evaluate(subject, outcomes: MeasureDecision.outcomes(of: decisions))
@@ -43,7 +70,11 @@ public struct ProgrammeRun: Sendable {
             // pending work).
             decisions = decisions.map { $0.withdrawn(atClosure: "exited", on: exitDate) }
         }
-        files.append(FiledHousehold(subject: subject, decisions: decisions, readiness: readiness))
+        for member in household.members { personFiles[member.identityNumber.value, default: []].append(files.count) }
+        files.append(
+            FiledHousehold(
+                subject: subject, decisions: decisions, readiness: readiness,
+                divisionCode: assessment.divisionCode, earlierFile: earlierFile))
         return assessment
     }
 

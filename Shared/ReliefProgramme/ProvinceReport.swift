@@ -17,18 +17,70 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     public struct Year: Sendable, Hashable, Codable {
         /// The calendar year.
         public var year: Int
-        /// Files open on 1 January: filed before that day and not exited before it.
+        /// Files open on 1 January: filed before that day and not closed before it, for whatever reason (exited,
+        /// death, moved away, not eligible, safety net).
         public var openAtStart: Int
         /// Files opened during the year.
         public var newFiles: Int
-        /// Files closed as exited during the year (by exit date).
+        /// Files closed as exited during the year (by exit date: the approval date, policy Part C.4).
         public var exits: Int
+        /// Files closed during the year because the worker died (by closure date).
+        public var deaths: Int = 0
+        /// Files closed during the year because the household moved away.
+        public var movedAway: Int = 0
+        /// Files closed during the year as re-identified not eligible (policy §3).
+        public var notEligible: Int = 0
+        /// Files closed during the year because the household moved to the safety net (兜底, §2.3a).
+        public var safetyNet: Int = 0
+        /// Relapses (返困) filed during the year: new files linked to an earlier file that exited (Part C.5).
+        public var relapses: Int = 0
+        /// Of the year's exits, those whose household has relapsed since (a relapse filed by the report's end; for
+        /// a year's view, by 31 December of that year), counted in the prefecture of the exited file.
+        public var relapsedExits: Int = 0
 
         /// `exits ÷ (openAtStart + newFiles)` in per mille, rounded half up; `nil` with no files.
         public var exitRatePerMille: Int? {
             let base = openAtStart + newFiles
             return base == 0 ? nil : (exits * 2000 + base) / (2 * base)
         }
+
+        /// Creates a year's figures.
+        ///
+        /// - Parameters:
+        ///   - year: the calendar year.
+        ///   - openAtStart: files open on 1 January.
+        ///   - newFiles: files opened during the year.
+        ///   - exits: exits during the year.
+        ///   - deaths: files closed for death during the year.
+        ///   - movedAway: files closed as moved away during the year.
+        ///   - notEligible: files closed as not eligible during the year.
+        ///   - safetyNet: files closed to the safety net during the year.
+        ///   - relapses: relapses filed during the year.
+        ///   - relapsedExits: the year's exits whose household has relapsed since.
+        public init(
+            year: Int, openAtStart: Int, newFiles: Int, exits: Int, deaths: Int = 0, movedAway: Int = 0,
+            notEligible: Int = 0, safetyNet: Int = 0, relapses: Int = 0, relapsedExits: Int = 0
+        ) {
+            self.year = year
+            self.openAtStart = openAtStart
+            self.newFiles = newFiles
+            self.exits = exits
+            self.deaths = deaths
+            self.movedAway = movedAway
+            self.notEligible = notEligible
+            self.safetyNet = safetyNet
+            self.relapses = relapses
+            self.relapsedExits = relapsedExits
+        }
+
+        /// The relapse rate of the year's exits: `relapsedExits ÷ exits` in per mille, rounded half up; `nil` with no
+        /// exits (Part C.5; docs/POLICY.md "Relapse").
+        public var relapseRatePerMille: Int? {
+            exits == 0 ? nil : (relapsedExits * 2000 + exits) / (2 * exits)
+        }
+
+        /// Files closed during the year for a reason other than exit.
+        public var otherClosures: Int { deaths + movedAway + notEligible + safetyNet }
 
         /// Whether the exit rate reaches the 30 % target (`exits × 100 ≥ 30 × files`), exactly.
         public var meetsTarget: Bool {
@@ -37,9 +89,9 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         }
     }
 
-    /// One prefecture's figures.
+    /// One prefecture's figures (or the province's, or a county's: the same figures for its files).
     public struct Prefecture: Sendable, Hashable, Codable {
-        /// Six-digit code (`530000` for the province).
+        /// Six-digit code (`530000` for the province; a county's own code for a county).
         public var code: String
         /// Name.
         public var name: String
@@ -53,6 +105,9 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         public var cumulativeExits: Int
         /// Files ever opened.
         public var filesOpened: Int
+        /// The prefecture's counties with at least one file, by code, each with the same figures for its files
+        /// (a county's own `counties`, and the province's, are empty).
+        public var counties: [Prefecture] = []
     }
 
     /// One agency's measures and money: a department's, or the union's (it pays the mutual-aid fee and the Golden
@@ -218,6 +273,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             /// The year of a year's sections; `nil` for the whole programme.
             var year: Int?
             var prefectures: [String: Prefecture] = [:]
+            /// Counties by prefecture code, then county code.
+            var counties: [String: [String: Prefecture]] = [:]
             var province: Prefecture
             var departments: [Agency: AgencyFigures]
             var money: [Measure.Code: MeasureMoney] = [:]
@@ -272,6 +329,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             public var category: Eligibility.Category?
             /// Its prefecture's division code, such as `530100`.
             public var prefectureCode: String
+            /// Its county's division code, such as `530102`; `nil` leaves it out of the per-county table.
+            public var countyCode: String?
             /// When it was filed.
             public var filedOn: LocalDate
             /// The code of each measure its assessment triggered (one per instance: a member's measure counts for
@@ -279,28 +338,42 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             public var measures: [Measure.Code]
             /// Every decision on its measures.
             public var decisions: [MeasureDecision]
+            /// Why and when it closed, if it did (an exit, or another closing reason).
+            public var closure: FileClosure?
+            /// The closed file its persons were in, if any (a relapse when that file exited, Part C.5).
+            public var earlierFile: EarlierFile?
+
             /// When it exited (§2.3), if it did.
-            public var exitDate: LocalDate?
+            public var exitDate: LocalDate? { closure?.reason == .exited ? closure?.closedOn : nil }
 
             /// Creates the figures of a file.
+            ///
+            /// - Parameters:
+            ///   - exitDate: when it exited, if it did and `closure` is `nil`.
+            ///   - closure: why and when it closed; when given, it is the file's closure whatever `exitDate` says
+            ///     (the union's word on a file).
             public init(
-                category: Eligibility.Category?, prefectureCode: String, filedOn: LocalDate, measures: [Measure.Code],
-                decisions: [MeasureDecision], exitDate: LocalDate?
+                category: Eligibility.Category?, prefectureCode: String, countyCode: String? = nil, filedOn: LocalDate,
+                measures: [Measure.Code], decisions: [MeasureDecision], exitDate: LocalDate?,
+                closure: FileClosure? = nil, earlierFile: EarlierFile? = nil
             ) {
                 self.category = category
                 self.prefectureCode = prefectureCode
+                self.countyCode = countyCode
                 self.filedOn = filedOn
                 self.measures = measures
                 self.decisions = decisions
-                self.exitDate = exitDate
+                self.closure = closure ?? exitDate.map { FileClosure(reason: .exited, closedOn: $0) }
+                self.earlierFile = earlierFile
             }
 
             /// The figures of a filed household of a programme run.
             public init(_ file: FiledHousehold) {
                 self.init(
                     category: file.subject.category, prefectureCode: file.subject.prefectureCode,
-                    filedOn: file.subject.filedOn, measures: file.subject.measures.map(\.code),
-                    decisions: file.decisions, exitDate: file.readiness.exitDate)
+                    countyCode: file.divisionCode, filedOn: file.subject.filedOn,
+                    measures: file.subject.measures.map(\.code), decisions: file.decisions,
+                    exitDate: file.readiness.exitDate, closure: file.closure, earlierFile: file.earlierFile)
             }
         }
 
@@ -334,6 +407,22 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             count(
                 file, in: &sections.prefectures[code, default: emptyPrefecture(code: code, name: "", years: years)],
                 within: range)
+            if let county = file.countyCode {
+                count(
+                    file,
+                    in: &sections.counties[code, default: [:]][
+                        county, default: emptyPrefecture(code: county, name: "", years: years)],
+                    within: range)
+            }
+            // A relapse counts against the exit it follows, in the exited file's prefecture and the province.
+            if let earlier = file.earlierFile, earlier.isRelapse {
+                countRelapsedExit(earlier, in: &sections.province)
+                let earlierCode = earlier.prefectureCode
+                countRelapsedExit(
+                    earlier,
+                    in: &sections.prefectures[
+                        earlierCode, default: emptyPrefecture(code: earlierCode, name: "", years: years)])
+            }
             let filedWithin = within(file.filedOn)
             if filedWithin {
                 for measure in file.measures { sections.departments[measure.leadDepartment]?.triggered += 1 }
@@ -370,7 +459,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         /// for its prefecture and the province.
         private mutating func addHoldups(of file: File, decisions: [String: MeasureDecision], year: Int) {
             let end = LocalDate.startOfYear(year + 1)
-            guard file.filedOn < end, file.exitDate.map({ $0 >= end }) ?? true else { return }
+            guard file.filedOn < end, file.closure.map({ $0.closedOn >= end }) ?? true else { return }
             var blocked: Set<BlockedKey> = []
             var waiting: [Measure.Code: Int] = [:]
             var decided: [Measure.Code: Int] = [:]
@@ -418,6 +507,12 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                         sections.prefectures[prefecture.code]
                         ?? Self.emptyPrefecture(code: prefecture.code, name: prefecture.name, years: years)
                     figures.name = prefecture.name
+                    figures.counties = (sections.counties[prefecture.code] ?? [:]).values.sorted { $0.code < $1.code }
+                        .map { county in
+                            var county = county
+                            county.name = counties.county(code: county.code)?.name ?? county.code
+                            return county
+                        }
                     return figures
                 },
                 province: sections.province,
@@ -478,15 +573,38 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                     return range?.contains(delivered) ?? true
                 }.count
             let filed = file.filedOn
-            let exit = file.exitDate
-            if let exit, range.map({ exit < $0.upperBound }) ?? true { figures.cumulativeExits += 1 }
+            let closure = file.closure
+            if let closure, closure.reason == .exited, range.map({ closure.closedOn < $0.upperBound }) ?? true {
+                figures.cumulativeExits += 1
+            }
             figures.filesOpened += 1
             for index in figures.years.indices {
                 let start = LocalDate.startOfYear(figures.years[index].year)
                 let end = LocalDate.startOfYear(figures.years[index].year + 1)
-                if filed < start && (exit.map { $0 >= start } ?? true) { figures.years[index].openAtStart += 1 }
-                if filed >= start && filed < end { figures.years[index].newFiles += 1 }
-                if let exit, exit >= start, exit < end { figures.years[index].exits += 1 }
+                // Open on 1 January: filed before it and not closed before it, for whatever reason.
+                if filed < start && (closure.map { $0.closedOn >= start } ?? true) {
+                    figures.years[index].openAtStart += 1
+                }
+                if filed >= start && filed < end {
+                    figures.years[index].newFiles += 1
+                    if file.earlierFile?.isRelapse == true { figures.years[index].relapses += 1 }
+                }
+                if let closure, closure.closedOn >= start, closure.closedOn < end {
+                    switch closure.reason {
+                    case .exited: figures.years[index].exits += 1
+                    case .death: figures.years[index].deaths += 1
+                    case .movedAway: figures.years[index].movedAway += 1
+                    case .notEligible: figures.years[index].notEligible += 1
+                    case .safetyNet: figures.years[index].safetyNet += 1
+                    }
+                }
+            }
+        }
+
+        /// Counts a relapse against the year of the exit it follows (``Year/relapsedExits``).
+        private static func countRelapsedExit(_ earlier: EarlierFile, in figures: inout Prefecture) {
+            for index in figures.years.indices where figures.years[index].year == earlier.closedOn.year {
+                figures.years[index].relapsedExits += 1
             }
         }
     }

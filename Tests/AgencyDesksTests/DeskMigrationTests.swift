@@ -11,7 +11,7 @@ import Testing
 @testable import AgencyDesks
 
 /// A store written by the previous release (views, assessments and decisions kept as JSON) is migrated in place:
-/// after `union.desk.v2`, `department.desk.v3` and `coordinator.desk.v5` every desk reads the same files and
+/// after `union.desk.v4`, `department.desk.v3` and `coordinator.desk.v6` every desk reads the same files and
 /// decisions as before (docs/OPERATIONS.md, "Upgrading").
 @Suite("Desk migrations")
 struct DeskMigrationTests {
@@ -83,7 +83,15 @@ struct DeskMigrationTests {
                         sql: "INSERT INTO union_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)",
                         arguments: [decision.measureID, household.fileNumber, try Self.json(decision)])
                 }
+                for member in household.members {
+                    try db.execute(
+                        sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, ?)",
+                        arguments: [member.identityNumber.value, household.fileNumber])
+                }
             }
+        }
+        let members = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT identity_number, file_number FROM union_members ORDER BY 1, 2")
         }
         try migrator.migrate(queue, upTo: "union.desk.v2")
         try queue.read { db in
@@ -115,6 +123,20 @@ struct DeskMigrationTests {
         }
         try migrator.migrate(queue)
         #expect(try queue.read { try $0.tableExists("union_decisions") } == false, "union.desk.v3 drops the copy")
+        // v4: every person is kept in its file, and may now be in a second file (filed again after a closure).
+        try queue.write { db in
+            #expect(
+                try Row.fetchAll(db, sql: "SELECT identity_number, file_number FROM union_members ORDER BY 1, 2")
+                    == members)
+            let person: String = try #require(members.first)["identity_number"]
+            try db.execute(
+                sql: "INSERT INTO union_members (identity_number, file_number) VALUES (?, 'KM-2018-0005')",
+                arguments: [person])
+            #expect(
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM union_members WHERE identity_number = ?", arguments: [person])
+                    == 2)
+        }
     }
 
     @Test("department.desk.v3: the view kept with its category, decisions as columns, read back unchanged")
@@ -163,7 +185,7 @@ struct DeskMigrationTests {
     }
 
     @Test(
-        "coordinator.desk.v3 to v5: every file reads back with the same subject, decisions, exit and timeline"
+        "coordinator.desk.v3 to v6: every file reads back with the same subject, decisions, exit, timeline and county"
     )
     func coordinator() throws {
         let old = try OldRecords()
@@ -214,6 +236,9 @@ struct DeskMigrationTests {
                 #expect(migrated.decisions == file.decisions.sorted { $0.measureID < $1.measureID })
                 #expect(migrated.readiness.exitDate == file.readiness.exitDate)
                 #expect(migrated.subject == file.subject)
+                // v6: the county from the kept view; no earlier file for the files kept before.
+                #expect(migrated.divisionCode == old.household(file.subject.fileNumber).divisionCode)
+                #expect(migrated.earlierFile == nil)
             }
         }
         // The report's single ordered pass over files and decisions gives what the files give one by one, even with

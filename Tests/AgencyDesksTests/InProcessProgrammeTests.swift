@@ -28,6 +28,77 @@ struct InProcessProgrammeTests {
         try EventStore(writer: DatabaseQueue(), migrations: { migrations(&$0) }, logger: Logger(label: "test"))
     }
 
+    /// The seven agencies, each with its own store, the union's and the coordinator's desks at hand.
+    struct Programme {
+        var agencies: [Agency: Office] = [:]
+        let union: UnionDesk
+        let unionStore: EventStore
+        let coordinator: CoordinatorDesk
+        let coordinatorStore: EventStore
+        /// "consumer feed" → last sequence delivered.
+        var cursors: [String: UInt64] = [:]
+
+        init(policy: Policy) throws {
+            union = UnionDesk(policy: policy)
+            unionStore = try InProcessProgrammeTests.store { UnionDesk.registerMigrations(&$0) }
+            try unionStore.writer.write { [union] db in try union.seedBudgets(in: db) }
+            agencies[.union] = Office(agency: .union, store: unionStore) { [union] in
+                try union.apply($0, in: $1, journal: $2)
+            }
+            for department in [Agency.humanResources, .medicalInsurance, .education, .housing, .civilAffairs] {
+                let desk = DepartmentDesk(department: department, policy: policy)
+                let store = try InProcessProgrammeTests.store { DepartmentDesk.registerMigrations(&$0) }
+                try store.writer.write { db in try desk.seedBudgets(in: db) }
+                agencies[department] = Office(agency: department, store: store) {
+                    try desk.apply($0, in: $1, journal: $2)
+                }
+            }
+            coordinator = CoordinatorDesk(policy: policy)
+            coordinatorStore = try InProcessProgrammeTests.store { CoordinatorDesk.registerMigrations(&$0) }
+            agencies[.coordinator] = Office(agency: .coordinator, store: coordinatorStore) { [coordinator] in
+                try coordinator.apply($0, in: $1, journal: $2)
+            }
+        }
+
+        /// Files households at the union in filing order.
+        func file(_ imported: HouseholdImport) throws -> [UnionDesk.Filing] {
+            let entries = imported.entries.sortedInFilingOrder { $0.facts.filedOn }
+            return try unionStore.writer.write { db in
+                try union.file(entries, headers: imported.headers, in: db, journal: unionStore.journal)
+            }
+        }
+
+        /// Delivers every feed to each consumer, in order, the feeds interleaved at random, until nothing is left.
+        ///
+        /// - Returns: the events delivered.
+        mutating func deliver(using random: inout SeededGenerator) throws -> Int {
+            var delivered = 0
+            while true {
+                var ready: [(feed: Feed, consumer: Agency, entries: [Journal.Entry])] = []
+                for feed in Feed.all {
+                    let publisher = agencies[feed.publisher]!.store
+                    for consumer in feed.consumers {
+                        let key = "\(consumer.rawValue) \(feed.name)"
+                        let entries = try publisher.writer.read { [cursors] db in
+                            try publisher.journal.entries(
+                                of: feed.name, after: cursors[key] ?? 0,
+                                maxCount: Int.random(in: 1...20, using: &random), in: db)
+                        }
+                        if !entries.isEmpty { ready.append((feed, consumer, entries)) }
+                    }
+                }
+                guard let pick = ready.randomElement(using: &random) else { return delivered }
+                let consumer = agencies[pick.consumer]!
+                for entry in pick.entries {
+                    let event = try CloudEvent(json: entry.payload)
+                    try consumer.store.writer.write { db in try consumer.apply(event, db, consumer.store.journal) }
+                    cursors["\(pick.consumer.rawValue) \(pick.feed.name)"] = entry.sequence
+                    delivered += 1
+                }
+            }
+        }
+    }
+
     @Test(
         "300 sample households, two interleavings: the coordinator's report equals the sequential run's",
         arguments: [1, 2] as [UInt64])
@@ -37,73 +108,88 @@ struct InProcessProgrammeTests {
         let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(bytes: Array(csv.utf8))
         let entries = imported.entries.sortedInFilingOrder { $0.facts.filedOn }
 
-        // The agencies.
-        var agencies: [Agency: Office] = [:]
-        let union = UnionDesk(policy: policy)
-        let unionStore = try Self.store { UnionDesk.registerMigrations(&$0) }
-        try unionStore.writer.write { db in try union.seedBudgets(in: db) }
-        agencies[.union] = Office(agency: .union, store: unionStore) { try union.apply($0, in: $1, journal: $2) }
-        for department in [Agency.humanResources, .medicalInsurance, .education, .housing, .civilAffairs] {
-            let desk = DepartmentDesk(department: department, policy: policy)
-            let store = try Self.store { DepartmentDesk.registerMigrations(&$0) }
-            try store.writer.write { db in try desk.seedBudgets(in: db) }
-            agencies[department] = Office(agency: department, store: store) {
-                try desk.apply($0, in: $1, journal: $2)
-            }
-        }
-        let coordinator = CoordinatorDesk(policy: policy)
-        let coordinatorStore = try Self.store { CoordinatorDesk.registerMigrations(&$0) }
-        agencies[.coordinator] = Office(agency: .coordinator, store: coordinatorStore) {
-            try coordinator.apply($0, in: $1, journal: $2)
-        }
-
+        var programme = try Programme(policy: policy)
         // Intake: the union files the caseload in filing order.
-        let filings = try unionStore.writer.write { db in
-            try union.file(entries, headers: imported.headers, in: db, journal: unionStore.journal)
-        }
+        let filings = try programme.file(imported)
         #expect(filings.count == 300)
-
-        // Deliver every feed to each consumer, in order, the feeds interleaved at random, until nothing is left.
-        var cursors: [String: UInt64] = [:]  // "consumer feed" → last sequence delivered
         var random = SeededGenerator(seed: interleaving)
-        var delivered = 0
-        while true {
-            var ready: [(feed: Feed, consumer: Agency, entries: [Journal.Entry])] = []
-            for feed in Feed.all {
-                let publisher = agencies[feed.publisher]!.store
-                for consumer in feed.consumers {
-                    let key = "\(consumer.rawValue) \(feed.name)"
-                    let entries = try publisher.writer.read { db in
-                        try publisher.journal.entries(
-                            of: feed.name, after: cursors[key] ?? 0, maxCount: Int.random(in: 1...20, using: &random),
-                            in: db)
-                    }
-                    if !entries.isEmpty { ready.append((feed, consumer, entries)) }
-                }
-            }
-            guard let pick = ready.randomElement(using: &random) else { break }
-            let consumer = agencies[pick.consumer]!
-            for entry in pick.entries {
-                let event = try CloudEvent(json: entry.payload)
-                try consumer.store.writer.write { db in try consumer.apply(event, db, consumer.store.journal) }
-                cursors["\(pick.consumer.rawValue) \(pick.feed.name)"] = entry.sequence
-                delivered += 1
-            }
-        }
-        #expect(delivered > 3_000)
+        #expect(try programme.deliver(using: &random) > 3_000)
 
         var run = ProgrammeRun(policy: policy)
         for entry in entries { try run.file(try #require(entry.household)) }
-        let report = try coordinatorStore.writer.read { db in try coordinator.report(in: db) }
+        let report = try programme.coordinatorStore.writer.read { db in try programme.coordinator.report(in: db) }
         let sequential = ProvinceReport(files: run.files, years: policy.budgetYears)
         #expect(report.province == sequential.province)
         #expect(report.prefectures == sequential.prefectures)
         #expect(report.departments == sequential.departments)
         #expect(report.money == sequential.money)
         // Every exit closed its file at the union.
-        let closed = try unionStore.writer.read { db in
+        let closed = try programme.unionStore.writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM union_files WHERE status = 'closed'")
         }
         #expect(closed == sequential.province.cumulativeExits)
+    }
+
+    @Test("relapses: exited households filed again (返困) give the sequential run's report, linked both ways")
+    func relapsesEqualSequential() throws {
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let csv = try CaseloadGenerator(policy: policy, seed: 11, year: 2017, mistakeRate: 0).csv(households: 300)
+        let today = LocalDate("2026-11-29")!
+        let imported = try HouseholdImporter(today: today).read(bytes: Array(csv.utf8))
+        // A third of the exited households fall back, so that 300 households give a few dozen relapses.
+        let relapses = RelapseSample(seed: 11, perMille: 300)
+
+        var programme = try Programme(policy: policy)
+        _ = try programme.file(imported)
+        var random = SeededGenerator(seed: 3)
+        _ = try programme.deliver(using: &random)
+        // The exits as the coordinator knows them, then the relapse import at the union.
+        var exits: [String: LocalDate] = [:]
+        for file in try programme.coordinatorStore.writer.read({ db in try programme.coordinator.files(in: db) }) {
+            if let exit = file.readiness.exitDate { exits[file.subject.fileNumber] = exit }
+        }
+        let relapseFile = relapses.csv(caseload: csv, exits: exits)
+        #expect(relapseFile.households > 20)
+        let relapseImport = try HouseholdImporter(today: today).read(bytes: Array(relapseFile.csv.utf8))
+        let filings = try programme.file(relapseImport)
+        #expect(filings.allSatisfy { if case .filed = $0 { true } else { false } }, "\(filings.prefix(3))")
+        _ = try programme.deliver(using: &random)
+
+        // The same, sequentially: the caseload, then the relapses chosen from the run's own exits.
+        var run = ProgrammeRun(policy: policy)
+        for entry in imported.entries.sortedInFilingOrder(by: { $0.facts.filedOn }) {
+            try run.file(try #require(entry.household))
+        }
+        var sequentialExits: [String: LocalDate] = [:]
+        for file in run.files { sequentialExits[file.subject.fileNumber] = file.readiness.exitDate }
+        #expect(sequentialExits.compactMapValues { $0 } == exits)
+        for entry in try HouseholdImporter(today: today).read(
+            bytes: Array(relapses.csv(caseload: csv, exits: exits).csv.utf8)
+        ).entries.sortedInFilingOrder(by: { $0.facts.filedOn }) {
+            try run.file(try #require(entry.household))
+        }
+        #expect(run.refused.isEmpty)
+
+        let report = try programme.coordinatorStore.writer.read { db in try programme.coordinator.report(in: db) }
+        let sequential = ProvinceReport(files: run.files, years: policy.budgetYears)
+        #expect(report.prefectures == sequential.prefectures)
+        #expect(report.province == sequential.province)
+        #expect(report.departments == sequential.departments)
+        #expect(report.money == sequential.money)
+        // Every relapse is counted once, in its filing year, and once against the exit it follows.
+        #expect(report.province.years.map(\.relapses).reduce(0, +) == relapseFile.households)
+        #expect(report.province.years.map(\.relapsedExits).reduce(0, +) == relapseFile.households)
+
+        // The link, both ways, as `jiekun household` shows it.
+        let first = try #require(filings.first)
+        guard case .filed(let relapse, _, _) = first else { return }
+        let earlier = String(relapse.dropLast(2))
+        try programme.coordinatorStore.writer.read { db in
+            let file = try #require(try programme.coordinator.file(relapse, in: db))
+            #expect(file.earlierFile?.fileNumber == earlier)
+            #expect(file.earlierFile?.isRelapse == true)
+            #expect(file.earlierFile?.closedOn == exits[earlier])
+            #expect(try programme.coordinator.laterFiles(of: earlier, in: db) == [relapse])
+        }
     }
 }

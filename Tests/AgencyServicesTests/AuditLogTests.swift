@@ -6,6 +6,7 @@ import GRDB
 import HouseholdDomain
 import Logging
 import ProgrammeEvents
+import ReliefProgramme
 import ServiceRuntime
 import TestSupport
 import Testing

@@ -6,6 +6,7 @@ import GRDB
 import HouseholdDomain
 import Logging
 import ProgrammeEvents
+import ReliefProgramme
 import ServiceLifecycle
 import ServiceRuntime
 import TestSupport

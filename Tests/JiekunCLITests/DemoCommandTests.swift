@@ -30,6 +30,7 @@ struct DemoCommandTests {
                 "Maker-checker (经办 → 审核): staff decisions by pair: none (every department decides by rule, auto "
                     + "mode); self-approvals refused: 0\n"), "\(result.text)")
         #expect(result.text.contains("3. Imported at the union registry"), "\(result.text)")
+        #expect(result.text.contains("4. Relapses (返困): of the households chosen"), "\(result.text)")
         #expect(
             result.text.contains("the import acts as union-registry-0001, the report as coordinator-0001"),
             "\(result.text)")

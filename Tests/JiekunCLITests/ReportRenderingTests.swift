@@ -47,4 +47,40 @@ struct ReportRenderingTests {
         #expect(text[why.upperBound...].hasPrefix(expected), "\(text)")
         #expect(text.contains("2017 only: files opened and exits up to 31 December 2017"))
     }
+
+    @Test("the year-by-year table and the county table: a death, an exit and its relapse in Kunming")
+    func yearsAndCounties() throws {
+        func date(_ text: String) -> LocalDate { LocalDate(text)! }
+        func file(_ county: String, filed: String, closed: (FileClosure.Reason, String)?, relapseOf: String? = nil)
+            -> ProvinceReport.Tally.File
+        {
+            .init(
+                category: .one, prefectureCode: "530100", countyCode: county, filedOn: date(filed), measures: [],
+                decisions: [], exitDate: nil, closure: closed.map { FileClosure(reason: $0.0, closedOn: date($0.1)) },
+                earlierFile: relapseOf.map {
+                    EarlierFile(fileNumber: $0, prefectureCode: "530100", reason: .exited, closedOn: date("2017-06-01"))
+                })
+        }
+        var tally = ProvinceReport.Tally(years: [2017, 2018])
+        // X exits on 1 June 2017 and falls back: Z, filed 1 February 2018. Y's worker dies on 31 December 2017.
+        tally.add(file("530102", filed: "2017-03-01", closed: (.exited, "2017-06-01")))
+        tally.add(file("530102", filed: "2017-04-01", closed: (.death, "2017-12-31")))
+        tally.add(file("530103", filed: "2018-02-01", closed: nil, relapseOf: "X"))
+        var output = Terminal.capturing
+        tally.report.render(to: &output)
+        let lines = output.text.split(separator: "\n").map(String.init)
+        // 2017: none open on 1 January, 2 new, 1 exit, 1 death; X's relapse: 1 of 1 exit = 100.0 %.
+        // 2018: X and Y closed before 1 January: none open; Z new, a relapse; no exit, no relapse rate.
+        #expect(
+            lines.filter { $0.hasPrefix("  昆明市  ") && $0.contains("   201") } == [
+                "  昆明市                      2017         0       2       1     1     0       0     0     0  1 100.0%",
+                "  昆明市                      2018         0       1       0     0     0       0     0     1         -",
+            ], "\(output.text)")
+        #expect(
+            lines.filter { $0.hasPrefix("  昆明市 ") && $0.contains("区") } == [
+                // 五华区: X and Y, 2017 X exits: 1 of 2 = 50.0 %; 2018 none on file. 盘龙区: Z, 0 of 1 in 2018.
+                "  昆明市 五华区" + String(repeating: " ", count: 37) + "2       1 50.0%             -",
+                "  昆明市 盘龙区" + String(repeating: " ", count: 37) + "1             -        0 0.0%",
+            ], "\(output.text)")
+    }
 }

@@ -92,7 +92,12 @@ enum Samples {
         let file = household.fileNumber
         switch type {
         case HouseholdRegistered.type:
-            return HouseholdRegistered(view: view(for: feed.viewAgency!), planVersion: policy.version)
+            // A relapse (Part C.5): the schema's optional link to the earlier file is checked too.
+            return HouseholdRegistered(
+                view: view(for: feed.viewAgency!), planVersion: policy.version,
+                earlierFile: EarlierFile(
+                    fileNumber: "KM-2016-0001", prefectureCode: "530100", reason: .exited,
+                    closedOn: LocalDate("2016-11-30")!))
         case HouseholdUpdated.type:
             return HouseholdUpdated(view: view(for: feed.viewAgency!))
         case HouseholdClosed.type:
