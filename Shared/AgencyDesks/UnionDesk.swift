@@ -67,7 +67,7 @@ public struct UnionDesk: AgencyDesk {
     /// filed, paired with a helper and published to every consuming agency.
     ///
     /// An identity number in another **open** file, or a file number already used, refuses the household with an
-    /// error naming the other file (formats: unique across the whole register). A person of a **closed** file may be
+    /// error naming the other file (formats: a person is in one open file at a time). A person of a **closed** file may be
     /// filed again (policy Part C.5: a household that falls back is filed again on the same standard): the new file
     /// is linked to the most recently closed file of its persons (``EarlierFile``, carried in `household.registered`;
     /// a relapse, 返困, when that file exited), and must be filed after that file closed.
