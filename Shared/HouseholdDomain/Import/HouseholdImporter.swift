@@ -56,10 +56,29 @@ public struct HouseholdImporter: Sendable {
     ///
     /// - Parameter path: a file path.
     /// - Returns: every household of the file with its errors and warnings, in order of first appearance.
-    /// - Throws: ``ImportFailure`` when the file cannot be read, or for the failures of ``read(bytes:)``.
+    /// - Throws: ``ImportFailure`` when the file cannot be read or is not a CSV or `.xlsx` file
+    ///   (``ImportFile/load(contentsOfFile:)``), or for the failures of ``read(bytes:fileRows:)``.
     public func read(contentsOfFile path: String) throws(ImportFailure) -> HouseholdImport {
-        var collector = try collect(fileContents(atPath: path))
-        return collector.finish()
+        try read(ImportFile.load(contentsOfFile: path))
+    }
+
+    /// Reads and validates a file loaded by ``ImportFile``: a CSV in UTF-8 or GB18030, or an `.xlsx` workbook.
+    ///
+    /// - Parameter file: the file, made CSV text.
+    /// - Returns: as ``read(bytes:fileRows:)``, with the file's ``HouseholdImport/format``.
+    /// - Throws: the failures of ``read(bytes:fileRows:)``, saying what the file was when it was not a UTF-8 CSV
+    ///   (``ImportFailure/context``): a GBK file or a workbook without 档案编号 is not "no 档案编号 column" alone.
+    public func read(_ file: ImportFile) throws(ImportFailure) -> HouseholdImport {
+        do {
+            var collector = try collect(file.csv)
+            var imported = collector.finish()
+            imported.format = file.format
+            return imported
+        } catch {
+            var failure = error
+            failure.context = file.format.context
+            throw failure
+        }
     }
 
     /// Reads and validates a household file's bytes.
@@ -110,30 +129,4 @@ public struct HouseholdImporter: Sendable {
         }
         return collector
     }
-}
-
-/// Reads a whole file with POSIX calls, for the exact reason when it fails.
-private func fileContents(atPath path: String) throws(ImportFailure) -> [UInt8] {
-    func failure(_ code: Int32) -> ImportFailure {
-        ImportFailure(.unreadable(path: path, detail: String(cString: strerror(code))))
-    }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw failure(errno) }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
-    if (status.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR) }
-    var contents: [UInt8] = []
-    contents.reserveCapacity(max(Int(status.st_size), 0))
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw failure(errno)
-        }
-        if count == 0 { break }
-        contents.append(contentsOf: chunk[0..<count])
-    }
-    return contents
 }
