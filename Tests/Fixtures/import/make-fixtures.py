@@ -4,6 +4,7 @@
 - households.xlsx: one sheet written by openpyxl, as a spreadsheet holds the form: codes and amounts as numbers,
   建档日期 as dates (Excel date serials with a date format), every other cell as text (openpyxl writes inline
   strings).
+- not-a-workbook.zip: a ZIP archive holding a Word document's part, no workbook.
 - households-handmade.xlsx: the same households written by hand in the forms other programs use: a namespace
   prefix on every element (x:), shared strings (one in rich-text runs with a phonetic guide), inline strings for
   姓名 and 与职工关系, a second
@@ -96,3 +97,7 @@ files = {
 with zipfile.ZipFile(OUT + "households-handmade.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
     for name in ["[Content_Types].xml", "xl/worksheets/sheet2.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"]:
         z.writestr(name, files[name])
+
+# A ZIP archive that is no workbook (a Word document's parts).
+with zipfile.ZipFile(OUT + "not-a-workbook.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document/>')
