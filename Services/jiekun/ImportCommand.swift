@@ -8,7 +8,8 @@ import HouseholdDomain
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "File the households of an import file (CSV or .xlsx) at the union registry (its `register` operation).",
+        abstract:
+            "File the households of an import file (CSV or .xlsx) at the union registry (its `register` operation).",
         discussion: """
             Reads a CSV in UTF-8 (with or without BOM) or GBK/GB18030, or the first sheet of an .xlsx workbook, \
             and says which it read; any other file (.xls, PDF, an image, …) is named and refused. \

@@ -96,7 +96,9 @@ struct ImportResults {
             for line in refused.prefix(limit) {
                 for error in line.errors { output.write("  \(line.fileNumber): \(error)\n") }
             }
-            if refused.count > limit { output.write("  … 另有 \(refused.count - limit) 户 (\(refused.count - limit) more)\(more)\n") }
+            if refused.count > limit {
+                output.write("  … 另有 \(refused.count - limit) 户 (\(refused.count - limit) more)\(more)\n")
+            }
         }
         let notEligible = lines.filter { $0.status == .notEligible }
         if !notEligible.isEmpty {
@@ -120,7 +122,8 @@ struct ImportResults {
     var csv: Data {
         var text = "\u{FEFF}" + Self.header.map(Self.quoted).joined(separator: ",") + "\r\n"
         for line in lines {
-            text += [line.row.map(String.init) ?? "", line.fileNumber, line.result, line.reason].map(Self.quoted)
+            text +=
+                [line.row.map(String.init) ?? "", line.fileNumber, line.result, line.reason].map(Self.quoted)
                 .joined(separator: ",") + "\r\n"
         }
         return Data(text.utf8)

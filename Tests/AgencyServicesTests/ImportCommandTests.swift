@@ -100,9 +100,13 @@ struct ImportCommandTests {
             let again = try CommandRunner.run(
                 "jiekun", ["import", workbook, "--endpoint", endpoint, "--results", results.path, "--show", "0"])
             #expect(again.status == 1)
-            #expect(again.text.contains("不予受理 (refused) 3:\n  … 另有 3 户 (3 more)，见结果文件 \(results.path)"), "\(again.text)")
+            #expect(
+                again.text.contains("不予受理 (refused) 3:\n  … 另有 3 户 (3 more)，见结果文件 \(results.path)"), "\(again.text)")
             let rows = try String(contentsOf: results, encoding: .utf8).components(separatedBy: "\r\n")
-            #expect(rows.dropFirst().prefix(3).map { $0.prefix(16) } == ["2,KM-2017-0001,不", "5,QJ-2017-0007,不", "7,DL-2017-0042,不"])
+            #expect(
+                rows.dropFirst().prefix(3).map { $0.prefix(16) } == [
+                    "2,KM-2017-0001,不", "5,QJ-2017-0007,不", "7,DL-2017-0042,不",
+                ])
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import HouseholdDomain
 import TestSupport
 import Testing
+
+@testable import HouseholdDomain
 
 /// The files union staff actually have: GBK CSV and `.xlsx` read as the UTF-8 CSV is; any other file named for what
 /// it is (issue 15, item 9). Fixtures: `Tests/Fixtures/import/`, made from `deploy/samples/households.csv` by its
@@ -13,7 +14,9 @@ struct ImportFileTests {
 
     /// What the tests compare: every household with its facts, and every issue, by file number.
     static func households(_ imported: HouseholdImport) -> [String: Household] {
-        Dictionary(uniqueKeysWithValues: imported.entries.compactMap { entry in entry.household.map { (entry.fileNumber, $0) } })
+        Dictionary(
+            uniqueKeysWithValues: imported.entries.compactMap { entry in entry.household.map { (entry.fileNumber, $0) }
+            })
     }
 
     @Test("GBK and .xlsx (openpyxl's, and one written by hand) read the same households as the UTF-8 file")
@@ -52,7 +55,8 @@ struct ImportFileTests {
         #expect(
             ImportFile.Format.csv(.gb18030).description == "读取为 GBK (GB18030) 编码的 CSV (read as GBK (GB18030))")
         #expect(ImportFile.Format.csv(.utf8).context == nil)
-        #expect(ImportFile.Format.csv(.gb18030).context?.contains("this CSV is GBK-encoded and was read as such") == true)
+        #expect(
+            ImportFile.Format.csv(.gb18030).context?.contains("this CSV is GBK-encoded and was read as such") == true)
         #expect(ImportFile.Format.xlsx(sheet: "S").context?.contains("this is an .xlsx file") == true)
     }
 
@@ -102,7 +106,8 @@ struct ImportFileTests {
             spec: ".xls (an OLE2 compound file)", bytes: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
             says: "this is an .xls (Excel 97-2003) file: save it as .xlsx or CSV"),
         WrongFile(spec: "PDF", bytes: Array("%PDF-1.7\n".utf8), says: "this is a PDF file"),
-        WrongFile(spec: "PNG", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], says: "this is an image (PNG)"),
+        WrongFile(
+            spec: "PNG", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], says: "this is an image (PNG)"),
         WrongFile(spec: "JPEG", bytes: [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], says: "this is an image (JPEG)"),
         WrongFile(
             spec: "a ZIP archive holding a Word document", fixture: "not-a-workbook.zip",

@@ -17,7 +17,8 @@ struct ImportFileMessagesTests {
 
     @Test("an .xls file named .csv: error: what it is and what to do; exit 2; no results file")
     func xls() throws {
-        let path = try Self.write([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504), "form.csv")
+        let path = try Self.write(
+            [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504), "form.csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try CommandRunner.run("jiekun", ["import", path] + Self.nowhere)
         #expect(run.status == 2)
@@ -35,7 +36,8 @@ struct ImportFileMessagesTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try CommandRunner.run("jiekun", ["import", path] + Self.nowhere)
         #expect(run.status == 2)
-        #expect(run.error.contains("(this is a PDF file: import the spreadsheet itself, as .xlsx or CSV)"), "\(run.error)")
+        #expect(
+            run.error.contains("(this is a PDF file: import the spreadsheet itself, as .xlsx or CSV)"), "\(run.error)")
     }
 
     @Test("a GBK file without 档案编号: error: it was read as GBK, then the missing column; exit 2")

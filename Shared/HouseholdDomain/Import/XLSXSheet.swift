@@ -164,7 +164,8 @@ private struct SharedStringsReader: PartReader {
                 phonetic -= 1
             }
         case .text(let range) where inText: current += XMLTokens.decodeText(buffer, range)
-        case .cdata(let range) where inText: current += String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+        case .cdata(let range) where inText:
+            current += String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
         default: break
         }
     }

@@ -75,7 +75,8 @@ struct XMLTokens {
             guard index < end else { return nil }
             let empty = buffer[index - 1] == slash
             var nameEnd = start + 1
-            while nameEnd < index && !isSpace(buffer[nameEnd]) && buffer[nameEnd] != slash && buffer[nameEnd] != greater {
+            while nameEnd < index && !isSpace(buffer[nameEnd]) && buffer[nameEnd] != slash && buffer[nameEnd] != greater
+            {
                 nameEnd += 1
             }
             let name = localName(in: buffer, from: start + 1, to: nameEnd)
@@ -129,7 +130,8 @@ struct XMLTokens {
         while index < slice.count {
             let byte = slice[index]
             if byte == UInt8(ascii: "&"), let semicolon = slice[index...].prefix(12).firstIndex(of: UInt8(ascii: ";")) {
-                let entity = String(decoding: UnsafeBufferPointer(rebasing: slice[(index + 1)..<semicolon]), as: UTF8.self)
+                let entity = String(
+                    decoding: UnsafeBufferPointer(rebasing: slice[(index + 1)..<semicolon]), as: UTF8.self)
                 if let scalar = entityScalar(entity) {
                     bytes.append(contentsOf: String(Character(scalar)).utf8)
                     index = semicolon + 1
