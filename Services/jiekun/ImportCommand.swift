@@ -108,15 +108,27 @@ struct ImportCommand: ParsableCommand {
         output.write("\(file): \(loaded.format)\n")
         output.flush()
         let tally: Tally
+        var answered = Tally()
         do {
             tally = try Self.file(batches, updatedOn: on.flatMap(LocalDate.init)) { body in
                 try service.request(update ? Operation.update : Operation.register, body: body, command: "import")
+            } progress: {
+                answered = $0
             }
-        } catch let code as ExitCode where code == .failure {
+        } catch {
+            // What the batches before the failure filed is not lost: the results file lists those households.
+            if answered.answers.isEmpty {
+                try? FileManager.default.removeItem(atPath: resultsPath)
+            } else {
+                try? ImportResults(answered.answers, isUpdate: update).csv.write(to: URL(fileURLWithPath: resultsPath))
+                Terminal.error(
+                    "the import stopped after \(answered.households) households: what became of them is in "
+                        + "\(resultsPath); the others were not sent")
+            }
             // The service refused a whole request (the file's header or quoting, or not the union's endpoint): the
             // file could not be read there, which is status 2 (1 is for households refused).
-            try? FileManager.default.removeItem(atPath: resultsPath)
-            throw ExitCode(2)
+            if let code = error as? ExitCode, code == .failure { throw ExitCode(2) }
+            throw error
         }
         let report = ImportResults(tally.answers, isUpdate: update)
         do {

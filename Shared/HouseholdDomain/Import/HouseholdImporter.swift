@@ -68,15 +68,20 @@ public struct HouseholdImporter: Sendable {
     /// - Returns: as ``read(bytes:fileRows:)``, with the file's ``HouseholdImport/format``.
     /// - Throws: the failures of ``read(bytes:fileRows:)``, saying what the file was when it was not a UTF-8 CSV
     ///   (``ImportFailure/context``): a GBK file or a workbook without 档案编号 is not "no 档案编号 column" alone.
-    public func read(_ file: ImportFile) throws(ImportFailure) -> HouseholdImport {
+    public func read(_ file: consuming ImportFile) throws(ImportFailure) -> HouseholdImport {
+        let format = file.format
+        // The text is freed once read, before the households are built (as a whole file's bytes are).
+        let csv = file.csv
+        file = ImportFile(format: format, csv: [])
         do {
-            var collector = try collect(file.csv)
+            // ImportFile made the text UTF-8 already (checked, converted by iconv, or written from a sheet).
+            var collector = try collect(consume csv, isValidUTF8: true)
             var imported = collector.finish()
-            imported.format = file.format
+            imported.format = format
             return imported
         } catch {
             var failure = error
-            failure.context = file.format.context
+            failure.context = format.context
             throw failure
         }
     }
@@ -100,9 +105,11 @@ public struct HouseholdImporter: Sendable {
 
     /// Reads every record into a collector. A caller that passes a temporary array frees it on return, before
     /// the households are built.
-    private func collect(_ bytes: [UInt8], fileRows: [Int] = []) throws(ImportFailure) -> Collector {
+    private func collect(_ bytes: [UInt8], fileRows: [Int] = [], isValidUTF8: Bool = false) throws(ImportFailure)
+        -> Collector
+    {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if let offset = CSVReader.firstInvalidUTF8Offset(in: bytes, from: start) {
+        if !isValidUTF8, let offset = CSVReader.firstInvalidUTF8Offset(in: bytes, from: start) {
             throw ImportFailure(.notUTF8(offset: offset))
         }
         let blanks: [UInt8] = [0x0A, 0x0D, 0x20, 0x09]
