@@ -67,3 +67,25 @@ struct ImportFileMessagesTests {
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: path))) == sample, "the input is untouched")
     }
 }
+
+/// `jiekun assess` reads the GBK and `.xlsx` copies of the sample as it reads the sample, and says on stderr what it
+/// read them as.
+@Suite("jiekun assess: GBK and .xlsx")
+struct AssessFormatsTests {
+    @Test(
+        "the same table as for the UTF-8 sample; a note names the format",
+        arguments: [
+            ("households-gbk.csv", "读取为 GBK (GB18030) 编码的 CSV (read as GBK (GB18030))"),
+            ("households.xlsx", "读取为 .xlsx 工作簿，第一个工作表“困难职工档案” (read as .xlsx, first sheet \"困难职工档案\")"),
+        ])
+    func sameTable(_ name: String, _ note: String) throws {
+        let policy = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
+        let sample = try CommandRunner.run("jiekun", ["assess", Fixtures.sampleHouseholds.path, "--policy", policy])
+        #expect(sample.status == 0 && sample.error.isEmpty, "\(sample.error)")
+        let path = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/import/\(name)").path
+        let other = try CommandRunner.run("jiekun", ["assess", path, "--policy", policy])
+        #expect(other.status == 0)
+        #expect(other.text == sample.text)
+        #expect(other.error == "note: \(path): \(note)\n")
+    }
+}
