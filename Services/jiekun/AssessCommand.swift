@@ -40,6 +40,11 @@ struct AssessCommand: ParsableCommand {
         let assessor = Assessor(policy: loadedPolicy)
         var output = Terminal.standardOutput
         if imported.format.context != nil { Terminal.writeError("note: \(file): \(imported.format)\n") }
+        for warning in imported.formatWarnings.prefix(10) { Terminal.warning(warning) }
+        if imported.formatWarnings.count > 10 {
+            Terminal.warning(
+                "… 另有 \(imported.formatWarnings.count - 10) 处 (\(imported.formatWarnings.count - 10) more)")
+        }
         for warning in imported.fileWarnings {
             Terminal.warning("\(warning)")
         }

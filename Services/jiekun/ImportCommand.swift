@@ -107,6 +107,10 @@ struct ImportCommand: ParsableCommand {
         var output = Terminal.standardOutput
         output.write("\(file): \(loaded.format)\n")
         output.flush()
+        for warning in loaded.warnings.prefix(10) { Terminal.warning(warning) }
+        if loaded.warnings.count > 10 {
+            Terminal.warning("… 另有 \(loaded.warnings.count - 10) 处 (\(loaded.warnings.count - 10) more)")
+        }
         let tally: Tally
         var answered = Tally()
         do {

@@ -50,6 +50,24 @@ struct ImportFileTests {
         #expect(handmade.entries.first?.memberRows == [2, 4, 5])
     }
 
+    @Test("an identity number stored as a number: 15 digits kept, as Excel does; a warning names the cell")
+    func identityNumberStoredAsNumber() throws {
+        // The worker of KM-2017-0001 (row 2, 530102197506121314) stored as 5.301021975061213e+17.
+        let imported = try ImportFixture.importer.read(contentsOfFile: Self.fixture("households-numeric-id.xlsx"))
+        #expect(
+            imported.formatWarnings == [
+                "row 2, 公民身份号码: 数字超过 15 位，Excel 只保留前 15 位，请把该列设为文本格式后重新录入 (a number of more "
+                    + "than 15 digits: Excel keeps only 15, so its last digits are lost; format the column as text "
+                    + "and type the numbers again)"
+            ])
+        let kunming = try #require(imported.entries.first)
+        #expect(kunming.household == nil)
+        #expect(kunming.errors.map(\.row) == [2] && kunming.errors.map(\.column) == ["公民身份号码"])
+        #expect(kunming.errors.first?.value == "530102********1000", "\(kunming.errors)")
+        let sample = Self.households(try ImportFixture.importer.read(contentsOfFile: Fixtures.sampleHouseholds.path))
+        #expect(Self.households(imported) == sample.filter { $0.key != "KM-2017-0001" })
+    }
+
     @Test("the format is said: Chinese first, GBK named as the brief words it")
     func formatDescriptions() {
         #expect(

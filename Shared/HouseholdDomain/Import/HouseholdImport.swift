@@ -82,6 +82,9 @@ public struct HouseholdImport: Sendable {
     public var headers: [Column: String]
     /// What the file was: a UTF-8 CSV for bytes read by ``HouseholdImporter/read(bytes:fileRows:)``.
     public var format: ImportFile.Format = .csv(.utf8)
+    /// What reading the file as ``format`` found (``ImportFile/warnings``): a workbook's numbers of more than 15
+    /// digits.
+    public var formatWarnings: [String] = []
 
     /// Creates an import result.
     public init(entries: [Entry], fileWarnings: [ImportIssue], headers: [Column: String]) {

@@ -70,6 +70,7 @@ public struct HouseholdImporter: Sendable {
     ///   (``ImportFailure/context``): a GBK file or a workbook without 档案编号 is not "no 档案编号 column" alone.
     public func read(_ file: consuming ImportFile) throws(ImportFailure) -> HouseholdImport {
         let format = file.format
+        let warnings = file.warnings
         // The text is freed once read, before the households are built (as a whole file's bytes are).
         let csv = file.csv
         file = ImportFile(format: format, csv: [])
@@ -78,6 +79,7 @@ public struct HouseholdImporter: Sendable {
             var collector = try collect(consume csv, isValidUTF8: true)
             var imported = collector.finish()
             imported.format = format
+            imported.formatWarnings = warnings
             return imported
         } catch {
             var failure = error

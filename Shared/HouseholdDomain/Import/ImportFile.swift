@@ -42,11 +42,15 @@ public struct ImportFile: Sendable {
     /// The file's records as UTF-8 CSV text without a byte order mark (RFC 4180; for a workbook, one record per
     /// sheet row, rows without cells written as blank records so that row numbers stay the sheet's).
     public var csv: [UInt8]
+    /// What the clerk should know about how the file was read, Chinese first: for a workbook, each cell holding a
+    /// number of 16 digits or more (an identity number Excel stored as a number, its last digits lost).
+    public var warnings: [String]
 
     /// Creates a file read as `format`.
-    public init(format: Format, csv: [UInt8]) {
+    public init(format: Format, csv: [UInt8], warnings: [String] = []) {
         self.format = format
         self.csv = csv
+        self.warnings = warnings
     }
 
     /// Reads the file at `path` and makes it CSV text.
@@ -65,7 +69,13 @@ public struct ImportFile: Sendable {
             switch kind {
             case .zip:
                 let sheet = try XLSXSheet.read(bytes)
-                return ImportFile(format: .xlsx(sheet: sheet.name), csv: sheet.csv)
+                return ImportFile(
+                    format: .xlsx(sheet: sheet.name), csv: sheet.csv,
+                    warnings: sheet.longNumbers.map { row, column in
+                        "row \(row), \(column): 数字超过 15 位，Excel 只保留前 15 位，请把该列设为文本格式后重新录入 "
+                            + "(a number of more than 15 digits: Excel keeps only 15, so its last digits are lost; "
+                            + "format the column as text and type the numbers again)"
+                    })
             default: throw ImportFailure(.notImportFile(kind))
             }
         }

@@ -22,6 +22,9 @@ struct XLSXSheet {
     var name: String
     /// Its rows as UTF-8 CSV text.
     var csv: [UInt8]
+    /// The cells holding a number of 16 digits or more, by row: Excel keeps 15 significant digits, so such a number
+    /// (an identity number typed into a General cell) has lost its last digits.
+    var longNumbers: [(row: Int, column: String)]
 
     /// Reads the first sheet of the workbook in `bytes`.
     ///
@@ -53,7 +56,7 @@ struct XLSXSheet {
         }
         var sheet = SheetReader(strings: strings.strings, date1904: workbook.date1904)
         try extract(sheetPath, from: archive, into: &sheet)
-        return XLSXSheet(name: workbook.firstSheetName ?? "Sheet1", csv: sheet.csv)
+        return XLSXSheet(name: workbook.firstSheetName ?? "Sheet1", csv: sheet.csv, longNumbers: sheet.longNumbers)
     }
 
     /// What a ZIP archive that is no workbook holds, for the message.
@@ -192,6 +195,9 @@ private struct SheetReader: PartReader {
     private var phonetic = 0
     /// The index of the 建档日期 column, known once the header is read.
     private var dateColumn: Int?
+    /// The header's names, once read.
+    private var header: [String] = []
+    private(set) var longNumbers: [(row: Int, column: String)] = []
 
     private enum Collecting { case none, value, inline }
 
@@ -263,6 +269,10 @@ private struct SheetReader: PartReader {
         default:
             text = XLSXNumber.displayed(value) ?? value
             isNumber = true
+            if text.utf8.count >= 16, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2D }) {
+                let name = header.indices.contains(column) ? header[column] : ""
+                longNumbers.append((rowNumber, name.isEmpty ? Self.columnLetters(column) : name))
+            }
         }
         while cells.count <= column { cells.append("") }
         if isNumber, column == dateColumn, let date = XLSXNumber.date(serial: value, date1904: date1904) {
@@ -279,6 +289,7 @@ private struct SheetReader: PartReader {
         if lastRow == 0 {
             // The header: which column holds the filing date.
             let column = HouseholdImport.Column.filedOn
+            header = cells
             dateColumn = cells.firstIndex {
                 let name = HouseholdImporter.trimmed($0)
                 return name == column.chineseHeader || name == column.rawValue
@@ -305,6 +316,18 @@ private struct SheetReader: PartReader {
             csv.append(byte)
         }
         csv.append(0x22)
+    }
+
+    /// The letters of a 0-based column: `A`, `Z`, `AA`.
+    static func columnLetters(_ column: Int) -> String {
+        var letters = ""
+        var rest = column + 1
+        while rest > 0 {
+            let digit = (rest - 1) % 26
+            letters = String(UnicodeScalar(UInt8(65 + digit))) + letters
+            rest = (rest - 1) / 26
+        }
+        return letters
     }
 
     /// The 0-based column of a cell reference such as `B12` or `AA3`.

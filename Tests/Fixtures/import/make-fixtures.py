@@ -4,6 +4,7 @@
 - households.xlsx: one sheet written by openpyxl, as a spreadsheet holds the form: codes and amounts as numbers,
   建档日期 as dates (Excel date serials with a date format), every other cell as text (openpyxl writes inline
   strings).
+- households-numeric-id.xlsx: households.xlsx with the first identity number stored as a number.
 - not-a-workbook.zip: a ZIP archive holding a Word document's part, no workbook.
 - households-handmade.xlsx: the same households written by hand in the forms other programs use: a namespace
   prefix on every element (x:), shared strings (one in rich-text runs with a phonetic guide), inline strings for
@@ -101,3 +102,9 @@ with zipfile.ZipFile(OUT + "households-handmade.xlsx", "w", zipfile.ZIP_DEFLATED
 # A ZIP archive that is no workbook (a Word document's parts).
 with zipfile.ZipFile(OUT + "not-a-workbook.zip", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document/>')
+
+# An identity number typed into a General cell: stored as a number (openpyxl keeps all 18 digits; Excel would
+# have kept 15 already). KM-2017-0001's worker, row 2, column Q (公民身份号码).
+book = openpyxl.load_workbook(OUT + "households.xlsx")
+book.active["Q2"] = int(book.active["Q2"].value)
+book.save(OUT + "households-numeric-id.xlsx")
