@@ -88,7 +88,10 @@ struct ImportCommand: ParsableCommand {
             batches = try CSVBatches.split(
                 String(decoding: loaded.csv, as: UTF8.self), householdsPerBatch: batch, filingOrder: true)
         } catch {
-            Terminal.error("\(file): " + (loaded.format.context.map { "\($0); " } ?? "") + "\(error)")
+            Terminal.error(
+                "\(file): "
+                    + ([loaded.format.context, "\(error)", loaded.headerRowHint].compactMap { $0 })
+                    .joined(separator: "; "))
             throw ExitCode(2)
         }
         // The results file is opened before anything is filed: a clerk who cannot get it learns so at once.

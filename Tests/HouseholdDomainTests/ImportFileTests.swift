@@ -98,6 +98,19 @@ struct ImportFileTests {
         #expect(plain?.context == nil, "a UTF-8 CSV needs no explanation")
     }
 
+    @Test("a title row above the header: the header's row is named, with what to do")
+    func titleRow() throws {
+        let titled = try ImportFile.decode(Array("困难职工档案表,,\n,,\n 档案编号 ,姓名\nKM-1,张某\n".utf8))
+        let failure = #expect(throws: ImportFailure.self) { try ImportFixture.importer.read(titled) }
+        #expect(
+            failure?.description.hasSuffix(
+                "; 表头在第 3 行，请删除其上方的标题行 (the header is row 3: delete the title rows above it; the header must "
+                    + "be row 1)") == true, "\(failure?.description ?? "")")
+        // A header in row 1 needs no hint, nor a file without 档案编号 anywhere.
+        #expect(try ImportFile.decode(Array("档案编号\nKM-1\n".utf8)).headerRowHint == nil)
+        #expect(try ImportFile.decode(Array("标题\n姓名\n张某\n".utf8)).headerRowHint == nil)
+    }
+
     @Test("every other file is named for what it is", arguments: wrongFiles)
     func wrongFile(_ testCase: WrongFile) throws {
         let bytes =

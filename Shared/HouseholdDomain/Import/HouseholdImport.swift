@@ -121,6 +121,9 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
     /// What the file was, when that explains the failure (``ImportFile/Format/context``): `this CSV is
     /// GBK-encoded and was read as such`. It starts the description.
     public var context: String?
+    /// What to do, when the file shows it (``ImportFile/headerRowHint``: title rows above the header). It ends the
+    /// description.
+    public var hint: String?
 
     /// Creates a failure.
     public init(_ reason: Reason, context: String? = nil) {
@@ -129,8 +132,7 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public var description: String {
-        guard let context else { return reasonDescription }
-        return "\(context); \(reasonDescription)"
+        [context, reasonDescription, hint].compactMap { $0 }.joined(separator: "; ")
     }
 
     /// The reason alone, without the context.

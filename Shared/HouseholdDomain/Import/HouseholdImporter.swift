@@ -71,6 +71,7 @@ public struct HouseholdImporter: Sendable {
     public func read(_ file: consuming ImportFile) throws(ImportFailure) -> HouseholdImport {
         let format = file.format
         let warnings = file.warnings
+        let hint = file.headerRowHint
         // The text is freed once read, before the households are built (as a whole file's bytes are).
         let csv = file.csv
         file = ImportFile(format: format, csv: [])
@@ -84,6 +85,7 @@ public struct HouseholdImporter: Sendable {
         } catch {
             var failure = error
             failure.context = format.context
+            if case .missingColumns = failure.reason { failure.hint = hint }
             throw failure
         }
     }

@@ -53,6 +53,28 @@ public struct ImportFile: Sendable {
         self.warnings = warnings
     }
 
+    /// When the first record has no 档案编号 (`file_number`) but one of the next nine has, what to do: `表头在第 3 行，
+    /// 请删除其上方的标题行 (the header is row 3: delete the title rows above it; the header must be row 1)`. A form
+    /// saved with its title above the header reads so.
+    public var headerRowHint: String? {
+        var reader = CSVReader(bytes: csv)
+        var fields: [String] = []
+        let column = HouseholdImport.Column.fileNumber
+        func hasFileNumber() -> Bool {
+            fields.contains {
+                let name = HouseholdImporter.trimmed($0)
+                return name == column.chineseHeader || name == column.rawValue
+            }
+        }
+        while reader.row < 10, (try? reader.readRecord(into: &fields)) == true {
+            guard hasFileNumber() else { continue }
+            guard reader.row > 1 else { return nil }
+            return "表头在第 \(reader.row) 行，请删除其上方的标题行 (the header is row \(reader.row): delete the title rows "
+                + "above it; the header must be row 1)"
+        }
+        return nil
+    }
+
     /// Reads the file at `path` and makes it CSV text.
     ///
     /// - Throws: ``ImportFailure`` with `unreadable` when the file cannot be read, `notImportFile` when it is not a
