@@ -10,14 +10,15 @@ struct AssessCommand: ParsableCommand {
         commandName: "assess",
         abstract: "Validate a household import file and assess each household: category, S, measures.",
         discussion: """
-            Reads the CSV import format (docs/IMPORT-FORMAT.md; a sample: deploy/samples/households.csv). Prints a table per household, the totals \
+            Reads the import format (docs/IMPORT-FORMAT.md; a sample: deploy/samples/households.csv) as CSV in UTF-8 or \
+            GBK/GB18030, or as the first sheet of an .xlsx workbook (a note on stderr says which). Prints a table per household, the totals \
             by category and the errors; or, with --json, one JSON object per household per line.
             Exit status: 0 every household valid; 1 some households had errors (the others are still printed); \
-            2 nothing could be assessed (no such file, a required header missing, not UTF-8, broken quoting, or a \
+            2 nothing could be assessed (no such file, not a CSV or .xlsx file, a required header missing, broken quoting, or a \
             policy file that does not load), with the reason on stderr.
             """)
 
-    @Argument(help: "The import file (CSV, UTF-8).")
+    @Argument(help: "The import file: CSV (UTF-8 or GBK/GB18030) or .xlsx (its first sheet).")
     var file: String
 
     @Option(help: "The policy file (YAML). Default: $JIEKUN_POLICY, else deploy/policy/yunnan.yaml.")
@@ -38,6 +39,12 @@ struct AssessCommand: ParsableCommand {
         }
         let assessor = Assessor(policy: loadedPolicy)
         var output = Terminal.standardOutput
+        if imported.format.context != nil { Terminal.writeError("note: \(file): \(imported.format)\n") }
+        for warning in imported.formatWarnings.prefix(10) { Terminal.warning(warning) }
+        if imported.formatWarnings.count > 10 {
+            Terminal.warning(
+                "… 另有 \(imported.formatWarnings.count - 10) 处 (\(imported.formatWarnings.count - 10) more)")
+        }
         for warning in imported.fileWarnings {
             Terminal.warning("\(warning)")
         }

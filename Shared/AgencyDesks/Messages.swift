@@ -158,11 +158,17 @@ public struct RegisterReply: Codable, Sendable, Hashable {
         public var reasons: [String]?
         /// Why it was refused, as `jiekun assess` prints them (refused only).
         public var errors: [ImportIssue]?
+        /// The file's row of the household: its worker's row (its first row without one), numbered as
+        /// ``RegisterRequest/rows`` numbers them; absent from a union that does not send it.
+        public var row: Int?
 
         /// Creates an answer.
         ///
-        /// - Parameter filing: The union desk's answer.
-        public init(_ filing: UnionDesk.Filing) {
+        /// - Parameters:
+        ///   - filing: The union desk's answer.
+        ///   - row: The household's row in the file.
+        public init(_ filing: UnionDesk.Filing, row: Int? = nil) {
+            self.row = row
             switch filing {
             case .filed(let fileNumber, let helper, let category):
                 self.fileNumber = fileNumber

@@ -71,7 +71,8 @@ extension UnionDesk {
             try AuditLog.record(
                 touches, of: request, by: asker,
                 on: request.operation == Operation.update ? body.updatedOn : nil, in: db)
-            return .ok(try MessageCoding.encode(RegisterReply(households: filings.map(RegisterReply.Household.init))))
+            let answers = zip(entries, filings).map { RegisterReply.Household($1, row: $0.householdRow) }
+            return .ok(try MessageCoding.encode(RegisterReply(households: answers)))
         case Operation.close:
             guard let body = try? MessageCoding.decode(CloseRequest.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"fileNumber\", \"reason\", \"closedOn\"}")

@@ -220,9 +220,15 @@ struct SevenServicesTests {
             "update-\(UUID().uuidString).csv")
         try update.write(to: updateFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: updateFile) }
+        let updateResults = updateFile.deletingPathExtension().appendingPathExtension("results.csv")
+        defer { try? FileManager.default.removeItem(at: updateResults) }
         let updated = try CommandRunner.run("jiekun", ["import", updateFile.path, "--update"] + union)
         #expect(updated.status == 0, "\(updated.error)")
-        #expect(updated.text == "updated 1, closed as no longer eligible 0, refused 0\n")
+        #expect(
+            updated.text.contains(
+                "\n已更新 1，不再符合条件已关闭 0，不予受理 0 (updated 1, closed as no longer eligible 0, refused 0)\n"),
+            "\(updated.text)")
+        #expect(try String(contentsOf: updateResults, encoding: .utf8).contains("QJ-2017-0007,已更新 (updated)"))
         #expect(try await stack.settle(exits: 2), "\(stack.tails())")
         let report = try JSONDecoder().decode(
             ProvinceReport.self, from: Data(try stack.request(.coordinator, Operation.report)))
@@ -255,19 +261,23 @@ struct SevenServicesTests {
         let union = stack.requests(.union)
         let coordinator = stack.requests(.coordinator)
 
-        let imported = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "2"])
+        let results = stack.folder.appendingPathComponent("results.csv").path
+        let imported = try CommandRunner.run(
+            "jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "2", "--results", results])
         #expect(imported.status == 0, "\(imported.error)")
-        #expect(imported.text == "filed 3, not eligible 0, refused 0\n")
+        #expect(imported.text.contains("\n已建档 3，不符合条件 0，不予受理 0 (filed 3, not eligible 0, refused 0)\n"))
         #expect(try await stack.settle(exits: 3), "not every event was applied within 60 s\n\(stack.tails())")
 
         // Again, one household per request: every household refused, its rows numbered as in the file.
-        let again = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "1"])
+        let again = try CommandRunner.run(
+            "jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "1", "--results", results])
         #expect(again.status == 1)
-        #expect(again.text.hasPrefix("filed 0, not eligible 0, refused 3\n"))
+        #expect(again.text.contains("\n已建档 0，不符合条件 0，不予受理 3 (filed 0, not eligible 0, refused 3)\n"))
         #expect(again.text.contains("DL-2017-0042: row 7, 档案编号 \"DL-2017-0042\""), "\(again.text)")
         #expect(!again.text.contains("532901198604097331"), "identity numbers are printed masked")
         // To the coordinator by mistake: the service does not take `register`; the file could not be read there.
-        let misdirected = try CommandRunner.run("jiekun", ["import", Self.sampleCSV, "--endpoint", coordinator])
+        let misdirected = try CommandRunner.run(
+            "jiekun", ["import", Self.sampleCSV, "--endpoint", coordinator, "--results", results])
         #expect(misdirected.status == 2)
         #expect(
             misdirected.error.contains(

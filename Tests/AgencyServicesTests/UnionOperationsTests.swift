@@ -101,6 +101,7 @@ struct UnionOperationsTests {
         try #require(
             reply.households.map(\.fileNumber) == ["KM-2017-0001", "QJ-2017-0007", "QJ-2017-0008", "DL-2017-0042"])
         #expect(reply.households.map(\.status) == [.filed, .filed, .refused, .filed])
+        #expect(reply.households.map(\.row) == [2, 5, 9, 7], "each household's worker's row")
         #expect(reply.households[0].helper == "helper-a" && reply.households[0].category == 1)
         let errors = reply.households[2].errors ?? []
         #expect(errors.map(\.column) == ["公民身份号码", "公民身份号码"])

@@ -80,6 +80,11 @@ public struct HouseholdImport: Sendable {
     public var fileWarnings: [ImportIssue]
     /// Each recognised column's header as written in the file (Chinese or English).
     public var headers: [Column: String]
+    /// What the file was: a UTF-8 CSV for bytes read by ``HouseholdImporter/read(bytes:fileRows:)``.
+    public var format: ImportFile.Format = .csv(.utf8)
+    /// What reading the file as ``format`` found (``ImportFile/warnings``): a workbook's numbers of more than 15
+    /// digits.
+    public var formatWarnings: [String] = []
 
     /// Creates an import result.
     public init(entries: [Entry], fileWarnings: [ImportIssue], headers: [Column: String]) {
@@ -105,15 +110,33 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
         case duplicateColumn(String)
         /// The file has no header row.
         case empty
+        /// The file is not a CSV or `.xlsx` file: what it is.
+        case notImportFile(ImportFile.FileKind)
+        /// An `.xlsx` workbook whose parts cannot be read: what is wrong.
+        case unreadableWorkbook(String)
     }
 
     /// What went wrong.
     public var reason: Reason
+    /// What the file was, when that explains the failure (``ImportFile/Format/context``): `this CSV is
+    /// GBK-encoded and was read as such`. It starts the description.
+    public var context: String?
+    /// What to do, when the file shows it (``ImportFile/headerRowHint``: title rows above the header). It ends the
+    /// description.
+    public var hint: String?
 
     /// Creates a failure.
-    public init(_ reason: Reason) { self.reason = reason }
+    public init(_ reason: Reason, context: String? = nil) {
+        self.reason = reason
+        self.context = context
+    }
 
     public var description: String {
+        [context, reasonDescription, hint].compactMap { $0 }.joined(separator: "; ")
+    }
+
+    /// The reason alone, without the context.
+    private var reasonDescription: String {
         switch reason {
         case .unreadable(let path, let detail): return "cannot read \(path): \(detail)"
         case .notUTF8(let offset):
@@ -124,6 +147,10 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
             return "required columns missing from the header: \(names.joined(separator: ", "))"
         case .duplicateColumn(let name): return "column \(name) appears twice in the header"
         case .empty: return "the file is empty: no header row"
+        case .notImportFile(let kind): return kind.description
+        case .unreadableWorkbook(let detail):
+            return "无法读取此 .xlsx 工作簿，请在 Excel 或 WPS 中重新保存 (this .xlsx file cannot be read: \(detail); "
+                + "open it and save it again, or save it as CSV)"
         }
     }
 }

@@ -56,10 +56,38 @@ public struct HouseholdImporter: Sendable {
     ///
     /// - Parameter path: a file path.
     /// - Returns: every household of the file with its errors and warnings, in order of first appearance.
-    /// - Throws: ``ImportFailure`` when the file cannot be read, or for the failures of ``read(bytes:)``.
+    /// - Throws: ``ImportFailure`` when the file cannot be read or is not a CSV or `.xlsx` file
+    ///   (``ImportFile/load(contentsOfFile:)``), or for the failures of ``read(bytes:fileRows:)``.
     public func read(contentsOfFile path: String) throws(ImportFailure) -> HouseholdImport {
-        var collector = try collect(fileContents(atPath: path))
-        return collector.finish()
+        try read(ImportFile.load(contentsOfFile: path))
+    }
+
+    /// Reads and validates a file loaded by ``ImportFile``: a CSV in UTF-8 or GB18030, or an `.xlsx` workbook.
+    ///
+    /// - Parameter file: the file, made CSV text.
+    /// - Returns: as ``read(bytes:fileRows:)``, with the file's ``HouseholdImport/format``.
+    /// - Throws: the failures of ``read(bytes:fileRows:)``, saying what the file was when it was not a UTF-8 CSV
+    ///   (``ImportFailure/context``): a GBK file or a workbook without 档案编号 is not "no 档案编号 column" alone.
+    public func read(_ file: consuming ImportFile) throws(ImportFailure) -> HouseholdImport {
+        let format = file.format
+        let warnings = file.warnings
+        let hint = file.headerRowHint
+        // The text is freed once read, before the households are built (as a whole file's bytes are).
+        let csv = file.csv
+        file = ImportFile(format: format, csv: [])
+        do {
+            // ImportFile made the text UTF-8 already (checked, converted by iconv, or written from a sheet).
+            var collector = try collect(consume csv, isValidUTF8: true)
+            var imported = collector.finish()
+            imported.format = format
+            imported.formatWarnings = warnings
+            return imported
+        } catch {
+            var failure = error
+            failure.context = format.context
+            if case .missingColumns = failure.reason { failure.hint = hint }
+            throw failure
+        }
     }
 
     /// Reads and validates a household file's bytes.
@@ -81,9 +109,11 @@ public struct HouseholdImporter: Sendable {
 
     /// Reads every record into a collector. A caller that passes a temporary array frees it on return, before
     /// the households are built.
-    private func collect(_ bytes: [UInt8], fileRows: [Int] = []) throws(ImportFailure) -> Collector {
+    private func collect(_ bytes: [UInt8], fileRows: [Int] = [], isValidUTF8: Bool = false) throws(ImportFailure)
+        -> Collector
+    {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if let offset = CSVReader.firstInvalidUTF8Offset(in: bytes, from: start) {
+        if !isValidUTF8, let offset = CSVReader.firstInvalidUTF8Offset(in: bytes, from: start) {
             throw ImportFailure(.notUTF8(offset: offset))
         }
         let blanks: [UInt8] = [0x0A, 0x0D, 0x20, 0x09]
@@ -110,30 +140,4 @@ public struct HouseholdImporter: Sendable {
         }
         return collector
     }
-}
-
-/// Reads a whole file with POSIX calls, for the exact reason when it fails.
-private func fileContents(atPath path: String) throws(ImportFailure) -> [UInt8] {
-    func failure(_ code: Int32) -> ImportFailure {
-        ImportFailure(.unreadable(path: path, detail: String(cString: strerror(code))))
-    }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw failure(errno) }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
-    if (status.st_mode & S_IFMT) == S_IFDIR { throw failure(EISDIR) }
-    var contents: [UInt8] = []
-    contents.reserveCapacity(max(Int(status.st_size), 0))
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw failure(errno)
-        }
-        if count == 0 { break }
-        contents.append(contentsOf: chunk[0..<count])
-    }
-    return contents
 }
