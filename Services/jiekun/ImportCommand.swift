@@ -118,7 +118,8 @@ struct ImportCommand: ParsableCommand {
         var answered = Tally()
         do {
             tally = try Self.file(batches, updatedOn: on.flatMap(LocalDate.init)) { body in
-                try service.request(update ? Operation.update : Operation.register, body: body, command: "import")
+                try service.request(
+                    update ? Operation.update : Operation.register, body: body, command: "import", at: .union)
             } progress: {
                 answered = $0
             }
