@@ -26,7 +26,8 @@ struct ServiceExecutableTests {
     /// (``LocalPorts/freeOffset()``), and its `outcomes.housing` feed on `feedEndpoint`.
     static func housingConfiguration(in folder: URL, feedEndpoint: String) throws -> URL {
         // The offset is a multiple of 1,000 and every port of deploy/local is 7xxx: its 7 becomes 7 + offset / 1,000.
-        let moved = "tcp://127.0.0.1:\(7 + (try LocalPorts.freeOffset()) / 1_000)"
+        let thousands = 7 + (try LocalPorts.freeOffset()) / 1_000
+        let moved = "tcp://127.0.0.1:\(thousands)"
         let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/housing.yaml")
         var lines: [String] = []
         var inOutcomes = false
@@ -42,7 +43,9 @@ struct ServiceExecutableTests {
                 inOutcomes = false
             } else {
                 inOutcomes = inOutcomes || line.contains("outcomes.housing:")
-                lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: moved))
+                lines.append(
+                    line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: moved).replacingOccurrences(
+                        of: "http://127.0.0.1:7", with: "http://127.0.0.1:\(thousands)"))
             }
         }
         let configuration = folder.appendingPathComponent("housing.yaml")
