@@ -1,3 +1,4 @@
+import Foundation
 import HouseholdDomain
 
 /// The workbench's languages: Chinese (zh-CN) first, English switchable (`?lang=en`, remembered in a cookie).

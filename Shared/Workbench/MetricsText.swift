@@ -18,30 +18,38 @@ public enum MetricsText {
     /// - Returns: The text (`text/plain; version=0.0.4`).
     public static func render(counters: Counters, readiness: Readiness) -> String {
         let registry = PrometheusCollectorRegistry()
-        var families: [String: [(Counters.Key, Int64)]] = [:]
+        var families: [String: (label: String, entries: [(Counters.Key, Int64)])] = [:]
         for (key, value) in counters.snapshot() {
-            families[name(key.label) + "_total", default: []].append((key, value))
+            families[name(key.label), default: (key.label, [])].entries.append((key, value))
         }
-        for (family, entries) in families.sorted(by: { $0.key < $1.key }) {
-            let labelNames = Set(entries.flatMap { $0.0.dimensions.map { name($0.name) } }).sorted()
-            for (key, value) in entries {
+        for (family, content) in families.sorted(by: { $0.key < $1.key }) {
+            let descriptor = MetricNameDescriptor(
+                metricName: family, unitName: "total", helpText: "the counter \(content.label) (jiekun status)")
+            let labelNames = Set(content.entries.flatMap { $0.0.dimensions.map { name($0.name) } }).sorted()
+            for (key, value) in content.entries {
                 let labels = labelNames.map { labelName in
                     (labelName, key.dimensions.first(where: { name($0.name) == labelName })?.value ?? "")
                 }
                 let counter =
                     labels.isEmpty
-                    ? registry.makeCounter(name: family) : registry.makeCounter(name: family, labels: labels)
+                    ? registry.makeCounter(descriptor: descriptor)
+                    : registry.makeCounter(descriptor: descriptor, labels: labels)
                 counter.increment(by: value)
             }
         }
-        registry.makeGauge(name: "jiekun_ready").set(to: readiness.ready ? 1 : 0)
+        func gauge(_ name: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+        }
+        registry.makeGauge(descriptor: gauge("jiekun_ready", "1 when every consumed feed has caught up (/ready)"))
+            .set(to: readiness.ready ? 1 : 0)
+        let cursor = gauge("jiekun_feed_cursor", "the last sequence applied of a consumed feed")
+        let latest = gauge("jiekun_feed_publisher_latest", "the publisher's latest sequence, as last heard")
+        let caughtUp = gauge("jiekun_feed_caught_up", "1 when the feed's cursor is at the publisher's latest")
         for feed in readiness.feeds {
-            registry.makeGauge(name: "jiekun_feed_cursor", labels: [("feed", feed.name)]).set(
-                to: Double(feed.cursor))
-            registry.makeGauge(name: "jiekun_feed_publisher_latest", labels: [("feed", feed.name)]).set(
-                to: Double(feed.publisherLatest))
-            registry.makeGauge(name: "jiekun_feed_caught_up", labels: [("feed", feed.name)]).set(
-                to: feed.state == .caughtUp ? 1 : 0)
+            let labels = [("feed", feed.name)]
+            registry.makeGauge(descriptor: cursor, labels: labels).set(to: Double(feed.cursor))
+            registry.makeGauge(descriptor: latest, labels: labels).set(to: Double(feed.publisherLatest))
+            registry.makeGauge(descriptor: caughtUp, labels: labels).set(to: feed.state == .caughtUp ? 1 : 0)
         }
         return registry.emitToString()
     }

@@ -2,6 +2,7 @@ import AgencyDesks
 import EventFabric
 import Foundation
 import GRDB
+import HTTPTypes
 import HouseholdDomain
 import Hummingbird
 import Logging

@@ -2,6 +2,7 @@ import AgencyDesks
 import EventFabric
 import Foundation
 import GRDB
+import HTTPTypes
 import HouseholdDomain
 import Hummingbird
 import HummingbirdTesting
@@ -25,7 +26,7 @@ final class WorkbenchFixture: Sendable {
     let folder: URL
     let store: EventStore
     let counters = Counters()
-    let clock = Mutex(Date(timeIntervalSince1970: 1_700_000_000))
+    let clock = Clock()
     let workbench: Workbench
 
     init(readiness: @escaping @Sendable () -> Readiness = { Readiness(agency: "coordinator", feeds: []) }) throws {
@@ -41,7 +42,7 @@ final class WorkbenchFixture: Sendable {
         let clock = clock
         workbench = Workbench(
             agency: .coordinator, store: store, queries: CoordinatorDesk.queries, handler: handler,
-            readiness: readiness, counters: counters, logger: logger, now: { clock.withLock { $0 } })
+            readiness: readiness, counters: counters, logger: logger, now: { clock.now.withLock { $0 } })
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -60,7 +61,7 @@ final class WorkbenchFixture: Sendable {
 
     /// Moves the clock.
     func advance(_ seconds: TimeInterval) {
-        clock.withLock { $0 = $0.addingTimeInterval(seconds) }
+        clock.now.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 
     /// Runs `body` with a test client of the router.
@@ -68,6 +69,11 @@ final class WorkbenchFixture: Sendable {
         let application = Application(router: workbench.makeRouter())
         return try await application.test(.router) { client in try await body(Browser(client: client)) }
     }
+}
+
+/// The clock the tests move (the workbench reads it for every request).
+final class Clock: Sendable {
+    let now = Mutex(Date(timeIntervalSince1970: 1_700_000_000))
 }
 
 /// A test client that keeps cookies, as a browser does (no redirects followed).

@@ -1,5 +1,6 @@
 import Foundation
 import HouseholdDomain
+import Mustache
 import ReliefProgramme
 import ServiceRuntime
 import TestSupport

@@ -1,6 +1,7 @@
 import AgencyDesks
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ServiceRuntime
@@ -33,7 +34,7 @@ struct WorkbenchPagesTests {
             #expect(lines.last?.hasPrefix("530000,全省,0,0,0,-,") == true)
             let json = try await browser.send("/api/dashboard?year=2017")
             #expect(json.status == .ok)
-            let data = try JSONDecoder().decode(Dashboard.ProvincePage.self, from: Data(buffer: json.body))
+            let data = try JSONDecoder().decode(Dashboard.ProvincePage.self, from: Data(json.body.readableBytesView))
             #expect(data.year == 2017)
             #expect(data.rows.count == 16)  // Yunnan's 16 prefectures
             #expect(data.rows.first?.code == "530100")

@@ -1,9 +1,12 @@
 import AgencyDesks
+import EventFabric
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ServiceRuntime
+import Synchronization
 import Testing
 import Workbench
 
@@ -40,7 +43,7 @@ struct WorkbenchSessionTests {
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
             let token = try #require(browser.cookies.withLock { $0["jiekun_session"] })
             #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
-            let stored = try fixture.store.writer.read { db in
+            let stored = try await fixture.store.writer.read { db in
                 try String.fetchAll(db, sql: "SELECT token_hash FROM agency_web_sessions")
             }
             #expect(stored == [WebSessions.hash(token)])
@@ -85,7 +88,7 @@ struct WorkbenchSessionTests {
             #expect(logout.status == .seeOther)
             #expect(logout.headers[.location] == "/login?m=logged-out")
             #expect(try await browser.send("/").status == .seeOther)
-            let sessions = try fixture.store.writer.read { db in
+            let sessions = try await fixture.store.writer.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM agency_web_sessions")
             }
             #expect(sessions == 0)
@@ -112,7 +115,7 @@ struct WorkbenchSessionTests {
             fixture.advance(61)
             #expect(try await browser.logIn(clerk).status == .seeOther)
         }
-        let outcomes = try fixture.store.writer.read { db in
+        let outcomes = try await fixture.store.writer.read { db in
             try String.fetchAll(
                 db, sql: "SELECT outcome FROM agency_web_logins WHERE staff_id = ? ORDER BY seq", arguments: [clerk])
         }
@@ -124,9 +127,16 @@ struct WorkbenchSessionTests {
         let fixture = try WorkbenchFixture()
         let clerk = try fixture.addMember([.clerk])
         try await fixture.withClient { browser in
-            for _ in 1...4 { _ = try await browser.logIn(clerk, password: "wrong password!") }
+            for _ in 1...4 {
+                let response = try await browser.logIn(clerk, password: "wrong password!")
+                #expect(response.status == .unauthorized)
+            }
             #expect(try await browser.logIn(clerk).status == .seeOther)
-            for _ in 1...4 { _ = try await browser.logIn(clerk, password: "wrong password!") }
+            browser.cookies.withLock { $0["jiekun_session"] = nil }  // a new browser: the login form again
+            for _ in 1...4 {
+                let response = try await browser.logIn(clerk, password: "wrong password!")
+                #expect(response.status == .unauthorized)
+            }
             #expect(try await browser.logIn(clerk).status == .seeOther)
         }
     }
@@ -166,7 +176,7 @@ struct WorkbenchSessionTests {
         try await fixture.withClient { browser in
             #expect(try await browser.logIn(clerk).status == .seeOther)
             #expect(try await browser.send("/").status == .ok)
-            try fixture.store.writer.write { db in try StaffRegister.disable(clerk, by: "test", in: db) }
+            _ = try await fixture.store.writer.write { db in try StaffRegister.disable(clerk, by: "test", in: db) }
             let ended = try await browser.send("/")
             #expect(ended.status == .seeOther)
             #expect(ended.headers[.location] == "/login?m=ended")
