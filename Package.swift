@@ -332,7 +332,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JiekunCLITests",
-            dependencies: ["BuildVersion", "JiekunCLI", "TestSupport"],
+            dependencies: [
+                "BuildVersion", "JiekunCLI", "TestSupport", "Workbench",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/JiekunCLITests",
             swiftSettings: swiftSettings
         ),

@@ -58,6 +58,8 @@ public enum Dashboard {
         public var rate: String
         /// Whether the target is met.
         public var meets: Bool
+        /// Whether the area had files and missed the target (a year without files is neither).
+        public var below: Bool
     }
 
     /// An area's years side by side.
@@ -268,7 +270,8 @@ public enum Dashboard {
                 cells: area.years.map {
                     YearCell(
                         year: $0.year, exits: $0.exits, ratePerMille: $0.exitRatePerMille,
-                        rate: Labels.percent($0.exitRatePerMille), meets: $0.meetsTarget)
+                        rate: Labels.percent($0.exitRatePerMille), meets: $0.meetsTarget,
+                        below: $0.exitRatePerMille != nil && !$0.meetsTarget)
                 })
         }
         let shortfalls = report.shortfalls.filter { $0.year == year }.map {

@@ -109,7 +109,7 @@ enum Templates {
         <h2>{{t.dash_years_title}} <small class="export"><a id="years-csv" href="{{yearsCsvLink}}">{{t.dash_export_csv}}</a></small></h2>
         <table id="years">
           <thead><tr><th>{{t.col_prefecture}}</th>{{#years}}<th>{{.}}</th>{{/years}}</tr></thead>
-          <tbody>{{#yearRows}}<tr><td>{{name}}</td>{{#cells}}<td class="n{{^meets}} below{{/meets}}">{{rate}} ({{exits}})</td>{{/cells}}</tr>
+          <tbody>{{#yearRows}}<tr><td>{{name}}</td>{{#cells}}<td class="n{{#below}} below{{/below}}">{{rate}} ({{exits}})</td>{{/cells}}</tr>
           {{/yearRows}}</tbody>
         </table>
         <h2>{{t.dash_why_title}}</h2>

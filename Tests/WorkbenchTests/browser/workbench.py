@@ -56,10 +56,14 @@ def main():
         driver.find_element(By.ID, "staff-id").clear()
         driver.find_element(By.ID, "staff-id").send_keys(staff)
         driver.find_element(By.ID, "password").send_keys(password)
-        driver.find_element(By.ID, "login").click()
+        button = driver.find_element(By.ID, "login")
+        button.click()
+        wait.until(expected_conditions.staleness_of(button))
 
     def log_out():
-        driver.find_element(By.ID, "logout").click()
+        button = driver.find_element(By.ID, "logout")
+        button.click()
+        wait.until(expected_conditions.staleness_of(button))
         wait.until(expected_conditions.url_contains("/login"))
 
     try:
