@@ -130,3 +130,49 @@ struct WorkbenchLabelsTests {
         #expect(error.explanation == "listen.http: http://127.0.0.1:\(bound.port) is in use")
     }
 }
+
+/// The dashboard's "why behind" from the report's shortfalls, rendered and escaped.
+@Suite("Workbench: why behind")
+struct WorkbenchWhyBehindTests {
+    /// An empty report of 2017–2020 with one shortfall of 昆明市 in 2017, as the coordinator would give it.
+    static func report() throws -> ProvinceReport {
+        var report = ProvinceReport(files: [], years: [2017, 2018, 2019, 2020])
+        let shortfall = """
+            {"code": "530100", "name": "昆明市", "year": 2017, "exitRatePerMille": 250, "stillOpen": 30,
+             "blocked": [{"department": "housing", "reason": "无房源 <script>", "households": 3}],
+             "waiting": [{"measure": "housing.public-rental", "measures": 4}],
+             "awaiting": [{"department": "medical-insurance", "households": 2}], "dueLater": 21}
+            """
+        report.shortfalls = [try JSONDecoder().decode(ProvinceReport.Shortfall.self, from: Data(shortfall.utf8))]
+        return report
+    }
+
+    @Test("each shortfall of the year becomes a why-behind block with names in the page's language")
+    func mapped() throws {
+        let page = Dashboard.province(try Self.report(), year: 2017, language: .chinese)
+        let why = try #require(page.shortfalls.first)
+        #expect(page.shortfalls.count == 1)
+        #expect(why.code == "530100" && why.rate == "25.0%" && why.stillOpen == 30 && why.dueLater == 21)
+        #expect(why.blocked.map(\.departmentName) == ["住房和城乡建设厅"])
+        #expect(why.blocked.map(\.households) == [3])
+        #expect(why.waiting.map(\.measure) == ["公共租赁住房"])
+        #expect(why.awaiting.map(\.department) == ["医疗保障局"])
+        #expect(Dashboard.province(try Self.report(), year: 2018, language: .chinese).shortfalls.isEmpty)
+        let english = Dashboard.province(try Self.report(), year: 2017, language: .english)
+        #expect(english.shortfalls.first?.waiting.map(\.measure) == ["Public rental housing"])
+    }
+
+    @Test("the page shows why behind, with the reason HTML-escaped")
+    func rendered() throws {
+        let page = Dashboard.province(try Self.report(), year: 2017, language: .chinese)
+        let html =
+            Templates.library.render(
+                ["t": Labels.dictionary(.chinese), "shortfalls": page.shortfalls] as [String: Any], withTemplate: "why")
+            ?? ""
+        #expect(html.contains("data-code=\"530100\""))
+        #expect(html.contains(Labels.text("why_blocked", .chinese)))
+        #expect(html.contains("无房源 &lt;script&gt;"))
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("why-none"))
+    }
+}
