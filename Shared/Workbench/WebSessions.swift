@@ -14,7 +14,7 @@ import GRDB
 /// );
 /// CREATE TABLE agency_web_logins (
 ///     seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-///     staff_id TEXT NOT NULL,         -- the staff id typed (pseudonymous), at most 64 characters
+///     staff_id TEXT NOT NULL,         -- the staff id typed, or '(not a staff id)' (WebSessions.recordable)
 ///     at       DATETIME NOT NULL,
 ///     outcome  TEXT NOT NULL          -- done | failed | locked
 /// );
@@ -185,18 +185,34 @@ public enum WebSessions {
         return failures >= lockThreshold && now.timeIntervalSince(latest) < lockDuration
     }
 
+    /// What may be logged and recorded of a staff id typed: the id when it has the shape of one
+    /// (`coordinator-0002`: lowercase letters and dashes, a dash, four or more digits), else `(not a staff id)` —
+    /// someone may type their name or their password in the field.
+    ///
+    /// - Parameter typed: What was typed.
+    /// - Returns: The id, or the placeholder.
+    public static func recordable(_ typed: String) -> String {
+        guard let dash = typed.lastIndex(of: "-"), typed.count <= 64 else { return "(not a staff id)" }
+        let agency = typed[..<dash]
+        let number = typed[typed.index(after: dash)...]
+        let shaped =
+            !agency.isEmpty && agency.allSatisfy { ($0.isASCII && $0.isLowercase) || $0 == "-" }
+            && number.count >= 4 && number.allSatisfy { $0.isASCII && $0.isNumber }
+        return shaped ? typed : "(not a staff id)"
+    }
+
     /// Records a login attempt.
     ///
     /// - Parameters:
     ///   - outcome: How it ended.
-    ///   - staffID: The staff id typed (cut to 64 characters).
+    ///   - staffID: The staff id typed (recorded as ``recordable(_:)`` gives it).
     ///   - now: The time.
     ///   - db: A write transaction.
     /// - Throws: `DatabaseError`.
     public static func record(_ outcome: Outcome, for staffID: String, at now: Date, in db: Database) throws {
         try db.execute(
             sql: "INSERT INTO agency_web_logins (staff_id, at, outcome) VALUES (?, ?, ?)",
-            arguments: [String(staffID.prefix(64)), now, outcome.rawValue])
+            arguments: [recordable(staffID), now, outcome.rawValue])
     }
 
     private static func hex(_ byte: UInt8) -> String {

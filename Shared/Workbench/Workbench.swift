@@ -188,7 +188,7 @@ public struct Workbench: Sendable {
         if locked {
             try await store.writer.write { db in try WebSessions.record(.locked, for: staffID, at: time, in: db) }
             counters.increment(Counters.Label.webLoginsRefused, dimensions: [("outcome", "locked")])
-            logger.notice("Web login refused: locked", metadata: ["staff.id": "\(staffID)"])
+            logger.notice("Web login refused: locked", metadata: ["staff.id": "\(WebSessions.recordable(staffID))"])
             return try await loginPage(request, message: "login_locked", staffID: staffID)
         }
         guard StaffPasswords.verify(password, against: hash), let member else {
@@ -197,7 +197,9 @@ public struct Workbench: Sendable {
                 return try WebSessions.isLocked(staffID, at: time, in: db)
             }
             counters.increment(Counters.Label.webLoginsRefused, dimensions: [("outcome", "failed")])
-            logger.notice("Web login failed", metadata: ["staff.id": "\(staffID)", "locked": "\(lockedNow)"])
+            logger.notice(
+                "Web login failed",
+                metadata: ["staff.id": "\(WebSessions.recordable(staffID))", "locked": "\(lockedNow)"])
             return try await loginPage(
                 request, message: lockedNow ? "login_locked" : "login_failed", staffID: staffID)
         }

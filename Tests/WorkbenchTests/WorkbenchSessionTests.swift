@@ -122,6 +122,23 @@ struct WorkbenchSessionTests {
         #expect(outcomes == ["failed", "failed", "failed", "failed", "failed", "locked", "done"])
     }
 
+    @Test("a staff id typed is recorded and logged only when it has the shape of one (not a name or a password)")
+    func recordable() async throws {
+        #expect(WebSessions.recordable("coordinator-0002") == "coordinator-0002")
+        #expect(WebSessions.recordable("medical-insurance-0013") == "medical-insurance-0013")
+        #expect(WebSessions.recordable("张三") == "(not a staff id)")
+        #expect(WebSessions.recordable("hunter2-secret") == "(not a staff id)")
+        #expect(WebSessions.recordable("Coordinator-0002") == "(not a staff id)")
+        let fixture = try WorkbenchFixture()
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn("my password 1234")
+        }
+        let recorded = try await fixture.store.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT staff_id FROM agency_web_logins")
+        }
+        #expect(recorded == ["(not a staff id)"])
+    }
+
     @Test("a success resets the count: four failures, a login, four failures do not lock")
     func successResetsCount() async throws {
         let fixture = try WorkbenchFixture()
