@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdBcrypt
 
 /// Staff passwords for the workbench: bcrypt hashes (hummingbird-auth's `Bcrypt`), cost ``cost``. The store keeps
@@ -44,5 +45,21 @@ public enum StaffPasswords {
             return false
         }
         return Bcrypt.verify(password, hash: hash)
+    }
+
+    /// ``verify(_:against:)`` on a thread of its own: a bcrypt verification takes hundreds of milliseconds of
+    /// processor time, which would otherwise hold a thread of the web server's event loops or of the Swift
+    /// concurrency pool.
+    ///
+    /// - Parameters:
+    ///   - password: The password typed.
+    ///   - hash: The stored hash, or `nil`.
+    /// - Returns: Whether it matches.
+    public static func verifyOffPool(_ password: String, against hash: String?) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: verify(password, against: hash)) }
+            thread.name = "jiekun-bcrypt"
+            thread.start()
+        }
     }
 }

@@ -191,7 +191,7 @@ public struct Workbench: Sendable {
             logger.notice("Web login refused: locked", metadata: ["staff.id": "\(WebSessions.recordable(staffID))"])
             return try await loginPage(request, message: "login_locked", staffID: staffID)
         }
-        guard StaffPasswords.verify(password, against: hash), let member else {
+        guard await StaffPasswords.verifyOffPool(password, against: hash), let member else {
             let lockedNow = try await store.writer.write { db in
                 try WebSessions.record(.failed, for: staffID, at: time, in: db)
                 return try WebSessions.isLocked(staffID, at: time, in: db)
