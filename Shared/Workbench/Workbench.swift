@@ -636,10 +636,10 @@ final class RequestNumbers: Sendable {
 }
 
 extension JSONEncoder {
-    /// Sorted keys, ISO 8601 dates: the JSON API's encoder.
+    /// Sorted keys, slashes unescaped, ISO 8601 dates: the JSON API's encoder.
     static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
