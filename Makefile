@@ -11,6 +11,8 @@ SOURCES := Package.swift Services Shared Tests $(wildcard Benchmarks)
 .PHONY: demo test deps test-deps build build-release lint test-only bench clean
 
 APT_PACKAGES := libzmq3-dev libsqlite3-dev
+## The browser test's headless Chromium and its WebDriver (Tests/WorkbenchTests/BrowserTests.swift).
+TEST_APT_PACKAGES := chromium chromium-driver
 
 ## deps: install the C libraries (libzmq, SQLite) when missing, refreshing the package lists first.
 deps:
@@ -21,10 +23,17 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## test-deps: the Python packages some tests cross-check against (never used by the product): the CloudEvents
-## SDK and jsonschema. Debian's own python3 refuses pip installs (PEP 668) unless told otherwise.
+## test-deps: what some tests drive or cross-check against (never used by the product): headless Chromium and
+## chromium-driver (the workbench's browser test), and for Python the CloudEvents SDK, jsonschema and selenium.
+## Debian's own python3 refuses pip installs (PEP 668) unless told otherwise.
 test-deps: deps
-	@for module in cloudevents jsonschema; do \
+	@missing=""; for package in $(TEST_APT_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "==> installing$$missing (the browser test)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@for module in cloudevents jsonschema selenium; do \
 		python3 -c "import $$module" 2>/dev/null && continue; \
 		echo "==> installing $$module for Python (test cross-checks only)"; \
 		python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq && \

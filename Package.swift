@@ -29,8 +29,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
@@ -152,7 +158,7 @@ let package = Package(
             name: "AgencyServices",
             dependencies: [
                 "AgencyDesks", "BuildVersion", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
-                "ServiceRuntime", "StreamingJSON",
+                "ServiceRuntime", "StreamingJSON", "Workbench",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,11 +166,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: the web workbench inside every agency service: login, pages, /health /ready /metrics
+        .target(
+            name: "Workbench",
+            dependencies: [
+                "AgencyDesks", "EventFabric", "HouseholdDomain", "ReliefProgramme", "ServiceRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Shared/Workbench",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: the seven service executables as processes on loopback (`jiekun demo`, the end-to-end tests)
         .target(
             name: "ServiceStack",
             dependencies: [
-                "AgencyServices", "EventFabric", "HouseholdDomain", "ServiceRuntime", "ZeroMQ",
+                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ServiceRuntime", "Workbench",
+                "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/ServiceStack",
@@ -186,6 +212,7 @@ let package = Package(
                 "ServiceRuntime",
                 "ServiceStack",
                 "StreamingJSON",
+                "Workbench",
                 "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -309,8 +336,9 @@ let package = Package(
         .testTarget(
             name: "JiekunCLITests",
             dependencies: [
-                "BuildVersion", "JiekunCLI", "TestSupport",
+                "BuildVersion", "JiekunCLI", "TestSupport", "Workbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/JiekunCLITests",
             swiftSettings: swiftSettings
@@ -359,6 +387,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/AgencyServicesTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkbenchTests",
+            dependencies: [
+                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ReliefProgramme", "ServiceRuntime",
+                "SampleCaseload", "ServiceStack", "TestSupport", "Workbench", "ZeroMQ",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            path: "Tests/WorkbenchTests",
+            exclude: ["browser"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -315,6 +315,11 @@ struct DemoCommand: ParsableCommand {
         output.write(Self.workTable(try stack.statuses(), filed: tally.filed + relapseTally.filed))
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
+            let workbench = try stack.addDemoWorkbenchLogins()
+            let addresses = Agency.allCases.map { agency in
+                "  " + agency.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + " "
+                    + stack.workbench(agency) + "/"
+            }.joined(separator: "\n")
             stack.detach()
             let curve: (Agency) -> String = { agency in
                 guard let key = stack.publicKey(agency) else { return "" }
@@ -334,7 +339,12 @@ struct DemoCommand: ParsableCommand {
                 The services keep running. Query them:
                   \(jiekun) report --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
                   \(jiekun) household \(tally.firstFiled ?? "FILE_NUMBER") --endpoint \(stack.requests(.coordinator))\(curve(.coordinator))
-                \(statuses)\(profiles)Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
+                \(statuses)\(profiles)
+                The workbench (web pages; log in with the staff ids and passwords in \(workbench.file), mode 0600):
+                \(addresses)
+                  the coordinator's dashboard: \(stack.workbench(.coordinator))/dashboard
+
+                Stop them (SIGTERM; their process ids are also in \(stack.folder.path)/pids):
                   kill \(pids)
 
                 """)

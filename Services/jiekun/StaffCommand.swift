@@ -7,7 +7,14 @@ import GRDB
 import HouseholdDomain
 import Logging
 import ServiceRuntime
+import Workbench
 import ZeroMQ
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `jiekun staff add|list|disable|grant|revoke --config FILE`: an agency's staff, on the agency's host.
 ///
@@ -24,7 +31,7 @@ struct StaffCommand: ParsableCommand {
             a prefecture such as 530100, or a county such as 530102 (GB/T 2260). docs/OPERATIONS.md, "Staff and \
             roles", has what each role may do.
             """,
-        subcommands: [Add.self, List.self, Disable.self, Grant.self, Revoke.self])
+        subcommands: [Add.self, List.self, Disable.self, Grant.self, Revoke.self, Passwd.self])
 
     /// The options every staff command takes.
     struct Common: ParsableArguments {
@@ -225,6 +232,63 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             try change.apply { roles, id, actor, db in try StaffRegister.revoke(roles, from: id, by: actor, in: db) }
+        }
+    }
+
+    /// `jiekun staff passwd --config FILE STAFF_ID`: sets the member's workbench password.
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "设置工作台密码 — set a member's password for the web workbench.",
+            discussion: """
+                The password is read from standard input when it is not a terminal (its first line), otherwise \
+                asked twice without echo. At least 10 characters. Only its bcrypt hash (cost 12) is stored, with \
+                the staff record; the member's sessions stay open (disable the member to end them).
+                """)
+
+        @OptionGroup var common: Common
+
+        @Argument(help: "The staff id, such as coordinator-0002.")
+        var staffID: String
+
+        func run() throws {
+            let password: String
+            if isatty(STDIN_FILENO) == 0 {
+                password = readLine(strippingNewline: true) ?? ""
+            } else {
+                let first = Self.prompt("新密码 new password: ")
+                let second = Self.prompt("再次输入 again: ")
+                guard first == second else {
+                    Terminal.error("两次输入的密码不一致 (the two passwords differ): nothing changed")
+                    throw ExitCode(64)
+                }
+                password = first
+            }
+            let hash: String
+            do {
+                hash = try StaffPasswords.hash(password)
+            } catch {
+                Terminal.error(error.description)
+                throw ExitCode(64)
+            }
+            let member = try common.write { _, db in
+                try StaffRegister.setPasswordHash(hash, of: staffID, by: common.actor, in: db)
+            }
+            print("已设置 \(member.id) 的工作台密码 (workbench password set for \(member.id))")
+        }
+
+        /// Reads a line from the terminal without echo.
+        static func prompt(_ text: String) -> String {
+            FileHandle.standardError.write(Data(text.utf8))
+            var saved = termios()
+            tcgetattr(STDIN_FILENO, &saved)
+            var silent = saved
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSANOW, &silent)
+            defer {
+                tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+                FileHandle.standardError.write(Data("\n".utf8))
+            }
+            return readLine(strippingNewline: true) ?? ""
         }
     }
 }

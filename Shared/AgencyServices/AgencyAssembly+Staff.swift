@@ -5,6 +5,7 @@ import GRDB
 import HouseholdDomain
 import Logging
 import ServiceRuntime
+import Workbench
 
 extension AgencyAssembly {
     /// Opens (creating and migrating if needed) the store of the agency the configuration names, with the same
@@ -35,6 +36,7 @@ extension AgencyAssembly {
                 RequestServer.registerMigrations(&migrator)
                 StaffRegister.registerMigrations(&migrator)
                 AuditLog.registerMigrations(&migrator)
+                Workbench.registerMigrations(&migrator)
             }, logger: logger)
     }
 

@@ -7,6 +7,7 @@ import HouseholdDomain
 import Logging
 import ServiceRuntime
 import Synchronization
+import Workbench
 
 #if canImport(Glibc)
     import Glibc
@@ -150,6 +151,27 @@ public enum AgencyAssembly {
             counters.increment(
                 Counters.Label.journalBytes, by: Int64(entries.reduce(0) { $0 + $1.payload.count }))
         }
+        let handler = pruningReplies(
+            unless: queries,
+            StatusReport.handler(
+                agency: agency, started: started, counters: counters, store: store,
+                publishedFeeds: publishedFeeds,
+                consumedFeeds: subscriberConfiguration?.upstreams.map(\.name) ?? [],
+                next: authorising(desk, agency: agency, counters: counters, logger: logger, journal: journal)))
+        let subscriber = subscriberConfiguration.map { subscriberConfiguration in
+            FeedSubscriber(
+                store: store, context: fabric, configuration: subscriberConfiguration, logger: logger,
+                metricsFactory: metrics
+            ) { db, event in try desk.apply(event, in: db, journal: journal) }
+        }
+        let webServer = configuration.listen.http.map { address in
+            Workbench(
+                agency: configuration.agency, store: store, queries: queries, handler: handler,
+                readiness: {
+                    readiness(of: subscriber, upstreams: subscriberConfiguration?.upstreams ?? [], agency: agency)
+                }, counters: counters, logger: logger
+            ).service(address: address)
+        }
         return AgencyService(fabric: fabric, logger: logger, warnings: configuration.warnings) {
             var components: [AgencyService.Started.Component] = []
             if let checkpointer = store.checkpointer {
@@ -166,11 +188,7 @@ public enum AgencyAssembly {
                 boundReplay = endpoints.replay
                 components.append(.init(name: "feed publisher", component: publisher))
             }
-            if let subscriberConfiguration {
-                let subscriber = FeedSubscriber(
-                    store: store, context: fabric, configuration: subscriberConfiguration, logger: logger,
-                    metricsFactory: metrics
-                ) { db, event in try desk.apply(event, in: db, journal: journal) }
+            if let subscriber {
                 try subscriber.start()
                 components.append(.init(name: "feed subscriber", component: subscriber))
             }
@@ -188,21 +206,51 @@ public enum AgencyAssembly {
                     name: "requests", maxMessageSize: maxRequestBytes, queries: queries,
                     storeOwner: configuration.storeOwner),
                 logger: logger,
-                handler: pruningReplies(
-                    unless: queries,
-                    StatusReport.handler(
-                        agency: agency, started: started, counters: counters, store: store,
-                        publishedFeeds: publishedFeeds,
-                        consumedFeeds: subscriberConfiguration?.upstreams.map(\.name) ?? [],
-                        next: authorising(
-                            desk, agency: agency, counters: counters, logger: logger, journal: journal))))
+                handler: handler)
             components.append(.init(name: "request server", component: server))
+            // The workbench's address is checked here, with the fabric's endpoints: a port in use stops the start
+            // naming listen.http; the server itself runs in the service group, after the components.
+            try webServer?.checkBindable()
             return .init(
                 components: components,
                 summary: ReadySummary(
                     configuration: configuration, boundFeeds: boundFeeds, boundReplay: boundReplay,
-                    boundRequests: server.endpoint))
+                    boundRequests: server.endpoint),
+                services: webServer.map { [$0] } ?? [])
         }
+    }
+
+    /// Whether the service has caught up with each feed it consumes (the workbench's `/ready`): from the
+    /// subscriber's statistics, the same cursor, publisher head and divergence `jiekun status` reports.
+    ///
+    /// - Parameters:
+    ///   - subscriber: The service's feed subscriber, if it consumes feeds.
+    ///   - upstreams: Its upstreams.
+    ///   - agency: The agency.
+    /// - Returns: The readiness.
+    static func readiness(
+        of subscriber: FeedSubscriber?, upstreams: [FeedSubscriber.Upstream], agency: String
+    ) -> Readiness {
+        guard let subscriber else { return Readiness(agency: agency, feeds: []) }
+        let feeds = upstreams.map { upstream in
+            let statistics = subscriber.statistics(of: upstream.name)
+            let state: Readiness.Feed.State =
+                if statistics.divergence != nil {
+                    .diverged
+                } else if statistics.isSilent {
+                    .silent
+                } else if statistics.heartbeats == 0 {
+                    .notHeard
+                } else if statistics.cursor < statistics.publisherLatest {
+                    .behind
+                } else {
+                    .caughtUp
+                }
+            return Readiness.Feed(
+                name: upstream.name, publisher: upstream.publisher ?? "", cursor: statistics.cursor,
+                publisherLatest: statistics.publisherLatest, state: state, divergence: statistics.divergence)
+        }
+        return Readiness(agency: agency, feeds: feeds)
     }
 
     /// The largest request accepted: a `register` batch of a few thousand households.

@@ -6,6 +6,7 @@ import GRDB
 import HouseholdDomain
 import Logging
 import ServiceRuntime
+import Workbench
 import ZeroMQ
 
 #if canImport(Glibc)
@@ -113,6 +114,77 @@ public final class ServiceStack {
         }
     }
 
+    /// A workbench login made for the demo or a test: the member and their generated password.
+    public struct WorkbenchLogin: Sendable, Hashable {
+        /// The agency.
+        public var agency: Agency
+        /// The member's one role.
+        public var role: StaffRole
+        /// The area code.
+        public var area: String
+        /// The staff id.
+        public var staffID: String
+        /// The password (16 characters, generated).
+        public var password: String
+    }
+
+    /// Adds a member with a generated workbench password to an agency's store, through the staff register and
+    /// the workbench's bcrypt (as `jiekun staff add` and `jiekun staff passwd` do), beside the running service.
+    ///
+    /// - Parameters:
+    ///   - agency: The agency.
+    ///   - role: The member's role.
+    ///   - area: Their area code (the province by default).
+    ///   - name: Their display name.
+    ///   - cost: The bcrypt cost (the demo's logins use 10: 35 hashes at cost 12 would add seconds).
+    /// - Returns: The login.
+    public func addWorkbenchLogin(
+        _ agency: Agency, role: StaffRole, area: String = StaffArea.province.code, name: String? = nil,
+        cost: UInt8 = 10
+    ) throws -> WorkbenchLogin {
+        let configuration = try AgencyConfiguration.load(
+            file: configuration(agency).path, options: .init(readsSecretKey: false))
+        let store = try AgencyAssembly.openStore(for: configuration, logger: logger)
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let password = String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+        let hash = try StaffPasswords.hash(password, cost: cost)
+        let member = try store.writer.write { db in
+            let member = try StaffRegister.add(
+                displayName: name ?? "演示\(role.chineseName)", roles: [role], area: try StaffArea(code: area),
+                publicKey: try CurveKeyPair.generate().publicKey, agency: agency, by: "jiekun-demo", in: db)
+            try StaffRegister.setPasswordHash(hash, of: member.id, by: "jiekun-demo", in: db)
+            return member
+        }
+        return WorkbenchLogin(agency: agency, role: role, area: area, staffID: member.id, password: password)
+    }
+
+    /// One workbench login per role for every agency (province-wide), written with the addresses to
+    /// `<folder>/workbench-logins.txt`, mode 0600.
+    ///
+    /// - Returns: The logins and the file's path.
+    public func addDemoWorkbenchLogins() throws -> (logins: [WorkbenchLogin], file: String) {
+        var logins: [WorkbenchLogin] = []
+        for agency in Agency.allCases {
+            for role in StaffRole.allCases { logins.append(try addWorkbenchLogin(agency, role: role)) }
+        }
+        var text = "# Jiekun demo: one workbench login per role and agency (passwords generated at this run)\n"
+        for agency in Agency.allCases {
+            text += "\n\(agency.rawValue)  \(workbench(agency))/login\n"
+            for login in logins where login.agency == agency {
+                text += "  \(login.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                text += "\(login.staffID)  \(login.password)\n"
+            }
+        }
+        let path = folder.appendingPathComponent("workbench-logins.txt").path
+        try? FileManager.default.removeItem(atPath: path)
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw Failure(description: "cannot write \(path)") }
+        return (logins, path)
+    }
+
     /// The staff id of an agency's simulated staff member (CURVE only).
     public func staffID(_ agency: Agency, _ role: StaffRole) -> String? { staff[agency]?[role]?.id }
 
@@ -182,19 +254,31 @@ public final class ServiceStack {
     /// The agency's public key (CURVE only).
     public func publicKey(_ agency: Agency) -> String? { publicKeys[agency] }
 
-    /// An endpoint of `deploy/local` moved by the port offset.
+    /// An endpoint (or the workbench's address) of `deploy/local` moved by the port offset.
     func shifted(_ text: Substring) -> String {
-        let marker = "tcp://127.0.0.1:"
-        var result = ""
-        var rest = text
-        while let range = rest.range(of: marker) {
-            result += rest[..<range.upperBound]
-            rest = rest[range.upperBound...]
-            let digits = rest.prefix(while: \.isNumber)
-            result += String((Int(digits) ?? 0) + portOffset)
-            rest = rest.dropFirst(digits.count)
+        var text = String(text)
+        for marker in ["tcp://127.0.0.1:", "http://127.0.0.1:"] {
+            var result = ""
+            var rest = text[...]
+            while let range = rest.range(of: marker) {
+                result += rest[..<range.upperBound]
+                rest = rest[range.upperBound...]
+                let digits = rest.prefix(while: \.isNumber)
+                result += String((Int(digits) ?? 0) + portOffset)
+                rest = rest.dropFirst(digits.count)
+            }
+            text = result + rest
         }
-        return result + rest
+        return text
+    }
+
+    /// The workbench's address of an agency (`listen.http` of `deploy/local`: 7x50).
+    public func workbench(_ agency: Agency) -> String {
+        let base: [Agency: Int] = [
+            .union: 7150, .humanResources: 7250, .medicalInsurance: 7350, .education: 7450, .housing: 7550,
+            .civilAffairs: 7650, .coordinator: 7750,
+        ]
+        return "http://127.0.0.1:\(base[agency]! + portOffset)"
     }
 
     /// The request endpoint of an agency (`listen.requests` of `deploy/local`: 7x01).

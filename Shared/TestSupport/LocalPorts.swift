@@ -21,17 +21,21 @@ public enum LocalPorts {
     /// (an outgoing connection may hold a port there at any time); 0 is the local stack's own.
     public static let candidateOffsets = Array(stride(from: 1_000, through: 25_000, by: 1_000))
 
-    /// The loopback TCP ports of `deploy/local`'s configurations, read from the files, in ascending order.
+    /// The loopback TCP ports of `deploy/local`'s configurations (fabric endpoints and workbench addresses), read from
+    /// the files, in ascending order.
     ///
     /// - Throws: A file system error when `deploy/local` cannot be read.
     public static func deployLocal() throws -> [Int] {
         let folder = Fixtures.packageRoot.appendingPathComponent("deploy/local")
         var ports: Set<Int> = []
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".yaml") {
-            var rest = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)[...]
-            while let marker = rest.range(of: "tcp://127.0.0.1:") {
-                rest = rest[marker.upperBound...]
-                if let port = Int(rest.prefix(while: \.isNumber)) { ports.insert(port) }
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)[...]
+            for scheme in ["tcp", "http"] {
+                var rest = text
+                while let marker = rest.range(of: "\(scheme)://127.0.0.1:") {
+                    rest = rest[marker.upperBound...]
+                    if let port = Int(rest.prefix(while: \.isNumber)) { ports.insert(port) }
+                }
             }
         }
         return ports.sorted()

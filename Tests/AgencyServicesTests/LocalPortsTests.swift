@@ -6,11 +6,11 @@ import ZeroMQ
 /// machine do not take each other's ports.
 @Suite("Free local ports")
 struct LocalPortsTests {
-    @Test("deploy/local's ports: 31, from 7100 (the union's replay) to 7710 (coordinator.exits)")
+    @Test("deploy/local's ports: 38, from 7100 (the union's replay) to 7750 (the coordinator's workbench)")
     func deployLocal() throws {
         let ports = try LocalPorts.deployLocal()
-        #expect(ports.count == 31)
-        #expect(ports.first == 7100 && ports.last == 7710)
+        #expect(ports.count == 38)  // 31 fabric endpoints and 7 workbenches
+        #expect(ports.first == 7100 && ports.last == 7750)
         #expect(ports.last! + LocalPorts.candidateOffsets.last! < 32_768, "below Linux's ephemeral range")
     }
 

@@ -26,7 +26,8 @@ struct ServiceExecutableTests {
     /// (``LocalPorts/freeOffset()``), and its `outcomes.housing` feed on `feedEndpoint`.
     static func housingConfiguration(in folder: URL, feedEndpoint: String) throws -> URL {
         // The offset is a multiple of 1,000 and every port of deploy/local is 7xxx: its 7 becomes 7 + offset / 1,000.
-        let moved = "tcp://127.0.0.1:\(7 + (try LocalPorts.freeOffset()) / 1_000)"
+        let thousands = 7 + (try LocalPorts.freeOffset()) / 1_000
+        let moved = "tcp://127.0.0.1:\(thousands)"
         let local = Fixtures.packageRoot.appendingPathComponent("deploy/local/housing.yaml")
         var lines: [String] = []
         var inOutcomes = false
@@ -42,7 +43,9 @@ struct ServiceExecutableTests {
                 inOutcomes = false
             } else {
                 inOutcomes = inOutcomes || line.contains("outcomes.housing:")
-                lines.append(line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: moved))
+                lines.append(
+                    line.replacingOccurrences(of: "tcp://127.0.0.1:7", with: moved).replacingOccurrences(
+                        of: "http://127.0.0.1:7", with: "http://127.0.0.1:\(thousands)"))
             }
         }
         let configuration = folder.appendingPathComponent("housing.yaml")
@@ -85,5 +88,44 @@ struct ServiceExecutableTests {
         #expect(lines.last == "error: listen.feeds.outcomes.housing.endpoint: \(endpoint) is in use")
         #expect(
             lines.contains { $0.contains("jiekun failed to start") && $0.contains("listen.feeds.outcomes.housing") })
+    }
+
+    @Test("the workbench's port in use names listen.http on standard error, like a fabric endpoint, and exits 1")
+    func httpPortInUse() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-http-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = try Self.housingConfiguration(
+            in: folder, feedEndpoint: "ipc://\(folder.path)/outcomes.housing")
+        let text = try String(contentsOf: configuration, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("http: http://127.0.0.1:") })
+        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
+        let port = try #require(UInt16(address.split(separator: ":").last ?? ""))
+        // Another process's listening socket holds the workbench's port.
+        let holder = try #require(LocalPorts.bindLoopback(port: port, reusingAddress: false))
+        defer { close(holder.descriptor) }
+        #expect(listen(holder.descriptor, 1) == 0)
+
+        let process = Process()
+        process.executableURL = Fixtures.productsDirectory.appendingPathComponent("housing")
+        process.arguments = ["--config", configuration.path]
+        let errorLog = folder.appendingPathComponent("stderr.log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            Issue.record("housing kept running with its workbench's port in use")
+            return
+        }
+        #expect(process.terminationStatus == 1)
+        let lines = try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.last == "error: listen.http: \(address) is in use")
+        #expect(lines.contains { $0.contains("jiekun failed to start") && $0.contains("listen.http") })
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import GRDB
 import TestSupport
 import Testing
+import Workbench
 
 /// `jiekun staff add|list|disable|grant|revoke --config FILE` on an agency's store, before its service ever ran.
 @Suite("jiekun staff")
@@ -77,5 +79,70 @@ struct StaffCommandTests {
         #expect(
             json.count == 2 && json[1].contains("\"changedBy\":\"admin-test\"") && json[1].contains("\"enabled\":false")
         )
+    }
+
+    @Test("passwd: the password from standard input, stored as a bcrypt hash; too short or unknown id refused")
+    func passwd() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("passwd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("coordinator.yaml").path
+        try """
+        agency: coordinator
+        store: coordinator.sqlite
+        policy: \(Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path)
+        insecure: true
+        listen:
+          requests: ipc://\(folder.path)/requests
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let added = try CommandRunner.run(
+            "jiekun",
+            [
+                "staff", "add", "--name", "办公室甲", "--role", "clerk", "--area", "530000", "--key-output", folder.path,
+                "--config", config,
+            ])
+        #expect(added.status == 0, "\(added.error)")
+
+        /// Runs `jiekun staff passwd ID` with `input` on standard input (not a terminal).
+        func passwd(_ id: String, _ input: String) throws -> (status: Int32, output: String, error: String) {
+            let process = Process()
+            process.executableURL = Fixtures.productsDirectory.appendingPathComponent("jiekun")
+            process.arguments = ["staff", "passwd", id, "--config", config]
+            let stdin = Pipe()
+            let stdout = Pipe()
+            let stderr = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+            let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let error = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, output, error)
+        }
+
+        let set = try passwd("coordinator-0001", "correct horse battery\n")
+        #expect(set.status == 0, "\(set.error)")
+        #expect(set.output == "已设置 coordinator-0001 的工作台密码 (workbench password set for coordinator-0001)\n")
+        let store = try DatabaseQueue(path: folder.appendingPathComponent("coordinator.sqlite").path)
+        let hash = try store.read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM agency_staff WHERE staff_id = 'coordinator-0001'")
+        }
+        #expect(hash?.hasPrefix("$2b$12$") == true)
+        #expect(StaffPasswords.verify("correct horse battery", against: hash))
+        #expect(!StaffPasswords.verify("correct horse batterY", against: hash))
+
+        let short = try passwd("coordinator-0001", "short\n")
+        #expect(short.status == 64)
+        #expect(short.error.contains("10"))
+        let unknown = try passwd("coordinator-0009", "another good password\n")
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("coordinator-0009"))
+        let unchanged = try store.read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM agency_staff WHERE staff_id = 'coordinator-0001'")
+        }
+        #expect(unchanged == hash)
     }
 }

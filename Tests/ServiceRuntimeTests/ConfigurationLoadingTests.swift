@@ -159,6 +159,25 @@ struct ConfigurationLoadingTests {
         #expect(!configuration.peers.agencies.values.contains { text.contains($0) })
     }
 
+    @Test("listen.http: the workbench's address, checked at load; https is refused naming the key")
+    func workbenchAddress() throws {
+        let file = RuntimeTestKit.deployFolder.appendingPathComponent("local/coordinator.yaml").path
+        let configuration = try AgencyConfiguration.load(
+            file: file, environment: [:], options: .init(readsSecretKey: false))
+        #expect(configuration.listen.http == (try HTTPAddress("http://127.0.0.1:7750")))
+        let overridden = try AgencyConfiguration.load(
+            file: file, environment: ["JIEKUN_LISTEN_HTTP": "http://127.0.0.1:8750"],
+            options: .init(readsSecretKey: false))
+        #expect(overridden.listen.http?.port == 8750)
+        let error = try #require(throws: AgencyConfigurationError.self) {
+            try AgencyConfiguration.load(
+                file: file, environment: ["JIEKUN_LISTEN_HTTP": "https://0.0.0.0:443"],
+                options: .init(readsSecretKey: false))
+        }
+        #expect("\(error)".contains("listen.http"))
+        #expect("\(error)".contains("reverse proxy"))
+    }
+
     @Test("The ready line names the agency, its feeds, replay, requests and upstream")
     func readyLine() throws {
         let file = RuntimeTestKit.deployFolder.appendingPathComponent("agencies/housing.yaml").path
@@ -167,7 +186,8 @@ struct ConfigurationLoadingTests {
         #expect(
             ReadySummary(configuration: configuration).line
                 == "jiekun housing ready: feeds outcomes.housing@tcp://0.0.0.0:7510, "
-                + "requests.housing@tcp://0.0.0.0:7511, replay tcp://0.0.0.0:7500, requests tcp://0.0.0.0:7501; "
+                + "requests.housing@tcp://0.0.0.0:7511, replay tcp://0.0.0.0:7500, requests tcp://0.0.0.0:7501, "
+                + "workbench http://127.0.0.1:7550; "
                 + "upstream households.housing from union-registry, support.civil-affairs from civil-affairs")
     }
 }

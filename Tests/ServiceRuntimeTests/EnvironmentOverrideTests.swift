@@ -21,7 +21,8 @@ struct EnvironmentOverrideTests {
             ("agency", "JIEKUN_AGENCY"), ("store", "JIEKUN_STORE"), ("policy", "JIEKUN_POLICY"),
             ("keys.secret", "JIEKUN_KEYS_SECRET"), ("decisionMode", "JIEKUN_DECISIONMODE"),
             ("insecure", "JIEKUN_INSECURE"), ("listen.replay", "JIEKUN_LISTEN_REPLAY"),
-            ("listen.requests", "JIEKUN_LISTEN_REQUESTS"), ("heartbeat.interval", "JIEKUN_HEARTBEAT_INTERVAL"),
+            ("listen.requests", "JIEKUN_LISTEN_REQUESTS"), ("listen.http", "JIEKUN_LISTEN_HTTP"),
+            ("heartbeat.interval", "JIEKUN_HEARTBEAT_INTERVAL"),
             ("heartbeat.timeout", "JIEKUN_HEARTBEAT_TIMEOUT"), ("logLevel", "JIEKUN_LOGLEVEL"),
         ])
     func variableNames(keyPath: String, variable: String) {

@@ -18,12 +18,15 @@ import ZeroMQ
 ///     enabled      INTEGER NOT NULL,
 ///     public_key   TEXT NOT NULL UNIQUE, -- Z85, canonical
 ///     created_at   DATETIME NOT NULL, created_by TEXT NOT NULL,
-///     changed_at   DATETIME NOT NULL, changed_by TEXT NOT NULL
+///     changed_at   DATETIME NOT NULL, changed_by TEXT NOT NULL,
+///     password_hash TEXT, password_set_at DATETIME, password_set_by TEXT  -- agency.staff.v2: the workbench login
 /// );
 /// ```
 public enum StaffRegister {
     /// The migration creating `agency_staff`.
     public static let migrationIdentifier = "agency.staff.v1"
+    /// The migration adding the workbench password (a bcrypt hash, never the password) to `agency_staff`.
+    public static let passwordMigrationIdentifier = "agency.staff.v2"
 
     /// The prefix of the ZAP user id of a staff member's connection: `staff:housing-0003`. Peer agencies and
     /// operators listed in the configuration have their bare names.
@@ -42,6 +45,14 @@ public enum StaffRegister {
                         created_at DATETIME NOT NULL, created_by TEXT NOT NULL,
                         changed_at DATETIME NOT NULL, changed_by TEXT NOT NULL
                     )
+                    """)
+        }
+        migrator.registerMigration(passwordMigrationIdentifier) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE agency_staff ADD COLUMN password_hash TEXT;
+                    ALTER TABLE agency_staff ADD COLUMN password_set_at DATETIME;
+                    ALTER TABLE agency_staff ADD COLUMN password_set_by TEXT;
                     """)
         }
     }

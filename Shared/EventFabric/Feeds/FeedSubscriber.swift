@@ -72,6 +72,9 @@ public final class FeedSubscriber: Sendable {
         public var replayed: Int = 0
         /// Heartbeats received.
         public var heartbeats: Int = 0
+        /// The publisher's latest sequence, as its last accepted heartbeat said (0 before one): the cursor has
+        /// caught up with the feed when it reaches this (the workbench's `/ready`).
+        public var publisherLatest: UInt64 = 0
         /// Replays started (at start, on a gap, on a heartbeat ahead).
         public var replays: Int = 0
         /// Whether the upstream is silent now.
@@ -501,6 +504,7 @@ public final class FeedSubscriber: Sendable {
             return
         }
         state.knownLatest = max(state.knownLatest, latest)
+        updateStatistics(state) { $0.publisherLatest = latest }
         guard !state.replay.isReplaying, latest >= state.expected else { return }
         try replay(
             state, because: "heartbeat ahead of the cursor; replaying", reason: "heartbeat",

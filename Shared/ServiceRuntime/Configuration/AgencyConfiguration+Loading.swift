@@ -30,6 +30,7 @@ extension AgencyConfiguration {
     /// `peers`, `upstream`, `helpers`) are the file's alone.
     public static let overridableKeyPaths = [
         "agency", "store", "policy", "keys.secret", "decisionMode", "insecure", "listen.replay", "listen.requests",
+        "listen.http",
         "heartbeat.interval", "heartbeat.timeout", "logLevel",
     ]
 
@@ -362,7 +363,9 @@ private struct ConfigurationBuilder {
             reader.report(path, "required: the endpoints this agency binds (requests, replay, feeds)", at: parent)
             return nil
         }
-        guard let entries = reader.mapping(node, path, allowed: ["replay", "requests", "feeds"]) else { return nil }
+        guard let entries = reader.mapping(node, path, allowed: ["replay", "requests", "feeds", "http"]) else {
+            return nil
+        }
         let values = Dictionary(entries, uniquingKeysWith: { first, _ in first })
         let requests = reader.endpoint(values["requests"], path.key("requests"), parent: node, binds: true)
         var feeds: [AgencyConfiguration.ListenFeed] = []
@@ -377,8 +380,20 @@ private struct ConfigurationBuilder {
         if values["replay"] != nil || !feeds.isEmpty {
             replay = reader.endpoint(values["replay"], path.key("replay"), parent: node, binds: true)
         }
+        var http: HTTPAddress?
+        if let httpNode = values["http"] {
+            let expected = "an address: http://host:port"
+            if let text = reader.text(httpNode, path.key("http"), parent: node, expected: expected) {
+                do {
+                    http = try HTTPAddress(text)
+                } catch {
+                    reader.report(
+                        path.key("http"), "\"\(text.prefix(80))\" is not \(expected) (\(error))", at: httpNode)
+                }
+            }
+        }
         guard let requests else { return nil }
-        return AgencyConfiguration.Listen(replay: replay, requests: requests, feeds: feeds)
+        return AgencyConfiguration.Listen(replay: replay, requests: requests, feeds: feeds, http: http)
     }
 
     /// One entry of `listen.feeds`: an endpoint, or `{endpoint, readers}`.

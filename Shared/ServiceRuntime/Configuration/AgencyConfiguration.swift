@@ -21,6 +21,7 @@ import ZeroMQ
 /// listen:
 ///   replay: tcp://0.0.0.0:7500
 ///   requests: tcp://0.0.0.0:7501
+///   http: http://127.0.0.1:7590         # optional: the workbench (web pages, /health /ready /metrics)
 ///   feeds:
 ///     outcomes.housing: {endpoint: "tcp://0.0.0.0:7510", readers: [coordinator]}
 ///     requests.housing: {endpoint: "tcp://0.0.0.0:7511", readers: [civil-affairs, coordinator]}
@@ -140,6 +141,8 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         public var requests: String
         /// The feeds published, in file order (`listen.feeds`).
         public var feeds: [ListenFeed]
+        /// The workbench's HTTP address (`listen.http`, `http://127.0.0.1:7590`), or `nil` for no web server.
+        public var http: HTTPAddress?
 
         /// Creates the endpoints.
         ///
@@ -147,10 +150,12 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         ///   - replay: The replay endpoint.
         ///   - requests: The request endpoint.
         ///   - feeds: The feeds published.
-        public init(replay: String?, requests: String, feeds: [ListenFeed]) {
+        ///   - http: The workbench's address, if it serves one.
+        public init(replay: String?, requests: String, feeds: [ListenFeed], http: HTTPAddress? = nil) {
             self.replay = replay
             self.requests = requests
             self.feeds = feeds
+            self.http = http
         }
     }
 
@@ -243,6 +248,7 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var parts = ["agency \(agency.rawValue) from \(file)", "requests \(listen.requests)"]
         if let replay = listen.replay { parts.append("replay \(replay)") }
+        if let http = listen.http { parts.append("http \(http)") }
         parts += listen.feeds.map { "feed \($0.name)@\($0.endpoint)" }
         parts += upstream.map { "upstream \($0.feed) from \($0.publisher.rawValue)" }
         if insecure { parts.append("INSECURE") }

@@ -46,15 +46,20 @@ public struct AgencyService: Service, CustomStringConvertible {
         public var components: [Component]
         /// The endpoints they serve, for the ready line.
         public var summary: ReadySummary
+        /// Services run on the Swift concurrency pool in the same group, after the components (the workbench's
+        /// web server): started last, stopped first.
+        public var services: [any Service]
 
         /// Creates the outcome of a start.
         ///
         /// - Parameters:
         ///   - components: The components started.
         ///   - summary: The endpoints they serve.
-        public init(components: [Component], summary: ReadySummary) {
+        ///   - services: Services run in the same group after the components.
+        public init(components: [Component], summary: ReadySummary, services: [any Service] = []) {
             self.components = components
             self.summary = summary
+            self.services = services
         }
     }
 
@@ -107,6 +112,7 @@ public struct AgencyService: Service, CustomStringConvertible {
         } catch {
             var metadata: Logger.Metadata = ["error.type": "\(String(reflecting: type(of: error)))"]
             if let error = error as? EndpointBindError { metadata["error.description"] = "\(error.explanation)" }
+            if let error = error as? HTTPBindError { metadata["error.description"] = "\(error.explanation)" }
             logger.error("jiekun failed to start", metadata: metadata)
             fabric.shutdown()
             await fabric.joined()
@@ -117,14 +123,20 @@ public struct AgencyService: Service, CustomStringConvertible {
         let logger = logger
         let notice = StoppingNotice(logger: logger, agency: started.summary.agency)
         let components = [Started.Component(name: "ZAP handler", component: fabric)] + started.components
-        let services = components.map { entry in
-            ServiceGroupConfiguration.ServiceConfiguration(
-                service: FabricService(
-                    name: entry.name, component: entry.component, fabric: fabric, logger: logger,
-                    onShutdown: notice.log),
-                successTerminationBehavior: .gracefullyShutdownGroup,
-                failureTerminationBehavior: .gracefullyShutdownGroup)
-        }
+        let services =
+            components.map { entry in
+                ServiceGroupConfiguration.ServiceConfiguration(
+                    service: FabricService(
+                        name: entry.name, component: entry.component, fabric: fabric, logger: logger,
+                        onShutdown: notice.log),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
+            }
+            + started.services.map { service in
+                ServiceGroupConfiguration.ServiceConfiguration(
+                    service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
+            }
         var configuration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = stopTimeout

@@ -35,6 +35,8 @@ public struct ReadySummary: Sendable, Hashable {
     public var upstream: [Upstream]
     /// Whether the endpoints run without CURVE.
     public var insecure: Bool
+    /// The workbench's address, if the service serves one.
+    public var http: String?
 
     /// Creates a summary.
     ///
@@ -83,6 +85,7 @@ public struct ReadySummary: Sendable, Hashable {
             upstream: configuration.upstream.map { ($0.feed, $0.publisher.rawValue) },
             insecure: configuration.insecure
         )
+        http = configuration.listen.http?.description
     }
 
     /// The ready line.
@@ -93,6 +96,7 @@ public struct ReadySummary: Sendable, Hashable {
         }
         if let replay { served.append("replay \(replay)") }
         if let requests { served.append("requests \(requests)") }
+        if let http { served.append("workbench \(http)") }
         var line = "jiekun \(agency) ready: " + (served.isEmpty ? "no endpoint" : served.joined(separator: ", "))
         if !upstream.isEmpty {
             line += "; upstream " + upstream.map { "\($0.feed) from \($0.publisher)" }.joined(separator: ", ")

@@ -121,6 +121,8 @@ public enum ServiceRunner {
         switch error {
         case let error as EndpointBindError:
             error.explanation
+        case let error as HTTPBindError:
+            error.explanation
         case let error as AgencyServiceError:
             error.description
         default:

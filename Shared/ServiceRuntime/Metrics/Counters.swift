@@ -40,6 +40,10 @@ public final class Counters: Sendable {
         public static let requestsOutOfArea = "jiekun.requests.out_of_area"
         /// Decisions refused to an approver because they proposed the measure themselves (policy C.6).
         public static let requestsSelfApproval = "jiekun.requests.self_approval"
+        /// Web logins done (the workbench).
+        public static let webLogins = "jiekun.web.logins"
+        /// Web logins refused, by `outcome`: `failed` (wrong id or password) or `locked`.
+        public static let webLoginsRefused = "jiekun.web.logins_refused"
     }
 
     /// A counter's identity: its label and its dimensions, sorted by name.

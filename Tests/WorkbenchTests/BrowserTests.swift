@@ -1,0 +1,162 @@
+import AgencyDesks
+import Foundation
+import HouseholdDomain
+import ReliefProgramme
+import SampleCaseload
+import ServiceRuntime
+import ServiceStack
+import Synchronization
+import TestSupport
+import Testing
+import Workbench
+
+/// The coordinator's workbench in a real headless Chromium (Debian's `chromium` and `chromium-driver`, Python's
+/// `selenium`: `make test-deps` installs them), over the seven services as processes with a small caseload.
+/// `browser/workbench.py` drives the pages and prints what they showed as JSON; this test compares it with the
+/// report the coordinator gives through its request endpoint. Screenshots: `.build/test-artefacts/workbench/`.
+///
+/// Without Chromium, chromedriver or selenium the test fails under CI (`CI=true`) and is skipped elsewhere, saying
+/// why.
+@Suite("Workbench: the dashboard in headless Chromium", .serialized)
+struct BrowserTests {
+    static let policyPath = Fixtures.packageRoot.appendingPathComponent("deploy/policy/yunnan.yaml").path
+    static let script = Fixtures.packageRoot.appendingPathComponent("Tests/WorkbenchTests/browser/workbench.py")
+    static let artefacts = Fixtures.packageRoot.appendingPathComponent(".build/test-artefacts/workbench")
+
+    /// What is missing to run a browser, or `nil`.
+    static func missingBrowser() -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        func found(_ name: String) -> Bool {
+            paths.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
+        }
+        if !found("chromium") && !found("chromium-browser") { return "chromium is not installed" }
+        if !found("chromedriver") { return "chromedriver (chromium-driver) is not installed" }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import selenium"]
+        probe.standardError = FileHandle.nullDevice
+        probe.standardOutput = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return "python3 is not installed" }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? nil : "Python's selenium is not installed"
+    }
+
+    @Test("log in, read the dashboard, English, logout, CSRF, out of area, lock-out — as the report says")
+    func dashboardInChromium() async throws {
+        if let missing = Self.missingBrowser() {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("the browser test cannot run under CI: \(missing) (make test-deps installs it)")
+            } else {
+                print("BrowserTests skipped: \(missing) (make test-deps installs it; under CI=true this fails)")
+            }
+            return
+        }
+        let stack = try ServiceStack(
+            folder: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "jiekun-browser-\(UUID().uuidString)"),
+            executables: Fixtures.productsDirectory,
+            templates: Fixtures.packageRoot.appendingPathComponent("deploy/local"),
+            secure: true, portOffset: try LocalPorts.freeOffset(), policy: Self.policyPath)
+        defer { try? FileManager.default.removeItem(at: stack.folder) }
+        try stack.start()
+        defer { _ = stack.stop() }
+        _ = try stack.statuses()
+
+        // A small caseload, filed at the union; wait until every consumer has caught up, twice in a row.
+        let policy = try Policy.load(contentsOfFile: Self.policyPath)
+        let csvURL = stack.folder.appendingPathComponent("caseload.csv")
+        _ = FileManager.default.createFile(atPath: csvURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: csvURL)
+        _ = try CaseloadGenerator(policy: policy, seed: 11, year: 2017).write(households: 300, to: handle)
+        try handle.close()
+        let csv = try String(contentsOf: csvURL, encoding: .utf8)
+        _ = try stack.request(.union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
+        var previous: ServiceStack.Progress?
+        let settled = try waitUntil(timeout: .seconds(120)) {
+            let progress = ServiceStack.progress(try stack.statuses(), of: Agency.allCases)
+            defer { previous = progress }
+            return progress.caughtUp && previous?.applied == progress.applied
+        }
+        #expect(settled, "the services did not catch up\n\(stack.tails())")
+
+        // The figures the page must show, from the coordinator's report through its request endpoint.
+        let report = try JSONDecoder().decode(
+            ProvinceReport.self, from: Data(try stack.request(.coordinator, Operation.report)))
+        let year = 2017
+        let kunming = try #require(report.prefectures.first { $0.code == "530100" })
+        let kunmingYear = try #require(kunming.years.first { $0.year == year })
+        let provinceYear = try #require(report.province.years.first { $0.year == year })
+
+        let clerk = try stack.addWorkbenchLogin(.coordinator, role: .clerk)
+        let outsider = try stack.addWorkbenchLogin(.coordinator, role: .clerk, area: "530100")
+        let locked = try stack.addWorkbenchLogin(.coordinator, role: .auditor)
+        let base = stack.workbench(.coordinator)
+        let port = try #require(Int(base.split(separator: ":").last ?? ""))
+        #expect(waitUntil(timeout: .seconds(20)) { !LocalPorts.isFree(port) }, "nothing listens on \(base)")
+
+        try? FileManager.default.removeItem(at: Self.artefacts)
+        let settings: [String: Any] = [
+            "base": base, "clerk": [clerk.staffID, clerk.password], "outsider": [outsider.staffID, outsider.password],
+            "locked": locked.staffID, "prefecture": "530100", "otherPrefecture": "530300", "year": year,
+            "artefacts": Self.artefacts.path,
+        ]
+        let argument = String(decoding: try JSONSerialization.data(withJSONObject: settings), as: UTF8.self)
+        let run = try Self.python([Self.script.path, argument])
+        #expect(run.status == 0, "workbench.py failed: \(run.error)\n\(run.output)")
+        let output = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "not JSON: \(run.output)")
+
+        #expect(output["htmlLang"] as? String == "zh-CN")
+        #expect((output["homeStaff"] as? String)?.contains(clerk.staffID) == true)
+        #expect(output["provinceRate"] as? String == Labels.percent(provinceYear.exitRatePerMille))
+        let row = output["prefectureRow"] as? [String] ?? []
+        #expect(
+            row == [
+                "530100", "昆明市", String(kunmingYear.openAtStart), String(kunmingYear.newFiles),
+                String(kunmingYear.exits), Labels.percent(kunmingYear.exitRatePerMille),
+                Labels.text(kunmingYear.meetsTarget ? "meets_yes" : "meets_no", .chinese),
+                String(
+                    Dashboard.shortfall(exits: kunmingYear.exits, base: kunmingYear.openAtStart + kunmingYear.newFiles)),
+            ])
+        #expect(output["prefectureRate"] as? String == Labels.percent(kunmingYear.exitRatePerMille))
+        #expect(output["charts"] as? Int == 1)
+        #expect((output["englishHeading"] as? String)?.hasPrefix(Labels.text("dash_title", .english)) == true)
+        #expect(output["englishProvinceRate"] as? String == Labels.percent(provinceYear.exitRatePerMille))
+        #expect(output["csrfStatus"] as? Int == 403)
+        #expect(output["stillLoggedInAfterForgedPost"] as? Bool == true)
+        #expect(output["afterLogout"] as? String == "/login?m=logged-out")
+        #expect(output["logoutMessage"] as? String == Labels.text("login_logged_out", .chinese))
+        #expect(output["dashboardAfterLogout"] as? String == "/login")
+        #expect(output["outOfAreaRefused"] as? Bool == true)
+        #expect((output["outOfAreaText"] as? String)?.contains(Labels.text("refused_area", .chinese)) == true)
+        #expect(
+            output["lockMessages"] as? [String]
+                == Array(repeating: Labels.text("login_failed", .chinese), count: 4)
+                + [Labels.text("login_locked", .chinese)])
+        let screenshots = output["screenshots"] as? [String] ?? []
+        #expect(screenshots.count == 8)
+        for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+    }
+
+    /// Runs python3 with arguments; returns its exit status, standard output and standard error.
+    static func python(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let errorText = Mutex("")
+        let reader = Thread {
+            let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            errorText.withLock { $0 = text }
+        }
+        reader.start()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        _ = waitUntil(timeout: .seconds(5)) { reader.isFinished }
+        return (process.terminationStatus, text, errorText.withLock { $0 })
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Drives the coordinator's workbench in headless Chromium (selenium) for Tests/WorkbenchTests/BrowserTests.swift.
+
+Input: one JSON argument: {"base": "http://127.0.0.1:8750", "clerk": [id, password], "outsider": [id, password],
+"locked": id, "prefecture": "530100", "otherPrefecture": "530300", "year": 2017, "artefacts": folder}.
+Output on stdout: one JSON object with what the pages showed; the Swift test asserts on it. A screenshot of each
+page is saved in the artefacts folder. Exits 2 when the browser cannot be started.
+"""
+
+import json
+import os
+import shutil
+import sys
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def start_browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
+                     "--lang=zh-CN"):
+        options.add_argument(argument)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary:
+        options.binary_location = binary
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def main():
+    settings = json.loads(sys.argv[1])
+    base = settings["base"]
+    artefacts = settings["artefacts"]
+    os.makedirs(artefacts, exist_ok=True)
+    try:
+        driver = start_browser()
+    except Exception as error:  # noqa: BLE001 - report any start failure as such
+        print(json.dumps({"error": f"cannot start headless Chromium: {error}"}))
+        sys.exit(2)
+    result = {"screenshots": []}
+    wait = WebDriverWait(driver, 20)
+
+    def shot(name):
+        path = os.path.join(artefacts, name + ".png")
+        driver.save_screenshot(path)
+        result["screenshots"].append(path)
+
+    def log_in(staff, password):
+        driver.get(base + "/login")
+        driver.find_element(By.ID, "staff-id").clear()
+        driver.find_element(By.ID, "staff-id").send_keys(staff)
+        driver.find_element(By.ID, "password").send_keys(password)
+        button = driver.find_element(By.ID, "login")
+        button.click()
+        wait.until(expected_conditions.staleness_of(button))
+
+    def log_out():
+        button = driver.find_element(By.ID, "logout")
+        button.click()
+        wait.until(expected_conditions.staleness_of(button))
+        wait.until(expected_conditions.url_contains("/login"))
+
+    try:
+        year = settings["year"]
+        driver.get(base + "/login")
+        result["loginTitle"] = driver.title
+        shot("01-login")
+
+        # A coordinator clerk: home, dashboard, a prefecture.
+        log_in(*settings["clerk"])
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "dashboard-link")))
+        result["homeStaff"] = driver.find_element(By.ID, "staff").text
+        shot("02-home")
+        driver.find_element(By.ID, "dashboard-link").click()
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "province-rate")))
+        driver.get(base + f"/dashboard?year={year}")
+        result["provinceRate"] = driver.find_element(By.ID, "province-rate").text
+        row = driver.find_element(By.CSS_SELECTOR, f"#prefectures tr[data-code='{settings['prefecture']}']")
+        result["prefectureRow"] = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        result["charts"] = len(driver.find_elements(By.CSS_SELECTOR, "figure.chart svg"))
+        result["htmlLang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        shot("03-dashboard")
+        driver.get(base + f"/dashboard/prefecture/{settings['prefecture']}?year={year}")
+        result["prefectureRate"] = driver.find_element(By.ID, "prefecture-rate").text
+        shot("04-prefecture")
+
+        # English, then back to Chinese.
+        driver.get(base + f"/dashboard?year={year}")
+        driver.find_element(By.ID, "lang").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+        result["englishHeading"] = driver.find_element(By.TAG_NAME, "h1").text
+        result["englishProvinceRate"] = driver.find_element(By.ID, "province-rate").text
+        shot("05-dashboard-en")
+        driver.find_element(By.ID, "lang").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN")
+
+        # A POST without a CSRF token, with the logged-in session's cookie: refused.
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+        request = urllib.request.Request(base + "/logout", data=b"", method="POST",
+                                         headers={"Cookie": cookies,
+                                                  "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request) as response:
+                result["csrfStatus"] = response.status
+        except urllib.error.HTTPError as error:
+            result["csrfStatus"] = error.code
+        driver.refresh()
+        result["stillLoggedInAfterForgedPost"] = len(driver.find_elements(By.ID, "logout")) == 1
+
+        log_out()
+        result["afterLogout"] = driver.current_url.replace(base, "")
+        result["logoutMessage"] = driver.find_element(By.ID, "message").text
+        shot("06-logged-out")
+        driver.get(base + "/dashboard")
+        result["dashboardAfterLogout"] = driver.current_url.replace(base, "")
+
+        # A prefecture's member opening another prefecture.
+        log_in(*settings["outsider"])
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "logout")))
+        driver.get(base + f"/dashboard/prefecture/{settings['otherPrefecture']}")
+        refused = driver.find_elements(By.ID, "refused")
+        result["outOfAreaRefused"] = len(refused) == 1
+        result["outOfAreaText"] = driver.find_element(By.TAG_NAME, "main").text
+        shot("07-out-of-area")
+        log_out()
+
+        # Five wrong passwords: the fifth locks.
+        messages = []
+        for attempt in range(5):
+            log_in(settings["locked"], f"wrong password {attempt}")
+            messages.append(driver.find_element(By.ID, "message").text)
+        result["lockMessages"] = messages
+        shot("08-locked")
+    finally:
+        driver.quit()
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
