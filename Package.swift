@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -46,6 +47,13 @@ let package = Package(
             dependencies: ["CZeroMQ"],
             path: "Shared/ZeroMQ",
             swiftSettings: swiftSettings
+        ),
+
+        // MARK: OpenSSL 3's libcrypto (SM2 and SM3 for the `sm2-sm3` evidence suite)
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Shared/COpenSSL",
+            providers: [.apt(["libssl-dev"])]
         ),
 
         // MARK: the policy and the household file (pure: no ZeroMQ, no storage)
@@ -69,7 +77,8 @@ let package = Package(
         .target(
             name: "EventFabric",
             dependencies: [
-                "ZeroMQ", "StreamingJSON",
+                "COpenSSL", "ZeroMQ", "StreamingJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,7 +14,8 @@ struct Jiekun: ParsableCommand {
         subcommands: [
             AssessCommand.self, SampleCommand.self, DemoCommand.self, KeysCommand.self, ImportCommand.self,
             CloseCommand.self, StatusCommand.self, ReportCommand.self, HouseholdCommand.self, DecideCommand.self,
-            StaffCommand.self, AuditCommand.self, FeedCommand.self,
+            StaffCommand.self, AuditCommand.self, FeedCommand.self, VerifyCommand.self, EvidenceCommand.self,
+            ReconcileCommand.self,
         ]
     )
 

@@ -40,6 +40,9 @@ public final class Counters: Sendable {
         public static let requestsOutOfArea = "jiekun.requests.out_of_area"
         /// Decisions refused to an approver because they proposed the measure themselves (policy C.6).
         public static let requestsSelfApproval = "jiekun.requests.self_approval"
+        /// Signed heads a subscriber refused (unknown key, bad signature, unsigned, replayed old head), dimension
+        /// `feed` (``FeedSubscriber``).
+        public static let headsRefused = "jiekun.heads.refused"
     }
 
     /// A counter's identity: its label and its dimensions, sorted by name.
