@@ -248,10 +248,14 @@ private struct ConfigurationBuilder {
         let path = ConfigurationPath.root.key("keys")
         guard let entries = reader.mapping(node, path, allowed: ["secret", "signing"]) else { return (nil, nil) }
         let values = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        let secret = reader.filePath(
-            values["secret"], path.key("secret"), parent: node,
-            expected: "the secret key file written by `jiekun keys generate`"
-        )
+        // `keys.secret` may be left out only with `signing` (a local stack without CURVE that signs its heads).
+        let secret =
+            values["secret"] == nil && values["signing"] != nil
+            ? nil
+            : reader.filePath(
+                values["secret"], path.key("secret"), parent: node,
+                expected: "the secret key file written by `jiekun keys generate`"
+            )
         let signing = values["signing"].flatMap {
             reader.filePath(
                 $0, path.key("signing"), parent: node,
