@@ -31,7 +31,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Signed heads a peer holds: a subscriber's store file, or JSON lines from `jiekun feed heads`.")
     var heads: String?
 
-    @Option(help: "The publisher's public signing key (SUITE:BASE64, its .signing.pub): heads by another key are named.")
+    @Option(
+        help: "The publisher's public signing key (SUITE:BASE64, its .signing.pub): heads by another key are named.")
     var key: String?
 
     func run() throws {

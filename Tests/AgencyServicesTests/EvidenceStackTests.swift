@@ -27,7 +27,8 @@ struct EvidenceStackTests {
             let agency = try #require(Agency(rawValue: publisher))
             answers[publisher] = try StatusReport.decode(
                 try stack.request(
-                    agency, StatusReport.operation, body: try MessageCoding.encode(StatusReport.ChainQuery(chains: chains))))
+                    agency, StatusReport.operation,
+                    body: try MessageCoding.encode(StatusReport.ChainQuery(chains: chains))))
         }
         return Reconciliation.lines(statuses: statuses, answers: answers)
     }

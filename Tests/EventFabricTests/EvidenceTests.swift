@@ -58,7 +58,9 @@ struct EvidenceTests {
         }
     }
 
-    @Test("Each suite signs and verifies; a changed message, another key or a changed signature is refused", arguments: EvidenceSuite.allCases)
+    @Test(
+        "Each suite signs and verifies; a changed message, another key or a changed signature is refused",
+        arguments: EvidenceSuite.allCases)
     func signAndVerify(suite: EvidenceSuite) throws {
         let key = try SigningKey.generate(suite)
         let other = try SigningKey.generate(suite)
@@ -131,7 +133,8 @@ struct EvidenceTests {
         // Entry 1's stored hash is h₁ of its stored bytes.
         let (payload, chain) = try store.writer.read { db in
             let row = try #require(
-                try Row.fetchOne(db, sql: "SELECT payload, chain FROM journal WHERE feed = 'households.housing' AND sequence = 1"))
+                try Row.fetchOne(
+                    db, sql: "SELECT payload, chain FROM journal WHERE feed = 'households.housing' AND sequence = 1"))
             return (Array(row[0] as Data), Array(row[1] as Data))
         }
         let start = JournalChain.start(feed: "households.housing", incarnation: store.incarnation, suite: .standard)
@@ -196,9 +199,12 @@ struct EvidenceTests {
                     + "WHERE sequence = 4")
             var previous = Array(try Data.fetchOne(db, sql: "SELECT chain FROM journal WHERE sequence = 3")!)
             for sequence in 4...6 {
-                let payload = Array(try Data.fetchOne(db, sql: "SELECT payload FROM journal WHERE sequence = ?", arguments: [sequence])!)
+                let payload = Array(
+                    try Data.fetchOne(db, sql: "SELECT payload FROM journal WHERE sequence = ?", arguments: [sequence])!
+                )
                 previous = JournalChain.link(
-                    after: previous, sequence: UInt64(sequence), incarnation: incarnation, payload: payload, suite: suite)
+                    after: previous, sequence: UInt64(sequence), incarnation: incarnation, payload: payload,
+                    suite: suite)
                 try db.execute(
                     sql: "UPDATE journal SET chain = ? WHERE sequence = ?", arguments: [Data(previous), sequence])
             }
@@ -238,7 +244,9 @@ struct EvidenceTests {
                 ).sequenced(UInt64(sequence), incarnation: incarnation)
                 try db.execute(
                     sql: "INSERT INTO journal (feed, sequence, id, type, subject, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: ["households.housing", sequence, event.id, event.type, event.subject, Data(event.jsonBytes())])
+                    arguments: [
+                        "households.housing", sequence, event.id, event.type, event.subject, Data(event.jsonBytes()),
+                    ])
             }
         }
         try old.close()
@@ -248,7 +256,8 @@ struct EvidenceTests {
         try store.publish(
             [
                 try CloudEvent(
-                    validating: CloudEvent.newID(), source: "/jiekun/union-registry", type: "jiekun.test", subject: "F2",
+                    validating: CloudEvent.newID(), source: "/jiekun/union-registry", type: "jiekun.test",
+                    subject: "F2",
                     time: CloudEvent.timestamp(), effectiveDate: nil, sequence: nil, data: Array(#"{"n":3}"#.utf8))
             ], on: "households.housing")
         let report = try JournalVerifier.verify(path: path)
@@ -256,7 +265,9 @@ struct EvidenceTests {
         #expect(report.feeds.first?.entries == 3)
     }
 
-    @Test("An evidence file proves one household's events, in either suite; a changed event or digest is found", arguments: EvidenceSuite.allCases)
+    @Test(
+        "An evidence file proves one household's events, in either suite; a changed event or digest is found",
+        arguments: EvidenceSuite.allCases)
     func evidenceFile(suite: EvidenceSuite) throws {
         let (_, path) = try Self.store(events: 10, subjects: 3, suite: suite)
         defer { try? FileManager.default.removeItem(at: path.deletingLastPathComponent()) }

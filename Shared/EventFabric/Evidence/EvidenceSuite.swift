@@ -334,7 +334,8 @@ enum OpenSSLSM {
         defer { EVP_PKEY_CTX_free(context) }
         let initialised =
             verifying
-            ? EVP_DigestVerifyInit(digest, nil, EVP_sm3(), nil, key) : EVP_DigestSignInit(digest, nil, EVP_sm3(), nil, key)
+            ? EVP_DigestVerifyInit(digest, nil, EVP_sm3(), nil, key)
+            : EVP_DigestSignInit(digest, nil, EVP_sm3(), nil, key)
         guard initialised == 1 else { return false }
         return body(digest)
     }

@@ -96,7 +96,8 @@ public struct JournalVerifier {
                 throw EvidenceStoreError.unknownSuite(suiteName)
             }
             var report = Report(suite: suite, incarnation: incarnation)
-            let feeds = try feed.map { [$0] } ?? String.fetchAll(db, sql: "SELECT DISTINCT feed FROM journal ORDER BY feed")
+            let feeds =
+                try feed.map { [$0] } ?? String.fetchAll(db, sql: "SELECT DISTINCT feed FROM journal ORDER BY feed")
             var chains: [String: [UInt64: [UInt8]]] = [:]
             for name in feeds {
                 let (summary, findings, chain) = try verifyFeed(
@@ -119,7 +120,8 @@ public struct JournalVerifier {
             for head in peerHeads where head.incarnation == incarnation && (feed == nil || head.feed == feed) {
                 report.headsChecked += 1
                 report.findings += check(
-                    head, against: chains[head.feed] ?? [:], start: JournalChain.start(
+                    head, against: chains[head.feed] ?? [:],
+                    start: JournalChain.start(
                         feed: head.feed, incarnation: incarnation, suite: suite), trustedKey: trustedKey)
             }
             return report

@@ -60,7 +60,8 @@ public struct SignedHead: Sendable, Hashable, Codable {
     /// The signed bytes.
     public var message: [UInt8] {
         let lines = [
-            Self.version, feed, publisher, incarnation, String(decoding: CloudEvent.sequenceBytes(sequence), as: UTF8.self),
+            Self.version, feed, publisher, incarnation,
+            String(decoding: CloudEvent.sequenceBytes(sequence), as: UTF8.self),
             JournalChain.hex(chain), time, key.suite.rawValue,
         ]
         return Array(lines.joined(separator: "\n").utf8)

@@ -28,7 +28,8 @@ extension FeedSubscriber {
             headAlarm(state, code: "unsigned", "a heartbeat without a signed head from a publisher with a signing key")
             return
         }
-        guard head.feed == state.upstream.feed, head.sequence == latest, incarnation == nil || head.incarnation == incarnation
+        guard head.feed == state.upstream.feed, head.sequence == latest,
+            incarnation == nil || head.incarnation == incarnation
         else {
             headAlarm(state, code: "mismatch", "a signed head that does not match its heartbeat (feed or position)")
             return

@@ -316,9 +316,12 @@ private struct ConfigurationBuilder {
                 guard let signing = reader.mapping(value, path.key(key)) else { continue }
                 for (name, keyNode) in signing {
                     let agencyPath = path.key(key).key(name)
-                    let expected = "a public signing key (SUITE:BASE64, the .signing.pub file of `jiekun keys generate`)"
+                    let expected =
+                        "a public signing key (SUITE:BASE64, the .signing.pub file of `jiekun keys generate`)"
                     guard let agency = Agency(rawValue: name) else {
-                        reader.report(agencyPath, "not an agency (one of \(Self.agencyNames.joined(separator: ", ")))", at: keyNode)
+                        reader.report(
+                            agencyPath, "not an agency (one of \(Self.agencyNames.joined(separator: ", ")))",
+                            at: keyNode)
                         continue
                     }
                     guard let text = reader.text(keyNode, agencyPath, parent: nil, expected: expected) else { continue }
