@@ -55,7 +55,7 @@ struct KeysCommand: ParsableCommand {
                 print("\(agency): public key \(pair.publicKey)")
                 print("  secret key → \(secretPath) (mode 0600; never copy it off this host)")
                 print("  public key → \(publicPath) (give it to the agencies that admit \(agency))")
-                print("\(agency): signing key (\(signing.suite))")
+                print("\(agency): public signing key \(signing.publicKey)")
                 print("  signing key → \(signingPath) (mode 0600; keys.signing; never copy it off this host)")
                 print("  public signing key → \(signingPublicPath) (peers.signing of the agencies consuming its feeds)")
             } catch let exit as ExitCode {
