@@ -179,4 +179,40 @@ struct EvidenceStackTests {
                 return (refused ?? 0) > 0
             })
     }
+
+    @Test("A consumer that knows another signing key for its publisher raises an alarm, logged and in its status")
+    func unknownSigningKey() throws {
+        let stack = try SevenServicesTests.stack(secure: false)
+        defer { try? FileManager.default.removeItem(at: stack.folder) }
+        // Housing is told another key for the union than the one the union signs with.
+        let configuration = stack.configuration(.housing)
+        let union = try #require(stack.signingKeys[.union]).description
+        let stranger = try SigningKey.generate().publicKey.description
+        let text = try String(contentsOf: configuration, encoding: .utf8)
+        #expect(text.contains(union))
+        try text.replacingOccurrences(of: union, with: stranger).write(
+            to: configuration, atomically: true, encoding: .utf8)
+        try stack.start()
+        defer { _ = stack.stop() }
+        #expect(
+            waitUntil(timeout: .seconds(30)) {
+                let refused = (try? stack.statuses())?[.housing]?.feeds["households.housing"]?.headsRefused
+                return (refused ?? 0) > 0
+            })
+        let log = try String(contentsOf: stack.log(.housing), encoding: .utf8)
+        #expect(
+            log.split(separator: "\n").contains {
+                $0.contains("signed head refused") && $0.contains("head.problem=unknown-key")
+                    && $0.contains("feed.publisher=union-registry") && $0.contains("households.housing")
+            }, "\(stack.tail(.housing))")
+        // Nothing of the union was kept at housing; the other consumers keep the union's heads.
+        let statuses = try stack.statuses()
+        #expect(statuses[.housing]?.heldHeads?["households.housing"] == nil)
+        #expect(
+            waitUntil(timeout: .seconds(30)) {
+                ((try? stack.statuses())?[.coordinator]?.heldHeads?["households.coordinator"]?.isEmpty ?? true) == false
+            })
+        let status = try CommandRunner.run("jiekun", ["status"] + stack.endpointArguments(.housing))
+        #expect(status.text.contains("SIGNED HEADS REFUSED households.housing"), "\(status.text) \(status.error)")
+    }
 }
