@@ -250,6 +250,7 @@ struct EvidenceTests {
             }
         }
         try old.close()
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         #expect(throws: EvidenceStoreError.notChained(path)) { try JournalVerifier.verify(path: path) }
         let store = try EventStore(path: path, logger: Self.logger)
         #expect(store.evidenceSuite == .ed25519SHA256)
