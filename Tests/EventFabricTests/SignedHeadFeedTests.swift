@@ -54,7 +54,7 @@ struct SignedHeadFeedTests {
         #expect(try JournalVerifier.verify(path: downstream.store.writer.path).isIntact)
     }
 
-    @Test("An unknown key, a bad signature, an unsigned heartbeat and a replayed old head each raise an alarm")
+    @Test("An unknown key, a bad signature, an unsigned heartbeat, a replayed old head and a head gone back: alarms")
     func alarms() throws {
         let folder = try FeedTesting.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -123,14 +123,29 @@ struct SignedHeadFeedTests {
         try raw.send(heartbeat(try head(time: "2026-12-07T09:59:00.000Z")))
         #expect(waitUntil { subscriber.statistics(of: "housing").headAlarm == "replayed" })
 
-        #expect(alarms() == 4)
-        #expect(metrics.value("jiekun.heads.refused", [("feed", "housing")]) == 4)
-        // Nothing refused was kept: the store holds the one valid head.
+        // A newer head at position 5, then one signed later for position 3: the journal went back.
+        func positioned(_ sequence: UInt64, time: String) throws -> [[UInt8]] {
+            let head = try SignedHead.sign(
+                feed: "housing", publisher: "union-registry", incarnation: incarnation, sequence: sequence,
+                chain: start, time: time, key: key)
+            return ReplayProtocol.heartbeat(
+                feed: "housing", latest: sequence, incarnation: incarnation, source: "/jiekun/union-registry",
+                head: head)
+        }
+        let valid = subscriber.statistics(of: "housing").signedHeads
+        try raw.send(try positioned(5, time: "2026-12-07T10:01:00.000Z"))
+        #expect(waitUntil { subscriber.statistics(of: "housing").signedHeads > valid })
+        try raw.send(try positioned(3, time: "2026-12-07T10:02:00.000Z"))
+        #expect(waitUntil { subscriber.statistics(of: "housing").headAlarm == "backwards" })
+
+        #expect(alarms() == 5)
+        #expect(metrics.value("jiekun.heads.refused", [("feed", "housing")]) == 5)
+        // Nothing refused was kept: the store holds the two valid heads.
         let kept = try JournalVerifier.storedHeads(path: downstream.store.writer.path)
-        #expect(kept == [fresh])
+        #expect(kept.map(\.sequence) == [0, 5] && kept.first == fresh)
         // Each alarm is an error line naming the feed, the publisher and the problem.
         let errors = logs.entries.filter { $0.level == .error }
-        for problem in ["unknown-key", "bad-signature", "unsigned", "replayed"] {
+        for problem in ["unknown-key", "bad-signature", "unsigned", "replayed", "backwards"] {
             #expect(
                 errors.contains {
                     $0.text.contains("head.problem=\(problem)") && $0.text.contains("feed.name=housing")

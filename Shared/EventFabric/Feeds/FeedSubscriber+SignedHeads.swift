@@ -55,6 +55,15 @@ extension FeedSubscriber {
                     + "journal was rewritten")
             return
         }
+        if let held = state.heldHead, head.time >= held.time, head.isOlder(than: held) {
+            // Signed later for an earlier position: the journal itself went back (a restore); the feed's own check
+            // stops it when its cursor is beyond the head.
+            headAlarm(
+                state, code: "backwards",
+                "the publisher's signed head went back from \(held.sequence) to \(head.sequence): its journal went "
+                    + "backwards (restored from a backup?)")
+            return
+        }
         if let held = state.heldHead, head.isOlder(than: held) {
             headAlarm(
                 state, code: "replayed",

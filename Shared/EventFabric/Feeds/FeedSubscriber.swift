@@ -89,7 +89,7 @@ public final class FeedSubscriber: Sendable {
         /// Signed heads refused since start (unknown key, bad signature, unsigned, replayed old head).
         public var headAlarms: Int = 0
         /// The last signed-head problem (`unknown-key`, `bad-signature`, `unsigned`, `replayed`, `rewritten`,
-        /// `mismatch`), if any since start.
+        /// `backwards`, `mismatch`), if any since start.
         public var headAlarm: String?
     }
 
