@@ -218,38 +218,53 @@ struct EvidenceCommand: ParsableCommand {
     }
 }
 
-/// `jiekun feed heads STORE` or `--config FILE`: signed heads as JSON lines, for `jiekun verify --heads`.
+/// `jiekun feed heads STORE | --config FILE [--own]`: signed heads as JSON lines, for `jiekun verify --heads`.
 struct FeedHeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heads",
-        abstract: "Print signed heads as JSON lines: those a store received, or an agency's own, signed now.",
+        abstract: "Print signed heads as JSON lines: those an agency received and kept, or its own, signed now.",
         discussion: """
-            With STORE: the signed heads its subscriber received from its publishers and kept. With --config: the \
-            heads of the agency's own feeds, signed now with its keys.signing. Give either to jiekun verify \
-            --heads against the publisher's store.
+            With STORE, or --config FILE (the agency's store): the signed heads its subscriber received from its \
+            publishers and kept; give them to jiekun verify --heads against the publisher's store. With --config \
+            FILE --own: the heads of the agency's own feeds, signed now with its keys.signing.
             """)
 
     @Argument(help: "A store's SQLite file (read-only).")
     var store: String?
 
-    @Option(help: "An agency's configuration: sign the current heads of its own feeds.")
+    @Option(help: "An agency's configuration: the heads kept in its store (or, with --own, its own heads).")
     var config: String?
+
+    @Flag(help: "With --config: the agency's own feeds' heads, signed now with its keys.signing.")
+    var own = false
 
     func validate() throws {
         guard (store == nil) != (config == nil) else { throw ValidationError("give either STORE or --config") }
+        guard !own || config != nil else { throw ValidationError("--own goes with --config") }
     }
 
     func run() throws {
         let heads: [SignedHead]
-        if let store {
+        if own {
+            heads = try ownHeads()
+        } else {
+            let path: String
+            if let store {
+                path = store
+            } else {
+                do {
+                    path = try AgencyConfiguration.load(file: config ?? "", options: .init(readsSecretKey: false)).store
+                } catch {
+                    Terminal.error("\(error)")
+                    throw ExitCode(78)
+                }
+            }
             do {
-                heads = try JournalVerifier.storedHeads(path: store)
+                heads = try JournalVerifier.storedHeads(path: path)
             } catch {
-                Terminal.error("cannot read the store \(store): \(error)")
+                Terminal.error("cannot read the store \(path): \(error)")
                 throw ExitCode(1)
             }
-        } else {
-            heads = try ownHeads()
         }
         var output = Terminal.standardOutput
         defer { output.flush() }

@@ -97,6 +97,19 @@ struct EvidenceStackTests {
         let verified = try CommandRunner.run("jiekun", ["verify", union, "--heads", housing, "--key", unionKey])
         #expect(verified.status == 0, "\(verified.error)")
         #expect(verified.text.contains("intact"))
+        // The same with the heads housing exports as JSON lines, as an operator sends them to the union's.
+        let exported = try CommandRunner.run(
+            "jiekun", ["feed", "heads", "--config", stack.configuration(.housing).path])
+        #expect(exported.status == 0, "\(exported.error)")
+        #expect(exported.text.contains(#""publisher":"union-registry""#))
+        let headsFile = stack.folder.appendingPathComponent("housing-heads.jsonl")
+        try exported.text.write(to: headsFile, atomically: true, encoding: .utf8)
+        let fromFile = try CommandRunner.run(
+            "jiekun", ["verify", union, "--heads", headsFile.path, "--key", unionKey])
+        #expect(fromFile.status == 0 && fromFile.text.contains("intact"), "\(fromFile.error)")
+        let own = try CommandRunner.run(
+            "jiekun", ["feed", "heads", "--config", stack.configuration(.union).path, "--own"])
+        #expect(own.status == 0 && own.text.contains(#""feed":"households.housing""#), "\(own.error)")
         let evidenceFile = stack.folder.appendingPathComponent("KM-2017-0001.evidence.json").path
         let made = try CommandRunner.run(
             "jiekun",

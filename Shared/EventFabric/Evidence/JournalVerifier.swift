@@ -278,7 +278,7 @@ public struct JournalVerifier {
 }
 
 extension SignedHead {
-    /// The current head of every feed of a store's journal, signed now (`jiekun feed heads --config`).
+    /// The current head of every feed of a store's journal, signed now (`jiekun feed heads --config FILE --own`).
     ///
     /// - Parameters:
     ///   - path: The store's SQLite file (read-only).
