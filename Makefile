@@ -10,7 +10,7 @@ SOURCES := Package.swift Services Shared Tests $(wildcard Benchmarks)
 
 .PHONY: demo test deps test-deps build build-release lint test-only bench clean
 
-APT_PACKAGES := libzmq3-dev libsqlite3-dev
+APT_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev
 ## The browser test's headless Chromium and its WebDriver (Tests/WorkbenchTests/BrowserTests.swift).
 TEST_APT_PACKAGES := chromium chromium-driver
 

@@ -55,6 +55,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: OpenSSL 3's libcrypto (SM2 and SM3 for the `sm2-sm3` evidence suite)
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Shared/COpenSSL",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
         // MARK: the policy and the household file (pure: no ZeroMQ, no storage)
         .target(
             name: "HouseholdDomain",
@@ -77,7 +84,8 @@ let package = Package(
         .target(
             name: "EventFabric",
             dependencies: [
-                "ZeroMQ", "StreamingJSON",
+                "COpenSSL", "ZeroMQ", "StreamingJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -52,12 +52,19 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Leave the services running and print how to query and stop them.")
     var keepRunning = false
 
+    @Option(help: "The agencies' signing keys and journal chains: ed25519-sha256 (default) or sm2-sm3.")
+    var evidenceSuite: String = EvidenceSuite.standard.rawValue
+
     @Option(help: .hidden)
     var crash: String?
 
     func validate() throws {
         guard households > 0 else { throw ValidationError("--households must be at least 1") }
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
+        guard EvidenceSuite(rawValue: evidenceSuite) != nil else {
+            throw ValidationError(
+                "--evidence-suite must be one of \(EvidenceSuite.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard (0...25_000).contains(portOffset) else { throw ValidationError("--port-offset must be 0…25000") }
         if let crash, Agency(rawValue: crash) == nil {
             throw ValidationError("--crash must name an agency, e.g. housing")
@@ -88,7 +95,8 @@ struct DemoCommand: ParsableCommand {
             fileURLWithPath: folder ?? FileManager.default.currentDirectoryPath + "/.build/jiekun-demo")
         let stack = try ServiceStack(
             folder: working, executables: try ServiceStack.locateExecutables(), secure: !insecure,
-            portOffset: portOffset, policy: policyPath)
+            portOffset: portOffset, policy: policyPath,
+            evidenceSuite: EvidenceSuite(rawValue: evidenceSuite) ?? .standard)
 
         // 1. The caseload, as union staff would hand it in.
         let csvPath = stack.folder.appendingPathComponent("caseload-\(households).csv").path

@@ -9,7 +9,9 @@ struct FeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed",
         abstract: "A store's feed positions, and the resync of a feed after a restore from a backup.",
-        subcommands: [FeedPositionsCommand.self, FeedFenceCommand.self, FeedResumeCommand.self])
+        subcommands: [
+            FeedPositionsCommand.self, FeedFenceCommand.self, FeedResumeCommand.self, FeedHeadsCommand.self,
+        ])
 
     /// Opens a store for a resync command (its service stopped), quietly.
     ///

@@ -64,6 +64,12 @@ struct StatusCommand: ParsableCommand {
         for (feed, reason) in (report.diverged ?? [:]).sorted(by: { $0.key < $1.key }) {
             output.write("  DIVERGED \(feed): stopped, \(reason)\n")
         }
+        for (feed, counts) in report.feeds.sorted(by: { $0.key < $1.key }) {
+            guard let refused = counts.headsRefused, refused > 0 else { continue }
+            output.write(
+                "  SIGNED HEADS REFUSED \(feed): \(refused) (unknown key, bad signature, unsigned, replayed or "
+                    + "rewritten: the log's head.problem says which; docs/SECURITY.md)\n")
+        }
         if report.isDiverged {
             output.flush()
             Terminal.error(

@@ -19,18 +19,23 @@ extension AgencyAssembly {
     /// - Returns: The store.
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated.
     public static func openStore(for configuration: AgencyConfiguration, logger: Logger) throws -> EventStore {
+        // A new store's chain takes the suite of the agency's signing key (sm2-sm3 when keys.signing is SM2).
+        let suite = configuration.signingKey?.suite ?? .standard
         switch configuration.agency {
-        case .union: try openStore(UnionDesk.self, path: configuration.store, logger: logger)
-        case .coordinator: try openStore(CoordinatorDesk.self, path: configuration.store, logger: logger)
+        case .union: return try openStore(UnionDesk.self, path: configuration.store, suite: suite, logger: logger)
+        case .coordinator:
+            return try openStore(CoordinatorDesk.self, path: configuration.store, suite: suite, logger: logger)
         case .humanResources, .medicalInsurance, .education, .housing, .civilAffairs:
-            try openStore(DepartmentDesk.self, path: configuration.store, logger: logger)
+            return try openStore(DepartmentDesk.self, path: configuration.store, suite: suite, logger: logger)
         }
     }
 
     /// Opens a desk's store with its migrations, the request server's, the staff register's and the audit log's.
-    static func openStore<Desk: AgencyDesk>(_ desk: Desk.Type, path: String, logger: Logger) throws -> EventStore {
+    static func openStore<Desk: AgencyDesk>(
+        _ desk: Desk.Type, path: String, suite: EvidenceSuite = .standard, logger: Logger
+    ) throws -> EventStore {
         try EventStore(
-            path: path,
+            path: path, evidenceSuite: suite,
             migrations: { migrator in
                 Desk.registerMigrations(&migrator)
                 RequestServer.registerMigrations(&migrator)

@@ -131,7 +131,8 @@ public enum AgencyAssembly {
         desk: Desk, configuration: AgencyConfiguration, counters: Counters, logger: Logger
     ) throws -> AgencyService {
         precondition(desk.agency == configuration.agency, "a \(desk.agency.rawValue) desk for \(configuration.agency)")
-        let store = try openStore(Desk.self, path: configuration.store, logger: logger)
+        let store = try openStore(
+            Desk.self, path: configuration.store, suite: configuration.signingKey?.suite ?? .standard, logger: logger)
         RowsWrittenCounter.install(on: store.writer, counters: counters)
         try store.writer.write { db in try desk.seedBudgets(in: db) }
         let metrics = CountingMetricsFactory(counters: counters)

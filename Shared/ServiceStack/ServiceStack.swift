@@ -39,6 +39,10 @@ public final class ServiceStack {
     private let templates: URL?
     /// The departments that decide in `review` mode (staff approve each measure); the others decide by rule.
     private let reviewing: Set<Agency>
+    /// The suite of every agency's signing key (`keys/<agency>.signing.key`), hence of its journal's chain.
+    public let evidenceSuite: EvidenceSuite
+    /// Each agency's public signing key, listed under `peers.signing` in every configuration.
+    public private(set) var signingKeys: [Agency: PublicSigningKey] = [:]
     private var processes: [Agency: Process] = [:]
     private var ended: [Agency: DispatchSemaphore] = [:]
     private var publicKeys: [Agency: String] = [:]
@@ -62,9 +66,10 @@ public final class ServiceStack {
     ///   - portOffset: Added to every port of `deploy/local` (7100–7799).
     ///   - policy: The policy file's path.
     ///   - reviewing: The departments that decide in `review` mode.
+    ///   - evidenceSuite: The suite of the agencies' signing keys and chains.
     public init(
         folder: URL, executables: URL, templates: URL? = nil, secure: Bool, portOffset: Int, policy: String,
-        reviewing: Set<Agency> = []
+        reviewing: Set<Agency> = [], evidenceSuite: EvidenceSuite = .standard
     ) throws {
         self.folder = folder.standardizedFileURL
         self.secure = secure
@@ -72,6 +77,7 @@ public final class ServiceStack {
         self.executables = executables
         self.templates = templates
         self.reviewing = reviewing
+        self.evidenceSuite = evidenceSuite
         logger = Logger(label: "jiekun.demo") { _ in
             var handler = StreamLogHandler.standardError(label: "jiekun")
             handler.logLevel = .critical
@@ -281,6 +287,11 @@ public final class ServiceStack {
         return "http://127.0.0.1:\(base[agency]! + portOffset)"
     }
 
+    /// The signing key file of an agency (`keys/<agency>.signing.key`, mode 0600).
+    public func signingKeyFile(_ agency: Agency) -> String {
+        folder.appendingPathComponent("keys/\(agency.rawValue).signing.key").path
+    }
+
     /// The request endpoint of an agency (`listen.requests` of `deploy/local`: 7x01).
     public func requests(_ agency: Agency) -> String {
         let base: [Agency: Int] = [
@@ -308,6 +319,16 @@ public final class ServiceStack {
             }
             publicKeys = pairs.mapValues(\.publicKey)
         }
+        // A signing key per agency, with or without CURVE: every feed's heads are signed and checked.
+        for agency in Agency.allCases {
+            let key = try SigningKey.generate(evidenceSuite)
+            let path = signingKeyFile(agency)
+            guard
+                FileManager.default.createFile(
+                    atPath: path, contents: Data((key.secretText + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else { throw Failure(description: "cannot write \(path)") }
+            signingKeys[agency] = key.publicKey
+        }
         for agency in Agency.allCases {
             var lines = [
                 "# Written by `jiekun demo` from deploy/local/\(agency.rawValue).yaml"
@@ -326,19 +347,25 @@ public final class ServiceStack {
                     lines.append("policy: \(policy)")
                 } else if line.hasPrefix("decisionMode:"), reviewing.contains(agency) {
                     lines.append("decisionMode: review")
-                } else if line.hasPrefix("insecure:"), secure {
+                } else if line.hasPrefix("insecure:") {
+                    if !secure { lines.append(String(line)) }
                     lines.append("keys:")
-                    lines.append("  secret: \(folder.appendingPathComponent("keys/\(agency.rawValue).key").path)")
+                    if secure {
+                        lines.append("  secret: \(folder.appendingPathComponent("keys/\(agency.rawValue).key").path)")
+                    }
+                    lines.append("  signing: \(signingKeyFile(agency))")
                 } else {
                     lines.append(shifted(line))
                 }
             }
+            lines.append("peers:")
             if secure, let operatorKeyPair {
-                lines.append("peers:")
                 for peer in Agency.allCases { lines.append("  \(peer.rawValue): '\(pairs[peer]!.publicKey)'") }
                 lines.append("  operators:")
                 lines.append("    demo: '\(operatorKeyPair.publicKey)'")
             }
+            lines.append("  signing:")
+            for peer in Agency.allCases { lines.append("    \(peer.rawValue): '\(signingKeys[peer]!)'") }
             try lines.joined(separator: "\n").write(to: configuration(agency), atomically: true, encoding: .utf8)
         }
     }

@@ -124,11 +124,14 @@ struct EventStoreTests {
         let path = folder.appendingPathComponent("old.sqlite").path
         let old = try EventStore(path: path, logger: FeedTesting.quietLogger).incarnation
         do {
-            // Undo eventfabric.v3: the store as the previous release left it, with one cursor.
+            // Undo eventfabric.v4 and v3: the store as the release before v3 left it, with one cursor.
             let queue = try DatabaseQueue(path: path)
             try queue.write { db in
                 try db.execute(
                     sql: """
+                        DROP TABLE signed_heads;
+                        ALTER TABLE journal DROP COLUMN chain;
+                        DELETE FROM grdb_migrations WHERE identifier = 'eventfabric.v4';
                         DROP TABLE store_identity;
                         ALTER TABLE cursors DROP COLUMN incarnation;
                         ALTER TABLE cursors DROP COLUMN divergence;

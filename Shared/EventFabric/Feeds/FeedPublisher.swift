@@ -96,6 +96,11 @@ public final class FeedPublisher: Sendable {
         /// entries are not queued and the thread reads them back from the journal: a publisher slower than its
         /// store's commits keeps a flat memory.
         public var maxQueuedBytes: Int
+        /// The agency's signing key: when set, every heartbeat carries the feed's head signed with it
+        /// (``SignedHead``); `nil` sends unsigned heartbeats, as publishers before signed heads did.
+        public var signingKey: SigningKey?
+        /// The publishing agency's name in signed heads (`union-registry`): the last part of ``source``.
+        public var publisherName: String { String(source.split(separator: "/").last ?? Substring(source)) }
 
         /// Creates a configuration.
         ///
@@ -109,6 +114,7 @@ public final class FeedPublisher: Sendable {
         ///   - replayMaxEvents: The most events per chunk; 1,000 by default.
         ///   - replayMaxBytes: The most bytes per chunk; 4 MiB by default.
         ///   - maxQueuedBytes: The most bytes of committed entries queued for sending; 32 MiB by default.
+        ///   - signingKey: The key heads are signed with; none (unsigned heartbeats) by default.
         public init(
             source: String,
             feeds: [Endpoint],
@@ -118,7 +124,8 @@ public final class FeedPublisher: Sendable {
             sendHighWaterMark: Int = 2_000,
             replayMaxEvents: Int = 1_000,
             replayMaxBytes: Int = 4 << 20,
-            maxQueuedBytes: Int = 32 << 20
+            maxQueuedBytes: Int = 32 << 20,
+            signingKey: SigningKey? = nil
         ) {
             self.source = source
             self.feeds = feeds
@@ -129,6 +136,7 @@ public final class FeedPublisher: Sendable {
             self.replayMaxEvents = replayMaxEvents
             self.replayMaxBytes = replayMaxBytes
             self.maxQueuedBytes = maxQueuedBytes
+            self.signingKey = signingKey
         }
     }
 
@@ -496,17 +504,41 @@ public final class FeedPublisher: Sendable {
         }
     }
 
-    /// Sends one heartbeat per feed, carrying the latest sequence sent.
+    /// Sends one heartbeat per feed, carrying the latest sequence sent and, with a signing key, that head signed.
     ///
     /// - Parameter loop: The thread's state.
     /// - Throws: ``ZMQError/contextTerminated`` at shutdown.
     private func sendHeartbeats(_ loop: inout Loop) throws {
         for feed in configuration.feeds {
             guard let socket = loop.publishers[feed.name] else { continue }
+            let latest = loop.sent[feed.name] ?? 0
             let message = ReplayProtocol.heartbeat(
-                feed: feed.name, latest: loop.sent[feed.name] ?? 0, incarnation: store.incarnation,
-                source: configuration.source)
+                feed: feed.name, latest: latest, incarnation: store.incarnation, source: configuration.source,
+                head: signedHead(of: feed.name, at: latest))
             try socket.send(message)
+        }
+    }
+
+    /// The head of a feed at a sequence sent, signed with the configured key; `nil` without a key or when the
+    /// journal cannot be read (the heartbeat then goes unsigned, and subscribers that expect a signature say so).
+    ///
+    /// - Parameters:
+    ///   - feed: The feed.
+    ///   - sequence: The last sequence sent.
+    /// - Returns: The signed head.
+    private func signedHead(of feed: String, at sequence: UInt64) -> SignedHead? {
+        guard let key = configuration.signingKey else { return nil }
+        do {
+            let chain = try store.writer.read { db in try store.journal.chain(of: feed, at: sequence, in: db) }
+            guard let chain else { return nil }
+            return try SignedHead.sign(
+                feed: feed, publisher: configuration.publisherName, incarnation: store.incarnation,
+                sequence: sequence, chain: chain, key: key)
+        } catch {
+            logger.error(
+                "cannot sign the feed's head; the heartbeat goes unsigned",
+                metadata: ["feed.name": "\(feed)", "error.description": "\(error)"])
+            return nil
         }
     }
 

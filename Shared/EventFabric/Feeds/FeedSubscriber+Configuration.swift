@@ -19,6 +19,10 @@ extension FeedSubscriber {
         public var replaySecurity: EndpointSecurity
         /// The event types accepted; others are refused as `type.unknown`. `nil` accepts every type.
         public var acceptedTypes: Set<String>?
+        /// The publisher's signing key (`peers.signing`): when set, every heartbeat must carry a head signed with
+        /// it (``SignedHead``), or the subscriber raises an alarm; `nil` does not check heads (a publisher from
+        /// before signed heads).
+        public var signingKey: PublicSigningKey?
 
         /// Creates an upstream.
         ///
@@ -31,6 +35,7 @@ extension FeedSubscriber {
         ///   - replayEndpoint: The publisher's replay endpoint.
         ///   - replaySecurity: How the replay endpoint is secured.
         ///   - acceptedTypes: The event types accepted, or `nil` for all.
+        ///   - signingKey: The publisher's signing key, or `nil` not to check its heads.
         public init(
             name: String? = nil,
             feed: String,
@@ -39,7 +44,8 @@ extension FeedSubscriber {
             security: EndpointSecurity = .plain,
             replayEndpoint: String,
             replaySecurity: EndpointSecurity = .plain,
-            acceptedTypes: Set<String>? = nil
+            acceptedTypes: Set<String>? = nil,
+            signingKey: PublicSigningKey? = nil
         ) {
             self.name = name ?? feed
             self.feed = feed
@@ -49,6 +55,7 @@ extension FeedSubscriber {
             self.replayEndpoint = replayEndpoint
             self.replaySecurity = replaySecurity
             self.acceptedTypes = acceptedTypes
+            self.signingKey = signingKey
         }
 
         /// The feed, its publisher and an endpoint, as the log names what a subscriber waits for

@@ -87,6 +87,13 @@ public final class FeedSubscriber: Sendable {
         public var divergence: String?
         /// Fenced positions passed since start: events lost at the publisher, applied nowhere here.
         public var fenced: Int = 0
+        /// Signed heads received and found valid since start.
+        public var signedHeads: Int = 0
+        /// Signed heads refused since start (unknown key, bad signature, unsigned, replayed old head).
+        public var headAlarms: Int = 0
+        /// The last signed-head problem (`unknown-key`, `bad-signature`, `unsigned`, `replayed`, `rewritten`,
+        /// `backwards`, `mismatch`), if any since start.
+        public var headAlarm: String?
     }
 
     /// State shared with other threads.
@@ -99,7 +106,7 @@ public final class FeedSubscriber: Sendable {
     let configuration: Configuration
     private let applier: BatchApplier
     let logger: Logger
-    private let metrics: any MetricsFactory
+    let metrics: any MetricsFactory
     private let shared = Mutex(Shared())
     /// The subscriber's thread; its signal wakes the loop to stop.
     private let worker = WorkerThread(name: "jiekun.feed-subscriber")
@@ -454,6 +461,7 @@ public final class FeedSubscriber: Sendable {
                 return
             }
             updateStatistics(state) { $0.heartbeats += 1 }
+            checkSignedHead(data?.head, latest: event.sequence ?? 0, incarnation: event.incarnation, state: state)
             try handleHeartbeat(latest: event.sequence ?? 0, incarnation: event.incarnation, state: state)
             return
         }

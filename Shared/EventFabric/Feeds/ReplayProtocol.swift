@@ -1,3 +1,5 @@
+import StreamingJSON
+
 /// The wire format of the replay endpoint and of heartbeats (DESIGN "Nothing lost").
 ///
 /// **Replay** (a subscriber's DEALER to the publisher's ROUTER), credit-based: the server sends nothing
@@ -13,7 +15,10 @@
 ///
 /// **Heartbeat** (on each feed's PUB, every heartbeat interval): a CloudEvent of type `jiekun.heartbeat` whose
 /// `sequence` extension is the feed's latest sequence sent and whose `incarnation` extension is the publishing
-/// store's, with data `{"feed": name, "latest": "000…"}`.
+/// store's, with data `{"feed": name, "latest": "000…"}` and, from a publisher with a signing key, `"head"`: that
+/// head signed (``SignedHead``, JSON form). A subscriber that does not know `head` ignores it (JSON members it
+/// does not know are ignored), so the protocol's version is unchanged; a subscriber that knows the publisher's
+/// signing key checks it (``FeedSubscriber``).
 ///
 /// A subscriber whose cursor is ahead of a head it hears, or of another incarnation, stops applying the feed
 /// (``FeedSubscriber``).
@@ -155,6 +160,8 @@ public enum ReplayProtocol {
         var feed: String
         /// The feed's latest sequence, 20 digits.
         var latest: String
+        /// The head signed by the publisher, if it has a signing key.
+        var head: SignedHead?
     }
 
     /// Makes a feed's heartbeat message.
@@ -164,13 +171,21 @@ public enum ReplayProtocol {
     ///   - latest: The feed's latest sequence sent.
     ///   - incarnation: The publishing store's incarnation.
     ///   - source: The publisher's `source`.
+    ///   - head: The head signed, if the publisher has a signing key.
     /// - Returns: The two frames of the heartbeat.
-    static func heartbeat(feed: String, latest: UInt64, incarnation: String, source: String) -> [[UInt8]] {
+    static func heartbeat(
+        feed: String, latest: UInt64, incarnation: String, source: String, head: SignedHead? = nil
+    ) -> [[UInt8]] {
         var data: [UInt8] = Array(#"{"feed":"#.utf8)
         CloudEvent.appendString(feed, to: &data)
         data.append(contentsOf: #","latest":""#.utf8)
         data.append(contentsOf: CloudEvent.sequenceBytes(latest))
-        data.append(contentsOf: #""}"#.utf8)
+        data.append(UInt8(ascii: "\""))
+        if let head, let json = try? WireJSON.encode(head) {
+            data.append(contentsOf: #","head":"#.utf8)
+            data.append(contentsOf: json)
+        }
+        data.append(UInt8(ascii: "}"))
         let event = try? CloudEvent(
             validating: CloudEvent.newID(), source: source, type: heartbeatType, subject: nil,
             time: CloudEvent.timestamp(), effectiveDate: nil, sequence: latest,

@@ -36,6 +36,14 @@ final class UpstreamState {
     var replayLastAnswered = ContinuousClock.now
     /// When the SUB was last made anew.
     var lastReconnect = ContinuousClock.now
+    /// The newest valid signed head received (read from the store at the first head), if any.
+    var heldHead: SignedHead?
+    /// Whether ``heldHead`` was read from the store.
+    var heldHeadLoaded = false
+    /// The signed head last written to the store, and when.
+    var storedHead: (head: SignedHead, at: ContinuousClock.Instant)?
+    /// The last signed-head alarm logged, and when (one line per problem and minute).
+    var lastHeadAlarm: (code: String, at: ContinuousClock.Instant)?
     let appliedCounter: Counter
     let replayedCounter: Counter
     let silenceGauge: Gauge

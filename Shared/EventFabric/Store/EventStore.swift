@@ -37,15 +37,25 @@ import Synchronization
 /// ``Cursors/advance(_:to:in:)``): the transactional outbox. After the commit the journal tells its observers
 /// (the ``FeedPublisher``), which send the new entries.
 ///
-/// Tables (migrations `eventfabric.v1`, `v2` and `v3`):
-/// - `journal(feed, sequence, id, type, subject, effective_date, payload BLOB)`, primary key `(feed, sequence)`;
+/// Tables (migrations `eventfabric.v1` to `v4`):
+/// - `journal(feed, sequence, id, type, subject, effective_date, payload BLOB, chain BLOB)`, primary key
+///   `(feed, sequence)`; `chain` (from `v4`) is the entry's link in its feed's hash chain (``JournalChain``);
 /// - `cursors(feed PRIMARY KEY, sequence, incarnation, divergence)` (the last two from `v3`: the upstream's
 ///   incarnation the cursor was applied under, and why the feed stopped, if it did);
 /// - `applied_events(event_id PRIMARY KEY)`;
 /// - `refused_events(feed, sequence, id, type, reason, refused_at)`, primary key `(feed, sequence)`;
 /// - `journal_transaction(token)` (migration `eventfabric.v2`), one row: the token of the last transaction that
 ///   appended to the journal, by which the journal knows which transaction committed (``Journal``);
-/// - `store_identity(incarnation)` (migration `eventfabric.v3`), one row: the store's ``incarnation``.
+/// - `store_identity(incarnation, evidence_suite)` (migration `eventfabric.v3`; the suite from `v4`), one row: the
+///   store's ``incarnation`` and ``evidenceSuite``;
+/// - `signed_heads(feed, publisher, incarnation, sequence, chain, time, suite, key, signature, received_at)`
+///   (migration `eventfabric.v4`): the signed heads of upstream feeds this store's subscriber received and found
+///   valid (``SignedHead``), kept as evidence of what each publisher vouched for.
+///
+/// Migration `eventfabric.v4` chains a store's existing journal when it first runs (at the first open by a
+/// version with hash chains): every existing entry is hashed as it stands then, in sequence order, under the
+/// store's incarnation. The chain therefore vouches for the journal from that open on; an entry edited before it
+/// is not detectable by the chain (only by a peer's copy of the events).
 public final class EventStore: Sendable {
     /// The database: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
     public let writer: any DatabaseWriter
@@ -55,6 +65,10 @@ public final class EventStore: Sendable {
 
     /// The store's cursors over upstream feeds.
     public let cursors = Cursors()
+
+    /// The hash and signature suite named in the store (`store_identity.evidence_suite`), fixed when its chain was
+    /// first made: the hash of its journal's chain.
+    public let evidenceSuite: EvidenceSuite
 
     /// The store's incarnation: a random lower-case UUID made when the store was created (or, for a store made
     /// before migration `eventfabric.v3`, when it was migrated), kept in the store. Every feed position this store
@@ -75,12 +89,15 @@ public final class EventStore: Sendable {
     /// - Parameters:
     ///   - path: The SQLite file; its folder must exist.
     ///   - durability: When a commit returns: after its `fsync` (``Durability/synced``, the default).
+    ///   - evidenceSuite: The suite of the store's hash chain when it is first chained (a new store, or one made
+    ///     before migration `eventfabric.v4`); an existing chain keeps the suite named in the store.
     ///   - migrations: Registers the service's migrations on the migrator.
     ///   - logger: For the store's notices; no payload or personal data is ever logged.
     /// - Throws: `DatabaseError` when the file cannot be opened or a migration fails.
     public convenience init(
         path: String,
         durability: Durability = .synced,
+        evidenceSuite: EvidenceSuite = .standard,
         migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
         logger: Logger
     ) throws {
@@ -92,7 +109,9 @@ public final class EventStore: Sendable {
         let checkpointer = try WALCheckpointer(writer: pool, logger: logger)
         checkpointer.install()
         do {
-            try self.init(writer: pool, migrations: migrations, logger: logger, checkpointer: checkpointer)
+            try self.init(
+                writer: pool, evidenceSuite: evidenceSuite, migrations: migrations, logger: logger,
+                checkpointer: checkpointer)
         } catch {
             checkpointer.stop()
             throw error
@@ -126,35 +145,47 @@ public final class EventStore: Sendable {
     /// be taken for one.
     ///
     /// - Parameters:
-    ///   - writer: The database; for a file, prefer ``init(path:migrations:logger:)``.
+    ///   - writer: The database; for a file, prefer ``init(path:durability:evidenceSuite:migrations:logger:)``.
+    ///   - evidenceSuite: The suite of the store's hash chain when it is first chained.
     ///   - migrations: Registers the service's migrations on the migrator.
     ///   - logger: For the store's notices.
     /// - Throws: `DatabaseError` when a migration fails.
     public convenience init(
         writer: any DatabaseWriter,
+        evidenceSuite: EvidenceSuite = .standard,
         migrations: (inout DatabaseMigrator) throws -> Void = { _ in },
         logger: Logger
     ) throws {
-        try self.init(writer: writer, migrations: migrations, logger: logger, checkpointer: nil)
+        try self.init(
+            writer: writer, evidenceSuite: evidenceSuite, migrations: migrations, logger: logger, checkpointer: nil)
     }
 
     private init(
         writer: any DatabaseWriter,
+        evidenceSuite: EvidenceSuite,
         migrations: (inout DatabaseMigrator) throws -> Void,
         logger: Logger,
         checkpointer: WALCheckpointer?
     ) throws {
         self.checkpointer = checkpointer
         var migrator = DatabaseMigrator()
-        Self.registerMigrations(&migrator)
+        Self.registerMigrations(&migrator, evidenceSuite: evidenceSuite)
         try migrations(&migrator)
         try migrator.migrate(writer)
         self.writer = writer
-        let incarnation = try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT incarnation FROM store_identity")
+        let identity = try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT incarnation, evidence_suite FROM store_identity")
         }
-        self.incarnation = incarnation ?? ""
-        self.journal = Journal(incarnation: self.incarnation, logger: logger)
+        self.incarnation = identity?[0] ?? ""
+        let suiteName: String = identity?[1] ?? EvidenceSuite.standard.rawValue
+        guard let suite = EvidenceSuite(rawValue: suiteName) else { throw EvidenceStoreError.unknownSuite(suiteName) }
+        self.evidenceSuite = suite
+        if suite != evidenceSuite {
+            logger.notice(
+                "the store's journal is chained with another suite than configured; the store's is kept",
+                metadata: ["store.suite": "\(suite)", "configured.suite": "\(evidenceSuite)"])
+        }
+        self.journal = Journal(incarnation: self.incarnation, suite: suite, logger: logger)
         logger.debug("event store opened", metadata: ["store.path": "\(writer.path)"])
     }
 
@@ -223,8 +254,10 @@ public final class EventStore: Sendable {
 
     /// Registers the fabric's own tables.
     ///
-    /// - Parameter migrator: The migrator to register on.
-    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+    /// - Parameters:
+    ///   - migrator: The migrator to register on.
+    ///   - evidenceSuite: The suite a store's chain is made with when migration `eventfabric.v4` runs.
+    static func registerMigrations(_ migrator: inout DatabaseMigrator, evidenceSuite: EvidenceSuite = .standard) {
         migrator.registerMigration("eventfabric.v1") { db in
             try db.execute(
                 sql: """
@@ -274,6 +307,57 @@ public final class EventStore: Sendable {
                     ALTER TABLE cursors ADD COLUMN incarnation TEXT;
                     ALTER TABLE cursors ADD COLUMN divergence TEXT;
                     """, arguments: [UUID().uuidString.lowercased()])
+        }
+        migrator.registerMigration("eventfabric.v4") { db in
+            // The hash chain of every feed (``JournalChain``), the store's suite, and the signed heads received.
+            try db.execute(
+                sql: """
+                    ALTER TABLE journal ADD COLUMN chain BLOB;
+                    ALTER TABLE store_identity ADD COLUMN evidence_suite TEXT NOT NULL DEFAULT 'ed25519-sha256';
+                    UPDATE store_identity SET evidence_suite = ?;
+                    CREATE TABLE signed_heads (
+                        feed TEXT NOT NULL,
+                        publisher TEXT NOT NULL,
+                        incarnation TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        chain BLOB NOT NULL,
+                        time TEXT NOT NULL,
+                        suite TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        signature BLOB NOT NULL,
+                        received_at TEXT NOT NULL,
+                        PRIMARY KEY (feed, incarnation, sequence, time)
+                    );
+                    """, arguments: [evidenceSuite.rawValue])
+            try chainExistingJournal(in: db, suite: evidenceSuite)
+        }
+    }
+
+    /// Computes the chain of every entry of a journal made before migration `eventfabric.v4`, feed by feed in
+    /// sequence order, under the store's incarnation.
+    ///
+    /// - Parameters:
+    ///   - db: The migration's connection.
+    ///   - suite: The store's suite.
+    /// - Throws: `DatabaseError`.
+    private static func chainExistingJournal(in db: Database, suite: EvidenceSuite) throws {
+        let incarnation = try String.fetchOne(db, sql: "SELECT incarnation FROM store_identity") ?? ""
+        let update = try db.makeStatement(sql: "UPDATE journal SET chain = ? WHERE feed = ? AND sequence = ?")
+        for feed in try String.fetchAll(db, sql: "SELECT DISTINCT feed FROM journal ORDER BY feed") {
+            var previous = JournalChain.start(feed: feed, incarnation: incarnation, suite: suite)
+            var links: [(UInt64, [UInt8])] = []
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT sequence, payload FROM journal WHERE feed = ? ORDER BY sequence", arguments: [feed])
+            while let row = try rows.next() {
+                let sequence = UInt64(row[0] as Int64)
+                let payload = try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }
+                previous = JournalChain.link(
+                    after: previous, sequence: sequence, incarnation: incarnation, payload: payload, suite: suite)
+                links.append((sequence, previous))
+            }
+            for (sequence, chain) in links {
+                try update.execute(arguments: [Data(chain), feed, Int64(sequence)])
+            }
         }
     }
 
@@ -351,6 +435,50 @@ public final class EventStore: Sendable {
             }
             try cursors.setDivergence(feed, nil, in: db)
         }
+    }
+
+    // MARK: Evidence
+
+    /// What a store holds of the feeds' evidence, for a status report and `jiekun reconcile`.
+    public struct Evidence: Sendable, Hashable {
+        /// Published feed → the chain hash of its head.
+        public var journalChains: [String: [UInt8]] = [:]
+        /// Consumed feed → the newest signed heads kept, newest first.
+        public var heldHeads: [String: [SignedHead]] = [:]
+        /// Published feed → sequence → chain hash, for the positions asked (those in the journal).
+        public var asked: [String: [UInt64: [UInt8]]] = [:]
+    }
+
+    /// Reads the chain hashes of the published feeds' heads, the signed heads kept for consumed feeds, and the
+    /// chain hashes at positions asked (at most 256 per feed).
+    ///
+    /// - Parameters:
+    ///   - publishedHeads: Published feed → its last sequence.
+    ///   - consumedFeeds: The consumed feeds.
+    ///   - heldLimit: The most signed heads per consumed feed.
+    ///   - asked: Published feed → positions whose hash is wanted.
+    ///   - db: A connection.
+    /// - Returns: The evidence.
+    /// - Throws: `DatabaseError`.
+    public func evidence(
+        publishedHeads: [String: UInt64], consumedFeeds: [String], heldLimit: Int, asked: [String: [UInt64]],
+        in db: Database
+    ) throws -> Evidence {
+        var evidence = Evidence()
+        for (feed, sequence) in publishedHeads {
+            if let chain = try journal.chain(of: feed, at: sequence, in: db) { evidence.journalChains[feed] = chain }
+        }
+        for feed in consumedFeeds {
+            evidence.heldHeads[feed] = try JournalVerifier.storedHeads(in: db, feed: feed, newest: heldLimit)
+        }
+        for (feed, sequences) in asked where publishedHeads[feed] != nil {
+            for sequence in sequences.prefix(256) {
+                if let chain = try journal.chain(of: feed, at: sequence, in: db) {
+                    evidence.asked[feed, default: [:]][sequence] = chain
+                }
+            }
+        }
+        return evidence
     }
 
     // MARK: Idempotency and refusals
@@ -458,6 +586,24 @@ public enum ResyncError: Error, Hashable, Sendable, CustomStringConvertible {
         case .behind(let feed, let cursor, let head):
             "the publisher's journal of \(feed) ends at \(head), before this cursor (\(cursor)): fence it through "
                 + "\(cursor) first (jiekun feed fence)"
+        }
+    }
+}
+
+/// A store whose evidence cannot be read.
+public enum EvidenceStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The store names a suite this version does not know.
+    case unknownSuite(String)
+    /// The store was made before hash chains and not opened by a service since (carries its path).
+    case notChained(String)
+
+    public var description: String {
+        switch self {
+        case .notChained(let path):
+            "the store \(path) has no hash chain yet: it is made when a service of this version first opens it"
+        case .unknownSuite(let name):
+            "the store's journal is chained with \(name), which this version does not know (known: "
+                + EvidenceSuite.allCases.map(\.rawValue).joined(separator: ", ") + ")"
         }
     }
 }

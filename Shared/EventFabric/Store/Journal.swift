@@ -34,6 +34,16 @@ public final class Journal: Sendable {
         public var type: String
         /// The event's JSON as sent, with its `sequence` and `incarnation` extensions.
         public var payload: [UInt8]
+        /// The entry's link in its feed's hash chain (``JournalChain``): 32 bytes.
+        public var chain: [UInt8]
+    }
+
+    /// The last entry of a feed as the chain needs it: its sequence and hash (`0` and the feed's start when empty).
+    struct Link {
+        /// The sequence.
+        var sequence: UInt64
+        /// The entry's chain hash.
+        var chain: [UInt8]
     }
 
     /// The appends of one connection's open write transaction.
@@ -50,9 +60,9 @@ public final class Journal: Sendable {
         var unreported: [Int64: Entry] = [:]
         /// The entries that will be committed with the transaction, in the order of their inserts.
         var surviving: [Entry] = []
-        /// Feed → the sequence appended last in this transaction, for feeds whose last append was made outside
-        /// any savepoint: no rollback short of the whole transaction's can remove it, so it is the feed's maximum.
-        var latest: [String: UInt64] = [:]
+        /// Feed → the entry appended last in this transaction, for feeds whose last append was made outside any
+        /// savepoint: no rollback short of the whole transaction's can remove it, so it is the feed's last.
+        var latest: [String: Link] = [:]
     }
 
     /// The open transactions that appended, and the observers to tell on commit.
@@ -84,13 +94,18 @@ public final class Journal: Sendable {
     /// The store's incarnation (``EventStore/incarnation``), written into every entry's `incarnation` extension.
     public let incarnation: String
 
+    /// The store's evidence suite (``EventStore/evidenceSuite``): the hash of the chain.
+    public let suite: EvidenceSuite
+
     /// Creates the journal of a store.
     ///
     /// - Parameters:
     ///   - incarnation: The store's incarnation.
+    ///   - suite: The store's evidence suite.
     ///   - logger: For notices.
-    init(incarnation: String, logger: Logger) {
+    init(incarnation: String, suite: EvidenceSuite, logger: Logger) {
         self.incarnation = incarnation
+        self.suite = suite
         self.logger = logger
     }
 
@@ -99,7 +114,8 @@ public final class Journal: Sendable {
     /// Appends an event to a feed inside the caller's write transaction, and returns its sequence.
     ///
     /// The event is numbered `max + 1` for its feed, its JSON (with the `sequence` and `incarnation` extensions)
-    /// is encoded once and stored; a replay later sends these bytes verbatim. After the transaction commits, the
+    /// is encoded once and stored with its link in the feed's hash chain (``JournalChain``); a replay later sends
+    /// these bytes verbatim. After the transaction commits, the
     /// observers (the publisher) receive the entry; if it rolls back, nothing is appended and no number is used up.
     ///
     /// ```swift
@@ -121,7 +137,7 @@ public final class Journal: Sendable {
         guard db.isInsideTransaction else { throw JournalError.notInTransaction }
         let connection = ObjectIdentifier(db)
         let began = try db.transactionDate
-        let (isFirst, token, known) = state.withLock { state in
+        let (isFirst, token, known): (Bool, Int64, Link?) = state.withLock { state in
             if let transaction = state.transactions[connection], transaction.began == began {
                 return (false, transaction.token, transaction.latest[feed])
             }
@@ -129,27 +145,32 @@ public final class Journal: Sendable {
             // belongs to a transaction SQLite rolled back without a word).
             state.lastTransactionToken += 1
             state.transactions[connection] = Transaction(token: state.lastTransactionToken, began: began)
-            return (true, state.lastTransactionToken, UInt64?.none)
+            return (true, state.lastTransactionToken, nil)
         }
         if isFirst {
             try db.cachedStatement(sql: "UPDATE journal_transaction SET token = ?").execute(arguments: [token])
             db.add(transactionObserver: Watch(journal: self, connection: connection), extent: .nextTransaction)
         }
-        // The feed's last sequence is one index seek, skipped when this transaction's last append to the feed
+        // The feed's last entry is one index seek, skipped when this transaction's last append to the feed
         // stands (made outside any savepoint).
-        let sequence = try (known ?? latestSequence(of: feed, in: db)) + 1
+        let previous = try known ?? latestLink(of: feed, in: db)
+        let sequence = previous.sequence + 1
         let payload = event.sequenced(sequence, incarnation: incarnation).jsonBytes()
         guard payload.count <= Self.maxEventBytes else { throw JournalError.eventTooLarge(payload.count) }
-        let entry = Entry(feed: feed, sequence: sequence, id: event.id, type: event.type, payload: payload)
+        let chain = JournalChain.link(
+            after: previous.chain, sequence: sequence, incarnation: incarnation, payload: payload, suite: suite)
+        let entry = Entry(
+            feed: feed, sequence: sequence, id: event.id, type: event.type, payload: payload, chain: chain)
         update(connection) { $0.inserting = entry }
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO journal (feed, sequence, id, type, subject, effective_date, payload, chain)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         do {
             try statement.execute(arguments: [
                 feed, Int64(sequence), event.id, event.type, event.subject, event.effectiveDate, Data(payload),
+                Data(chain),
             ])
         } catch {
             update(connection) { $0.inserting = nil }
@@ -163,7 +184,7 @@ public final class Journal: Sendable {
                 transaction.unreported[rowID] = unreported
                 transaction.latest[feed] = nil
             } else {
-                transaction.latest[feed] = sequence
+                transaction.latest[feed] = Link(sequence: sequence, chain: chain)
             }
         }
         return sequence
@@ -312,6 +333,45 @@ public final class Journal: Sendable {
         return UInt64(try Int64.fetchOne(statement, arguments: [feed]) ?? 0)
     }
 
+    /// The last entry of a feed as the chain continues from it: its sequence and hash, or `0` and the feed's start
+    /// (``JournalChain/start(feed:incarnation:suite:)``) when the feed is empty.
+    ///
+    /// - Parameters:
+    ///   - feed: The feed's name.
+    ///   - db: A connection (read or write).
+    /// - Returns: The link.
+    /// - Throws: `DatabaseError`; ``JournalError/chainMissing(feed:sequence:)`` when the last entry has no hash.
+    func latestLink(of feed: String, in db: Database) throws -> Link {
+        let statement = try db.cachedStatement(
+            sql: "SELECT sequence, chain FROM journal WHERE feed = ? ORDER BY sequence DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement, arguments: [feed]) else {
+            return Link(sequence: 0, chain: JournalChain.start(feed: feed, incarnation: incarnation, suite: suite))
+        }
+        let sequence = UInt64(row[0] as Int64)
+        guard let chain = (row[1] as Data?).map(Array.init), chain.count == EvidenceSuite.hashLength else {
+            throw JournalError.chainMissing(feed: feed, sequence: sequence)
+        }
+        return Link(sequence: sequence, chain: chain)
+    }
+
+    /// The chain hash of a feed's entry: the feed's start at `0`, `nil` when there is no such entry (or it has
+    /// no hash).
+    ///
+    /// - Parameters:
+    ///   - feed: The feed's name.
+    ///   - sequence: The entry's sequence.
+    ///   - db: A connection (read or write).
+    /// - Returns: 32 bytes, or `nil`.
+    /// - Throws: `DatabaseError`.
+    public func chain(of feed: String, at sequence: UInt64, in db: Database) throws -> [UInt8]? {
+        guard sequence > 0 else { return JournalChain.start(feed: feed, incarnation: incarnation, suite: suite) }
+        let statement = try db.cachedStatement(sql: "SELECT chain FROM journal WHERE feed = ? AND sequence = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [feed, Int64(sequence)]),
+            data.count == EvidenceSuite.hashLength
+        else { return nil }
+        return Array(data)
+    }
+
     /// Reads the entries of a feed after a sequence, in order, bounded in count and in bytes.
     ///
     /// At least one entry is returned when one exists, even if it alone exceeds `maxBytes`.
@@ -333,7 +393,7 @@ public final class Journal: Sendable {
     ) throws -> [Entry] {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT sequence, id, type, payload FROM journal
+                SELECT sequence, id, type, payload, chain FROM journal
                 WHERE feed = ? AND sequence > ? ORDER BY sequence LIMIT ?
                 """)
         let rows = try Row.fetchCursor(statement, arguments: [feed, Int64(sequence), maxCount])
@@ -343,8 +403,11 @@ public final class Journal: Sendable {
             let payload = try row.withUnsafeData(atIndex: 3) { data in data.map { [UInt8]($0) } ?? [] }
             if !entries.isEmpty && bytes + payload.count > maxBytes { break }
             bytes += payload.count
+            let chain = try row.withUnsafeData(atIndex: 4) { data in data.map { [UInt8]($0) } ?? [] }
             entries.append(
-                Entry(feed: feed, sequence: UInt64(row[0] as Int64), id: row[1], type: row[2], payload: payload))
+                Entry(
+                    feed: feed, sequence: UInt64(row[0] as Int64), id: row[1], type: row[2], payload: payload,
+                    chain: chain))
         }
         return entries
     }
@@ -356,6 +419,9 @@ public enum JournalError: Error, Hashable, Sendable, CustomStringConvertible {
     case notInTransaction
     /// The event's JSON is larger than ``Journal/maxEventBytes``; carries its size in bytes.
     case eventTooLarge(Int)
+    /// The feed's last entry has no chain hash (its row was edited outside the journal): nothing is appended
+    /// after it until `jiekun verify` has been run and the store looked at.
+    case chainMissing(feed: String, sequence: UInt64)
 
     /// An explanation for the programmer.
     public var description: String {
@@ -364,6 +430,9 @@ public enum JournalError: Error, Hashable, Sendable, CustomStringConvertible {
             "journal appends and cursor advances must run inside a write transaction (writer.write { db in … })"
         case .eventTooLarge(let size):
             "the event is \(size) bytes of JSON; the journal accepts at most \(Journal.maxEventBytes)"
+        case .chainMissing(let feed, let sequence):
+            "the journal entry \(feed) #\(sequence) has no chain hash (edited outside the journal?): run "
+                + "jiekun verify on the store"
         }
     }
 }

@@ -60,7 +60,7 @@ extension AgencyConfiguration {
     }
 
     /// The feed publisher's configuration: every feed of `listen.feeds` with its readers' keys, the replay
-    /// endpoint, the heartbeat interval.
+    /// endpoint, the heartbeat interval, the signing key (`keys.signing`) its heads are signed with.
     ///
     /// - Returns: The configuration, or `nil` when the agency publishes no feed.
     /// - Throws: ``AgencyConfigurationError`` when CURVE is configured but the secret key was not read.
@@ -75,12 +75,12 @@ extension AgencyConfiguration {
         }
         return FeedPublisher.Configuration(
             source: "/jiekun/\(agency.rawValue)", feeds: feeds, replayEndpoint: replay, replaySecurity: plan.replay,
-            heartbeatInterval: heartbeat.interval
+            heartbeatInterval: heartbeat.interval, signingKey: signingKey
         )
     }
 
-    /// The feed subscriber's configuration: every feed of `upstream`, each a CURVE client of its publisher's key,
-    /// and the heartbeat timeout. The cursor of each is named after the feed.
+    /// The feed subscriber's configuration: every feed of `upstream`, each a CURVE client of its publisher's key
+    /// and checked against its publisher's signing key (`peers.signing`), and the heartbeat timeout. The cursor of each is named after the feed.
     ///
     /// - Parameter acceptedTypes: Feed → the event types accepted (others are refused); a feed not listed accepts
     ///   every type.
@@ -97,7 +97,7 @@ extension AgencyConfiguration {
                 endpoint: upstream.endpoint,
                 security: plan.upstreams[upstream.feed] ?? .plain, replayEndpoint: upstream.replay,
                 replaySecurity: plan.upstreamReplays[upstream.feed] ?? .plain,
-                acceptedTypes: acceptedTypes[upstream.feed]
+                acceptedTypes: acceptedTypes[upstream.feed], signingKey: peers.signing[upstream.publisher]
             )
         }
         return FeedSubscriber.Configuration(upstreams: upstreams, heartbeatTimeout: heartbeat.timeout)

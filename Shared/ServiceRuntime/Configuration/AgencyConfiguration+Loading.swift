@@ -213,7 +213,8 @@ private struct ConfigurationBuilder {
         let store = reader.filePath(values["store"], path.key("store"), parent: root, expected: "the SQLite file")
         let policy = reader.filePath(values["policy"], path.key("policy"), parent: root, expected: "the policy file")
         let insecure = values["insecure"].flatMap { reader.bool($0, path.key("insecure")) } ?? false
-        let secretKeyFile = values["keys"].flatMap { readKeys(node: $0) }
+        let keyFiles = values["keys"].map { readKeys(node: $0) }
+        let secretKeyFile = keyFiles?.secret
         let decisionMode = agency.flatMap { readDecisionMode(values["decisionMode"], agency: $0, parent: root) }
         let logLevel =
             values["logLevel"].flatMap {
@@ -234,22 +235,34 @@ private struct ConfigurationBuilder {
             keyPair: nil, decisionMode: decisionMode, insecure: insecure, listen: listen, peers: peers,
             upstream: upstream, helpers: helpers, heartbeat: heartbeat, logLevel: logLevel, warnings: warnings
         )
+        configuration.signingKeyFile = keyFiles?.signing
         readSecretKey(into: &configuration)
+        readSigningKey(into: &configuration)
         checkSecurity(of: &configuration, values: values)
         return configuration
     }
 
     // MARK: Sections
 
-    /// `keys: {secret: PATH}`.
-    private func readKeys(node: Node) -> String? {
+    /// `keys: {secret: PATH, signing: PATH}` (`signing` optional).
+    private func readKeys(node: Node) -> (secret: String?, signing: String?) {
         let path = ConfigurationPath.root.key("keys")
-        guard let entries = reader.mapping(node, path, allowed: ["secret"]) else { return nil }
+        guard let entries = reader.mapping(node, path, allowed: ["secret", "signing"]) else { return (nil, nil) }
         let values = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        return reader.filePath(
-            values["secret"], path.key("secret"), parent: node,
-            expected: "the secret key file written by `jiekun keys generate`"
-        )
+        // `keys.secret` may be left out only with `signing` (a local stack without CURVE that signs its heads).
+        let secret =
+            values["secret"] == nil && values["signing"] != nil
+            ? nil
+            : reader.filePath(
+                values["secret"], path.key("secret"), parent: node,
+                expected: "the secret key file written by `jiekun keys generate`"
+            )
+        let signing = values["signing"].flatMap {
+            reader.filePath(
+                $0, path.key("signing"), parent: node,
+                expected: "the signing key file (NAME.signing.key) written by `jiekun keys generate`")
+        }
+        return (secret, signing)
     }
 
     /// `decisionMode`: required for the five departments, refused for the others.
@@ -300,7 +313,26 @@ private struct ConfigurationBuilder {
         var peers = AgencyConfiguration.Peers()
         guard let entries = reader.mapping(node, path) else { return peers }
         for (key, value) in entries {
-            if key == "operators" {
+            if key == "signing" {
+                guard let signing = reader.mapping(value, path.key(key)) else { continue }
+                for (name, keyNode) in signing {
+                    let agencyPath = path.key(key).key(name)
+                    let expected =
+                        "a public signing key (SUITE:BASE64, the .signing.pub file of `jiekun keys generate`)"
+                    guard let agency = Agency(rawValue: name) else {
+                        reader.report(
+                            agencyPath, "not an agency (one of \(Self.agencyNames.joined(separator: ", ")))",
+                            at: keyNode)
+                        continue
+                    }
+                    guard let text = reader.text(keyNode, agencyPath, parent: nil, expected: expected) else { continue }
+                    guard let publicKey = PublicSigningKey(text: text) else {
+                        reader.report(agencyPath, "not \(expected)", at: keyNode)
+                        continue
+                    }
+                    peers.signing[agency] = publicKey
+                }
+            } else if key == "operators" {
                 guard let operators = reader.mapping(value, path.key(key)) else { continue }
                 for (name, keyNode) in operators {
                     let namePath = path.key(key).key(name)
@@ -518,6 +550,22 @@ private struct ConfigurationBuilder {
             }
         } catch {
             reader.report(path, error.message, at: nil)
+        }
+    }
+
+    /// Reads `keys.signing` unless told not to read key files, and checks it against `peers.signing`.
+    private func readSigningKey(into configuration: inout AgencyConfiguration) {
+        guard let file = configuration.signingKeyFile, options.readsSecretKey else { return }
+        do {
+            let key = try SecretKeyFile.readSigningKey(path: file)
+            configuration.signingKey = key
+            if let listed = configuration.peers.signing[configuration.agency], listed != key.publicKey {
+                reader.report(
+                    ConfigurationPath.root.key("peers").key("signing").key(configuration.agency.rawValue),
+                    "is not the public key of keys.signing", at: nil)
+            }
+        } catch {
+            reader.report(ConfigurationPath.root.key("keys").key("signing"), error.message, at: nil)
         }
     }
 

@@ -16,6 +16,7 @@ import ZeroMQ
 /// policy: /etc/jiekun/policy/yunnan.yaml
 /// keys:
 ///   secret: /etc/jiekun/keys/housing.key  # written by `jiekun keys generate`, mode 0600
+///   signing: /etc/jiekun/keys/housing.signing.key  # optional: signs the feeds' heads (ed25519-sha256 | sm2-sm3)
 /// decisionMode: review                  # auto | review; the five departments only, required there
 /// insecure: false                       # true: plain TCP, no CURVE (local stack only)
 /// listen:
@@ -28,6 +29,7 @@ import ZeroMQ
 /// peers:                                # public keys (Z85) this instance admits or trusts
 ///   union-registry: "…40 Z85 characters…"
 ///   operators: {ops-kunming: "…"}       # admitted on the request endpoint only
+///   signing: {union-registry: "ed25519-sha256:…"}  # publishers' signing keys: their heads are checked
 /// upstream:
 ///   - {feed: households.housing, publisher: union-registry,
 ///      endpoint: "tcp://union.jiekun.yn.gov.cn:7113", replay: "tcp://union.jiekun.yn.gov.cn:7100"}
@@ -52,6 +54,10 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// The key pair read from ``secretKeyFile`` at load, or `nil` when the file was not read
     /// (``LoadOptions/readsSecretKey`` off) or there is none.
     public var keyPair: CurveKeyPair?
+    /// The signing key file's path (`keys.signing`), absolute; `nil` when the agency does not sign its heads.
+    public var signingKeyFile: String?
+    /// The signing key read from ``signingKeyFile`` at load (never logged), or `nil`.
+    public var signingKey: SigningKey?
     /// How a department decides measures (`decisionMode`); `nil` for the union and the coordinator.
     public var decisionMode: DecisionMode?
     /// Whether every endpoint runs plain, without CURVE (`insecure`, default `false`).
@@ -187,6 +193,8 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
         public var agencies: [Agency: String]
         /// Operator name (`ops-kunming`) → public key; admitted on the request endpoint only.
         public var operators: [String: String]
+        /// Agency → its public signing key (`peers.signing`): the heads of its feeds are checked against it.
+        public var signing: [Agency: PublicSigningKey] = [:]
 
         /// Creates a list of peers.
         ///

@@ -1,3 +1,4 @@
+import EventFabric
 import Foundation
 import ZeroMQ
 
@@ -37,6 +38,39 @@ public enum SecretKeyFile {
     /// - Throws: ``Failure`` when the file is missing, not a regular file, readable or writable by the group or
     ///   others, or does not hold a CURVE secret key.
     public static func read(path: String) throws(Failure) -> CurveKeyPair {
+        let text = try ownerOnlyText(path: path)
+        guard text.utf8.count == CurveKeyPair.z85KeyLength, let pair = try? CurveKeyPair(secretKey: text) else {
+            throw Failure(
+                message: "the secret key file \(path) does not hold a CURVE secret key (40 Z85 characters, as "
+                    + "written by `jiekun keys generate`)"
+            )
+        }
+        return pair
+    }
+
+    /// Reads an agency's signing key file (`keys.signing`, `NAME.signing.key` of `jiekun keys generate`), with
+    /// the same permission checks as ``read(path:)``.
+    ///
+    /// - Parameter path: The file's path.
+    /// - Returns: The signing key.
+    /// - Throws: ``Failure`` when the file is missing, readable by others, or not a signing key.
+    public static func readSigningKey(path: String) throws(Failure) -> SigningKey {
+        let text = try ownerOnlyText(path: path)
+        guard let key = try? SigningKey(text: text) else {
+            throw Failure(
+                message: "the signing key file \(path) does not hold a signing key (SUITE:BASE64, as written by "
+                    + "`jiekun keys generate`)"
+            )
+        }
+        return key
+    }
+
+    /// The text of a key file that only its owner may use, trimmed.
+    ///
+    /// - Parameter path: The file's path.
+    /// - Returns: The text.
+    /// - Throws: ``Failure`` when it is missing, not a regular file, or open to the group or others.
+    private static func ownerOnlyText(path: String) throws(Failure) -> String {
         var status = stat()
         guard stat(path, &status) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -59,13 +93,6 @@ public enum SecretKeyFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(message: "cannot read the secret key file \(path) (permission denied?)")
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.utf8.count == CurveKeyPair.z85KeyLength, let pair = try? CurveKeyPair(secretKey: text) else {
-            throw Failure(
-                message: "the secret key file \(path) does not hold a CURVE secret key (40 Z85 characters, as "
-                    + "written by `jiekun keys generate`)"
-            )
-        }
-        return pair
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

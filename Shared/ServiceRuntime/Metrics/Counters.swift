@@ -44,6 +44,9 @@ public final class Counters: Sendable {
         public static let webLogins = "jiekun.web.logins"
         /// Web logins refused, by `outcome`: `failed` (wrong id or password) or `locked`.
         public static let webLoginsRefused = "jiekun.web.logins_refused"
+        /// Signed heads a subscriber refused (unknown key, bad signature, unsigned, replayed old head), dimension
+        /// `feed` (``FeedSubscriber``).
+        public static let headsRefused = "jiekun.heads.refused"
     }
 
     /// A counter's identity: its label and its dimensions, sorted by name.

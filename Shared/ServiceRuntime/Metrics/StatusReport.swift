@@ -38,6 +38,9 @@ public struct StatusReport: Codable, Sendable, Hashable {
         public var refused: Int64
         /// Events received by replay (subscriber).
         public var replayed: Int64
+        /// Signed heads refused (subscriber): an alarm (docs/SECURITY.md); `nil` when none or from an older
+        /// service.
+        public var headsRefused: Int64?
 
         /// Creates counts.
         ///
@@ -139,6 +142,45 @@ public struct StatusReport: Codable, Sendable, Hashable {
     /// Documents its streaming JSON decoder read since the start, as ``jsonEncodes``.
     public var jsonDecodes: Int64?
 
+    /// Published feed → the chain hash (hexadecimal) of its latest entry (``JournalChain``); `nil` from an older
+    /// service.
+    public var journalChains: [String: String]?
+    /// Consumed feed → the publisher's incarnation its cursor was applied under, once heard.
+    public var cursorIncarnations: [String: String]?
+    /// Consumed feed → the newest signed heads the subscriber kept (at most ``heldHeadsReported``), newest first.
+    public var heldHeads: [String: [HeldHead]]?
+    /// The chain hashes a request asked for (body `{"chains": {FEED: [SEQUENCE, …]}}`, `jiekun reconcile`):
+    /// published feed → sequence (decimal) → hash (hexadecimal); positions beyond the journal are left out.
+    public var chains: [String: [String: String]]?
+
+    /// The most signed heads per consumed feed a report lists.
+    public static let heldHeadsReported = 32
+
+    /// A signed head a subscriber kept, as a report lists it.
+    public struct HeldHead: Codable, Sendable, Hashable {
+        /// The publisher's incarnation.
+        public var incarnation: String
+        /// The position.
+        public var sequence: UInt64
+        /// The chain hash signed for it, hexadecimal.
+        public var hash: String
+        /// When it was signed.
+        public var time: String
+    }
+
+    /// The body of a status request asking for chain hashes.
+    public struct ChainQuery: Codable, Sendable, Hashable {
+        /// Published feed → the sequences wanted.
+        public var chains: [String: [UInt64]]
+
+        /// Creates a query.
+        ///
+        /// - Parameter chains: Feed → sequences.
+        public init(chains: [String: [UInt64]]) {
+            self.chains = chains
+        }
+    }
+
     /// Whether a consumed feed stopped: the instance is not ready (`jiekun status` fails).
     public var isDiverged: Bool { !(diverged ?? [:]).isEmpty }
 
@@ -176,6 +218,9 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 case Counters.Label.eventsApplied: feeds[feed, default: FeedCounts()].applied += value
                 case Counters.Label.eventsRefused: feeds[feed, default: FeedCounts()].refused += value
                 case Counters.Label.eventsReplayed: feeds[feed, default: FeedCounts()].replayed += value
+                case Counters.Label.headsRefused:
+                    feeds[feed, default: FeedCounts()].headsRefused =
+                        (feeds[feed]?.headsRefused ?? 0) + value
                 default: break
                 }
             } else if let server = key.dimension("server") {
@@ -263,9 +308,38 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 diverged: diverged.isEmpty ? nil : diverged
             )
             report.incarnation = store.incarnation
+            let asked = request.body.isEmpty ? nil : try? WireJSON.decode(ChainQuery.self, from: request.body)
+            report.add(
+                try store.evidence(
+                    publishedHeads: journal, consumedFeeds: Array(cursors.keys), heldLimit: heldHeadsReported,
+                    asked: asked?.chains ?? [:], in: db))
+            report.cursorIncarnations = positions.compactMapValues(\.incarnation)
             report.jsonEncodes = Int64(JSONCodingCounts.encodes)
             report.jsonDecodes = Int64(JSONCodingCounts.decodes)
             return .ok(try report.json())
+        }
+    }
+}
+
+extension StatusReport {
+    /// Adds the chain hashes of the published feeds' heads, the signed heads kept for the consumed feeds, and the
+    /// hashes a request body asks for (``ChainQuery``).
+    ///
+    /// - Parameters:
+    ///   - evidence: What the store holds (``EventStore/evidence(publishedHeads:consumedFeeds:heldLimit:asked:in:)``).
+    mutating func add(_ evidence: EventStore.Evidence) {
+        journalChains = evidence.journalChains.mapValues(JournalChain.hex)
+        let held = evidence.heldHeads.mapValues { heads in
+            heads.map {
+                HeldHead(
+                    incarnation: $0.incarnation, sequence: $0.sequence, hash: JournalChain.hex($0.chain), time: $0.time)
+            }
+        }
+        heldHeads = held.filter { !$0.value.isEmpty }
+        if !evidence.asked.isEmpty {
+            chains = evidence.asked.mapValues { positions in
+                Dictionary(uniqueKeysWithValues: positions.map { (String($0.key), JournalChain.hex($0.value)) })
+            }
         }
     }
 }
