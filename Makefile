@@ -11,8 +11,8 @@ SOURCES := Package.swift Services Shared Tests $(wildcard Benchmarks)
 .PHONY: demo test deps test-deps build build-release lint test-only bench clean
 
 APT_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev
-## The browser test's headless Chromium and its WebDriver (Tests/WorkbenchTests/BrowserTests.swift).
-TEST_APT_PACKAGES := chromium chromium-driver
+## The browser test's headless Chromium, its WebDriver and a CJK font for its screenshots (Tests/WorkbenchTests/BrowserTests.swift).
+TEST_APT_PACKAGES := chromium chromium-driver fonts-noto-cjk
 
 ## deps: install the C libraries (libzmq, SQLite) when missing, refreshing the package lists first.
 deps:
