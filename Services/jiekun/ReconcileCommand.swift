@@ -39,11 +39,25 @@ struct ReconcileCommand: ParsableCommand {
         guard !configs.isEmpty || folder != nil else { throw ValidationError("give --config FILE … or --folder DIR") }
     }
 
+    /// The configurations (`*.yaml`) of a folder, or of its `config/` folder (a demo's folder); none is an error
+    /// naming the folder, never an empty table.
+    static func configurations(in folder: String) throws -> [String] {
+        func yamls(_ directory: String) -> [String] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "\(directory)/\($0)" }
+        }
+        let found = yamls(folder)
+        if !found.isEmpty { return found }
+        let nested = yamls("\(folder)/config")
+        if !nested.isEmpty { return nested }
+        Terminal.error("reconcile: no configuration (*.yaml) in \(folder) nor in \(folder)/config")
+        throw ExitCode(64)
+    }
+
     func run() throws {
         var files = configs
         if let folder {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            files += names.filter { $0.hasSuffix(".yaml") }.sorted().map { "\(folder)/\($0)" }
+            files += try Self.configurations(in: folder)
         }
         var endpoints: [String: ServiceEndpoint] = [:]
         for file in files {

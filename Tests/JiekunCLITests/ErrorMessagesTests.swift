@@ -48,6 +48,18 @@ struct ErrorMessagesTests {
         #expect(result.text.isEmpty)
     }
 
+    @Test("reconcile over a folder without configurations: error: naming the folder and its config/; exit 64")
+    func reconcileEmptyFolder() throws {
+        let empty = Self.folder.appendingPathComponent("no-configurations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let result = try CommandRunner.run("jiekun", ["reconcile", "--folder", empty.path])
+        #expect(result.status == 64)
+        #expect(result.text.isEmpty)
+        #expect(
+            result.error
+                == "error: reconcile: no configuration (*.yaml) in \(empty.path) nor in \(empty.path)/config\n")
+    }
+
     @Test("help and --version are not errors: standard output, exit 0")
     func helpIsNotAnError() throws {
         let help = try CommandRunner.run("jiekun", ["import", "--help"])
