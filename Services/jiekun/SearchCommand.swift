@@ -53,8 +53,7 @@ struct SearchCommand: ParsableCommand {
         var output = Terminal.standardOutput
         defer { output.flush() }
         if json {
-            output.write(bytes: Data(body))
-            output.write("\n")
+            output.write(json: body)
             return
         }
         output.write(Self.render(try MessageCoding.decode(SearchReply.self, from: body)))

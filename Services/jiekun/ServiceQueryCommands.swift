@@ -35,8 +35,7 @@ struct StatusCommand: ParsableCommand {
         var output = Terminal.standardOutput
         defer { output.flush() }
         if json {
-            output.write(bytes: Data(body))
-            output.write("\n")
+            output.write(json: body)
             if (try? StatusReport.decode(body))?.isDiverged == true { throw ExitCode(Self.divergedExitCode) }
             return
         }
@@ -167,8 +166,7 @@ struct HouseholdCommand: ParsableCommand {
         var output = Terminal.standardOutput
         defer { output.flush() }
         if json {
-            output.write(bytes: Data(body))
-            output.write("\n")
+            output.write(json: body)
             return
         }
         let state = try MessageCoding.decode(HouseholdState.self, from: body)

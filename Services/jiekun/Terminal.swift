@@ -26,6 +26,12 @@ struct Terminal {
         if buffer.count >= 1 << 16, handle != nil { flush() }
     }
 
+    /// Appends a reply's JSON body as it came and a line break: what `--json` prints.
+    mutating func write(json body: [UInt8]) {
+        buffer.append(contentsOf: body)
+        write("\n")
+    }
+
     /// Writes text to standard error at once (unbuffered).
     static func writeError(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))

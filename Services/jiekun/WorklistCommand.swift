@@ -78,8 +78,7 @@ struct WorklistCommand: ParsableCommand {
         var output = Terminal.standardOutput
         defer { output.flush() }
         if json {
-            output.write(bytes: Data(body))
-            output.write("\n")
+            output.write(json: body)
             return
         }
         output.write(Self.render(try MessageCoding.decode(WorklistReply.self, from: body)))
