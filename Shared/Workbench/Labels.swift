@@ -92,8 +92,8 @@ public enum Labels {
         "dash_why_title": ("未达标原因", "Why behind"),
         "dash_why_none": ("本年度没有未达标的地区", "No area is below the target this year"),
         "dash_counties_note": (
-            "县（市、区）级页面：协调办目前按州市汇总报表，县级汇总将在后续版本提供。",
-            "County pages: the coordinator's report is tallied per prefecture today; county figures come in a later "
+            "县（市、区）数据：见 jiekun report 的“各县（区）”表；看板的县级页面将在后续版本提供。",
+            "County figures: the counties table of `jiekun report`; the dashboard's county pages come in a later "
                 + "release."
         ),
         "dash_export_csv": ("导出 CSV", "Export CSV"),
