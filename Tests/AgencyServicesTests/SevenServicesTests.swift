@@ -320,17 +320,22 @@ extension ServiceStack {
     /// Polls every service's `status` until `exits` exits are published and every cursor equals its publisher's
     /// journal, twice running with nothing moving in between; at most 60 s.
     ///
+    /// - Parameter exits: The exits the coordinator must have published; `nil` waits for quiet whatever their
+    ///   number (every consumer caught up and no journal or cursor moving over four polls, 600 ms).
     /// - Returns: Whether it settled in time.
-    func settle(exits: UInt64) async throws -> Bool {
+    func settle(exits: UInt64? = nil) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(60)
         var previous: [Agency: StatusReport] = [:]
+        var stablePolls = 0
         while ContinuousClock.now < deadline {
             let statuses = try statuses()
             let published = statuses[.coordinator]?.journal?[Feed.coordinatorExits.name] ?? 0
             let stable = Agency.allCases.allSatisfy {
                 previous[$0]?.journal == statuses[$0]?.journal && previous[$0]?.cursors == statuses[$0]?.cursors
             }
-            if published == exits, SevenServicesTests.caughtUp(statuses), stable { return true }
+            stablePolls = stable && SevenServicesTests.caughtUp(statuses) ? stablePolls + 1 : 0
+            if let exits, published == exits, stablePolls > 0 { return true }
+            if exits == nil, stablePolls >= 3 { return true }
             previous = statuses
             try await Task.sleep(for: .milliseconds(200))
         }
