@@ -195,6 +195,8 @@ struct UnionOperationsTests {
                 dali += households.filter { $0.fileNumber == "DL-2017-0042" }.flatMap { $0.errors ?? [] }
             }
             #expect(dali.map(\.row) == [8])
+            // The stable code travels in the reply too (row 8's 行政区划代码 disagrees with the household's row 4).
+            #expect(dali.map(\.code) == ["import.division_code.disagrees"])
             #expect(
                 dali.map(\.message) == [
                     "differs from the household's row 4, which has \"532901\"; on the household's other rows this "

@@ -81,7 +81,8 @@ struct AssessCommandTests {
         #expect(errors.first?["row"] as? Int == 5)
         #expect(errors.first?["column"] as? String == "公民身份号码")
         #expect(errors.first?["value"] as? String == "530302********5175")
-        #expect(Set(errors.first?.keys.map { $0 } ?? []) == ["row", "column", "value", "message"])
+        #expect(errors.first?["code"] as? String == "import.id_number.check_character")
+        #expect(Set(errors.first?.keys.map { $0 } ?? []) == ["code", "row", "column", "value", "message"])
         #expect(objects[0]["category"] as? Int == 1 && objects[2]["category"] as? Int == 3)
     }
 

@@ -30,20 +30,23 @@ public struct ImportIssue: Sendable, Hashable, Codable, CustomStringConvertible 
         self.message = message
     }
 
-    private enum CodingKeys: String, CodingKey { case row, column, value, message }
+    private enum CodingKeys: String, CodingKey { case code, row, column, value, message }
 
+    /// Decodes an issue; an issue without `code` (written before issues carried it) decodes with `""`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        code = ""
+        code = try container.decodeIfPresent(String.self, forKey: .code) ?? ""
         row = try container.decode(Int.self, forKey: .row)
         column = try container.decode(String.self, forKey: .column)
         value = try container.decode(String.self, forKey: .value)
         message = try container.decode(String.self, forKey: .message)
     }
 
-    /// Encodes exactly `row`, `column`, `value`, `message` (the `jiekun assess --json` shape).
+    /// Encodes `code`, `row`, `column`, `value`, `message` (the `jiekun assess --json` shape, and the union's
+    /// `register` reply).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
         try container.encode(row, forKey: .row)
         try container.encode(column, forKey: .column)
         try container.encode(value, forKey: .value)
