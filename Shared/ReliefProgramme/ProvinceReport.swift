@@ -3,7 +3,7 @@ import HouseholdDomain
 /// The coordinator's provincial report (policy §2.1, §5.2; Part B "Reports"): per prefecture and year, files open
 /// on 1 January, new files, exits and the exit rate against the 30 % target; per agency, measures and money;
 /// the same sections for each year alone (``yearly``); and for each prefecture below the target in a year, what
-/// holds back its files (``shortfalls``).
+/// holds back its files (``shortfalls``), and the same for each county (``countyShortfalls``).
 ///
 /// Every figure counts by business dates (filing, delivery, exit dates), never by the clock, so the coordinator's
 /// report and the sequential run's (both built by ``Tally``) are equal.
@@ -165,8 +165,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         public var money: [MeasureMoney]
     }
 
-    /// Why a prefecture (or the province, `530000`) missed the 30 % target in a year of §2.1: what holds back the
-    /// files still open on 31 December. A household may be counted under several causes; one held back by none is
+    /// Why a prefecture (or the province, `530000`, or a county) missed the 30 % target in a year of §2.1: what
+    /// holds back the files still open on 31 December. A household may be counted under several causes; one held back by none is
     /// counted in ``dueLater``.
     public struct Shortfall: Sendable, Hashable, Codable {
         /// Households with a refused measure that guarantees a dimension of §2.3, by department and reason.
@@ -197,7 +197,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             public var households: Int
         }
 
-        /// The prefecture's code (`530000`: the province).
+        /// The prefecture's or county's code (`530000`: the province).
         public var code: String
         /// Its name.
         public var name: String
@@ -231,6 +231,9 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     /// Each prefecture (and the province) below the 30 % target in a year of §2.1, with why: by year, then in the
     /// reference list's order, the province last.
     public var shortfalls: [Shortfall]
+    /// Each county with files below the 30 % target in a year of §2.1, with why: by year, then by county code
+    /// (the prefecture's figures of ``shortfalls``, for the files of one county).
+    public var countyShortfalls: [Shortfall]
 
     /// The report restricted to one year: every section as ``YearView`` gives it, the shortfalls of that year.
     ///
@@ -240,7 +243,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         guard let view = yearly.first(where: { $0.year == year }) else { return nil }
         return ProvinceReport(
             prefectures: view.prefectures, province: view.province, departments: view.departments,
-            money: view.money, yearly: [], shortfalls: shortfalls.filter { $0.year == year })
+            money: view.money, yearly: [], shortfalls: shortfalls.filter { $0.year == year },
+            countyShortfalls: countyShortfalls.filter { $0.year == year })
     }
 
     /// Builds the report from the filed households.
@@ -264,8 +268,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         private var whole: Sections
         /// Each year's sections, in the order of ``years``.
         private var yearSections: [Sections]
-        /// What holds back the files still open at the end of each target year, by prefecture code (`530000`: the
-        /// province) and year.
+        /// What holds back the files still open at the end of each target year, by prefecture or county code
+        /// (`530000`: the province) and year.
         private var holdups: [HoldupKey: Holdups] = [:]
 
         /// The sections of a report: prefectures, province, departments, money.
@@ -456,7 +460,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         }
 
         /// Notes what holds back a file still open at the end of `year` (filed before its end, not exited by it),
-        /// for its prefecture and the province.
+        /// for its county, its prefecture and the province.
         private mutating func addHoldups(of file: File, decisions: [String: MeasureDecision], year: Int) {
             let end = LocalDate.startOfYear(year + 1)
             guard file.filedOn < end, file.closure.map({ $0.closedOn >= end }) ?? true else { return }
@@ -477,7 +481,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             for code in file.measures where code.guarantees != nil { triggered[code, default: 0] += 1 }
             let awaiting = Set(
                 triggered.filter { code, count in (decided[code] ?? 0) < count }.keys.map(\.leadDepartment))
-            for code in [file.prefectureCode, "530000"] {
+            for code in [file.countyCode, file.prefectureCode, "530000"].compactMap({ $0 }) {
                 var holdups = self.holdups[HoldupKey(code: code, year: year)] ?? Holdups()
                 holdups.stillOpen += 1
                 for key in blocked { holdups.blocked[key, default: 0] += 1 }
@@ -494,7 +498,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             let whole = view(of: self.whole)
             return ProvinceReport(
                 prefectures: whole.prefectures, province: whole.province, departments: whole.departments,
-                money: whole.money, yearly: yearSections.map(view(of:)), shortfalls: shortfalls)
+                money: whole.money, yearly: yearSections.map(view(of:)), shortfalls: shortfalls,
+                countyShortfalls: countyShortfalls)
         }
 
         /// A set of sections in the report's order.
@@ -525,35 +530,48 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             let places =
                 counties.prefectures.map { ($0.code, $0.name, whole.prefectures[$0.code]) }
                 + [("530000", "云南省", Optional(whole.province))]
-            var shortfalls: [Shortfall] = []
-            for year in years where ProvinceReport.targetYears.contains(year) {
-                for (code, name, figures) in places {
-                    guard let figures, let entry = figures.years.first(where: { $0.year == year }),
-                        let perMille = entry.exitRatePerMille, !entry.meetsTarget
-                    else { continue }
-                    let holdups = self.holdups[HoldupKey(code: code, year: year)] ?? Holdups()
-                    shortfalls.append(
-                        Shortfall(
-                            code: code, name: name, year: year, exitRatePerMille: perMille,
-                            stillOpen: holdups.stillOpen,
-                            blocked: holdups.blocked.map {
-                                Shortfall.Blocked(department: $0.department, reason: $0.reason, households: $1)
-                            }.sorted {
-                                ($1.households, $0.department.rawValue, $0.reason)
-                                    < ($0.households, $1.department.rawValue, $1.reason)
-                            },
-                            waiting: holdups.waiting.map { Shortfall.Waiting(measure: $0, measures: $1) }.sorted {
-                                ($1.measures, $0.measure.rawValue) < ($0.measures, $1.measure.rawValue)
-                            },
-                            awaiting: Agency.allCases.compactMap { department in
-                                holdups.awaiting[department].map {
-                                    Shortfall.Awaiting(department: department, households: $0)
-                                }
-                            },
-                            dueLater: holdups.dueLater))
+            return years.filter(ProvinceReport.targetYears.contains).flatMap { year in
+                places.compactMap { code, name, figures in
+                    figures.flatMap { shortfall(code: code, name: name, figures: $0, year: year) }
                 }
             }
-            return shortfalls
+        }
+
+        /// Each county with files below the target in a year of §2.1, by year, then by county code.
+        private var countyShortfalls: [Shortfall] {
+            let places = counties.prefectures.flatMap { prefecture in
+                (whole.counties[prefecture.code] ?? [:]).values.sorted { $0.code < $1.code }
+            }
+            return years.filter(ProvinceReport.targetYears.contains).flatMap { year in
+                places.compactMap { figures in
+                    shortfall(
+                        code: figures.code, name: counties.county(code: figures.code)?.name ?? figures.code,
+                        figures: figures, year: year)
+                }
+            }
+        }
+
+        /// Why an area missed the target in a year, or `nil` when it met it or had no files.
+        private func shortfall(code: String, name: String, figures: Prefecture, year: Int) -> Shortfall? {
+            guard let entry = figures.years.first(where: { $0.year == year }), let perMille = entry.exitRatePerMille,
+                !entry.meetsTarget
+            else { return nil }
+            let holdups = self.holdups[HoldupKey(code: code, year: year)] ?? Holdups()
+            return Shortfall(
+                code: code, name: name, year: year, exitRatePerMille: perMille, stillOpen: holdups.stillOpen,
+                blocked: holdups.blocked.map {
+                    Shortfall.Blocked(department: $0.department, reason: $0.reason, households: $1)
+                }.sorted {
+                    ($1.households, $0.department.rawValue, $0.reason)
+                        < ($0.households, $1.department.rawValue, $1.reason)
+                },
+                waiting: holdups.waiting.map { Shortfall.Waiting(measure: $0, measures: $1) }.sorted {
+                    ($1.measures, $0.measure.rawValue) < ($0.measures, $1.measure.rawValue)
+                },
+                awaiting: Agency.allCases.compactMap { department in
+                    holdups.awaiting[department].map { Shortfall.Awaiting(department: department, households: $0) }
+                },
+                dueLater: holdups.dueLater)
         }
 
         private static func emptyPrefecture(code: String, name: String, years: [Int]) -> Prefecture {
@@ -611,7 +629,7 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
 
     private init(
         prefectures: [Prefecture], province: Prefecture, departments: [AgencyFigures], money: [MeasureMoney],
-        yearly: [YearView], shortfalls: [Shortfall]
+        yearly: [YearView], shortfalls: [Shortfall], countyShortfalls: [Shortfall]
     ) {
         self.prefectures = prefectures
         self.province = province
@@ -619,5 +637,6 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         self.money = money
         self.yearly = yearly
         self.shortfalls = shortfalls
+        self.countyShortfalls = countyShortfalls
     }
 }

@@ -26,6 +26,8 @@ public enum Dashboard {
         public var rate: String
         /// Whether the 30 % target is met (exactly: `exits × 100 ≥ 30 × base`).
         public var meets: Bool
+        /// Whether the area had files in the year (`base > 0`); without, the target is neither met nor missed.
+        public var hasFiles: Bool
         /// Exits still needed to reach 30 %: `⌈30 × base ÷ 100⌉ − exits`, at least 0.
         public var shortfall: Int
         /// The page of the area.
@@ -41,6 +43,7 @@ public enum Dashboard {
             ratePerMille = year?.exitRatePerMille
             rate = Labels.percent(ratePerMille)
             meets = year?.meetsTarget ?? false
+            hasFiles = base > 0
             shortfall = Dashboard.shortfall(exits: exits, base: base)
             self.href = href
         }
@@ -203,9 +206,33 @@ public enum Dashboard {
         public var yearTable: [YearTableRow]
         /// Why it is below the target in the year, if it is.
         public var shortfalls: [WhyBehind]
+        /// Its counties with files, by code, in the year (each row links to the county's page).
+        public var counties: [Row]
     }
 
-    /// One year of a prefecture's table.
+    /// A county's page (`/dashboard/county/CODE`): the prefecture page's figures for the files of one county.
+    public struct CountyPage: Codable, Sendable, Hashable {
+        /// The county's code.
+        public var code: String
+        /// Its name.
+        public var name: String
+        /// Its prefecture's code.
+        public var prefectureCode: String
+        /// Its prefecture's name.
+        public var prefectureName: String
+        /// The year shown.
+        public var year: Int
+        /// The years of the report.
+        public var years: [Int]
+        /// The county in the year.
+        public var row: Row
+        /// The county in each year of the report.
+        public var yearTable: [YearTableRow]
+        /// Why it is below the target in the year, if it is.
+        public var shortfalls: [WhyBehind]
+    }
+
+    /// One year of a prefecture's (or a county's) table.
     public struct YearTableRow: Codable, Sendable, Hashable {
         /// The year.
         public var year: Int
@@ -221,6 +248,8 @@ public enum Dashboard {
         public var rate: String
         /// Whether the target is met.
         public var meets: Bool
+        /// Whether there were files in the year (`openAtStart + newFiles > 0`).
+        public var hasFiles: Bool
         /// Exits still needed to reach 30 %.
         public var shortfall: Int
     }
@@ -297,19 +326,67 @@ public enum Dashboard {
         let row = Row(
             code: code, name: prefecture.name, year: prefecture.years.first(where: { $0.year == year }),
             href: "/dashboard/prefecture/\(code)?year=\(year)")
-        let table = prefecture.years.map { entry in
-            YearTableRow(
-                year: entry.year, openAtStart: entry.openAtStart, newFiles: entry.newFiles, exits: entry.exits,
-                ratePerMille: entry.exitRatePerMille, rate: Labels.percent(entry.exitRatePerMille),
-                meets: entry.meetsTarget,
-                shortfall: shortfall(exits: entry.exits, base: entry.openAtStart + entry.newFiles))
-        }
         let shortfalls = report.shortfalls.filter { $0.year == year && $0.code == code }.map {
             WhyBehind($0, name: prefecture.name, language: language)
         }
+        let counties = prefecture.counties.map { county in
+            Row(
+                code: county.code, name: county.name, year: county.years.first(where: { $0.year == year }),
+                href: "/dashboard/county/\(county.code)?year=\(year)")
+        }
         return PrefecturePage(
             code: code, name: prefecture.name, year: year, years: prefecture.years.map(\.year), row: row,
-            yearTable: table, shortfalls: shortfalls)
+            yearTable: yearTable(prefecture), shortfalls: shortfalls, counties: counties)
+    }
+
+    /// A county's page of a year; a county of the reference list without files shows zeros; `nil` for a code that
+    /// is no county of a prefecture of the report.
+    ///
+    /// - Parameters:
+    ///   - code: The county's code.
+    ///   - report: The report.
+    ///   - year: The year shown.
+    ///   - language: The page's language.
+    ///   - registry: The reference list of counties (names, prefectures).
+    /// - Returns: The page's data.
+    public static func county(
+        _ code: String, of report: ProvinceReport, year: Int, language: Language, registry: CountyRegistry = .yunnan
+    ) -> CountyPage? {
+        let known = registry.county(code: code)
+        guard
+            let prefecture = report.prefectures.first(where: { prefecture in
+                prefecture.counties.contains { $0.code == code } || prefecture.code == known?.prefectureCode
+            })
+        else { return nil }
+        let county = prefecture.counties.first { $0.code == code }
+        let name = county?.name ?? known?.name ?? code
+        let row = Row(
+            code: code, name: name, year: county?.years.first(where: { $0.year == year }),
+            href: "/dashboard/county/\(code)?year=\(year)")
+        let shortfalls = report.countyShortfalls.filter { $0.year == year && $0.code == code }.map {
+            WhyBehind($0, name: name, language: language)
+        }
+        let table =
+            county.map(yearTable)
+            ?? prefecture.years.map {
+                YearTableRow(
+                    year: $0.year, openAtStart: 0, newFiles: 0, exits: 0, ratePerMille: nil, rate: Labels.percent(nil),
+                    meets: false, hasFiles: false, shortfall: 0)
+            }
+        return CountyPage(
+            code: code, name: name, prefectureCode: prefecture.code, prefectureName: prefecture.name, year: year,
+            years: prefecture.years.map(\.year), row: row, yearTable: table, shortfalls: shortfalls)
+    }
+
+    /// An area's years as table rows.
+    private static func yearTable(_ area: ProvinceReport.Prefecture) -> [YearTableRow] {
+        area.years.map { entry in
+            YearTableRow(
+                year: entry.year, openAtStart: entry.openAtStart, newFiles: entry.newFiles, exits: entry.exits,
+                ratePerMille: entry.exitRatePerMille, rate: Labels.percent(entry.exitRatePerMille),
+                meets: entry.meetsTarget, hasFiles: entry.openAtStart + entry.newFiles > 0,
+                shortfall: shortfall(exits: entry.exits, base: entry.openAtStart + entry.newFiles))
+        }
     }
 
     /// The province page's prefecture table as CSV rows (header first), the province last.
@@ -322,7 +399,7 @@ public enum Dashboard {
             + (page.rows + [page.province]).map { row in
                 [
                     row.code, row.name, String(row.openAtStart), String(row.newFiles), String(row.exits), row.rate,
-                    Labels.text(row.meets ? "meets_yes" : "meets_no", language), String(row.shortfall),
+                    target(row.hasFiles, meets: row.meets, language: language), String(row.shortfall),
                 ]
             }
     }
@@ -342,14 +419,43 @@ public enum Dashboard {
 
     /// A prefecture's years as CSV rows.
     public static func csvRows(_ page: PrefecturePage, language: Language) -> [[String]] {
+        yearsCSVRows(page.yearTable, language: language)
+    }
+
+    /// A county's years as CSV rows.
+    public static func csvRows(_ page: CountyPage, language: Language) -> [[String]] {
+        yearsCSVRows(page.yearTable, language: language)
+    }
+
+    /// A prefecture's counties in the year as CSV rows (header first), the prefecture last.
+    public static func countiesCSVRows(_ page: PrefecturePage, language: Language) -> [[String]] {
+        let header = [
+            "col_code", "col_county", "col_open_at_start", "col_new_files", "col_exits", "col_rate", "col_target",
+            "col_shortfall",
+        ].map { Labels.text($0, language) }
+        return [header]
+            + (page.counties + [page.row]).map { row in
+                [
+                    row.code, row.name, String(row.openAtStart), String(row.newFiles), String(row.exits), row.rate,
+                    target(row.hasFiles, meets: row.meets, language: language), String(row.shortfall),
+                ]
+            }
+    }
+
+    /// The target column's text: met, not met, or `-` for an area without files in the year.
+    private static func target(_ hasFiles: Bool, meets: Bool, language: Language) -> String {
+        hasFiles ? Labels.text(meets ? "meets_yes" : "meets_no", language) : "-"
+    }
+
+    private static func yearsCSVRows(_ yearTable: [YearTableRow], language: Language) -> [[String]] {
         let header = [
             "col_year", "col_open_at_start", "col_new_files", "col_exits", "col_rate", "col_target", "col_shortfall",
         ].map { Labels.text($0, language) }
         return [header]
-            + page.yearTable.map { row in
+            + yearTable.map { row in
                 [
                     String(row.year), String(row.openAtStart), String(row.newFiles), String(row.exits), row.rate,
-                    Labels.text(row.meets ? "meets_yes" : "meets_no", language), String(row.shortfall),
+                    target(row.hasFiles, meets: row.meets, language: language), String(row.shortfall),
                 ]
             }
     }

@@ -92,16 +92,18 @@ public enum Labels {
         "dash_why_title": ("未达标原因", "Why behind"),
         "dash_why_none": ("本年度没有未达标的地区", "No area is below the target this year"),
         "dash_counties_note": (
-            "县（市、区）数据：见 jiekun report 的“各县（区）”表；看板的县级页面将在后续版本提供。",
-            "County figures: the counties table of `jiekun report`; the dashboard's county pages come in a later "
-                + "release."
+            "县（市、区）数据：打开州市页面，看其各县（市、区）表。",
+            "County figures: open a prefecture's page for its counties table."
         ),
+        "dash_counties_title": ("各县（市、区）", "Counties"),
+        "dash_counties_none": ("本州市尚无建档户", "No files in this prefecture yet"),
         "dash_export_csv": ("导出 CSV", "Export CSV"),
         "dash_json": ("JSON 数据", "JSON data"),
         "dash_target_line": ("目标 30%", "target 30 %"),
 
         "col_code": ("代码", "Code"),
         "col_prefecture": ("州市", "Prefecture"),
+        "col_county": ("县（市、区）", "County"),
         "col_open_at_start": ("1月1日在档户数", "Files open on 1 January"),
         "col_new_files": ("当年新建档", "Files opened"),
         "col_exits": ("当年脱困", "Exits"),

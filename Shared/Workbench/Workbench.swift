@@ -124,6 +124,19 @@ public struct Workbench: Sendable {
             router.get("/api/dashboard/prefecture/:code") { request, context in
                 try await workbench.prefecturePage(request, code: context.parameters.get("code") ?? "", as: .json)
             }
+            router.get("/dashboard/prefecture/:code/counties.csv") { request, context in
+                try await workbench.prefecturePage(
+                    request, code: context.parameters.get("code") ?? "", as: .countiesCSV)
+            }
+            router.get("/dashboard/county/:code") { request, context in
+                try await workbench.countyPage(request, code: context.parameters.get("code") ?? "", as: .html)
+            }
+            router.get("/dashboard/county/:code/csv") { request, context in
+                try await workbench.countyPage(request, code: context.parameters.get("code") ?? "", as: .csv)
+            }
+            router.get("/api/dashboard/county/:code") { request, context in
+                try await workbench.countyPage(request, code: context.parameters.get("code") ?? "", as: .json)
+            }
         }
         return router
     }
@@ -298,7 +311,7 @@ public struct Workbench: Sendable {
 
     /// What a dashboard route answers.
     enum Format {
-        case html, csv, yearsCSV, json
+        case html, csv, yearsCSV, countiesCSV, json
     }
 
     /// The provincial report, asked through the request handler as the member: refused for a role that may not
@@ -323,11 +336,10 @@ public struct Workbench: Sendable {
         try await withMember(request, json: format == .json) { member, session in
             let language = language(of: request)
             if let area = try? StaffArea(code: member.area), area.level != .province {
-                guard area.level == .prefecture else {
-                    return refusedArea(request, format: format, language: language, member: member, session: session)
-                }
+                // A prefecture's or county's member sees the dashboard from their own area's page.
+                let level = area.level == .prefecture ? "prefecture" : "county"
                 let suffix = format == .json ? "" : (format == .html ? "" : "/csv")
-                let base = format == .json ? "/api/dashboard/prefecture/" : "/dashboard/prefecture/"
+                let base = format == .json ? "/api/dashboard/\(level)/" : "/dashboard/\(level)/"
                 return redirect(base + area.code + suffix, request: request)
             }
             let report: ProvinceReport
@@ -342,7 +354,7 @@ public struct Workbench: Sendable {
             let data = Dashboard.province(report, year: year, language: language)
             switch format {
             case .json: return try jsonResponse(data)
-            case .csv:
+            case .csv, .countiesCSV:
                 return csv(Dashboard.csvRows(data, language: language), name: "jiekun-dashboard-\(year).csv")
             case .yearsCSV:
                 return csv(Dashboard.yearsCSVRows(data, language: language), name: "jiekun-dashboard-years.csv")
@@ -379,6 +391,13 @@ public struct Workbench: Sendable {
         try await withMember(request, json: format == .json) { member, session in
             let language = language(of: request)
             guard let area = try? StaffArea(code: member.area), area.level == .province || area.code == code else {
+                // A county's member is sent to the county's page when it lies in this prefecture.
+                if let area = try? StaffArea(code: member.area), area.level == .county,
+                    area.code.hasPrefix(
+                        String(code.prefix(4))), format == .html
+                {
+                    return redirect("/dashboard/county/\(area.code)", request: request)
+                }
                 return refusedArea(request, format: format, language: language, member: member, session: session)
             }
             let report: ProvinceReport
@@ -397,6 +416,9 @@ public struct Workbench: Sendable {
             case .json: return try jsonResponse(data)
             case .csv, .yearsCSV:
                 return csv(Dashboard.csvRows(data, language: language), name: "jiekun-\(code)-years.csv")
+            case .countiesCSV:
+                return csv(
+                    Dashboard.countiesCSVRows(data, language: language), name: "jiekun-\(code)-counties-\(year).csv")
             case .html:
                 let chart = Charts.vertical(
                     data.yearTable.map {
@@ -411,6 +433,60 @@ public struct Workbench: Sendable {
                         "code": code, "name": data.name, "year": year, "row": data.row, "yearTable": data.yearTable,
                         "shortfalls": data.shortfalls, "chart": chart, "today": today(language),
                         "provinceLink": "/dashboard?year=\(year)",
+                        "yearLinks": data.years.map {
+                            Dashboard.YearLink(year: $0, href: "\(path)?year=\($0)", current: $0 == year)
+                        },
+                        "csvLink": "\(path)/csv?year=\(year)", "jsonLink": "/api\(path)?year=\(year)",
+                        "counties": data.counties, "hasCounties": !data.counties.isEmpty,
+                        "countiesCsvLink": "\(path)/counties.csv?year=\(year)",
+                    ], language: language)
+                return page(
+                    body, title: "\(data.name) · " + Labels.text("dash_title", language), request: request,
+                    language: language, member: member, csrf: session.csrf)
+            }
+        }
+    }
+
+    /// A county's page (`/dashboard/county/CODE`), its CSV and JSON: for members of the province, of the county's
+    /// prefecture and of the county itself.
+    private func countyPage(_ request: Request, code: String, as format: Format) async throws -> Response {
+        try await withMember(request, json: format == .json) { member, session in
+            let language = language(of: request)
+            guard let area = try? StaffArea(code: member.area), area.contains(county: code) else {
+                return refusedArea(request, format: format, language: language, member: member, session: session)
+            }
+            let report: ProvinceReport
+            switch try await self.report(as: member) {
+            case .success(let value): report = value
+            case .failure(let refusal):
+                return refused(
+                    request, reason: refusal.reason, format: format, language: language, member: member,
+                    session: session)
+            }
+            let year = selectedYear(request, report: report)
+            guard let data = Dashboard.county(code, of: report, year: year, language: language) else {
+                return notFound(request, language: language, member: member, session: session)
+            }
+            switch format {
+            case .json: return try jsonResponse(data)
+            case .csv, .yearsCSV, .countiesCSV:
+                return csv(Dashboard.csvRows(data, language: language), name: "jiekun-\(code)-years.csv")
+            case .html:
+                let chart = Charts.vertical(
+                    data.yearTable.map {
+                        Charts.Bar(label: String($0.year), ratePerMille: $0.ratePerMille, meets: $0.meets)
+                    },
+                    title: Labels.text("dash_years_chart_title", language) + " \(data.name)",
+                    targetLabel: Labels.text("dash_target_line", language))
+                let path = "/dashboard/county/\(code)"
+                let body = render(
+                    "county",
+                    [
+                        "code": code, "name": data.name, "year": year, "row": data.row, "yearTable": data.yearTable,
+                        "shortfalls": data.shortfalls, "chart": chart, "today": today(language),
+                        "provinceLink": "/dashboard?year=\(year)",
+                        "prefectureLink": "/dashboard/prefecture/\(data.prefectureCode)?year=\(year)",
+                        "prefectureName": data.prefectureName,
                         "yearLinks": data.years.map {
                             Dashboard.YearLink(year: $0, href: "\(path)?year=\($0)", current: $0 == year)
                         },

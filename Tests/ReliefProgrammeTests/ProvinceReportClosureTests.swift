@@ -108,6 +108,24 @@ struct ProvinceReportClosureTests {
         #expect(Self.report.province.counties.isEmpty)
     }
 
+    @Test("per county: a county below the target in a year, with the files still open on 31 December")
+    func countyShortfalls() throws {
+        // 五华区: 2017 1 ÷ 5 = 20.0 % ✗, still open on 31 December C, D, E = 3; 2018 0 ÷ 3 ✗, still open E = 1 (C
+        //   moved away on 1 January, D not eligible on 30 June); 2019 0 ÷ 1 ✗, none still open (E went to the safety
+        //   net on 31 March). 盘龙区: 2018 1 ÷ 3 = 33.3 % ✓ (100 ≥ 90), 2019 2 ÷ 4 ✓: no entry. No file has a
+        //   measure, so every file still open is due later.
+        let counties = Self.report.countyShortfalls
+        #expect(counties.map(\.code) == ["530102", "530102", "530102"])
+        #expect(counties.map(\.name) == ["五华区", "五华区", "五华区"])
+        #expect(counties.map(\.year) == [2017, 2018, 2019])
+        #expect(counties.map(\.exitRatePerMille) == [200, 0, 0])
+        #expect(counties.map(\.stillOpen) == [3, 1, 0])
+        #expect(counties.map(\.dueLater) == [3, 1, 0])
+        #expect(Self.report.restricted(to: 2018)?.countyShortfalls.map(\.stillOpen) == [1])
+        // The prefecture's own paragraphs are unchanged by the counties (2017: 3, 2018: 3 still open).
+        #expect(Self.report.shortfalls.filter { $0.code == "530100" }.map(\.stillOpen) == [3, 3])
+    }
+
     @Test("a year's view counts a relapse only once it is filed, by 31 December of that year")
     func relapseInAYearsView() throws {
         let year2017 = try #require(Self.report.restricted(to: 2017))

@@ -119,6 +119,11 @@ struct BrowserTests {
                     Dashboard.shortfall(exits: kunmingYear.exits, base: kunmingYear.openAtStart + kunmingYear.newFiles)),
             ])
         #expect(output["prefectureRate"] as? String == Labels.percent(kunmingYear.exitRatePerMille))
+        let county = try #require(kunming.counties.first, "no county of Kunming has files")
+        #expect(output["countyName"] as? String == county.name)
+        #expect(
+            output["countyRate"] as? String
+                == Labels.percent(county.years.first { $0.year == year }?.exitRatePerMille))
         #expect(output["charts"] as? Int == 1)
         #expect((output["englishHeading"] as? String)?.hasPrefix(Labels.text("dash_title", .english)) == true)
         #expect(output["englishProvinceRate"] as? String == Labels.percent(provinceYear.exitRatePerMille))
@@ -134,7 +139,7 @@ struct BrowserTests {
                 == Array(repeating: Labels.text("login_failed", .chinese), count: 4)
                 + [Labels.text("login_locked", .chinese)])
         let screenshots = output["screenshots"] as? [String] ?? []
-        #expect(screenshots.count == 8)
+        #expect(screenshots.count == 9)  // 01–08 and 04b (the county)
         for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
     }
 

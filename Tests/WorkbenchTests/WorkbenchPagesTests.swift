@@ -76,6 +76,45 @@ struct WorkbenchPagesTests {
         #expect(fixture.counters.value(Counters.Label.requestsOutOfArea, dimensions: [("server", "web")]) == 2)
     }
 
+    @Test("a county's staff member is sent to their county's page, is refused a neighbour's; a prefecture's sees both")
+    func countyArea() async throws {
+        let fixture = try WorkbenchFixture()
+        let wuhua = try fixture.addMember([.clerk], area: "530102")
+        let kunming = try fixture.addMember([.clerk], area: "530100")
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn(wuhua)
+            let province = try await browser.send("/dashboard")
+            #expect(province.status == .seeOther)
+            #expect(province.headers[.location] == "/dashboard/county/530102")
+            let prefecture = try await browser.send("/dashboard/prefecture/530100")
+            #expect(prefecture.status == .seeOther)
+            #expect(prefecture.headers[.location] == "/dashboard/county/530102")
+            // A county without files yet: its page, with zeros and the way up to its prefecture.
+            let own = try await browser.send("/dashboard/county/530102?year=2017")
+            #expect(own.status == .ok)
+            let html = String(buffer: own.body)
+            #expect(html.contains("id=\"county-name\">五华区<"))
+            #expect(html.contains("href=\"/dashboard/prefecture/530100?year=2017\""))
+            let json = try await browser.send("/api/dashboard/county/530102?year=2017")
+            let data = try JSONDecoder().decode(Dashboard.CountyPage.self, from: Data(json.body.readableBytesView))
+            #expect(data.prefectureCode == "530100" && data.prefectureName == "昆明市")
+            #expect(data.yearTable.map(\.year) == [2017, 2018, 2019, 2020])
+            #expect(data.row.base == 0 && data.row.rate == "-")
+            #expect(try await browser.send("/dashboard/county/530103").status == .forbidden)
+            #expect(try await browser.send("/api/dashboard/county/530103").status == .forbidden)
+        }
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn(kunming)
+            #expect(try await browser.send("/dashboard/county/530103").status == .ok)
+            #expect(try await browser.send("/dashboard/county/530302").status == .forbidden)  // 曲靖市麒麟区
+            let page = try await browser.send("/dashboard/prefecture/530100")
+            #expect(String(buffer: page.body).contains("id=\"counties-none\""))
+            // A code that is no county of the reference list.
+            #expect(try await browser.send("/dashboard/county/530199").status == .notFound)
+        }
+        #expect(fixture.counters.value(Counters.Label.requestsOutOfArea, dimensions: [("server", "web")]) == 3)
+    }
+
     @Test("a JSON client without a session gets 401, a browser the login page")
     func notLoggedIn() async throws {
         let fixture = try WorkbenchFixture()

@@ -89,6 +89,13 @@ def main():
         driver.get(base + f"/dashboard/prefecture/{settings['prefecture']}?year={year}")
         result["prefectureRate"] = driver.find_element(By.ID, "prefecture-rate").text
         shot("04-prefecture")
+        # Its first county, by the link in the counties table.
+        first = driver.find_element(By.CSS_SELECTOR, "#counties tbody tr[data-code] a")
+        first.click()
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "county-rate")))
+        result["countyName"] = driver.find_element(By.ID, "county-name").text
+        result["countyRate"] = driver.find_element(By.ID, "county-rate").text
+        shot("04b-county")
 
         # English, then back to Chinese.
         driver.get(base + f"/dashboard?year={year}")
