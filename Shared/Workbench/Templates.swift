@@ -172,6 +172,12 @@ enum Templates {
         .years a.current { font-weight: bold; text-decoration: none; }
         form.login label { display: block; margin: .5em 0; }
         figure.chart { margin: 0; }
+        form.household fieldset { display: grid; grid-template-columns: repeat(auto-fill, minmax(16em, 1fr));
+          gap: .4em 1em; margin: .5em 0; }
+        form.household label.field { display: flex; flex-direction: column; }
+        label.invalid input, label.invalid select { border: 2px solid #b00; }
+        span.error { color: #b00; font-size: .9em; }
+        .notice { color: #060; }
         @media print {
           header.top nav, header.top form, #lang, .export, nav.years { display: none; }
           header.top { background: none; color: #000; border-bottom: 1px solid #000; }
