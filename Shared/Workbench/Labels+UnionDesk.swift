@@ -134,6 +134,7 @@ extension Labels {
         "union_form_refused": (
             "未受理，请按提示修改标红的项目后重新提交", "Refused: correct the fields marked in red and send again"
         ),
+        "union_field_invalid": ("此项有误：", "Not valid: "),
         "union_not_eligible": ("经认定不符合条件，未建档", "Assessed not eligible: not filed"),
         "union_not_open": ("该档案已销档，不能更新", "The file is closed: it cannot be updated"),
         "union_bad_date": ("请填写日期（年-月-日）", "Give a date (year-month-day)"),

@@ -86,13 +86,13 @@ extension Templates {
           {{#household}}<label class="field{{#hasError}} invalid{{/hasError}}">{{label}}{{#required}} *{{/required}}
             {{#isSelect}}<select name="{{name}}" id="{{name}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
             {{^isSelect}}<input name="{{name}}" id="{{name}}" value="{{value}}"{{#isDate}} type="date"{{/isDate}}{{#readonly}} readonly{{/readonly}}>{{/isSelect}}
-            {{#hasError}}<span class="error" data-field="{{name}}">{{error}}</span>{{/hasError}}</label>
+            {{#hasError}}<span class="error" data-field="{{name}}">{{t.union_field_invalid}}{{error}}</span>{{/hasError}}</label>
           {{/household}}</fieldset>
           {{#memberBlocks}}<fieldset class="member"><legend>{{t.union_member}} {{number}}</legend>
           {{#fields}}<label class="field{{#hasError}} invalid{{/hasError}}">{{label}}{{#required}} *{{/required}}
             {{#isSelect}}<select name="{{name}}" id="{{name}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
             {{^isSelect}}<input name="{{name}}" id="{{name}}" value="{{value}}">{{/isSelect}}
-            {{#hasError}}<span class="error" data-field="{{name}}">{{error}}</span>{{/hasError}}</label>
+            {{#hasError}}<span class="error" data-field="{{name}}">{{t.union_field_invalid}}{{error}}</span>{{/hasError}}</label>
           {{/fields}}</fieldset>
           {{/memberBlocks}}
           <p class="note">{{t.union_form_note}}</p>

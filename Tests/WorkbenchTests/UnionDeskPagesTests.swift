@@ -373,6 +373,29 @@ struct UnionDeskPagesTests {
         }
     }
 
+    @Test("upload an .xlsx as an update: the open file is updated, the files not on the register are refused")
+    func xlsxUpdate() async throws {
+        let fixture = try UnionWorkbenchFixture()
+        let clerk = try fixture.addMember([.clerk])
+        let xlsx = try [UInt8](Data(contentsOf: Self.importFolder.appendingPathComponent("households.xlsx")))
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn(clerk)
+            let token = try await browser.csrf(at: "/register")
+            _ = try await browser.send("/register", method: .post, form: UnionWorkbenchFixture.sampleForm(csrf: token))
+            let page = try await browser.upload(
+                "/import", fields: ["csrf": token, "mode": "update"], file: ("households.xlsx", xlsx))
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("xlsx"))
+            // KM-2017-0001 is open (filed above) and still eligible; QJ-2017-0007 and DL-2017-0042 have no open file.
+            #expect(html.contains("<td>已更新 (updated)</td>"))
+            #expect(html.components(separatedBy: "<td>不予受理 (refused)</td>").count == 3)
+            #expect(try await browser.send("/households/KM-2099-0001").status == .notFound)
+            #expect(try await browser.send("/api/households/KM-2099-0001").status == .notFound)
+        }
+        #expect(try fixture.auditRows("KM-2017-0001") == ["\(clerk) register done", "\(clerk) update done"])
+    }
+
     @Test("update prefilled, close with a Chinese reason, then a new file of the same person links the earlier one")
     func updateCloseAndRefile() async throws {
         let fixture = try UnionWorkbenchFixture()
