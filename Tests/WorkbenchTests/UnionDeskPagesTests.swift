@@ -325,8 +325,16 @@ struct UnionDeskPagesTests {
                 "/register", method: .post,
                 form: UnionWorkbenchFixture.sampleForm(csrf: token).merging(["add_member": "1"]) { $1 })
             #expect(String(buffer: more.body).contains("name=\"m3_name\""))
+            // 9,000 yuan / 3 members = 3,000 > 3 × S = 3 × 496 = 1,488: above every category's bound (§3.1–§3.3).
+            var rich = UnionWorkbenchFixture.sampleForm(csrf: token)
+            rich["monthly_income"] = "9000"
+            let notEligible = try await browser.send("/register", method: .post, form: rich)
+            #expect(notEligible.status == .unprocessableContent)
+            #expect(String(buffer: notEligible.body).contains("id=\"not-eligible\""))
         }
-        #expect(try fixture.auditRows("KM-2017-0001") == ["\(clerk) register refused"])
+        // The refused filing, then the assessment that found it not eligible (done: assessed, not filed).
+        #expect(
+            try fixture.auditRows("KM-2017-0001") == ["\(clerk) register refused", "\(clerk) register done"])
     }
 
     @Test("upload: a GBK CSV is read right, the results CSV has a BOM and a row per household; a PDF is refused")
