@@ -108,6 +108,11 @@ extension Labels {
         "union_readers_auditors": (
             "查阅记录仅审计人员可见（jiekun audit）。", "Auditors see who has read this file (jiekun audit)."
         ),
+        "union_op_register": ("建档 (register)", "File (register)"),
+        "union_op_update": ("更新 (update)", "Update (update)"),
+        "union_op_close": ("销档 (close)", "Close (close)"),
+        "union_op_search": ("查询 (search)", "Search (search)"),
+        "union_op_file": ("查阅档案 (file)", "Read the file (file)"),
         "union_outcome_done": ("已办理", "Done"),
         "union_outcome_refused": ("被拒绝", "Refused"),
         "union_relapse": ("返困，原档案", "Relapse (返困): earlier file"),

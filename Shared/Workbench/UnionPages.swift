@@ -42,6 +42,12 @@ enum UnionPages {
             }
     }
 
+    /// The union's operations as the readers' table names them: operation → label id (others by their code).
+    static let operationLabels: [String: String] = [
+        Operation.register: "union_op_register", Operation.update: "union_op_update",
+        Operation.close: "union_op_close", Operation.search: "union_op_search", Operation.file: "union_op_file",
+    ]
+
     /// The household page's notes after an act (`?m=`): query value → label id.
     static let messages: [String: String] = [
         "filed": "union_msg_filed", "updated": "union_msg_updated", "closed": "union_msg_closed",
@@ -146,7 +152,8 @@ enum UnionPages {
         if let readers {
             values["readers"] = readers.map { entry in
                 [
-                    "staff": entry.staffID, "operation": entry.operation,
+                    "staff": entry.staffID,
+                    "operation": operationLabels[entry.operation].map { Labels.text($0, language) } ?? entry.operation,
                     "date": Labels.date(entry.businessDate, language),
                     "at": Self.clockText(entry.recordedAt),
                     "outcome": entry.outcome == .done

@@ -82,8 +82,8 @@ struct UnionBrowserTests {
         #expect(output["englishStatus"] as? String == Labels.text("union_status_open", .english))
         #expect(output["auditorSeesUpdate"] as? Bool == false)
         let readers = output["readers"] as? [[String]] ?? []
-        #expect(readers.first == [clerk.staffID, "register"])
-        #expect(readers.contains([clerk.staffID, "search"]))
+        #expect(readers.first == [clerk.staffID, Labels.text("union_op_register", .chinese)])
+        #expect(readers.contains([clerk.staffID, Labels.text("union_op_search", .chinese)]))
         #expect(output["auditorUpdateHeading"] as? String == Labels.text("refused_title", .chinese))
         let screenshots = output["screenshots"] as? [String] ?? []
         #expect(screenshots.count == 8)

@@ -221,7 +221,7 @@ struct UnionDeskPagesTests {
             let page = String(buffer: try await browser.send("/households/KM-2017-0001").body)
             #expect(!page.contains("id=\"update-link\""))
             #expect(page.contains("id=\"readers\""))
-            #expect(page.contains("<td>\(clerk)</td><td>register</td>"))
+            #expect(page.contains("<td>\(clerk)</td><td>\(Labels.text("union_op_register", .chinese))</td>"))
             #expect(try await browser.send("/households/KM-2017-0001/update").status == .forbidden)
             #expect(try await browser.send("/households/KM-2017-0001/close").status == .forbidden)
             let token = try await browser.csrf(at: "/search")
@@ -457,6 +457,10 @@ struct UnionDeskPagesTests {
             #expect(!entry.zh.isEmpty && !entry.en.isEmpty, "\(id)")
         }
         #expect(Labels.text("union_col_id_number", .chinese) == "公民身份号码")  // the form's own header
+        for id in UnionPages.operationLabels.values {
+            let entry = try #require(Labels.table[id], "missing label \(id)")
+            #expect(!entry.zh.isEmpty && !entry.en.isEmpty, "\(id)")
+        }
     }
 
     @Test("multipart parts are split at the boundary, the file's bytes kept whole")
