@@ -4,12 +4,13 @@ import GRDB
 import HouseholdDomain
 
 extension UnionDesk {
-    /// `register`, `update` and `close`: clerks, for households of their area; `search`: clerks, approvers and
-    /// auditors, within their area (it shows personal data: not finance, not admins).
+    /// `register`, `update` and `close`: clerks, for households of their area; `search` and `file` (the household
+    /// page, ``answerFile(_:as:in:journal:)``): clerks, approvers and auditors, within their area (they show personal
+    /// data: not finance, not admins).
     public static var operationRoles: [String: Set<StaffRole>] {
         [
             Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
-            Operation.search: [.clerk, .approver, .auditor],
+            Operation.search: [.clerk, .approver, .auditor], Operation.file: fileRoles,
         ]
     }
 
@@ -110,6 +111,8 @@ extension UnionDesk {
                 reply.households.map { AuditLog.Touch(fileNumber: $0.fileNumber, county: $0.county) }, of: request,
                 by: asker, in: db)
             return .ok(try MessageCoding.encode(reply))
+        case Operation.file:
+            return try answerFile(request, as: asker, in: db, journal: journal)
         default:
             return try .refused(because: "unknown operation")
         }

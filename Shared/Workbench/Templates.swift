@@ -11,7 +11,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "refused": refused, "dashboard": dashboard,
         "prefecture": prefecture, "county": county, "why": why,
-    ]
+    ].merging(unionDesk) { own, _ in own }
 
     /// Every template, parsed once.
     static let library: MustacheLibrary = {
@@ -40,7 +40,7 @@ enum Templates {
         <header class="top">
           <div class="brand"><strong>{{t.app_title}}</strong> · <span id="agency">{{agencyName}}</span></div>
           <nav>
-            {{#loggedIn}}<a href="/">{{t.nav_home}}</a>{{#showDashboard}} <a href="/dashboard">{{t.nav_dashboard}}</a>{{/showDashboard}}{{/loggedIn}}
+            {{#loggedIn}}<a href="/">{{t.nav_home}}</a>{{#showDashboard}} <a href="/dashboard">{{t.nav_dashboard}}</a>{{/showDashboard}}{{#showUnionDesk}} <a href="/search">{{t.nav_search}}</a>{{/showUnionDesk}}{{/loggedIn}}
           </nav>
           <div class="who">
             {{#loggedIn}}<span id="staff">{{t.staff}}: {{staffName}} ({{staffID}})</span>
@@ -78,7 +78,8 @@ enum Templates {
         <p>{{t.home_roles}}: {{roles}} · {{t.home_area}}: {{area}}</p>
         {{#coordinator}}<p>{{t.home_coordinator}}</p>
         <p><a id="dashboard-link" href="/dashboard">{{t.home_dashboard_link}}</a></p>{{/coordinator}}
-        {{^coordinator}}<p>{{t.home_other}}</p>{{/coordinator}}
+        {{#union}}{{> union_home}}{{/union}}
+        {{^coordinator}}{{^union}}<p>{{t.home_other}}</p>{{/union}}{{/coordinator}}
         """
 
     /// A refusal (403) or a page that does not exist (404).
@@ -199,6 +200,12 @@ enum Templates {
         .years a.current { font-weight: bold; text-decoration: none; }
         form.login label { display: block; margin: .5em 0; }
         figure.chart { margin: 0; }
+        form.household fieldset { display: grid; grid-template-columns: repeat(auto-fill, minmax(16em, 1fr));
+          gap: .4em 1em; margin: .5em 0; }
+        form.household label.field { display: flex; flex-direction: column; }
+        label.invalid input, label.invalid select { border: 2px solid #b00; }
+        span.error { color: #b00; font-size: .9em; }
+        .notice { color: #060; }
         @media print {
           header.top nav, header.top form, #lang, .export, nav.years { display: none; }
           header.top { background: none; color: #000; border-bottom: 1px solid #000; }

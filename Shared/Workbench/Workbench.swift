@@ -108,6 +108,7 @@ public struct Workbench: Sendable {
         router.post("/login") { request, _ in try await workbench.login(request) }
         router.post("/logout") { request, _ in try await workbench.logout(request) }
         router.get("/") { request, _ in try await workbench.home(request) }
+        if agency == .union { addUnionDeskRoutes(to: router) }
         if agency == .coordinator {
             router.get("/dashboard") { request, _ in try await workbench.provincePage(request, as: .html) }
             router.get("/dashboard.csv") { request, _ in try await workbench.provincePage(request, as: .csv) }
@@ -274,7 +275,7 @@ public struct Workbench: Sendable {
     }
 
     /// Runs `body` for a logged-in member, or sends the browser to the login page (a JSON client gets 401).
-    private func withMember(
+    func withMember(
         _ request: Request, json: Bool = false,
         _ body: (StaffMember, WebSessions.Session) async throws -> Response
     ) async throws -> Response {
@@ -302,7 +303,12 @@ public struct Workbench: Sendable {
                 language == .chinese ? $0.chineseName : $0.rawValue
             }.joined(separator: language == .chinese ? "、" : ", ")
             let body = render(
-                "home", ["roles": roles, "area": area, "coordinator": agency == .coordinator], language: language)
+                "home",
+                [
+                    "roles": roles, "area": area, "coordinator": agency == .coordinator, "union": agency == .union,
+                    "isClerk": member.roles.contains(.clerk),
+                    "canSearch": !member.roles.isDisjoint(with: [.clerk, .approver, .auditor]),
+                ], language: language)
             return page(
                 body, title: Labels.text("home_title", language), request: request, language: language,
                 member: member, csrf: session.csrf)
@@ -533,7 +539,7 @@ public struct Workbench: Sendable {
 
     // MARK: Refusals
 
-    private func refusedCSRF(_ request: Request, language: Language) -> Response {
+    func refusedCSRF(_ request: Request, language: Language) -> Response {
         counters.increment(Counters.Label.requestsUnauthorised, dimensions: [("server", "web")])
         logger.warning("Web form refused: CSRF token missing or wrong", metadata: ["http.path": "\(request.uri.path)"])
         let body = render(
@@ -545,7 +551,7 @@ public struct Workbench: Sendable {
             csrf: "", status: .forbidden)
     }
 
-    private func refusedArea(
+    func refusedArea(
         _ request: Request, format: Format, language: Language, member: StaffMember, session: WebSessions.Session
     ) -> Response {
         counters.increment(Counters.Label.requestsOutOfArea, dimensions: [("server", "web")])
@@ -557,7 +563,7 @@ public struct Workbench: Sendable {
             language: language, member: member, session: session)
     }
 
-    private func refused(
+    func refused(
         _ request: Request, reason: String, format: Format, language: Language, member: StaffMember,
         session: WebSessions.Session
     ) -> Response {
@@ -571,7 +577,7 @@ public struct Workbench: Sendable {
             member: member, csrf: session.csrf, status: .forbidden)
     }
 
-    private func notFound(
+    func notFound(
         _ request: Request, language: Language, member: StaffMember, session: WebSessions.Session
     ) -> Response {
         let body = render(
@@ -595,11 +601,11 @@ public struct Workbench: Sendable {
         return .chinese
     }
 
-    private func todayDate() -> LocalDate {
+    func todayDate() -> LocalDate {
         LocalDate.today(clock: Int64(now().timeIntervalSince1970))
     }
 
-    private func today(_ language: Language) -> String {
+    func today(_ language: Language) -> String {
         Labels.date(todayDate(), language)
     }
 
@@ -611,7 +617,7 @@ public struct Workbench: Sendable {
     }
 
     /// The page in the layout: agency, staff member, logout, language link.
-    private func page(
+    func page(
         _ body: String, title: String, request: Request, language: Language, member: StaffMember?, csrf: String,
         status: HTTPResponse.Status = .ok, cookies: [String] = []
     ) -> Response {
@@ -621,7 +627,8 @@ public struct Workbench: Sendable {
                 "lang": language.htmlCode, "title": title, "body": body,
                 "agencyName": Labels.text(Labels.id(of: agency), language), "loggedIn": member != nil,
                 "staffName": member?.displayName ?? "", "staffID": member?.id ?? "", "csrf": csrf,
-                "showDashboard": agency == .coordinator, "langLink": languageLink(request, to: language.other),
+                "showDashboard": agency == .coordinator, "showUnionDesk": agency == .union,
+                "langLink": languageLink(request, to: language.other),
                 "today": today(language),
             ], language: language)
         var headers: HTTPFields = [
@@ -654,7 +661,7 @@ public struct Workbench: Sendable {
         return text
     }
 
-    private func redirect(_ location: String, request: Request, cookies: [String] = []) -> Response {
+    func redirect(_ location: String, request: Request, cookies: [String] = []) -> Response {
         var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
         return Response(status: .seeOther, headers: headers)
@@ -666,7 +673,7 @@ public struct Workbench: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.sorted.encode(value))))
@@ -683,7 +690,7 @@ public struct Workbench: Sendable {
     }
 
     /// A form body (`application/x-www-form-urlencoded`, at most 64 KiB) as name → value.
-    private func form(of request: Request) async throws -> [String: String] {
+    func form(of request: Request) async throws -> [String: String] {
         let buffer = try await request.body.collect(upTo: 64 << 10)
         let text = String(buffer: buffer)
         var values: [String: String] = [:]

@@ -195,6 +195,10 @@ struct StaffAuthorisationTests {
             (.union, Operation.update, try Self.json(RegisterRequest(csv: try Self.sampleCSV())), [.clerk]),
             (.union, Operation.close, close, [.clerk]),
             (.union, Operation.search, try Self.json(SearchRequest(text: "KM")), [.clerk, .approver, .auditor]),
+            (
+                .union, Operation.file, try Self.json(FileQuery(fileNumber: "KM-2017-0001")),
+                [.clerk, .approver, .auditor]
+            ),
             (.housing, Operation.awaiting, [], [.clerk, .approver, .auditor]),
             (.housing, Operation.worklist, try Self.json(WorklistRequest(list: .due)), [.clerk, .approver, .auditor]),
             (
@@ -227,7 +231,7 @@ struct StaffAuthorisationTests {
         #expect(
             UnionDesk.operationRoles == [
                 Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
-                Operation.search: [.clerk, .approver, .auditor],
+                Operation.search: [.clerk, .approver, .auditor], Operation.file: [.clerk, .approver, .auditor],
             ])
         #expect(
             DepartmentDesk.operationRoles == [

@@ -94,7 +94,11 @@ struct BrowserTests {
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
         #expect(waitUntil(timeout: .seconds(20)) { !LocalPorts.isFree(port) }, "nothing listens on \(base)")
 
-        try? FileManager.default.removeItem(at: Self.artefacts)
+        // Its own screenshots only: the union's desk test keeps its `union-*` ones in the same folder.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: Self.artefacts.path)) ?? []
+        where name.hasSuffix(".png") && !name.hasPrefix("union-") {
+            try? FileManager.default.removeItem(at: Self.artefacts.appendingPathComponent(name))
+        }
         let settings: [String: Any] = [
             "base": base, "clerk": [clerk.staffID, clerk.password], "outsider": [outsider.staffID, outsider.password],
             "locked": locked.staffID, "prefecture": "530100", "otherPrefecture": "530300", "year": year,

@@ -5,7 +5,7 @@ import HouseholdDomain
 
 /// An agency's append-only audit log of every read and change of a household done through its request operations
 /// (table `agency_audit`, migration ``migrationIdentifier``; policy Part C, issue "every act attributed"): one row
-/// per household touched — `register`, `update`, `close` and `search` (one row per file shown) at the union,
+/// per household touched — `register`, `update`, `close`, `search` (one row per file shown) and `file` at the union,
 /// `household` at the coordinator, `propose`, `decide`, `awaiting` and `worklist` (one row per file listed) at a
 /// department.
 ///
