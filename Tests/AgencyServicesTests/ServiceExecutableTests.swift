@@ -85,7 +85,8 @@ struct ServiceExecutableTests {
         }
         #expect(process.terminationStatus == 1)
         let lines = try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.last == "error: listen.feeds.outcomes.housing.endpoint: \(endpoint) is in use")
+        // The log line and the error line may reach the file in either order (the logger writes from its own thread).
+        #expect(lines.contains("error: listen.feeds.outcomes.housing.endpoint: \(endpoint) is in use"), "\(lines)")
         #expect(
             lines.contains { $0.contains("jiekun failed to start") && $0.contains("listen.feeds.outcomes.housing") })
     }
@@ -125,7 +126,7 @@ struct ServiceExecutableTests {
         }
         #expect(process.terminationStatus == 1)
         let lines = try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.last == "error: listen.http: \(address) is in use")
+        #expect(lines.contains("error: listen.http: \(address) is in use"), "\(lines)")
         #expect(lines.contains { $0.contains("jiekun failed to start") && $0.contains("listen.http") })
     }
 }
