@@ -48,7 +48,7 @@ public struct UnionDesk: AgencyDesk {
     public func seedBudgets(in db: Database) throws {
         try StoredBudgets.seed(
             from: Ledger(policy: policy, measures: AutomaticDecisions.budgetMeasures(of: .union, policy: policy)),
-            in: db)
+            policy: policy, in: db)
     }
 
     // MARK: Intake
@@ -422,7 +422,7 @@ public struct UnionDesk: AgencyDesk {
         case SupportRequested.type:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             let category = try self.category(of: requested.fileNumber, in: db)
-            var budgets = StoredBudgets(db, years: policy.budgetYears)
+            var budgets = StoredBudgets(db, years: try BudgetBook.years(policy: policy, in: db))
             var answers: [SupportAnswer] = []
             for request in requested.requests where request.to == .union {
                 guard event.source == "/jiekun/\(request.from.rawValue)" else {
@@ -430,7 +430,9 @@ public struct UnionDesk: AgencyDesk {
                         code: "union.support.sender",
                         description: "\(event.source) cannot ask on behalf of \(request.from.rawValue)")
                 }
-                answers.append(try AutomaticDecisions.support(request, category: category, ledger: &budgets))
+                let answer = try AutomaticDecisions.support(request, category: category, ledger: &budgets)
+                try keepBudgetBook(request, answer: answer, fileNumber: requested.fileNumber, in: db)
+                answers.append(answer)
             }
             guard !answers.isEmpty else { return }
             let effective = answers.compactMap(\.effectiveOn).max() ?? requested.requests.map(\.dueOn).max()!
