@@ -24,7 +24,8 @@ struct BudgetCommand: ParsableCommand {
             if let agency {
                 guard let paying = Agency(rawValue: agency), paying != .coordinator else {
                     throw ValidationError(
-                        "--agency must be one of union, hr-employment, medical-insurance, education-aid, housing, civil-affairs")
+                        "--agency must be one of union, hr-employment, medical-insurance, education-aid, housing, civil-affairs"
+                    )
                 }
             }
         }
@@ -70,7 +71,8 @@ struct BudgetCommand: ParsableCommand {
         }
 
         func run() throws {
-            let query = BudgetQuery(prefecture: prefecture, year: year, measure: measure, on: on.flatMap(LocalDate.init))
+            let query = BudgetQuery(
+                prefecture: prefecture, year: year, measure: measure, on: on.flatMap(LocalDate.init))
             let body = try service.request(
                 Operation.budget, body: try MessageCoding.encode(query), command: "budget show", at: paying.addressed)
             var output = Terminal.standardOutput
@@ -129,7 +131,8 @@ struct BudgetCommand: ParsableCommand {
         @OptionGroup var service: ServiceEndpoint
 
         func run() throws {
-            try BudgetCommand.send(act.request(.topUp), at: paying.addressed, service: service, command: "budget top-up")
+            try BudgetCommand.send(
+                act.request(.topUp), at: paying.addressed, service: service, command: "budget top-up")
         }
     }
 
@@ -137,7 +140,8 @@ struct BudgetCommand: ParsableCommand {
     struct Appropriate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "appropriate",
-            abstract: "下达 — finance records a year's appropriation for a line that has none; waiting measures are paid.",
+            abstract:
+                "下达 — finance records a year's appropriation for a line that has none; waiting measures are paid.",
             aliases: ["下达"])
 
         @OptionGroup var paying: AgencyOption
@@ -194,7 +198,8 @@ struct BudgetCommand: ParsableCommand {
     }
 
     /// Sends an act and prints what was recorded and paid.
-    static func send(_ request: BudgetActRequest, at agency: Agency?, service: ServiceEndpoint, command: String) throws {
+    static func send(_ request: BudgetActRequest, at agency: Agency?, service: ServiceEndpoint, command: String) throws
+    {
         let body = try service.request(
             Operation.budgetAct, body: try MessageCoding.encode(request), command: command, at: agency)
         let reply = try MessageCoding.decode(BudgetActReply.self, from: body)
@@ -228,7 +233,8 @@ struct BudgetCommand: ParsableCommand {
     static func render(_ reply: BudgetReply) -> String {
         var lines = ["\(reply.agency.rawValue) 预算 (budget)，\(reply.on.chinese) (on \(reply.on))"]
         lines.append(
-            "  州市 prefecture  年度 year  措施 measure  下达 appropriated  已支出 spent  已承诺 committed  余额 remaining  待资金 waiting")
+            "  州市 prefecture  年度 year  措施 measure  下达 appropriated  已支出 spent  已承诺 committed  余额 remaining  待资金 waiting"
+        )
         for line in reply.lines {
             lines.append(
                 "  \(line.prefecture)  \(line.year)  \(line.measure)  ¥\(line.appropriated)  ¥\(line.spent)  "
@@ -248,7 +254,8 @@ struct BudgetCommand: ParsableCommand {
                 if let amount = act.amount { what += " ¥\(amount)" }
                 if let units = act.units { what += " \(units)" }
                 lines.append(
-                    "    #\(act.number) \(act.kind.text) \(what)  \(act.businessDate.chinese)  \(act.staffID ?? "")  \(act.reference)")
+                    "    #\(act.number) \(act.kind.text) \(what)  \(act.businessDate.chinese)  \(act.staffID ?? "")  \(act.reference)"
+                )
             }
         }
         return lines.joined(separator: "\n") + "\n"

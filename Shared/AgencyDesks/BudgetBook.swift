@@ -139,7 +139,9 @@ public enum BudgetBook {
                 units: nil, staffID: nil, source: source, reference: "policy \(policy.version)", recordedAt: now,
                 businessDate: LocalDate.startOfYear(line.year), in: db)
         }
-        for (line, units) in ledger.units.sorted(by: { ($0.key.prefecture, $0.key.year) < ($1.key.prefecture, $1.key.year) }) {
+        for (line, units) in ledger.units.sorted(by: {
+            ($0.key.prefecture, $0.key.year) < ($1.key.prefecture, $1.key.year)
+        }) {
             try insert(
                 kind: .opening, prefecture: line.prefecture, year: line.year, measure: nil, amount: nil, units: units,
                 staffID: nil, source: source, reference: "policy \(policy.version)", recordedAt: now,
@@ -266,7 +268,8 @@ public enum BudgetBook {
     private static func check(reference: String, year: Int) throws {
         guard !reference.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DeskRefusal(
-                code: "budget.reference", description: "--reference 不能为空 (give the budget document or payment reference)")
+                code: "budget.reference",
+                description: "--reference 不能为空 (give the budget document or payment reference)")
         }
         guard (2000...2100).contains(year) else {
             throw DeskRefusal(code: "budget.year", description: "--year 不是预算年度 (not a budget year): \(year)")

@@ -193,7 +193,8 @@ public enum BudgetOperations {
     ) throws -> ServiceReply {
         guard let query = try? MessageCoding.decode(BudgetQuery.self, from: request.body) else {
             return try .refused(
-                because: "the body is not {\"prefecture\", \"year\", \"measure\", \"on\": \"YYYY-MM-DD\"} (all optional)")
+                because:
+                    "the body is not {\"prefecture\", \"year\", \"measure\", \"on\": \"YYYY-MM-DD\"} (all optional)")
         }
         let own = prefecture(of: asker.area)
         if let wanted = query.prefecture, let own, wanted != own {
@@ -204,14 +205,17 @@ public enum BudgetOperations {
         if let word = query.measure {
             guard let code = Measure.Code(rawValue: word), measures.contains(code) else {
                 return try .refused(
-                    because: "\(agency.rawValue) 不支付 \(word) (pays only \(measures.map(\.rawValue).sorted().joined(separator: ", ")))")
+                    because:
+                        "\(agency.rawValue) 不支付 \(word) (pays only \(measures.map(\.rawValue).sorted().joined(separator: ", ")))"
+                )
             }
             measure = code
         }
         let on = query.on ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
         let prefecture = query.prefecture ?? own
         let lines = try summaries(prefecture: prefecture, year: query.year, measure: measure, on: on, in: db)
-        let stock = holdsUnits && measure == nil ? try stockSummaries(prefecture: prefecture, year: query.year, in: db) : []
+        let stock =
+            holdsUnits && measure == nil ? try stockSummaries(prefecture: prefecture, year: query.year, in: db) : []
         let acts = try self.acts(prefecture: prefecture, year: query.year, measure: measure, in: db)
         let waiting = try Row.fetchAll(
             db,
@@ -248,24 +252,29 @@ public enum BudgetOperations {
             return .failure(
                 DeskRefusal(
                     code: "budget.kind",
-                    description: "不是可记录的预算事项 (not an act staff record): \(body.kind); use appropriate, top-up, add or release"))
+                    description:
+                        "不是可记录的预算事项 (not an act staff record): \(body.kind); use appropriate, top-up, add or release"))
         }
         guard policy.prefectures[body.prefecture] != nil else {
             return .failure(
-                DeskRefusal(code: "budget.prefecture", description: "\(body.prefecture) 不是州市代码 (not a prefecture code)"))
+                DeskRefusal(code: "budget.prefecture", description: "\(body.prefecture) 不是州市代码 (not a prefecture code)")
+            )
         }
         if asker.area.level == .county || prefecture(of: asker.area).map({ $0 != body.prefecture }) == true {
             asker.outOfArea()
             return .failure(
                 DeskRefusal(
-                    code: AuditLog.outsideAreaCode, description: asker.outsideArea("预算 \(body.prefecture) (budget of \(body.prefecture))")))
+                    code: AuditLog.outsideAreaCode,
+                    description: asker.outsideArea("预算 \(body.prefecture) (budget of \(body.prefecture))")))
         }
         let on = body.on ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
         do {
             switch kind {
             case .unitsAdded, .unitsReleased:
                 guard holdsUnits else {
-                    throw DeskRefusal(code: "budget.units.agency", description: "\(agency.rawValue) 没有公租房房源 (holds no public-rental units)")
+                    throw DeskRefusal(
+                        code: "budget.units.agency",
+                        description: "\(agency.rawValue) 没有公租房房源 (holds no public-rental units)")
                 }
                 guard let units = body.units else {
                     throw DeskRefusal(code: "budget.units", description: "give --units")
@@ -284,7 +293,8 @@ public enum BudgetOperations {
                     )
                 }
                 guard let text = body.yuan, let amount = Yuan(text) else {
-                    throw DeskRefusal(code: "budget.yuan", description: "--yuan 不是金额 (not an amount in yuan): \(body.yuan ?? "")")
+                    throw DeskRefusal(
+                        code: "budget.yuan", description: "--yuan 不是金额 (not an amount in yuan): \(body.yuan ?? "")")
                 }
                 return .success(
                     try BudgetBook.recordMoney(
@@ -307,7 +317,8 @@ public enum BudgetOperations {
             try MessageCoding.encode(
                 BudgetActReply(
                     act: act,
-                    paid: paid.map { .init(measureID: $0.0.measureID, amount: $0.0.amount, paidOn: $0.1) }, line: line)))
+                    paid: paid.map { .init(measureID: $0.0.measureID, amount: $0.0.amount, paidOn: $0.1) }, line: line))
+        )
     }
 
     /// The lines, with what was drawn and what waits.

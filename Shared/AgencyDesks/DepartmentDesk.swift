@@ -351,7 +351,8 @@ public struct DepartmentDesk: AgencyDesk {
                 request = try DeskCoding.decode(SupportRequest.self, from: row["request"])
                 try db.execute(
                     cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
-            } else if answer.kind == .payment, answer.approved, let waiting = try waitingForUnion(answer.measureID, in: db)
+            } else if answer.kind == .payment, answer.approved,
+                let waiting = try waitingForUnion(answer.measureID, in: db)
             {
                 // The union paid a measure that waited for its money, when money arrived (a top-up or an
                 // appropriation, policy §5.2).

@@ -38,7 +38,8 @@ extension UnionDesk {
             for (waiting, paidOn) in paid {
                 let answer = SupportAnswer(
                     measureID: waiting.measureID, kind: .payment, approved: true, effectiveOn: paidOn,
-                    reason: "the union paid \(waiting.amount) yuan when money arrived (\(act.kind.text) #\(act.number))")
+                    reason: "the union paid \(waiting.amount) yuan when money arrived (\(act.kind.text) #\(act.number))"
+                )
                 let event = try CloudEvent(
                     source: Self.source, type: SupportProvided.type, subject: waiting.fileNumber,
                     effectiveDate: paidOn.description,

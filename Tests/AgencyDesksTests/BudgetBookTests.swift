@@ -132,7 +132,9 @@ struct BudgetBookTests {
         #expect(delivered.map(\.effectiveDate) == ["2017-06-15"])
     }
 
-    @Test("a 2017 decision never spends 2018's money in 2017; a new year's appropriation pays the waiting, never forgotten")
+    @Test(
+        "a 2017 decision never spends 2018's money in 2017; a new year's appropriation pays the waiting, never forgotten"
+    )
     func ownYearFirst() throws {
         // 2017 line 3,000 (one grant), 2018 line 3,000 (one grant, not before 2018-01-01), 2019–2020 0.
         let office = try Office(kunmingAssistance: [2017: 3_000, 2018: 3_000])

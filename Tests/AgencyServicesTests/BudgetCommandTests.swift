@@ -78,12 +78,16 @@ struct BudgetCommandTests {
                 "--yuan", "1", "--reference", "x",
             ], profile: clerkProfile)
         #expect(byClerk.status == 1 && byClerk.error.contains("may not budget.act"), "\(byClerk.error)")
-        let clerkReads = try await StaffToolsTests.run(["budget", "show", "--prefecture", "530300"], profile: clerkProfile)
+        let clerkReads = try await StaffToolsTests.run(
+            ["budget", "show", "--prefecture", "530300"], profile: clerkProfile)
         #expect(clerkReads.status == 0, "\(clerkReads.error)")
 
         // The union's lines, read by its auditor: Kunming's 2017 mutual-aid line is the policy file's 25,000.
         let union = try await StaffToolsTests.run(
-            ["budget", "show", "--prefecture", "530100", "--year", "2017", "--measure", "medical.mutual-aid", "--json"],
+            [
+                "budget", "show", "--prefecture", "530100", "--year", "2017", "--measure", "medical.mutual-aid",
+                "--json",
+            ],
             profile: try profile(auditor, "auditor", at: .union, in: province))
         #expect(union.status == 0, "\(union.error)")
         let unionReply = try MessageCoding.decode(BudgetReply.self, from: Array(union.text.utf8))
