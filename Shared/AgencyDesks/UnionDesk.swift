@@ -396,6 +396,7 @@ public struct UnionDesk: AgencyDesk {
             cached: "UPDATE union_files SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
             arguments: [reason.rawValue, date.description, fileNumber])
         try countOpenFile(county: row["division_code"], helper: row["helper"], by: -1, in: db)
+        try BudgetBook.stopWaiting(fileNumber: fileNumber, in: db)  // a closed file stops its pending payments
         // Every viewer is told of the same closure: one event (one id), on each household feed.
         let closed = try event(
             HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date), effectiveOn: date)
