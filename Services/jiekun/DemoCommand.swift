@@ -305,6 +305,7 @@ struct DemoCommand: ParsableCommand {
             if left == right { output.write("  (the tables print alike; the reports differ in their JSON)\n") }
         }
         output.write(Self.makerChecker(of: stack, statuses: try stack.statuses()))
+        output.write(try Self.moneyWaiting(of: stack))
 
         // Peak memory, then stop or leave running.
         let peaks = stack.peakMemory()

@@ -16,7 +16,7 @@ extension DepartmentDesk {
             Operation.propose: [.clerk], Operation.decide: [.approver],
             Operation.awaiting: [.clerk, .approver, .auditor], Operation.worklist: [.clerk, .approver, .auditor],
             Operation.history: [.clerk, .approver, .auditor],
-        ]
+        ].merging(BudgetOperations.roles) { $1 }
     }
 
     /// Answers a department's own request operations (`review` mode): `propose` and `decide` (``DecideRequest`` →
@@ -29,6 +29,8 @@ extension DepartmentDesk {
         -> ServiceReply
     {
         switch request.operation {
+        case Operation.budget, Operation.budgetAct:
+            return try answerBudget(request, as: asker, in: db, journal: journal)
         case Operation.propose, Operation.decide:
             guard let body = try? MessageCoding.decode(DecideRequest.self, from: request.body),
                 let decision = StaffDecision(rawValue: body.decision)

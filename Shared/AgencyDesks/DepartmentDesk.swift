@@ -63,7 +63,7 @@ public struct DepartmentDesk: AgencyDesk {
             from: Ledger(
                 policy: policy, measures: AutomaticDecisions.budgetMeasures(of: department, policy: policy),
                 includesUnits: department == .housing),
-            in: db)
+            policy: policy, in: db)
     }
 
     /// Applies one upstream event inside the applying transaction, appending the desk's events to the journal.
@@ -173,7 +173,7 @@ public struct DepartmentDesk: AgencyDesk {
         let effectiveOn = decidedOn ?? view.filedOn
         var decided = preceded
         var requests: [SupportRequest] = []
-        var budgets = StoredBudgets(db, years: policy.budgetYears)
+        var budgets = StoredBudgets(db, years: try BudgetBook.years(policy: policy, in: db))
         for instance in instances {
             for step in try AutomaticDecisions.steps(
                 for: instance, subject: subject, policy: policy, ledger: &budgets)
@@ -196,7 +196,9 @@ public struct DepartmentDesk: AgencyDesk {
                 }
             }
         }
-        try record(decided, fileNumber: view.fileNumber, effectiveOn: effectiveOn, in: db, journal: journal)
+        try record(
+            decided, fileNumber: view.fileNumber, effectiveOn: effectiveOn, prefecture: view.prefectureCode, in: db,
+            journal: journal)
         if !requests.isEmpty {
             try append(
                 SupportRequested(fileNumber: view.fileNumber, requests: requests), effectiveOn: effectiveOn,
@@ -307,6 +309,7 @@ public struct DepartmentDesk: AgencyDesk {
             arguments: [closed.reason.rawValue, closed.closedOn.description, closed.fileNumber])
         try db.execute(
             cached: "DELETE FROM desk_awaiting_staff WHERE file_number = ?", arguments: [closed.fileNumber])
+        try BudgetBook.stopWaiting(fileNumber: closed.fileNumber, in: db)
         let withdrawn = try knownDecisions(of: closed.fileNumber, in: db).values
             .filter { $0.status == .granted && $0.deliveredOn == nil }
             .map { $0.withdrawn(atClosure: closed.reason.rawValue, on: closed.closedOn) }
@@ -333,19 +336,31 @@ public struct DepartmentDesk: AgencyDesk {
 
     /// The supporting agency answered: finalize each measure that waited for it here.
     private func finalize(_ provided: SupportProvided, in db: Database, journal: Journal) throws {
-        var budgets = StoredBudgets(db, years: policy.budgetYears)
+        var budgets = StoredBudgets(db, years: try BudgetBook.years(policy: policy, in: db))
         var decided: [MeasureDecision] = []
         var effective: LocalDate?
+        var prefecture: String?
         for answer in provided.answers {
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT decision, request FROM desk_pending_support WHERE measure_id = ?"),
-                    arguments: [answer.measureID])
-            else { continue }  // another department's measure, or already withdrawn
-            let decision = try DeskCoding.decode(MeasureDecision.self, from: row["decision"])
-            let request = try DeskCoding.decode(SupportRequest.self, from: row["request"])
-            try db.execute(
-                cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
+            let decision: MeasureDecision
+            let request: SupportRequest
+            if let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT decision, request FROM desk_pending_support WHERE measure_id = ?"),
+                arguments: [answer.measureID])
+            {
+                decision = try DeskCoding.decode(MeasureDecision.self, from: row["decision"])
+                request = try DeskCoding.decode(SupportRequest.self, from: row["request"])
+                try db.execute(
+                    cached: "DELETE FROM desk_pending_support WHERE measure_id = ?", arguments: [answer.measureID])
+            } else if answer.kind == .payment, answer.approved,
+                let waiting = try waitingForUnion(answer.measureID, in: db)
+            {
+                // The union paid a measure that waited for its money, when money arrived (a top-up or an
+                // appropriation, policy §5.2).
+                (decision, request) = waiting
+            } else {
+                continue  // another department's measure, or already withdrawn
+            }
+            prefecture = request.prefecture
             var final = try AutomaticDecisions.finalize(
                 decision, after: answer, policy: policy, ledger: &budgets, prefecture: request.prefecture)
             if let closure = try closure(of: provided.fileNumber, in: db) {
@@ -355,7 +370,9 @@ public struct DepartmentDesk: AgencyDesk {
             effective = [effective, answer.effectiveOn, request.dueOn].compactMap { $0 }.max()
         }
         guard let effective else { return }
-        try record(decided, fileNumber: provided.fileNumber, effectiveOn: effective, in: db, journal: journal)
+        try record(
+            decided, fileNumber: provided.fileNumber, effectiveOn: effective, prefecture: prefecture, in: db,
+            journal: journal)
     }
 
     /// Civil affairs reviews a rent reduction for housing (§4.2.5): approved for a category-1 household, the very
@@ -407,12 +424,39 @@ public struct DepartmentDesk: AgencyDesk {
     // MARK: Records and events
 
     /// Stores decisions and publishes them: `measure.decided`, then `measure.delivered` for those delivered.
+    ///
+    /// A decision the department pays keeps the budget book in step (``BudgetBook``): granted and not delivered, it
+    /// joins the queue waiting for money (filing order); delivered, its payment is recorded against the line of its
+    /// delivery year; refused or withdrawn, it leaves the queue. `prefecture` is the household's, looked up when
+    /// `nil` and needed.
     func record(
-        _ decisions: [MeasureDecision], fileNumber: String, effectiveOn: LocalDate, in db: Database, journal: Journal
+        _ decisions: [MeasureDecision], fileNumber: String, effectiveOn: LocalDate, prefecture: String? = nil,
+        in db: Database, journal: Journal
     ) throws {
         guard !decisions.isEmpty else { return }
+        var prefecture = prefecture
         for decision in decisions {
             try DecisionColumns.keep(decision, of: fileNumber, in: "desk_decisions", db: db)
+            guard decision.paidBy == department, decision.amount > .zero else { continue }
+            if decision.status == .granted {
+                if prefecture == nil {
+                    prefecture = try county(ofFile: fileNumber, in: db).map { String($0.prefix(4)) + "00" }
+                }
+                guard let prefecture else { continue }
+                if let deliveredOn = decision.deliveredOn {
+                    try BudgetBook.stopWaiting(measureID: decision.measureID, in: db)
+                    try BudgetBook.pay(
+                        measureID: decision.measureID, fileNumber: fileNumber, prefecture: prefecture,
+                        year: deliveredOn.year, measure: decision.code, amount: decision.amount, paidOn: deliveredOn,
+                        in: db)
+                } else {
+                    try BudgetBook.wait(
+                        measureID: decision.measureID, fileNumber: fileNumber, prefecture: prefecture,
+                        measure: decision.code, amount: decision.amount, dueOn: decision.dueOn, in: db)
+                }
+            } else {
+                try BudgetBook.stopWaiting(measureID: decision.measureID, in: db)
+            }
         }
         try append(
             MeasuresDecided(fileNumber: fileNumber, decisions: decisions), effectiveOn: effectiveOn, in: db,

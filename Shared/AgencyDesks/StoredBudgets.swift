@@ -22,7 +22,9 @@ public struct StoredBudgets: Budgets {
         self.years = years
     }
 
-    /// Adds the tables `budget_lines` and `stock_lines` (migration `agency.budgets.v1`).
+    /// Adds the tables `budget_lines` and `stock_lines` (migration `agency.budgets.v1`), and the append-only
+    /// `budget_acts`, the `budget_waiting` queue and the `budget_payments` record (migration `agency.budgets.v2`,
+    /// ``BudgetBook``).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("agency.budgets.v1") { db in
             try db.execute(
@@ -39,18 +41,22 @@ public struct StoredBudgets: Budgets {
                     ) WITHOUT ROWID;
                     """)
         }
+        BudgetBook.registerMigrations(&migrator)
     }
 
-    /// Fills the lines from the policy the first time (an agency's budgets are seeded once; later starts keep
-    /// what was spent).
+    /// Fills the lines from the policy the first time and records them as the opening appropriation, attributed
+    /// to the policy file (``BudgetBook/recordOpening(of:policy:in:)``); later starts keep what was spent. A store
+    /// seeded before appropriations were recorded gets its opening acts without its lines being touched.
     ///
     /// - Parameters:
     ///   - ledger: the full lines, e.g. `Ledger(policy:measures:includesUnits:)`.
+    ///   - policy: the policy file the figures come from (its name and version are recorded).
     ///   - db: a connection inside a write transaction.
     /// - Throws: `DatabaseError`.
-    public static func seed(from ledger: Ledger, in db: Database) throws {
+    public static func seed(from ledger: Ledger, policy: Policy, in db: Database) throws {
         let seeded = try Int.fetchOne(
             db, sql: "SELECT (SELECT COUNT(*) FROM budget_lines) + (SELECT COUNT(*) FROM stock_lines)")
+        try BudgetBook.recordOpening(of: ledger, policy: policy, in: db)
         guard seeded == 0 else { return }
         for (line, amount) in ledger.budgets {
             try db.execute(

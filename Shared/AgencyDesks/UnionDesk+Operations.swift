@@ -11,7 +11,7 @@ extension UnionDesk {
         [
             Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
             Operation.search: [.clerk, .approver, .auditor], Operation.file: fileRoles,
-        ]
+        ].merging(BudgetOperations.roles) { $1 }
     }
 
     /// Answers the union's own request operations, each in the request's write transaction: `register` and
@@ -25,6 +25,8 @@ extension UnionDesk {
         -> ServiceReply
     {
         switch request.operation {
+        case Operation.budget, Operation.budgetAct:
+            return try answerBudget(request, as: asker, in: db, journal: journal)
         case Operation.register, Operation.update:
             guard let body = try? MessageCoding.decode(RegisterRequest.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"csv\": \"…\"}")

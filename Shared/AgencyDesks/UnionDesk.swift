@@ -48,7 +48,7 @@ public struct UnionDesk: AgencyDesk {
     public func seedBudgets(in db: Database) throws {
         try StoredBudgets.seed(
             from: Ledger(policy: policy, measures: AutomaticDecisions.budgetMeasures(of: .union, policy: policy)),
-            in: db)
+            policy: policy, in: db)
     }
 
     // MARK: Intake
@@ -396,6 +396,7 @@ public struct UnionDesk: AgencyDesk {
             cached: "UPDATE union_files SET status = 'closed', closed_reason = ?, closed_on = ? WHERE file_number = ?",
             arguments: [reason.rawValue, date.description, fileNumber])
         try countOpenFile(county: row["division_code"], helper: row["helper"], by: -1, in: db)
+        try BudgetBook.stopWaiting(fileNumber: fileNumber, in: db)  // a closed file stops its pending payments
         // Every viewer is told of the same closure: one event (one id), on each household feed.
         let closed = try event(
             HouseholdClosed(fileNumber: fileNumber, reason: reason, closedOn: date), effectiveOn: date)
@@ -422,7 +423,7 @@ public struct UnionDesk: AgencyDesk {
         case SupportRequested.type:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             let category = try self.category(of: requested.fileNumber, in: db)
-            var budgets = StoredBudgets(db, years: policy.budgetYears)
+            var budgets = StoredBudgets(db, years: try BudgetBook.years(policy: policy, in: db))
             var answers: [SupportAnswer] = []
             for request in requested.requests where request.to == .union {
                 guard event.source == "/jiekun/\(request.from.rawValue)" else {
@@ -430,7 +431,9 @@ public struct UnionDesk: AgencyDesk {
                         code: "union.support.sender",
                         description: "\(event.source) cannot ask on behalf of \(request.from.rawValue)")
                 }
-                answers.append(try AutomaticDecisions.support(request, category: category, ledger: &budgets))
+                let answer = try AutomaticDecisions.support(request, category: category, ledger: &budgets)
+                try keepBudgetBook(request, answer: answer, fileNumber: requested.fileNumber, in: db)
+                answers.append(answer)
             }
             guard !answers.isEmpty else { return }
             let effective = answers.compactMap(\.effectiveOn).max() ?? requested.requests.map(\.dueOn).max()!

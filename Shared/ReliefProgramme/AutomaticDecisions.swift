@@ -253,6 +253,20 @@ public struct SupportRequest: Sendable, Hashable, Codable {
     /// When the measure is due.
     public var dueOn: LocalDate
 
+    /// Creates a request.
+    public init(
+        measureID: String, measure: Measure.Code, kind: Kind, from: Agency, to: Agency, amount: Yuan,
+        prefecture: String, dueOn: LocalDate
+    ) {
+        self.measureID = measureID
+        self.measure = measure
+        self.kind = kind
+        self.from = from
+        self.to = to
+        self.amount = amount
+        self.prefecture = prefecture
+        self.dueOn = dueOn
+    }
 }
 
 /// A supporting agency's answer (`support.provided`).

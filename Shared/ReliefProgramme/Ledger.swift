@@ -76,8 +76,8 @@ public struct Ledger: Budgets, Sendable, Hashable, Codable {
     public private(set) var budgets: [BudgetLine: Yuan]
     /// Remaining units per line.
     public private(set) var units: [StockLine: Int]
-    /// The budget years, in order.
-    public let years: [Int]
+    /// The budget years, in order: the policy's and any year money was added for.
+    public private(set) var years: [Int]
 
     /// A full ledger for the given measures, from the policy's budgets and stock.
     ///
@@ -111,6 +111,18 @@ public struct Ledger: Budgets, Sendable, Hashable, Codable {
         guard let free = units[line], free > 0 else { return false }
         units[line] = free - 1
         return true
+    }
+
+    /// Adds money that arrived for a line (an appropriation or a top-up, policy §5.2), creating the line.
+    ///
+    /// - Parameters:
+    ///   - amount: yuan added.
+    ///   - measure: the line's measure.
+    ///   - prefecture: the line's prefecture.
+    ///   - year: the line's budget year.
+    public mutating func add(_ amount: Yuan, for measure: Measure.Code, prefecture: String, year: Int) {
+        budgets[BudgetLine(prefecture: prefecture, year: year, measure: measure), default: .zero] += amount
+        if !years.contains(year) { years = (years + [year]).sorted() }
     }
 
     /// Draws `amount` from one year's budget only.

@@ -78,6 +78,58 @@ public struct ProgrammeRun: Sendable {
         return assessment
     }
 
+    /// Money that arrives for one line after households were filed — a finance officer's top-up or appropriation
+    /// (policy §5.2): the measures of that prefecture waiting for `payer`'s money for `measure` are paid in filing
+    /// order, each from the first line of its due year or a later one that has the money, dated the latest of its
+    /// due date, `arrivedOn` and 1 January of the line's year; the first one no line can pay stops the rest. A
+    /// household whose guarantees then all hold exits (its other waiting work withdrawn), as the coordinator
+    /// judges after each delivery.
+    ///
+    /// The services do the same inside the act's transaction (`BudgetBook.release`), so the two runs stay equal.
+    /// - Parameters:
+    ///   - amount: yuan that arrived.
+    ///   - measure: the line's measure.
+    ///   - payer: the agency whose line it is (the union for the fees and grants it pays).
+    ///   - prefecture: the line's prefecture.
+    ///   - year: the line's budget year.
+    ///   - arrivedOn: the act's business date.
+    public mutating func receive(
+        _ amount: Yuan, for measure: Measure.Code, paidBy payer: Agency, prefecture: String, year: Int,
+        arrivedOn: LocalDate
+    ) {
+        ledgers[payer]!.add(amount, for: measure, prefecture: prefecture, year: year)
+        var changed: [Int] = []
+        release: for index in files.indices
+        where files[index].subject.prefectureCode == prefecture && files[index].closure == nil {
+            for position in files[index].decisions.indices {
+                let decision = files[index].decisions[position]
+                guard decision.code == measure, decision.status == .granted, decision.deliveredOn == nil,
+                    decision.paidBy == payer, decision.amount > .zero
+                else { continue }
+                var paidOn: LocalDate?
+                for line in ledgers[payer]!.years where line >= decision.dueOn.year {
+                    if ledgers[payer]!.draw(decision.amount, for: measure, prefecture: prefecture, year: line) {
+                        paidOn = max(decision.dueOn, arrivedOn, LocalDate.startOfYear(line))
+                        break
+                    }
+                }
+                guard let paidOn else { break release }
+                files[index].decisions[position].deliveredOn = paidOn
+                if changed.last != index { changed.append(index) }
+            }
+        }
+        for index in changed {
+            var file = files[index]
+            let readiness = ExitReadiness.evaluate(file.subject, outcomes: MeasureDecision.outcomes(of: file.decisions))
+            if let exitDate = readiness.exitDate {
+                file.decisions = file.decisions.map { $0.withdrawn(atClosure: "exited", on: exitDate) }
+            }
+            files[index] = FiledHousehold(
+                subject: file.subject, decisions: file.decisions, readiness: readiness, divisionCode: file.divisionCode,
+                earlierFile: file.earlierFile)
+        }
+    }
+
     /// Every department's decisions for an eligible household, supporting agencies answering at once.
     private mutating func decide(_ assessment: Assessment) -> [MeasureDecision] {
         let subject = DecisionSubject(assessment)

@@ -192,4 +192,83 @@ struct InProcessProgrammeTests {
             #expect(try programme.coordinator.laterFiles(of: earlier, in: db) == [relapse])
         }
     }
+
+    @Test(
+        "money that arrives later: top-ups at medical insurance and the union pay the waiting in filing order, as the sequential run"
+    )
+    func topUpsEqualSequential() throws {
+        var policy = try Policy.load(contentsOfFile: Self.policyPath)
+        // Kunming (530100): medical assistance 3,000 in 2017 (one grant of 3,000), none later; no mutual-aid money.
+        for year in policy.budgetYears {
+            policy.prefectures["530100"]!.years[year]!.budgets[.medicalAssistance] = Yuan(
+                yuan: year == 2017 ? 3_000 : 0)
+            policy.prefectures["530100"]!.years[year]!.budgets[.medicalMutualAid] = .zero
+        }
+        let csv = try CaseloadGenerator(policy: policy, seed: 11, year: 2017, mistakeRate: 0).csv(households: 300)
+        let imported = try HouseholdImporter(today: LocalDate("2026-11-29")!).read(bytes: Array(csv.utf8))
+        var programme = try Programme(policy: policy)
+        _ = try programme.file(imported)
+        var random = SeededGenerator(seed: 5)
+        _ = try programme.deliver(using: &random)
+
+        let medical = programme.agencies[.medicalInsurance]!.store
+        func waiting(_ store: EventStore, _ measure: Measure.Code) throws -> [BudgetBook.Waiting] {
+            try store.writer.read { db in try BudgetBook.waiting(prefecture: "530100", measure: measure, in: db) }
+        }
+        let assistanceBefore = try waiting(medical, .medicalAssistance)
+        let feesBefore = try waiting(programme.unionStore, .medicalMutualAid)
+        #expect(assistanceBefore.count >= 4 && feesBefore.count >= 3, "the test needs waiting measures")
+
+        // Finance tops up Kunming's 2018 lines on 2018-03-01: 9,000 yuan = 3 grants of 3,000; 120 yuan = 2 fees of 60.
+        let finance = Asker(staffID: "finance-0001", area: .province, roles: [.finance])
+        func topUp(_ measure: Measure.Code, _ yuan: String, at agency: Agency) throws -> BudgetActReply {
+            let request = ServiceRequest(
+                clientID: "test", number: 1, operation: Operation.budgetAct,
+                body: try MessageCoding.encode(
+                    BudgetActRequest(
+                        kind: "top-up", prefecture: "530100", year: 2018, measure: measure.rawValue, yuan: yuan,
+                        on: LocalDate("2018-03-01"), reference: "昆财〔2018〕7号")))
+            let store = programme.agencies[agency]!.store
+            let reply = try store.writer.write { db in
+                agency == .union
+                    ? try programme.union.answer(request, as: finance, in: db, journal: store.journal)
+                    : try DepartmentDesk(department: agency, policy: policy).answer(
+                        request, as: finance, in: db, journal: store.journal)
+            }
+            try #require(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))")
+            return try MessageCoding.decode(BudgetActReply.self, from: reply.body)
+        }
+        // Each agency's money is recorded once the other's consequences (deliveries, exits, closures) have been
+        // applied everywhere, as the sequential run takes them at once.
+        let assistance = try topUp(.medicalAssistance, "9000", at: .medicalInsurance)
+        _ = try programme.deliver(using: &random)
+        let feesWaiting = try waiting(programme.unionStore, .medicalMutualAid)
+        let fees = try topUp(.medicalMutualAid, "120", at: .union)
+        _ = try programme.deliver(using: &random)
+        // The first three and the first two in filing order, each due in 2017 and paid on the top-up's date.
+        #expect(assistance.paid.map(\.measureID) == assistanceBefore.prefix(3).map(\.measureID))
+        #expect(fees.paid.map(\.measureID) == feesWaiting.prefix(2).map(\.measureID))
+        #expect(feesWaiting.count <= feesBefore.count, "a file closed meanwhile leaves the queue")
+        #expect(Set((assistance.paid + fees.paid).map(\.paidOn)) == [LocalDate("2018-03-01")!])
+        // The fourth in filing order is now the first waiting.
+        #expect(try waiting(medical, .medicalAssistance).first?.measureID == assistanceBefore[3].measureID)
+
+        // The sequential run, the same money arriving after the same households.
+        var run = ProgrammeRun(policy: policy)
+        for entry in imported.entries.sortedInFilingOrder(by: { $0.facts.filedOn }) {
+            try run.file(try #require(entry.household))
+        }
+        run.receive(
+            Yuan(yuan: 9_000), for: .medicalAssistance, paidBy: .medicalInsurance, prefecture: "530100", year: 2018,
+            arrivedOn: LocalDate("2018-03-01")!)
+        run.receive(
+            Yuan(yuan: 120), for: .medicalMutualAid, paidBy: .union, prefecture: "530100", year: 2018,
+            arrivedOn: LocalDate("2018-03-01")!)
+        let report = try programme.coordinatorStore.writer.read { db in try programme.coordinator.report(in: db) }
+        let sequential = ProvinceReport(files: run.files, years: policy.budgetYears)
+        #expect(report.province == sequential.province)
+        #expect(report.prefectures == sequential.prefectures)
+        #expect(report.departments == sequential.departments)
+        #expect(report.money == sequential.money)
+    }
 }

@@ -220,6 +220,15 @@ struct StaffAuthorisationTests {
                 .coordinator, Operation.household, try Self.json(HouseholdQuery(fileNumber: "KM-2017-0001")),
                 [.clerk, .approver, .auditor]
             ),
+            (.union, Operation.budget, try Self.json(BudgetQuery()), [.finance, .auditor, .clerk, .approver]),
+            (.housing, Operation.budget, try Self.json(BudgetQuery()), [.finance, .auditor, .clerk, .approver]),
+            (
+                .housing, Operation.budgetAct,
+                try Self.json(
+                    BudgetActRequest(
+                        kind: "add", prefecture: "530100", year: 2017, units: 1, on: LocalDate("2017-06-01"),
+                        reference: "matrix")), [.finance]
+            ),
             (.union, AuditLog.operation, try Self.json(AuditQuery(household: "KM-2017-0001")), [.auditor]),
             (.housing, AuditLog.operation, try Self.json(AuditQuery(staff: "housing-0001")), [.auditor]),
             (.coordinator, AuditLog.operation, try Self.json(AuditQuery(household: "KM-2017-0001")), [.auditor]),
@@ -232,12 +241,15 @@ struct StaffAuthorisationTests {
             UnionDesk.operationRoles == [
                 Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
                 Operation.search: [.clerk, .approver, .auditor], Operation.file: [.clerk, .approver, .auditor],
+                Operation.budget: [.finance, .auditor, .clerk, .approver],
+                Operation.budgetAct: [.finance],
             ])
         #expect(
             DepartmentDesk.operationRoles == [
                 Operation.propose: [.clerk], Operation.decide: [.approver],
                 Operation.awaiting: [.clerk, .approver, .auditor], Operation.worklist: [.clerk, .approver, .auditor],
                 Operation.history: [.clerk, .approver, .auditor],
+                Operation.budget: [.finance, .auditor, .clerk, .approver], Operation.budgetAct: [.finance],
             ])
         #expect(Set(CoordinatorDesk.operationRoles.keys) == [Operation.report, Operation.household])
 
