@@ -11,7 +11,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "refused": refused, "dashboard": dashboard,
         "prefecture": prefecture, "why": why,
-    ]
+    ].merging(departmentDesk) { own, _ in own }
 
     /// Every template, parsed once.
     static let library: MustacheLibrary = {

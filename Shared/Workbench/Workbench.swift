@@ -125,6 +125,7 @@ public struct Workbench: Sendable {
                 try await workbench.prefecturePage(request, code: context.parameters.get("code") ?? "", as: .json)
             }
         }
+        registerDepartmentDesk(on: router)
         return router
     }
 
@@ -261,7 +262,7 @@ public struct Workbench: Sendable {
     }
 
     /// Runs `body` for a logged-in member, or sends the browser to the login page (a JSON client gets 401).
-    private func withMember(
+    func withMember(
         _ request: Request, json: Bool = false,
         _ body: (StaffMember, WebSessions.Session) async throws -> Response
     ) async throws -> Response {
@@ -283,6 +284,7 @@ public struct Workbench: Sendable {
 
     private func home(_ request: Request) async throws -> Response {
         try await withMember(request) { member, session in
+            if let desk = try await departmentHome(request, member: member, session: session) { return desk }
             let language = language(of: request)
             let area = (try? StaffArea(code: member.area)).map { "\($0.name) (\($0.code))" } ?? member.area
             let roles = member.roles.sorted().map {
@@ -457,7 +459,7 @@ public struct Workbench: Sendable {
 
     // MARK: Refusals
 
-    private func refusedCSRF(_ request: Request, language: Language) -> Response {
+    func refusedCSRF(_ request: Request, language: Language) -> Response {
         counters.increment(Counters.Label.requestsUnauthorised, dimensions: [("server", "web")])
         logger.warning("Web form refused: CSRF token missing or wrong", metadata: ["http.path": "\(request.uri.path)"])
         let body = render(
@@ -469,7 +471,7 @@ public struct Workbench: Sendable {
             csrf: "", status: .forbidden)
     }
 
-    private func refusedArea(
+    func refusedArea(
         _ request: Request, format: Format, language: Language, member: StaffMember, session: WebSessions.Session
     ) -> Response {
         counters.increment(Counters.Label.requestsOutOfArea, dimensions: [("server", "web")])
@@ -481,7 +483,7 @@ public struct Workbench: Sendable {
             language: language, member: member, session: session)
     }
 
-    private func refused(
+    func refused(
         _ request: Request, reason: String, format: Format, language: Language, member: StaffMember,
         session: WebSessions.Session
     ) -> Response {
@@ -495,7 +497,7 @@ public struct Workbench: Sendable {
             member: member, csrf: session.csrf, status: .forbidden)
     }
 
-    private func notFound(
+    func notFound(
         _ request: Request, language: Language, member: StaffMember, session: WebSessions.Session
     ) -> Response {
         let body = render(
@@ -519,7 +521,7 @@ public struct Workbench: Sendable {
         return .chinese
     }
 
-    private func todayDate() -> LocalDate {
+    func todayDate() -> LocalDate {
         LocalDate.today(clock: Int64(now().timeIntervalSince1970))
     }
 
@@ -535,7 +537,7 @@ public struct Workbench: Sendable {
     }
 
     /// The page in the layout: agency, staff member, logout, language link.
-    private func page(
+    func page(
         _ body: String, title: String, request: Request, language: Language, member: StaffMember?, csrf: String,
         status: HTTPResponse.Status = .ok, cookies: [String] = []
     ) -> Response {
@@ -578,7 +580,7 @@ public struct Workbench: Sendable {
         return text
     }
 
-    private func redirect(_ location: String, request: Request, cookies: [String] = []) -> Response {
+    func redirect(_ location: String, request: Request, cookies: [String] = []) -> Response {
         var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
         return Response(status: .seeOther, headers: headers)
@@ -590,7 +592,7 @@ public struct Workbench: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.sorted.encode(value))))

@@ -94,7 +94,11 @@ struct BrowserTests {
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
         #expect(waitUntil(timeout: .seconds(20)) { !LocalPorts.isFree(port) }, "nothing listens on \(base)")
 
-        try? FileManager.default.removeItem(at: Self.artefacts)
+        // This test's screenshots only: the desk's (`desk-*.png`, DepartmentDeskBrowserTests) stay.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: Self.artefacts.path)) ?? []
+        where !name.hasPrefix("desk-") {
+            try? FileManager.default.removeItem(at: Self.artefacts.appendingPathComponent(name))
+        }
         let settings: [String: Any] = [
             "base": base, "clerk": [clerk.staffID, clerk.password], "outsider": [outsider.staffID, outsider.password],
             "locked": locked.staffID, "prefecture": "530100", "otherPrefecture": "530300", "year": year,
