@@ -152,7 +152,7 @@ extension Workbench {
                     "rows": rows, "empty": rows.isEmpty, "truncated": worklist.truncated,
                     "date": Labels.date(worklist.on, language), "dateValue": worklist.on.description,
                     "counties": counties, "county": county ?? "", "reasons": reasons, "csrf": session.csrf,
-                    "back": back, "message": message ?? "",
+                    "back": back, "message": message ?? "", "hasMessage": message != nil,
                     "toPropose": list == .toPropose, "awaiting": list == .awaiting,
                     "delivery": list == .due || list == .overdue, "overdue": list == .overdue,
                     "canPropose": list == .toPropose && isClerk,
@@ -199,16 +199,17 @@ extension Workbench {
             "county": Self.countyName(view.divisionCode), "category": view.category.map { "\($0.rawValue)" } ?? "-",
             "filedOn": Labels.date(view.filedOn, language), "helper": view.helper ?? "",
             "person": person.map { "\($0.name) \($0.identityNumber.masked)" } ?? "",
-            "householdSize": view.householdSize.map(String.init) ?? "",
+            "householdSize": view.householdSize.map(String.init) ?? "", "hasHouseholdSize": view.householdSize != nil,
             "amount": item.amount.map(\.description) ?? "",
             "dueOn": item.dueOn.map { Labels.date($0, language) } ?? "",
             "daysOverdue": item.daysOverdue.map(String.init) ?? "",
             "deliveryOn": item.deliveryComputedOn.map { Labels.date($0, language) }
                 ?? Labels.text("desk_waiting_money", language),
             "proposal": item.proposedDecision.map { Labels.text(Self.decisionLabelID($0), language) } ?? "",
-            "proposalCode": reasonText ?? "", "proposalReason": item.proposedReason ?? "",
+            "proposalCode": reasonText ?? "", "hasProposalCode": reasonText != nil,
+            "proposalReason": item.proposedReason ?? "", "hasProposalReason": item.proposedReason?.isEmpty == false,
             "proposedBy": item.proposedBy ?? "", "proposedOn": item.proposedOn.map { Labels.date($0, language) } ?? "",
-            "corrects": item.corrects.map { "#\($0)" } ?? "",
+            "corrects": item.corrects.map { "#\($0)" } ?? "", "hasCorrects": item.corrects != nil,
             "notes": notes.joined(separator: "；"), "selectable": selectable,
         ]
     }
@@ -394,7 +395,7 @@ extension Workbench {
                     "reasons": reasons.map {
                         ["code": $0.code, "text": language == .chinese ? $0.chinese : $0.english]
                     },
-                    "dateValue": todayDate().description, "message": message ?? "",
+                    "dateValue": todayDate().description, "message": message ?? "", "hasMessage": message != nil,
                     "jsonLink": "/api/desk/household/\(Self.pathComponent(fileNumber))",
                 ], language: language)
             return self.page(

@@ -30,7 +30,7 @@ extension Templates {
         <h1 id="list-name">{{listName}}</h1>
         <nav class="tabs">{{#tabs}}<a href="{{href}}"{{#current}} class="current"{{/current}}>{{name}}</a> {{/tabs}}</nav>
         <p class="rule">{{listNote}}</p>
-        {{#message}}<p class="done" id="message">{{message}}</p>{{/message}}
+        {{#hasMessage}}<p class="done" id="message">{{message}}</p>{{/hasMessage}}
         <form method="get" class="filter" id="filter">
           <label>{{t.desk_county}} <select name="county" id="county"><option value="">{{t.desk_all_counties}}</option>{{#counties}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/counties}}</select></label>
           <label>{{t.desk_business_date}} <input type="date" name="on" value="{{dateValue}}"></label>
@@ -53,10 +53,10 @@ extension Templates {
             {{#canDecide}}<td>{{#selectable}}<input type="checkbox" name="measure" value="{{measureID}}" class="select">{{/selectable}}{{^selectable}}<span class="not-selectable">-</span>{{/selectable}}</td>{{/canDecide}}
             <td>{{measureName}}<br><small>{{measureID}}</small></td>
             <td><a href="{{householdHref}}">{{fileNumber}}</a></td><td>{{county}}</td><td class="n">{{category}}</td>
-            <td>{{person}}{{#householdSize}}<br><small>{{t.desk_household_size}} {{householdSize}}</small>{{/householdSize}}</td>
+            <td>{{person}}{{#hasHouseholdSize}}<br><small>{{t.desk_household_size}} {{householdSize}}</small>{{/hasHouseholdSize}}</td>
             <td>{{filedOn}}</td><td class="n">{{amount}}</td>
             {{#delivery}}<td>{{dueOn}}</td>{{#overdue}}<td class="n below">{{daysOverdue}}</td><td>{{deliveryOn}}</td>{{/overdue}}{{/delivery}}
-            {{#awaiting}}<td class="proposal">{{proposal}}{{#corrects}} ({{t.desk_corrects}} {{corrects}}){{/corrects}}{{#proposalCode}}<br>{{proposalCode}}{{/proposalCode}}{{#proposalReason}}<br><small>{{proposalReason}}</small>{{/proposalReason}}</td>
+            {{#awaiting}}<td class="proposal">{{proposal}}{{#hasCorrects}} ({{t.desk_corrects}} {{corrects}}){{/hasCorrects}}{{#hasProposalCode}}<br>{{proposalCode}}{{/hasProposalCode}}{{#hasProposalReason}}<br><small>{{proposalReason}}</small>{{/hasProposalReason}}</td>
             <td>{{proposedBy}}<br><small>{{proposedOn}}</small></td><td class="notes">{{notes}}</td>
             {{#canDecide}}<td>{{#selectable}}<button type="submit" name="one" value="{{measureID}}" class="approve-one">{{t.desk_approve}}</button>{{/selectable}}</td>{{/canDecide}}{{/awaiting}}
             {{#toPropose}}<td class="notes">{{notes}}</td>
@@ -104,7 +104,7 @@ extension Templates {
     static let deskHousehold = """
         <link rel="stylesheet" href="/static/desk.css">
         <h1>{{t.desk_household_title}} · <span id="file-number">{{fileNumber}}</span></h1>
-        {{#message}}<p class="done" id="message">{{message}}</p>{{/message}}
+        {{#hasMessage}}<p class="done" id="message">{{message}}</p>{{/hasMessage}}
         <h2>{{t.desk_history}} <small class="export"><a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
         {{#empty}}<p id="empty">{{t.desk_history_empty}}</p>{{/empty}}
         {{^empty}}<table id="history">

@@ -155,6 +155,7 @@ struct DepartmentDeskPagesTests {
             let awaiting = String(buffer: try await browser.send("/desk/worklist/awaiting").body)
             #expect(Self.rows(awaiting) == [Self.kunmingMutualAid])
             #expect(awaiting.contains("2017年4月1日"))
+            #expect(!awaiting.contains(Labels.text("desk_corrects", .chinese)), "no correction shown for a proposal")
             #expect(!awaiting.contains("type=\"checkbox\""), "a clerk decides nothing")
         }
         let proposals = try fixture.store.writer.read { db in

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+import traceback
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -57,7 +58,7 @@ def main():
         print(json.dumps({"error": f"cannot start headless Chromium: {error}"}))
         sys.exit(2)
     result = {"screenshots": []}
-    wait = WebDriverWait(driver, 20)
+    wait = WebDriverWait(driver, 30)
 
     def shot(name):
         path = os.path.join(artefacts, name + ".png")
@@ -157,6 +158,12 @@ def main():
         wait.until(expected_conditions.presence_of_element_located((By.ID, "list-name")))
         result["englishHeading"] = driver.find_element(By.ID, "list-name").text
         shot("desk-09-due-english")
+    except Exception:  # noqa: BLE001 - say where it stopped, with the page it was on
+        result["error"] = traceback.format_exc()
+        result["url"] = driver.current_url
+        result["page"] = driver.find_element(By.TAG_NAME, "body").text[:2000]
+        print(json.dumps(result, ensure_ascii=False))
+        sys.exit(1)
     finally:
         driver.quit()
     print(json.dumps(result, ensure_ascii=False))
