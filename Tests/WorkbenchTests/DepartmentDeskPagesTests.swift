@@ -334,6 +334,51 @@ struct DepartmentDeskPagesTests {
         }
     }
 
+    @Test("every form needs the session's CSRF token; a clerk may not decide, an auditor reads but may not propose")
+    func formsAndRoles() async throws {
+        let fixture = try DepartmentDeskFixture()
+        let clerk = try fixture.addMember([.clerk])
+        let approver = try fixture.addMember([.approver])
+        let auditor = try fixture.addMember([.auditor])
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn(clerk)
+            _ = try await Self.post(
+                browser, "/desk/propose", ["measure": Self.kunmingMutualAid, "decision": "approve"])
+            let decide = try await Self.post(
+                browser, "/desk/decide", ["measure": Self.kunmingMutualAid, "verdict": "approve"])
+            #expect(decide.status == .forbidden)
+            #expect(String(buffer: decide.body).contains("decide"), "the role check names the operation")
+        }
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn(approver)
+            let forged = try await Self.post(
+                browser, "/desk/decide", ["measure": Self.kunmingMutualAid, "verdict": "approve"], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(String(buffer: forged.body).contains(Labels.text("refused_csrf", .chinese)))
+            let correct = try await Self.post(
+                browser, "/desk/correct",
+                ["measure": Self.kunmingMutualAid, "act": "1", "decision": "refuse", "reason": "x"], csrf: false)
+            #expect(correct.status == .forbidden)
+            #expect(String(buffer: correct.body).contains(Labels.text("refused_csrf", .chinese)))
+        }
+        try await fixture.withClient { browser in
+            _ = try await browser.logIn(auditor)
+            let list = String(buffer: try await browser.send("/desk/worklist/awaiting").body)
+            #expect(Self.rows(list) == [Self.kunmingMutualAid])
+            #expect(!list.contains("type=\"checkbox\""), "an auditor changes nothing")
+            #expect(
+                !String(buffer: try await browser.send("/desk/worklist/to-propose").body).contains("class=\"propose\""))
+            let propose = try await Self.post(
+                browser, "/desk/propose", ["measure": Self.kunmingAssistance, "decision": "approve"])
+            #expect(propose.status == .forbidden)
+        }
+        // Still proposed and awaiting an approver: nothing above was done.
+        let proposed = try await fixture.store.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT measure_id FROM desk_awaiting_staff WHERE proposed_by IS NOT NULL")
+        }
+        #expect(proposed == [Self.kunmingMutualAid])
+    }
+
     @Test("the home page lists the member's worklists with their counts; an admin has none")
     func homeCounts() async throws {
         let fixture = try DepartmentDeskFixture()
