@@ -400,8 +400,8 @@ let package = Package(
         .testTarget(
             name: "WorkbenchTests",
             dependencies: [
-                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ReliefProgramme", "ServiceRuntime",
-                "SampleCaseload", "ServiceStack", "TestSupport", "Workbench", "ZeroMQ",
+                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents", "ReliefProgramme",
+                "ServiceRuntime", "SampleCaseload", "ServiceStack", "TestSupport", "Workbench", "ZeroMQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

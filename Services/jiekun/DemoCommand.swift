@@ -52,6 +52,13 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Leave the services running and print how to query and stop them.")
     var keepRunning = false
 
+    @Option(
+        help: ArgumentHelp(
+            "With --keep-running: after the identical check, restart this department in review mode and file "
+                + "\(DemoCommand.reviewHouseholds) more households whose measures there wait for staff (repeatable).",
+            valueName: "department"))
+    var review: [String] = []
+
     @Option(help: "The agencies' signing keys and journal chains: ed25519-sha256 (default) or sm2-sm3.")
     var evidenceSuite: String = EvidenceSuite.standard.rawValue
 
@@ -69,6 +76,7 @@ struct DemoCommand: ParsableCommand {
         if let crash, Agency(rawValue: crash) == nil {
             throw ValidationError("--crash must name an agency, e.g. housing")
         }
+        _ = try reviewingDepartments()
     }
 
     func run() throws {
@@ -324,6 +332,14 @@ struct DemoCommand: ParsableCommand {
         output.write(Self.workTable(try stack.statuses(), filed: tally.filed + relapseTally.filed))
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
+            let reviewing = try reviewingDepartments()
+            if !reviewing.isEmpty {
+                output.flush()
+                output.write(
+                    try fileForReview(reviewing, stack: stack, policy: loaded) {
+                        _ = try waitUntilApplied(label: "review")
+                    })
+            }
             let workbench = try stack.addDemoWorkbenchLogins()
             let addresses = Agency.allCases.map { agency in
                 "  " + agency.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + " "

@@ -4,17 +4,18 @@ import Foundation
 import HouseholdDomain
 import ProgrammeEvents
 
-/// `jiekun worklist --agency A --awaiting|--due|--overdue [--on DATE] [--json]`: a department's measures awaiting
-/// approval, due or overdue on a business date, in the staff member's area, each with the facts of the department's
-/// own view of the household.
+/// `jiekun worklist --agency A --to-propose|--awaiting|--due|--overdue [--on DATE] [--json]`: a department's measures
+/// awaiting a proposal or approval, due or overdue on a business date, in the staff member's area, each with the
+/// facts of the department's own view of the household.
 struct WorklistCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worklist",
         abstract: "工作清单 — a department's measures awaiting approval, due or overdue, with the household's facts.",
         discussion: """
-            --awaiting: proposed by a clerk and awaiting an approver (review mode); an approver sees those someone \
-            else proposed. --due: granted and not delivered by the date, within their processing days. --overdue: \
-            past their processing days and not delivered by the date, or waiting for money. Deliveries are not yet \
+            --to-propose: awaiting staff with no proposal yet (review mode). --awaiting: proposed by a clerk and \
+            awaiting an approver (review mode); an approver sees those someone else proposed. --due: granted and not \
+            delivered by the date, within their processing days. --overdue: past their processing days and not \
+            delivered by the date, or waiting for money. Deliveries are not yet \
             recorded facts: "delivered" is the date the rules computed when the measure was decided \
             (docs/OPERATIONS.md, "Worklists"). Each household listed is recorded in the department's audit log.
 
@@ -27,6 +28,9 @@ struct WorklistCommand: ParsableCommand {
             profile's own agency).
             """)
     var agency: String?
+
+    @Flag(help: "Measures awaiting a clerk's proposal (待提议, review mode).")
+    var toPropose = false
 
     @Flag(help: "Measures proposed and awaiting approval (待审核).")
     var awaiting = false
@@ -50,7 +54,8 @@ struct WorklistCommand: ParsableCommand {
 
     /// The list asked for.
     var list: WorklistRequest.List? {
-        [(awaiting, WorklistRequest.List.awaiting), (due, .due), (overdue, .overdue)].first { $0.0 }?.1
+        [(toPropose, WorklistRequest.List.toPropose), (awaiting, .awaiting), (due, .due), (overdue, .overdue)]
+            .first { $0.0 }?.1
     }
 
     func validate() throws {
@@ -60,8 +65,9 @@ struct WorklistCommand: ParsableCommand {
                     "--agency must be one of hr-employment, medical-insurance, education-aid, housing, civil-affairs")
             }
         }
-        guard [awaiting, due, overdue].filter({ $0 }).count == 1 else {
-            throw ValidationError("give one of --awaiting (待审核), --due (待发放) or --overdue (逾期)")
+        guard [toPropose, awaiting, due, overdue].filter({ $0 }).count == 1 else {
+            throw ValidationError(
+                "give one of --to-propose (待提议), --awaiting (待审核), --due (待发放) or --overdue (逾期)")
         }
         if let on, LocalDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, not \(on)") }
         guard (1...WorklistRequest.maximumLimit).contains(limit) else {
@@ -70,7 +76,7 @@ struct WorklistCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let list else { throw ValidationError("give one of --awaiting, --due or --overdue") }
+        guard let list else { throw ValidationError("give one of --to-propose, --awaiting, --due or --overdue") }
         let request = WorklistRequest(list: list, on: on.flatMap(LocalDate.init), limit: limit)
         let body = try service.request(
             Operation.worklist, body: try MessageCoding.encode(request), command: "worklist",
@@ -91,6 +97,7 @@ struct WorklistCommand: ParsableCommand {
     static func render(_ reply: WorklistReply) -> String {
         let title =
             switch reply.list {
+            case .toPropose: "待提议 (to propose)"
             case .awaiting: "待审核 (awaiting approval)"
             case .due: "待发放 (due)"
             case .overdue: "逾期 (overdue)"
@@ -99,6 +106,9 @@ struct WorklistCommand: ParsableCommand {
         for item in reply.items {
             var head = "  \(item.measureID)"
             switch reply.list {
+            case .toPropose:
+                if let amount = item.amount, amount != .zero { head += "  ¥\(amount)" }
+                if item.needsSecondApprover == true { head += "  需两位审核人 (two approvers)" }
             case .awaiting:
                 let proposal = item.proposedDecision == "refuse" ? "提议不予批准 proposed refuse" : "提议批准 proposed approve"
                 head += "  \(proposal) by \(item.proposedBy ?? "?")"

@@ -124,15 +124,23 @@ extension DepartmentDesk {
                 try MessageCoding.encode(
                     HistoryReply(
                         agency: department, fileNumber: query.fileNumber,
-                        acts: try staffActs(of: query.fileNumber, in: db))))
+                        acts: try staffActs(of: query.fileNumber, in: db),
+                        refusalReasons: policy.makerChecker.refusalReasons)))
         case Operation.worklist:
             guard let query = try? MessageCoding.decode(WorklistRequest.self, from: request.body) else {
                 return try .refused(
-                    because: "the body is not {\"list\": \"awaiting\"|\"due\"|\"overdue\", \"on\": \"YYYY-MM-DD\"}")
+                    because:
+                        "the body is not {\"list\": \"to-propose\"|\"awaiting\"|\"due\"|\"overdue\", "
+                        + "\"on\": \"YYYY-MM-DD\"}")
             }
             let date = query.on ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
             let limit = min(max(query.limit ?? Self.defaultWorklistLimit, 1), WorklistRequest.maximumLimit)
-            let reply = try worklist(query.list, on: date, as: asker, limit: limit, in: db)
+            if let county = query.county, !asker.covers(county: county) {
+                return try .refused(because: asker.outsideArea(county))
+            }
+            let reply = try worklist(
+                query.list, on: date, as: asker, limit: limit, county: query.county,
+                countOnly: query.countOnly == true, in: db)
             var files: [String: String] = [:]
             for item in reply.items { files[item.view.fileNumber] = item.view.divisionCode }
             try AuditLog.record(

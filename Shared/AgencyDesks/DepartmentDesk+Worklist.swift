@@ -11,6 +11,7 @@ extension DepartmentDesk {
     /// A staff member's worklist (`jiekun worklist`) on a business date, within their area, each item with the
     /// department's view of its household:
     ///
+    /// - `to-propose`: measures awaiting staff with no proposal yet (`review` mode): a clerk proposes their outcome.
     /// - `awaiting`: measures a clerk proposed, awaiting an approver (`review` mode); for an asker holding the
     ///   approver role, only those someone else proposed (they may not approve their own, policy C.6).
     /// - `due`: granted measures not delivered by `date` whose processing days end on or after it.
@@ -27,11 +28,14 @@ extension DepartmentDesk {
     ///   - date: The business date.
     ///   - asker: Who asks (area, roles, staff id).
     ///   - limit: The most items returned.
+    ///   - county: Only households filed in this county (the caller checks it lies in the asker's area).
+    ///   - countOnly: Count the items instead of returning them (``WorklistReply/count``).
     ///   - db: A database connection.
-    /// - Returns: The reply (its items by due date then measure id; awaiting by measure id).
+    /// - Returns: The reply (its items by due date then measure id; to propose and awaiting by measure id).
     /// - Throws: `DatabaseError`, `DecodingError`.
     public func worklist(
-        _ list: WorklistRequest.List, on date: LocalDate, as asker: Asker, limit: Int, in db: Database
+        _ list: WorklistRequest.List, on date: LocalDate, as asker: Asker, limit: Int, county: String? = nil,
+        countOnly: Bool = false, in db: Database
     ) throws -> WorklistReply {
         var views: [String: HouseholdView?] = [:]
         func view(of fileNumber: String) throws -> HouseholdView? {
@@ -40,34 +44,48 @@ extension DepartmentDesk {
                 db.cachedStatement(sql: "SELECT view_data FROM desk_households WHERE file_number = ?"),
                 arguments: [fileNumber]
             ).map { try DeskCoding.decode(KeptView.self, from: $0).view }
-            let visible = view.flatMap { asker.area.contains(county: $0.divisionCode) ? $0 : nil }
+            let visible = view.flatMap {
+                asker.area.contains(county: $0.divisionCode) && (county == nil || county == $0.divisionCode) ? $0 : nil
+            }
             views[fileNumber] = visible
             return visible
         }
         var items: [WorklistReply.Item] = []
         var truncated = false
+        var counted = 0
         switch list {
-        case .awaiting:
+        case .toPropose, .awaiting:
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT measure_id, file_number, instance, proposed_decision, proposed_reason, proposed_by, corrects
-                    FROM desk_awaiting_staff WHERE proposed_decision IS NOT NULL ORDER BY measure_id
+                    SELECT measure_id, file_number, instance, proposed_decision, proposed_reason, proposed_by, corrects,
+                        proposed_code, proposed_on, first_approved_by
+                    FROM desk_awaiting_staff WHERE proposed_decision IS \(list == .awaiting ? "NOT NULL" : "NULL")
+                    ORDER BY measure_id
                     """)
             while let row = try rows.next() {
                 let proposer: String? = row["proposed_by"]
-                if asker.roles.contains(.approver), let staff = asker.staffID, proposer == staff { continue }
+                if list == .awaiting, asker.roles.contains(.approver), let staff = asker.staffID, proposer == staff {
+                    continue
+                }
                 guard let view = try view(of: row["file_number"]) else { continue }
-                guard items.count < limit else {
+                guard counted < limit else {
                     truncated = true
                     break
                 }
+                counted += 1
+                if countOnly { continue }
                 let instance = try DeskCoding.decode(MeasureInstance.self, from: row["instance"])
-                items.append(
-                    WorklistReply.Item(
-                        measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber,
-                        proposedDecision: row["proposed_decision"], proposedReason: row["proposed_reason"],
-                        proposedBy: proposer, corrects: row["corrects"], view: view))
+                let amount = policy.terms(of: instance.code).amount
+                var item = WorklistReply.Item(
+                    measureID: instance.id, code: instance.code, memberNumber: instance.memberNumber, amount: amount,
+                    proposedDecision: row["proposed_decision"], proposedReason: row["proposed_reason"],
+                    proposedBy: proposer, corrects: row["corrects"], view: view)
+                item.proposedCode = row["proposed_code"]
+                item.proposedOn = (row["proposed_on"] as String?).flatMap(LocalDate.init)
+                item.firstApprovedBy = row["first_approved_by"]
+                item.needsSecondApprover = policy.makerChecker.needsSecondApprover(instance.code, amount: amount)
+                items.append(item)
             }
         case .due, .overdue:
             let day = date.description
@@ -85,10 +103,12 @@ extension DepartmentDesk {
             while let row = try rows.next() {
                 let decision = try DecisionColumns.decision(from: row)
                 guard let view = try view(of: row["file_number"]) else { continue }
-                guard items.count < limit else {
+                guard counted < limit else {
                     truncated = true
                     break
                 }
+                counted += 1
+                if countOnly { continue }
                 items.append(
                     WorklistReply.Item(
                         measureID: decision.measureID, code: decision.code, memberNumber: decision.memberNumber,
@@ -96,6 +116,9 @@ extension DepartmentDesk {
                         daysOverdue: list == .overdue ? decision.dueOn.days(until: date) : nil, view: view))
             }
         }
-        return WorklistReply(agency: department, list: list, on: date, items: items, truncated: truncated)
+        return WorklistReply(
+            agency: department, list: list, on: date, items: items, truncated: truncated,
+            count: countOnly ? counted : nil,
+            refusalReasons: [.toPropose, .awaiting].contains(list) ? policy.makerChecker.refusalReasons : nil)
     }
 }

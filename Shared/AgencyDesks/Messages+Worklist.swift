@@ -13,6 +13,8 @@ extension Operation {
 public struct WorklistRequest: Codable, Sendable, Hashable {
     /// Which list.
     public enum List: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Awaiting staff with no proposal yet (`review` mode): a clerk's to propose (policy C.6).
+        case toPropose = "to-propose"
         /// Proposed by a clerk and awaiting an approver (`review` mode); an approver sees those someone else
         /// proposed (policy C.6).
         case awaiting
@@ -28,15 +30,24 @@ public struct WorklistRequest: Codable, Sendable, Hashable {
     public var on: LocalDate?
     /// The most items returned (the department caps it at ``WorklistRequest/maximumLimit``).
     public var limit: Int?
+    /// Only households filed in this county (six-digit division code), which must lie in the asker's area.
+    public var county: String?
+    /// Only count the items: the reply's ``WorklistReply/count`` without items (no household shown, none logged
+    /// as read).
+    public var countOnly: Bool?
 
     /// The largest ``limit`` a department answers.
     public static let maximumLimit = 2000
 
     /// Creates a request.
-    public init(list: List, on: LocalDate? = nil, limit: Int? = nil) {
+    public init(
+        list: List, on: LocalDate? = nil, limit: Int? = nil, county: String? = nil, countOnly: Bool? = nil
+    ) {
         self.list = list
         self.on = on
         self.limit = limit
+        self.county = county
+        self.countOnly = countOnly
     }
 }
 
@@ -50,7 +61,8 @@ public struct WorklistReply: Codable, Sendable, Hashable {
         public var code: Measure.Code
         /// The member it is for (per-member measures).
         public var memberNumber: Int?
-        /// The decision's amount, yuan (due and overdue).
+        /// The decision's amount, yuan (due and overdue); the policy's amount of the measure (to propose and
+        /// awaiting), which decides whether two approvers are needed.
         public var amount: Yuan?
         /// The date its processing days end (due and overdue).
         public var dueOn: LocalDate?
@@ -67,6 +79,15 @@ public struct WorklistReply: Codable, Sendable, Hashable {
         public var proposedBy: String?
         /// For a proposed correction: the number of the decision it corrects (awaiting).
         public var corrects: Int64?
+        /// The proposal's refusal reason code of the policy file (awaiting).
+        public var proposedCode: String?
+        /// The business date of the proposal (awaiting).
+        public var proposedOn: LocalDate?
+        /// The first of two approvers, when the proposal has its first approval (awaiting, policy C.6).
+        public var firstApprovedBy: String?
+        /// `true` when approving the measure needs two approvers: its amount is above the policy's threshold
+        /// (to propose and awaiting, policy C.6).
+        public var needsSecondApprover: Bool?
         /// The department's view of the household: only the facts it is given (docs/DATA-MINIMISATION.md).
         public var view: HouseholdView
 
@@ -101,14 +122,25 @@ public struct WorklistReply: Codable, Sendable, Hashable {
     public var items: [Item]
     /// Whether more items were on the list than returned.
     public var truncated: Bool
+    /// The number of items on the list (a ``WorklistRequest/countOnly`` request; capped at
+    /// ``WorklistRequest/maximumLimit``, ``truncated`` above it).
+    public var count: Int?
+    /// The refusal reasons of the policy file (`makerChecker.refusalReasons`), for a form proposing or returning a
+    /// measure of the list (to propose and awaiting).
+    public var refusalReasons: [Policy.RefusalReason]?
 
     /// Creates a reply.
-    public init(agency: Agency, list: WorklistRequest.List, on: LocalDate, items: [Item], truncated: Bool) {
+    public init(
+        agency: Agency, list: WorklistRequest.List, on: LocalDate, items: [Item], truncated: Bool, count: Int? = nil,
+        refusalReasons: [Policy.RefusalReason]? = nil
+    ) {
         self.agency = agency
         self.list = list
         self.on = on
         self.items = items
         self.truncated = truncated
+        self.count = count
+        self.refusalReasons = refusalReasons
     }
 }
 
@@ -126,11 +158,17 @@ public struct HistoryReply: Codable, Sendable, Hashable {
     public var fileNumber: String
     /// The acts.
     public var acts: [DepartmentDesk.StaffAct]
+    /// The refusal reasons of the policy file (`makerChecker.refusalReasons`), for a correction's form.
+    public var refusalReasons: [Policy.RefusalReason]?
 
     /// Creates a reply.
-    public init(agency: Agency, fileNumber: String, acts: [DepartmentDesk.StaffAct]) {
+    public init(
+        agency: Agency, fileNumber: String, acts: [DepartmentDesk.StaffAct],
+        refusalReasons: [Policy.RefusalReason]? = nil
+    ) {
         self.agency = agency
         self.fileNumber = fileNumber
         self.acts = acts
+        self.refusalReasons = refusalReasons
     }
 }

@@ -412,6 +412,35 @@ public final class ServiceStack {
         ended[agency] = semaphore
     }
 
+    /// Stops a department (SIGTERM, up to 20 s), sets `decisionMode: review` in its configuration and starts it
+    /// again on the same store: the measures it receives from then on wait for staff (policy C.6); what it decided
+    /// before stays decided. `jiekun demo --review` does this after its identical check.
+    ///
+    /// - Parameter agency: A department.
+    /// - Throws: ``Failure`` when it does not stop or its configuration has no `decisionMode` line.
+    public func restartReviewing(_ agency: Agency) throws {
+        if let process = processes[agency], process.isRunning {
+            process.terminate()
+            guard ended[agency]?.wait(timeout: .now() + 20) == .success else {
+                throw Failure(description: "\(agency.rawValue) did not stop within 20 s after SIGTERM")
+            }
+        }
+        processes[agency] = nil
+        let url = configuration(agency)
+        var found = false
+        let lines = try String(contentsOf: url, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { line -> String in
+            guard line.hasPrefix("decisionMode:") else { return String(line) }
+            found = true
+            return "decisionMode: review"
+        }
+        guard found else { throw Failure(description: "\(url.path) has no decisionMode line") }
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        try start(agency)
+    }
+
     /// The process identifiers, by agency.
     public var pids: [Agency: Int32] { processes.mapValues(\.processIdentifier) }
 

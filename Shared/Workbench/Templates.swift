@@ -11,7 +11,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "refused": refused, "dashboard": dashboard,
         "prefecture": prefecture, "county": county, "why": why,
-    ].merging(unionDesk) { own, _ in own }
+    ].merging(unionDesk) { own, _ in own }.merging(departmentDesk) { own, _ in own }
 
     /// Every template, parsed once.
     static let library: MustacheLibrary = {

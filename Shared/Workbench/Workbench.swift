@@ -139,6 +139,7 @@ public struct Workbench: Sendable {
                 try await workbench.countyPage(request, code: context.parameters.get("code") ?? "", as: .json)
             }
         }
+        registerDepartmentDesk(on: router)
         return router
     }
 
@@ -297,6 +298,7 @@ public struct Workbench: Sendable {
 
     private func home(_ request: Request) async throws -> Response {
         try await withMember(request) { member, session in
+            if let desk = try await departmentHome(request, member: member, session: session) { return desk }
             let language = language(of: request)
             let area = (try? StaffArea(code: member.area)).map { "\($0.name) (\($0.code))" } ?? member.area
             let roles = member.roles.sorted().map {

@@ -29,7 +29,7 @@ struct ErrorMessagesTests {
             (["assess", "file.csv", "--wrong"], "error: Unknown option '--wrong'. Did you mean '--json'?"),
             (
                 ["worklist", "--agency", "housing"],
-                "error: give one of --awaiting (待审核), --due (待发放) or --overdue (逾期)"
+                "error: give one of --to-propose (待提议), --awaiting (待审核), --due (待发放) or --overdue (逾期)"
             ),
             (
                 ["decide", "--agency", "nowhere", "X/medical.assistance", "approve", "--endpoint", "tcp://h:1"],

@@ -94,9 +94,10 @@ struct BrowserTests {
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
         #expect(waitUntil(timeout: .seconds(20)) { !LocalPorts.isFree(port) }, "nothing listens on \(base)")
 
-        // Its own screenshots only: the union's desk test keeps its `union-*` ones in the same folder.
+        // Its own screenshots only: the union's desk test keeps its `union-*` ones in the same folder, the
+        // departments' (DepartmentDeskBrowserTests) their `desk-*` ones.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: Self.artefacts.path)) ?? []
-        where name.hasSuffix(".png") && !name.hasPrefix("union-") {
+        where name.hasSuffix(".png") && !name.hasPrefix("union-") && !name.hasPrefix("desk-") {
             try? FileManager.default.removeItem(at: Self.artefacts.appendingPathComponent(name))
         }
         let settings: [String: Any] = [
