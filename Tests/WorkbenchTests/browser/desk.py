@@ -16,6 +16,7 @@ import traceback
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -58,7 +59,8 @@ def main():
         print(json.dumps({"error": f"cannot start headless Chromium: {error}"}))
         sys.exit(2)
     result = {"screenshots": []}
-    wait = WebDriverWait(driver, 30)
+    # A page replaced while an element is read: look again rather than fail (the race of reading the old page).
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
 
     def shot(name):
         path = os.path.join(artefacts, name + ".png")
