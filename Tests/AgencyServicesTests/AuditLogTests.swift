@@ -162,7 +162,8 @@ struct AuditLogTests {
                 attributes: [.posixPermissions: 0o600]))
         let serverKey = province.servers[.union]!.publicKey
         let arguments = [
-            "audit", "--household", "KM-2017-0001", "--endpoint", province.endpoint(.union), "--server-key=\(serverKey)",
+            "audit", "--household", "KM-2017-0001", "--endpoint", province.endpoint(.union),
+            "--server-key=\(serverKey)",
             "--key", keyFile,
         ]
         let printed = try await Self.runCLI(arguments)
