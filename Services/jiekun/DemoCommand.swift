@@ -220,7 +220,10 @@ struct DemoCommand: ParsableCommand {
             // A household that was not filed (not eligible, refused) has no file at the coordinator.
             guard reply.status == .ok else { continue }
             let state = try MessageCoding.decode(HouseholdState.self, from: reply.body)
-            if let exit = state.readiness.exitDate { exits[fileNumber] = exit }
+            // The exit date is the approval's (policy C.4): the union's closure as the coordinator recorded it.
+            if state.closedReason == FileClosure.Reason.exited.rawValue, let exit = state.closedOn.flatMap(LocalDate.init) {
+                exits[fileNumber] = exit
+            }
         }
         let relapseFile = relapseSample.csv(caseload: caseload, exits: exits)
         let relapsePath = stack.folder.appendingPathComponent("relapses-\(households).csv").path
@@ -305,6 +308,7 @@ struct DemoCommand: ParsableCommand {
             if left == right { output.write("  (the tables print alike; the reports differ in their JSON)\n") }
         }
         output.write(Self.makerChecker(of: stack, statuses: try stack.statuses()))
+        output.write(Self.exitsAndVisits(of: stack))
 
         // Peak memory, then stop or leave running.
         let peaks = stack.peakMemory()
@@ -387,7 +391,9 @@ struct DemoCommand: ParsableCommand {
         if let relapses {
             var exits: [String: LocalDate] = [:]
             for file in run.files where relapses.mayFallBack(file.subject.fileNumber) {
-                exits[file.subject.fileNumber] = file.readiness.exitDate
+                if let closure = file.closure, closure.reason == .exited {
+                    exits[file.subject.fileNumber] = closure.closedOn
+                }
             }
             let caseload = try String(contentsOfFile: csvPath, encoding: .utf8)
             let relapseImport = try importer.read(bytes: Array(relapses.csv(caseload: caseload, exits: exits).csv.utf8))

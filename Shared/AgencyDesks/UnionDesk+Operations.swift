@@ -5,12 +5,13 @@ import HouseholdDomain
 
 extension UnionDesk {
     /// `register`, `update` and `close`: clerks, for households of their area; `search`: clerks, approvers and
-    /// auditors, within their area (it shows personal data: not finance, not admins).
+    /// auditors, within their area (it shows personal data: not finance, not admins); the exit procedure's
+    /// operations as ``exitOperationRoles`` says (policy C.4, C.6).
     public static var operationRoles: [String: Set<StaffRole>] {
         [
             Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
             Operation.search: [.clerk, .approver, .auditor],
-        ]
+        ].merging(exitOperationRoles) { first, _ in first }
     }
 
     /// Answers the union's own request operations, each in the request's write transaction: `register` and
@@ -111,6 +112,7 @@ extension UnionDesk {
                 by: asker, in: db)
             return .ok(try MessageCoding.encode(reply))
         default:
+            if let reply = try answerExit(request, as: asker, in: db, journal: journal) { return reply }
             return try .refused(because: "unknown operation")
         }
     }
