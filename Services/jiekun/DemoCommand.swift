@@ -401,7 +401,7 @@ struct DemoCommand: ParsableCommand {
                 _ = try? run.file(household)
             }
         }
-        return ProvinceReport(files: run.files, years: policy.budgetYears)
+        return ProvinceReport(files: run.files, years: policy.budgetYears, followUp: policy.followUp)
     }
 
     /// The file numbers of an import file (the first field of each row after the header), each once, in order.

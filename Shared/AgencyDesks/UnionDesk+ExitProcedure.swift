@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import HouseholdDomain
 import ProgrammeEvents
+import ReliefProgramme
 
 /// The exit procedure (policy C.4) and the follow-up visits after exit (C.5) at the union.
 ///

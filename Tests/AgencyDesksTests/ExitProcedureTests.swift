@@ -99,7 +99,7 @@ struct ExitProcedureTests {
         let (notice, acts) = try store.writer.read { db in
             (
                 try union.exitNotice(of: Self.file, in: db),
-                try [String].fetchAll(db, sql: "SELECT act || ' ' || IFNULL(staff_id, '-') || ' ' || business_date FROM union_exit_acts ORDER BY seq")
+                try String.fetchAll(db, sql: "SELECT act || ' ' || IFNULL(staff_id, '-') || ' ' || business_date FROM union_exit_acts ORDER BY seq")
             )
         }
         #expect(notice.hasPrefix("解困通知书"))
