@@ -221,7 +221,9 @@ struct DemoCommand: ParsableCommand {
             guard reply.status == .ok else { continue }
             let state = try MessageCoding.decode(HouseholdState.self, from: reply.body)
             // The exit date is the approval's (policy C.4): the union's closure as the coordinator recorded it.
-            if state.closedReason == FileClosure.Reason.exited.rawValue, let exit = state.closedOn.flatMap(LocalDate.init) {
+            if state.closedReason == FileClosure.Reason.exited.rawValue,
+                let exit = state.closedOn.flatMap(LocalDate.init)
+            {
                 exits[fileNumber] = exit
             }
         }

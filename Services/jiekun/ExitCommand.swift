@@ -256,9 +256,11 @@ struct VisitCommand: ParsableCommand {
             for visit in reply.visits {
                 let late = visit.isOverdue(on: reply.on) ? "  逾期 overdue" : ""
                 output.write(
-                    "\(visit.fileNumber)  第\(visit.number)次回访 (visit \(visit.number))  应于 \(visit.dueOn.chinese)\(late)\n")
+                    "\(visit.fileNumber)  第\(visit.number)次回访 (visit \(visit.number))  应于 \(visit.dueOn.chinese)\(late)\n"
+                )
             }
-            output.write("\(reply.visits.count) 次回访 (visits) \(overdue ? "逾期 overdue" : "待回访 due") \(reply.on.chinese)\n")
+            output.write(
+                "\(reply.visits.count) 次回访 (visits) \(overdue ? "逾期 overdue" : "待回访 due") \(reply.on.chinese)\n")
             output.flush()
         }
     }

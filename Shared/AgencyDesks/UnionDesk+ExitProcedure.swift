@@ -367,7 +367,8 @@ extension UnionDesk {
                 db, sql: "SELECT status FROM union_files WHERE file_number = ?", arguments: [ready.fileNumber])
                 == "open"
         else { return }
-        if let current = try exitProcedure(of: ready.fileNumber, in: db), [.proposed, .publicity].contains(current.state)
+        if let current = try exitProcedure(of: ready.fileNumber, in: db),
+            [.proposed, .publicity].contains(current.state)
         {
             return
         }

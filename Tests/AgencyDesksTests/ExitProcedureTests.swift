@@ -40,7 +40,8 @@ struct ExitProcedureTests {
     static func status(of file: String, in store: EventStore) throws -> (String, String?) {
         try store.writer.read { db in
             let row = try #require(
-                try Row.fetchOne(db, sql: "SELECT status, closed_on FROM union_files WHERE file_number = ?", arguments: [file]))
+                try Row.fetchOne(
+                    db, sql: "SELECT status, closed_on FROM union_files WHERE file_number = ?", arguments: [file]))
             return (row["status"], row["closed_on"])
         }
     }
@@ -56,7 +57,8 @@ struct ExitProcedureTests {
         }
     }
 
-    @Test("review mode: reviewed, 公示 across 国庆 2017, approval refused early, to the reviewer and with an objection open")
+    @Test(
+        "review mode: reviewed, 公示 across 国庆 2017, approval refused early, to the reviewer and with an objection open")
     func reviewedPublishedApproved() throws {
         let (union, store) = try Self.proposed(mode: .review)
         #expect(try Self.status(of: Self.file, in: store) == ("open", nil))
@@ -66,7 +68,10 @@ struct ExitProcedureTests {
             #expect(proposal.proposedOn == Self.day("2017-09-29"))
             // Approval before review: refused.
             #expect(
-                Self.refusal { try union.approveExit(Self.file, by: "union-0002", on: Self.day("2017-10-13"), in: db, journal: store.journal) }
+                Self.refusal {
+                    try union.approveExit(
+                        Self.file, by: "union-0002", on: Self.day("2017-10-13"), in: db, journal: store.journal)
+                }
                     == "union.exit.state")
             try union.reviewExit(
                 Self.file, accept: true, reason: "", by: "union-0001", on: Self.day("2017-09-29"), in: db)
@@ -75,19 +80,31 @@ struct ExitProcedureTests {
             #expect(published.publicityUntil == Self.day("2017-10-12"))
             // 12 October is publicity's 5th working day: too early.
             #expect(
-                Self.refusal { try union.approveExit(Self.file, by: "union-0002", on: Self.day("2017-10-12"), in: db, journal: store.journal) }
+                Self.refusal {
+                    try union.approveExit(
+                        Self.file, by: "union-0002", on: Self.day("2017-10-12"), in: db, journal: store.journal)
+                }
                     == "union.exit.publicity-running")
             // The reviewer cannot approve (C.6).
             #expect(
-                Self.refusal { try union.approveExit(Self.file, by: "union-0001", on: Self.day("2017-10-13"), in: db, journal: store.journal) }
+                Self.refusal {
+                    try union.approveExit(
+                        Self.file, by: "union-0001", on: Self.day("2017-10-13"), in: db, journal: store.journal)
+                }
                     == "union.exit.self-approval")
             let objection = try union.recordObjection(
                 Self.file, text: "邻居称其有隐瞒收入", by: "union-0001", on: Self.day("2017-10-10"), in: db)
             #expect(
-                Self.refusal { try union.approveExit(Self.file, by: "union-0002", on: Self.day("2017-10-13"), in: db, journal: store.journal) }
+                Self.refusal {
+                    try union.approveExit(
+                        Self.file, by: "union-0002", on: Self.day("2017-10-13"), in: db, journal: store.journal)
+                }
                     == "union.exit.objection-open")
             #expect(
-                Self.refusal { try union.resolveObjection(objection, upheld: false, reason: " ", by: "union-0002", on: Self.day("2017-10-13"), in: db) }
+                Self.refusal {
+                    try union.resolveObjection(
+                        objection, upheld: false, reason: " ", by: "union-0002", on: Self.day("2017-10-13"), in: db)
+                }
                     == "union.exit.reason")
             try union.resolveObjection(
                 objection, upheld: false, reason: "经核实收入属实", by: "union-0002", on: Self.day("2017-10-13"), in: db)
@@ -99,13 +116,18 @@ struct ExitProcedureTests {
         let (notice, acts) = try store.writer.read { db in
             (
                 try union.exitNotice(of: Self.file, in: db),
-                try String.fetchAll(db, sql: "SELECT act || ' ' || IFNULL(staff_id, '-') || ' ' || business_date FROM union_exit_acts ORDER BY seq")
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT act || ' ' || IFNULL(staff_id, '-') || ' ' || business_date FROM union_exit_acts ORDER BY seq"
+                )
             )
         }
         #expect(notice.hasPrefix("解困通知书"))
-        for text in ["张某 户（档案编号 KM-2017-0001）", "于2017年9月30日至2017年10月12日公示", "已于2017年10月13日批准解困退出",
-            "昆明市五华区总工会", "2018年4月13日、2018年10月13日"]
-        {
+        for text in [
+            "张某 户（档案编号 KM-2017-0001）", "于2017年9月30日至2017年10月12日公示", "已于2017年10月13日批准解困退出",
+            "昆明市五华区总工会", "2018年4月13日、2018年10月13日",
+        ] {
             #expect(notice.contains(text), "\(text)")
         }
         #expect(
@@ -127,18 +149,30 @@ struct ExitProcedureTests {
                 objection, upheld: true, reason: "核实属实，暂不退出", by: "union-0002", on: Self.day("2017-10-12"), in: db)
             #expect(try union.exitProcedure(of: Self.file, in: db)?.state == .reopened)
             #expect(
-                Self.refusal { try union.approveExit(Self.file, by: "union-0002", on: Self.day("2017-10-20"), in: db, journal: store.journal) }
+                Self.refusal {
+                    try union.approveExit(
+                        Self.file, by: "union-0002", on: Self.day("2017-10-20"), in: db, journal: store.journal)
+                }
                     == "union.exit.state")
             // A request by the household starts a new procedure; its recorder cannot review it.
             try union.proposeExit(Self.file, origin: .household, by: "union-0003", on: Self.day("2018-01-05"), in: db)
             #expect(
-                Self.refusal { try union.reviewExit(Self.file, accept: true, reason: "", by: "union-0003", on: Self.day("2018-01-05"), in: db) }
+                Self.refusal {
+                    try union.reviewExit(
+                        Self.file, accept: true, reason: "", by: "union-0003", on: Self.day("2018-01-05"), in: db)
+                }
                     == "union.exit.self-review")
             #expect(
-                Self.refusal { try union.reviewExit(Self.file, accept: false, reason: "", by: "union-0001", on: Self.day("2018-01-05"), in: db) }
+                Self.refusal {
+                    try union.reviewExit(
+                        Self.file, accept: false, reason: "", by: "union-0001", on: Self.day("2018-01-05"), in: db)
+                }
                     == "union.exit.reason")
             #expect(
-                Self.refusal { try union.proposeExit(Self.file, origin: .household, by: "union-0003", on: Self.day("2018-01-06"), in: db) }
+                Self.refusal {
+                    try union.proposeExit(
+                        Self.file, origin: .household, by: "union-0003", on: Self.day("2018-01-06"), in: db)
+                }
                     == "union.exit.in-procedure")
         }
         #expect(try Self.status(of: Self.file, in: store) == ("open", nil))
@@ -168,21 +202,31 @@ struct ExitProcedureTests {
             try union.approveExit(
                 Self.file, by: "union-0002", on: Self.day("2017-10-13"), in: db, journal: store.journal)
             // Due Friday 2018-04-13 (a working day): due that day, overdue from the 14th.
-            #expect(try union.visitsDue(on: Self.day("2018-04-12"), overdueOnly: false, within: .province, in: db).isEmpty)
+            #expect(
+                try union.visitsDue(on: Self.day("2018-04-12"), overdueOnly: false, within: .province, in: db).isEmpty)
             let due = try union.visitsDue(on: Self.day("2018-04-13"), overdueOnly: false, within: .province, in: db)
             #expect(due.map(\.number) == [1])
-            #expect(try union.visitsDue(on: Self.day("2018-04-13"), overdueOnly: true, within: .province, in: db).isEmpty)
+            #expect(
+                try union.visitsDue(on: Self.day("2018-04-13"), overdueOnly: true, within: .province, in: db).isEmpty)
             let overdue = try union.visitsDue(on: Self.day("2018-04-14"), overdueOnly: true, within: .province, in: db)
             #expect(overdue.map(\.number) == [1] && overdue[0].isOverdue(on: Self.day("2018-04-14")))
             // Outside the area: not listed.
-            #expect(try union.visitsDue(on: Self.day("2018-04-14"), overdueOnly: true, within: try StaffArea(code: "530300"), in: db).isEmpty)
+            #expect(
+                try union.visitsDue(
+                    on: Self.day("2018-04-14"), overdueOnly: true, within: try StaffArea(code: "530300"), in: db
+                ).isEmpty)
             let visit = try union.recordVisit(
                 Self.file, on: Self.day("2018-04-16"), stable: false, findings: "收入下降", by: "union-0001", in: db)
             #expect(visit.number == 1 && visit.stable == false)
-            #expect(try union.visitsDue(on: Self.day("2018-04-16"), overdueOnly: false, within: .province, in: db).isEmpty)
-            try union.recordVisit(Self.file, on: Self.day("2018-10-15"), stable: true, findings: "", by: "union-0001", in: db)
             #expect(
-                Self.refusal { try union.recordVisit(Self.file, on: Self.day("2018-11-01"), stable: true, findings: "", by: "union-0001", in: db) }
+                try union.visitsDue(on: Self.day("2018-04-16"), overdueOnly: false, within: .province, in: db).isEmpty)
+            try union.recordVisit(
+                Self.file, on: Self.day("2018-10-15"), stable: true, findings: "", by: "union-0001", in: db)
+            #expect(
+                Self.refusal {
+                    try union.recordVisit(
+                        Self.file, on: Self.day("2018-11-01"), stable: true, findings: "", by: "union-0001", in: db)
+                }
                     == "union.visit.none")
         }
     }

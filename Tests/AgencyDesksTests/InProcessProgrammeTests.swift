@@ -163,7 +163,9 @@ struct InProcessProgrammeTests {
         var exits: [String: LocalDate] = [:]
         for file in try programme.coordinatorStore.writer.read({ db in try programme.coordinator.files(in: db) }) {
             // The exit date is the approval's (policy C.4): the closure the union sent.
-            if let closure = file.closure, closure.reason == .exited { exits[file.subject.fileNumber] = closure.closedOn }
+            if let closure = file.closure, closure.reason == .exited {
+                exits[file.subject.fileNumber] = closure.closedOn
+            }
         }
         let relapseFile = relapses.csv(caseload: csv, exits: exits)
         #expect(relapseFile.households > 20)

@@ -66,7 +66,8 @@ public struct WorkingCalendar: Sendable, Hashable {
             }
             if kind == .workday, !date.isWeekend {
                 throw PolicyError(
-                    source: source, path: row, message: "\(date) is a Monday to Friday: it cannot be an adjusted workday")
+                    source: source, path: row,
+                    message: "\(date) is a Monday to Friday: it cannot be an adjusted workday")
             }
             days[date] = kind
             previous = date

@@ -29,7 +29,8 @@ extension AgencyConfiguration {
     /// The settings an environment variable may override, by key path. Lists and mappings (`listen.feeds`,
     /// `peers`, `upstream`, `helpers`) are the file's alone.
     public static let overridableKeyPaths = [
-        "agency", "store", "policy", "keys.secret", "decisionMode", "exitProcedure", "insecure", "listen.replay", "listen.requests",
+        "agency", "store", "policy", "keys.secret", "decisionMode", "exitProcedure", "insecure", "listen.replay",
+        "listen.requests",
         "listen.http",
         "heartbeat.interval", "heartbeat.timeout", "logLevel",
     ]
