@@ -69,7 +69,10 @@ struct ExitCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The exits under way in your area: proposed (awaiting review) and in publicity, with its end.")
+            abstract: """
+                The exits under way in your area: proposed (awaiting review) and in publicity, with its end and \
+                whether it has run its working days by --on.
+                """)
 
         @OptionGroup var common: Common
 
@@ -80,7 +83,13 @@ struct ExitCommand: ParsableCommand {
                     Operation.exitList, body: try MessageCoding.encode(ExitListRequest(on: try common.date())),
                     command: "exit list", at: .union))
             var output = Terminal.standardOutput
-            for procedure in reply.procedures { output.write(ExitCommand.line(procedure) + "\n") }
+            let day = try common.date() ?? LocalDate.today(clock: Int64(Date().timeIntervalSince1970))
+            for procedure in reply.procedures {
+                // 公示 has run its working days by `day`: an approver may approve (policy C.4).
+                let ready =
+                    procedure.publicityUntil.map { ExitSchedule.mayApprove(on: day, publicityUntil: $0) } ?? false
+                output.write(ExitCommand.line(procedure) + (ready ? "  公示期满，可批准 (may be approved)" : "") + "\n")
+            }
             for objection in reply.objections {
                 output.write(
                     "  异议 #\(objection.id) \(objection.fileNumber) \(objection.recordedOn.chinese) 待处理 (open)\n")
