@@ -381,8 +381,8 @@ public struct UnionDesk: AgencyDesk {
         return answers
     }
 
-    /// Closes a file (death, moved away, re-identified, safety net — or exited, on the coordinator's word) and
-    /// tells every consuming agency.
+    /// Closes a file (death, moved away, re-identified, safety net — or exited, on the approval of its exit
+    /// procedure) and tells every consuming agency.
     ///
     /// - Returns: whether the file was open.
     /// - Throws: `DatabaseError`, `EncodingError`.
