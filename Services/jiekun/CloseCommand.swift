@@ -11,8 +11,8 @@ struct CloseCommand: ParsableCommand {
         commandName: "close",
         abstract: "Close an open file at the union registry (death, moved away, re-identified, safety net).",
         discussion: """
-            Every agency is told (household.closed) and withdraws what still waits for money. A file exits only on \\
-            the coordinator's word, when the six dimensions of §2.3 hold: that is not a reason given here. \\
+            Every agency is told (household.closed) and withdraws what still waits for money. A file exits only \\
+            through the exit procedure (jiekun exit), once the six dimensions of §2.3 hold: not a reason given here. \\
             Exit status: 0 closed; 1 refused (no open file with this number); 2 the service could not be reached.
             """)
 

@@ -35,4 +35,20 @@ extension DemoCommand {
                 .joined(separator: ", ")
         return "Maker-checker (经办 → 审核): staff decisions by pair: \(decided); self-approvals refused: \(refused)\n"
     }
+
+    /// The union's exit procedures and follow-up visits at the programme's end, 31 December 2020 (policy C.4,
+    /// C.5), read from its store: in the demo the simulated union staff review, publish and approve every exit and
+    /// record every visit on its day, so none is overdue.
+    static func exitsAndVisits(of stack: ServiceStack) -> String {
+        let path = stack.folder.appendingPathComponent("stores/\(Agency.union.rawValue).sqlite").path
+        var configuration = Configuration()
+        configuration.readonly = true
+        let end = LocalDate(year: 2020, month: 12, day: 31)!
+        guard let store = try? DatabaseQueue(path: path, configuration: configuration),
+            let figures = try? store.read({ try UnionDesk.exitFigures(on: end, in: $0) })
+        else { return "Exits and visits: the union's store could not be read\n" }
+        return "Exits (退出, policy C.4) by 31 December 2020: \(figures.approved) approved after 公示, "
+            + "\(figures.underWay) under way (proposed or in 公示); follow-up visits (回访, C.5): \(figures.visitsDue) "
+            + "due, \(figures.visitsDone) done, \(figures.visitsOverdue) overdue\n"
+    }
 }

@@ -228,7 +228,12 @@ struct DemoCommand: ParsableCommand {
             // A household that was not filed (not eligible, refused) has no file at the coordinator.
             guard reply.status == .ok else { continue }
             let state = try MessageCoding.decode(HouseholdState.self, from: reply.body)
-            if let exit = state.readiness.exitDate { exits[fileNumber] = exit }
+            // The exit date is the approval's (policy C.4): the union's closure as the coordinator recorded it.
+            if state.closedReason == FileClosure.Reason.exited.rawValue,
+                let exit = state.closedOn.flatMap(LocalDate.init)
+            {
+                exits[fileNumber] = exit
+            }
         }
         let relapseFile = relapseSample.csv(caseload: caseload, exits: exits)
         let relapsePath = stack.folder.appendingPathComponent("relapses-\(households).csv").path
@@ -314,6 +319,7 @@ struct DemoCommand: ParsableCommand {
         }
         output.write(Self.makerChecker(of: stack, statuses: try stack.statuses()))
         output.write(try Self.moneyWaiting(of: stack))
+        output.write(Self.exitsAndVisits(of: stack))
 
         // Peak memory, then stop or leave running.
         let peaks = stack.peakMemory()
@@ -404,7 +410,9 @@ struct DemoCommand: ParsableCommand {
         if let relapses {
             var exits: [String: LocalDate] = [:]
             for file in run.files where relapses.mayFallBack(file.subject.fileNumber) {
-                exits[file.subject.fileNumber] = file.readiness.exitDate
+                if let closure = file.closure, closure.reason == .exited {
+                    exits[file.subject.fileNumber] = closure.closedOn
+                }
             }
             let caseload = try String(contentsOfFile: csvPath, encoding: .utf8)
             let relapseImport = try importer.read(bytes: Array(relapses.csv(caseload: caseload, exits: exits).csv.utf8))
@@ -412,7 +420,7 @@ struct DemoCommand: ParsableCommand {
                 _ = try? run.file(household)
             }
         }
-        return ProvinceReport(files: run.files, years: policy.budgetYears)
+        return ProvinceReport(files: run.files, years: policy.budgetYears, followUp: policy.followUp)
     }
 
     /// The file numbers of an import file (the first field of each row after the header), each once, in order.

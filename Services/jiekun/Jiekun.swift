@@ -15,7 +15,8 @@ struct Jiekun: ParsableCommand {
             AssessCommand.self, SampleCommand.self, DemoCommand.self, KeysCommand.self, ImportCommand.self,
             CloseCommand.self, StatusCommand.self, ReportCommand.self, HouseholdCommand.self, DecideCommand.self,
             StaffCommand.self, AuditCommand.self, SearchCommand.self, WorklistCommand.self, FeedCommand.self,
-            VerifyCommand.self, EvidenceCommand.self, ReconcileCommand.self, BudgetCommand.self,
+            VerifyCommand.self, EvidenceCommand.self, ReconcileCommand.self, BudgetCommand.self, ExitCommand.self,
+            VisitCommand.self,
         ]
     )
 

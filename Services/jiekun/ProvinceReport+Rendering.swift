@@ -116,7 +116,8 @@ extension ProvinceReport {
     }
 
     /// Each prefecture's (and the province's) years: the denominator's two parts, the closures by cause, the
-    /// relapses filed and the relapse rate of the year's exits (policy §2.1, Part C.5; docs/POLICY.md "Reports").
+    /// relapses filed and the relapse rate of the year's exits, the exits pending approval and the visits due (policy
+    /// §2.1, Part C.4, C.5; docs/POLICY.md "Reports").
     private func renderYears(to output: inout Terminal) {
         output.write(
             """
@@ -125,12 +126,13 @@ extension ProvinceReport {
             before it for any reason) + 新建档 new files = the exit rate's denominator; 销档 closures in the year by
             cause: 解困 exited (on the exit date), 死亡 death, 迁出 moved away, 不符合 not eligible, 兜底 safety net;
             返困 relapses filed in the year; 返困率 relapse rate = the year's exits whose household has relapsed since
-            ÷ the year's exits.
+            ÷ the year's exits; 待批 exits proposed and not yet approved on 31 December (in review or 公示, Part C.4);
+            回访 follow-up visits falling due in the year (Part C.5).
 
             """)
         let columns: [(String, Int)] = [
             ("年份 year", 10), ("年初在档", 10), ("新建档", 8), ("解困", 8), ("死亡", 6), ("迁出", 6),
-            ("不符合", 8), ("兜底", 6), ("返困", 6), ("返困率", 10),
+            ("不符合", 8), ("兜底", 6), ("返困", 6), ("返困率", 10), ("待批", 8), ("回访", 8),
         ]
         output.write(
             "  " + "prefecture".padded(22) + columns.map { $0.0.widePadded($0.1, right: true) }.joined() + "\n")
@@ -141,6 +143,7 @@ extension ProvinceReport {
                 let cells = [
                     "\(year.year)", "\(year.openAtStart)", "\(year.newFiles)", "\(year.exits)", "\(year.deaths)",
                     "\(year.movedAway)", "\(year.notEligible)", "\(year.safetyNet)", "\(year.relapses)", rate,
+                    "\(year.exitsPending)", "\(year.visitsDue)",
                 ]
                 output.write(
                     "  " + name.widePadded(22) + zip(cells, columns).map { $0.padded($1.1, right: true) }.joined()

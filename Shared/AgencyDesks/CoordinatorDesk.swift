@@ -290,9 +290,12 @@ public struct CoordinatorDesk: AgencyDesk {
         let published = (row[1] as String?).flatMap { LocalDate($0) }
         readiness.exitDate = published
         readiness.isReady = published != nil
-        return FiledHousehold(
+        var filed = FiledHousehold(
             subject: subject, decisions: decisions, readiness: readiness, divisionCode: view.divisionCode,
             closure: figures.closure, earlierFile: figures.earlierFile)
+        // Closed only by the union's word: a proposed exit not yet approved leaves the file open (policy C.4).
+        filed.closure = figures.closure
+        return filed
     }
 
     /// The files filed again with persons of `fileNumber` after it closed (policy Part C.5), by file number.
@@ -311,7 +314,7 @@ public struct CoordinatorDesk: AgencyDesk {
     /// the columns a file's figures need (``ProvinceReport/Tally/File``), no view.
     /// - Throws: `DatabaseError` naming a file whose columns hold a value Jiekun does not write.
     public func report(in db: Database) throws -> ProvinceReport {
-        var tally = ProvinceReport.Tally(years: policy.budgetYears)
+        var tally = ProvinceReport.Tally(years: policy.budgetYears, followUp: policy.followUp)
         let files = try Row.fetchCursor(
             db, sql: "SELECT \(ReportColumns.names) FROM coord_households ORDER BY file_number")
         let decisionRows = try Row.fetchCursor(
@@ -350,8 +353,8 @@ enum ReportColumns {
 
     /// A file's figures from its row, whose columns from `offset` on are those of ``names``.
     ///
-    /// The file's closure is the union's (`closed_reason`, `closed_on`) once it closed, else an exit the coordinator
-    /// published (`exit_date`) that the union has not yet recorded.
+    /// The file's closure is the union's (`closed_reason`, `closed_on`) once it closed; an exit the coordinator
+    /// proposed (`exit_date`) is pending until then (policy C.4: the file closes on the approval).
     /// - Throws: `DatabaseError` naming the file when a value is not one Jiekun writes.
     static func file(from row: Row, at offset: Int, decisions: [MeasureDecision]) throws -> ProvinceReport.Tally.File {
         let fileNumber: String = row[offset]
@@ -387,8 +390,8 @@ enum ReportColumns {
         let county: String = row[offset + 6]
         return ProvinceReport.Tally.File(
             category: category, prefectureCode: row[offset + 2], countyCode: county.isEmpty ? nil : county,
-            filedOn: filedOn, measures: measures.map(\.code), decisions: decisions, exitDate: exitDate,
-            closure: closure, earlierFile: earlierFile)
+            filedOn: filedOn, measures: measures.map(\.code), decisions: decisions, exitDate: nil,
+            closure: closure, earlierFile: earlierFile, proposedOn: exitDate)
     }
 }
 

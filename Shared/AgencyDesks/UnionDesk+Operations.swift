@@ -6,12 +6,13 @@ import HouseholdDomain
 extension UnionDesk {
     /// `register`, `update` and `close`: clerks, for households of their area; `search` and `file` (the household
     /// page, ``answerFile(_:as:in:journal:)``): clerks, approvers and auditors, within their area (they show personal
-    /// data: not finance, not admins).
+    /// data: not finance, not admins); the exit procedure's operations as ``exitOperationRoles`` says (policy C.4,
+    /// C.6); the budget's as ``BudgetOperations/roles`` says.
     public static var operationRoles: [String: Set<StaffRole>] {
         [
             Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
             Operation.search: [.clerk, .approver, .auditor], Operation.file: fileRoles,
-        ].merging(BudgetOperations.roles) { $1 }
+        ].merging(exitOperationRoles) { first, _ in first }.merging(BudgetOperations.roles) { first, _ in first }
     }
 
     /// Answers the union's own request operations, each in the request's write transaction: `register` and
@@ -116,6 +117,7 @@ extension UnionDesk {
         case Operation.file:
             return try answerFile(request, as: asker, in: db, journal: journal)
         default:
+            if let reply = try answerExit(request, as: asker, in: db, journal: journal) { return reply }
             return try .refused(because: "unknown operation")
         }
     }

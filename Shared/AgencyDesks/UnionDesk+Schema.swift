@@ -4,7 +4,7 @@ import GRDB
 import HouseholdDomain
 
 extension UnionDesk {
-    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1` to `union.desk.v4`).
+    /// The desk's tables (migrations `agency.budgets.v1` and `union.desk.v1` to `union.desk.v5`).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         StoredBudgets.registerMigrations(&migrator)
         migrator.registerMigration("union.desk.v1") { db in
@@ -45,6 +45,43 @@ extension UnionDesk {
                     INSERT INTO union_members (identity_number, file_number)
                         SELECT identity_number, file_number FROM union_members_v3;
                     DROP TABLE union_members_v3;
+                    """)
+        }
+        // The exit procedure (policy C.4): one procedure per file (a new proposal after a return replaces it; the
+        // acts keep the history), its objections, its append-only acts, and the follow-up visits after exit (C.5).
+        migrator.registerMigration("union.desk.v5") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE union_exits (
+                        file_number TEXT PRIMARY KEY, division_code TEXT NOT NULL, state TEXT NOT NULL,
+                        origin TEXT NOT NULL, proposed_on TEXT NOT NULL, proposed_by TEXT, reviewed_on TEXT,
+                        reviewed_by TEXT, publicity_from TEXT, publicity_until TEXT, approved_on TEXT, approved_by TEXT,
+                        reason TEXT
+                    );
+                    CREATE INDEX union_exits_by_state ON union_exits (state, file_number);
+                    CREATE TABLE union_exit_objections (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, file_number TEXT NOT NULL, recorded_on TEXT NOT NULL,
+                        recorded_by TEXT, text TEXT NOT NULL, resolution TEXT, resolved_on TEXT, resolved_by TEXT,
+                        resolution_reason TEXT
+                    );
+                    CREATE INDEX union_exit_objections_by_file ON union_exit_objections (file_number);
+                    CREATE TABLE union_exit_acts (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, file_number TEXT NOT NULL, act TEXT NOT NULL,
+                        staff_id TEXT, business_date TEXT NOT NULL, recorded_at DATETIME NOT NULL,
+                        reason TEXT NOT NULL, simulated INTEGER NOT NULL
+                    );
+                    CREATE INDEX union_exit_acts_by_file ON union_exit_acts (file_number, seq);
+                    CREATE TRIGGER union_exit_acts_no_update BEFORE UPDATE ON union_exit_acts
+                    BEGIN SELECT RAISE(ABORT, 'union_exit_acts is append-only'); END;
+                    CREATE TRIGGER union_exit_acts_no_delete BEFORE DELETE ON union_exit_acts
+                    BEGIN SELECT RAISE(ABORT, 'union_exit_acts is append-only'); END;
+                    CREATE TABLE union_visits (
+                        file_number TEXT NOT NULL, division_code TEXT NOT NULL, number INTEGER NOT NULL,
+                        due_on TEXT NOT NULL, latest_on TEXT NOT NULL, visited_on TEXT, visited_by TEXT,
+                        stable INTEGER, findings TEXT, recorded_at DATETIME,
+                        PRIMARY KEY (file_number, number)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX union_visits_by_due ON union_visits (visited_on, due_on);
                     """)
         }
     }

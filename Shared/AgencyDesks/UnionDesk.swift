@@ -7,8 +7,8 @@ import ReliefProgramme
 
 /// What the union registry does (policy §4.1, and the union's parts of §4.2.2 and §4.2.3): it keeps the files
 /// (一户一档) with their plans, pairs each with a helper (一帮一), publishes each consuming agency's view of a file on
-/// its own feed, pays the mutual-aid fee and the Golden Autumn grant when a lead department asks, and closes a file
-/// when the coordinator says it may exit. The plans' decisions are the coordinator's to keep and show
+/// its own feed, pays the mutual-aid fee and the Golden Autumn grant when a lead department asks, and takes a file
+/// through the exit procedure when the coordinator proposes its exit (``ExitMode``; policy C.4). The plans' decisions are the coordinator's to keep and show
 /// (`jiekun household`); the union reads only the requests of the departments whose measures it pays
 /// (`requests.medical-insurance`, `requests.education-aid`).
 ///
@@ -19,6 +19,8 @@ public struct UnionDesk: AgencyDesk {
     public let policy: Policy
     /// Helpers per county code, for one-to-one pairing (一帮一), from the union's configuration.
     public let helpers: [String: [String]]
+    /// How exits are taken through their procedure (policy C.4): by the demo's simulated staff, or by staff.
+    public let exitMode: ExitMode
     private let assessor: Assessor
 
     /// The agency whose desk this is: the union registry.
@@ -38,9 +40,11 @@ public struct UnionDesk: AgencyDesk {
     /// - Parameters:
     ///   - policy: the policy.
     ///   - helpers: helper names per county code (an empty list leaves files of that county unpaired).
-    public init(policy: Policy, helpers: [String: [String]] = [:]) {
+    ///   - exitMode: who takes exits through their procedure (``ExitMode/auto``: the demo's simulated staff).
+    public init(policy: Policy, helpers: [String: [String]] = [:], exitMode: ExitMode = .auto) {
         self.policy = policy
         self.helpers = helpers
+        self.exitMode = exitMode
         self.assessor = Assessor(policy: policy)
     }
 
@@ -377,8 +381,8 @@ public struct UnionDesk: AgencyDesk {
         return answers
     }
 
-    /// Closes a file (death, moved away, re-identified, safety net — or exited, on the coordinator's word) and
-    /// tells every consuming agency.
+    /// Closes a file (death, moved away, re-identified, safety net — or exited, on the approval of its exit
+    /// procedure) and tells every consuming agency.
     ///
     /// - Returns: whether the file was open.
     /// - Throws: `DatabaseError`, `EncodingError`.
@@ -412,7 +416,8 @@ public struct UnionDesk: AgencyDesk {
     ///
     /// - `support.requested` addressed to the union: pays from the union's budget in the order asked (§4.2.2,
     ///   §4.2.3, §5.2) and answers on `union.support`.
-    /// - `household.exit-ready` (coordinator): closes the file as exited, on the exit date.
+    /// - `household.exit-ready` (coordinator): the exit's proposal (policy C.4); in ``ExitMode/auto`` the simulated
+    ///   staff take it through review, publicity and approval at once, and the file closes on the approval date.
     ///
     /// No feed brings the union other types (``Feed/consumed(by:)``; the subscriber refuses a type its feed does
     /// not carry before the desk sees it).
@@ -446,7 +451,7 @@ public struct UnionDesk: AgencyDesk {
                     code: "union.exit.sender", description: "exit readiness from \(event.source)")
             }
             let ready = try event.decodeData(as: HouseholdExitReady.self, using: decoder)
-            try close(ready.fileNumber, reason: .exited, on: ready.exitDate, in: db, journal: journal)
+            try receiveExitProposal(ready, in: db, journal: journal)
         default:
             throw DeskRefusal(
                 code: "desk.type.unexpected", description: "the union does not handle \(event.type)")

@@ -100,7 +100,9 @@ public enum AgencyAssembly {
         switch configuration.agency {
         case .union:
             return try build(
-                desk: UnionDesk(policy: policy, helpers: configuration.helpers), configuration: configuration,
+                desk: UnionDesk(
+                    policy: policy, helpers: configuration.helpers,
+                    exitMode: configuration.exitProcedure == .review ? .review : .auto), configuration: configuration,
                 counters: counters, logger: logger)
         case .coordinator:
             return try build(

@@ -1,9 +1,10 @@
 import HouseholdDomain
 
-/// `household.exit-ready`: the coordinator judged that all six dimensions of §2.3 hold; the union closes the file.
+/// `household.exit-ready`: the coordinator judged that all six dimensions of §2.3 hold, and proposes the exit; the
+/// union takes it through review, 公示 and approval and closes the file on the approval date (policy C.4).
 ///
-/// Source: policy §2.3 (两有五保障), Part B "exit" (exit date = the later of the filing date and the effective
-/// date of the last guarantee).
+/// Source: policy §2.3 (两有五保障), Part B "exit" (the day they held = the later of the filing date and the
+/// effective date of the last guarantee), Part C.4.
 public struct HouseholdExitReady: EventPayload {
     /// `household.exit-ready`.
     public static let type = "household.exit-ready"
@@ -28,7 +29,7 @@ public struct HouseholdExitReady: EventPayload {
 
     /// 档案编号.
     public var fileNumber: String
-    /// The exit date.
+    /// The day the six dimensions held: the proposal date (the exit is dated on its approval, policy C.4).
     public var exitDate: LocalDate
     /// The six dimensions, in ``Measure/Dimension/allCases`` order, with the date each came to hold.
     public var dimensions: [DimensionHeld]

@@ -1,7 +1,8 @@
 import HouseholdDomain
 
 /// The whole programme computed sequentially in one process: households filed in filing order, every department
-/// deciding by rule (`auto` mode), supporting agencies answering, the coordinator judging exit (§2.3).
+/// deciding by rule (`auto` mode), supporting agencies answering, the coordinator judging exit (§2.3), and the
+/// union's simulated staff taking each exit through its procedure (policy C.4, ``ExitSchedule``).
 ///
 /// The services do the same work distributed over seven processes; both use ``AutomaticDecisions`` and
 /// ``ExitReadiness``, so their reports agree number for number ("distributed equals sequential").
@@ -65,16 +66,20 @@ public struct ProgrammeRun: Sendable {
         var decisions = decide(assessment)
         let subject = ExitSubject(assessment)
         let readiness = ExitReadiness.evaluate(subject, outcomes: MeasureDecision.outcomes(of: decisions))
-        if let exitDate = readiness.exitDate {
-            // The union closes the file on exit; work still waiting for money stops (a closed file stops all its
-            // pending work).
-            decisions = decisions.map { $0.withdrawn(atClosure: "exited", on: exitDate) }
+        var closure: FileClosure?
+        if let proposedOn = readiness.exitDate {
+            // The exit is proposed when the guarantees hold; the union's simulated staff review, publish (公示) and
+            // approve it on the dates of ``ExitSchedule`` (policy C.4), and the file closes on the approval date;
+            // work still waiting for money stops then (a closed file stops all its pending work).
+            let approvedOn = ExitSchedule(proposedOn: proposedOn, policy: policy).approvedOn
+            closure = FileClosure(reason: .exited, closedOn: approvedOn)
+            decisions = decisions.map { $0.withdrawn(atClosure: "exited", on: approvedOn) }
         }
         for member in household.members { personFiles[member.identityNumber.value, default: []].append(files.count) }
         files.append(
             FiledHousehold(
                 subject: subject, decisions: decisions, readiness: readiness,
-                divisionCode: assessment.divisionCode, earlierFile: earlierFile))
+                divisionCode: assessment.divisionCode, closure: closure, earlierFile: earlierFile))
         return assessment
     }
 

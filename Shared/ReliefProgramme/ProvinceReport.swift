@@ -37,6 +37,12 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         /// Of the year's exits, those whose household has relapsed since (a relapse filed by the report's end; for
         /// a year's view, by 31 December of that year), counted in the prefecture of the exited file.
         public var relapsedExits: Int = 0
+        /// Files whose exit was proposed and not yet approved on 31 December (in review or 公示; policy C.4), open
+        /// then.
+        public var exitsPending: Int = 0
+        /// Follow-up visits (回访, policy C.5) falling due during the year: every `visitEveryMonths` after an exit's
+        /// approval, for `months`.
+        public var visitsDue: Int = 0
 
         /// `exits ÷ (openAtStart + newFiles)` in per mille, rounded half up; `nil` with no files.
         public var exitRatePerMille: Int? {
@@ -253,8 +259,11 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     ///   - files: every filed household with its decisions and exit.
     ///   - years: the report's years (the policy's budget years).
     ///   - counties: prefecture names and order.
-    public init(files: [FiledHousehold], years: [Int], counties: CountyRegistry = .yunnan) {
-        var tally = Tally(years: years, counties: counties)
+    public init(
+        files: [FiledHousehold], years: [Int], counties: CountyRegistry = .yunnan,
+        followUp: Policy.FollowUp = .standard
+    ) {
+        var tally = Tally(years: years, counties: counties, followUp: followUp)
         for file in files { tally.add(file) }
         self = tally.report
     }
@@ -264,6 +273,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     public struct Tally: Sendable {
         private let years: [Int]
         private let counties: CountyRegistry
+        /// When visits fall due after an exit (policy C.5).
+        private let followUp: Policy.FollowUp
         /// The whole programme's sections.
         private var whole: Sections
         /// Each year's sections, in the order of ``years``.
@@ -308,9 +319,10 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
         /// - Parameters:
         ///   - years: the report's years (the policy's budget years).
         ///   - counties: prefecture names and order.
-        public init(years: [Int], counties: CountyRegistry = .yunnan) {
+        public init(years: [Int], counties: CountyRegistry = .yunnan, followUp: Policy.FollowUp = .standard) {
             self.years = years
             self.counties = counties
+            self.followUp = followUp
             var departments: [Agency: AgencyFigures] = [:]
             for department in Agency.allCases where department != .coordinator {
                 departments[department] = AgencyFigures(
@@ -346,6 +358,11 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             public var closure: FileClosure?
             /// The closed file its persons were in, if any (a relapse when that file exited, Part C.5).
             public var earlierFile: EarlierFile?
+            /// When its exit was proposed (the six dimensions held, §2.3), if it was: pending until the approval
+            /// closes the file (policy C.4).
+            public var proposedOn: LocalDate?
+            /// The due dates of its follow-up visits, set by ``Tally/add(_:)-(File)`` from the exit's date.
+            var visitDates: [LocalDate] = []
 
             /// When it exited (§2.3), if it did.
             public var exitDate: LocalDate? { closure?.reason == .exited ? closure?.closedOn : nil }
@@ -359,8 +376,9 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
             public init(
                 category: Eligibility.Category?, prefectureCode: String, countyCode: String? = nil, filedOn: LocalDate,
                 measures: [Measure.Code], decisions: [MeasureDecision], exitDate: LocalDate?,
-                closure: FileClosure? = nil, earlierFile: EarlierFile? = nil
+                closure: FileClosure? = nil, earlierFile: EarlierFile? = nil, proposedOn: LocalDate? = nil
             ) {
+                self.proposedOn = proposedOn
                 self.category = category
                 self.prefectureCode = prefectureCode
                 self.countyCode = countyCode
@@ -371,13 +389,15 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                 self.earlierFile = earlierFile
             }
 
-            /// The figures of a filed household of a programme run.
+            /// The figures of a filed household of a programme run: its closure as it has it (an exit proposed and
+            /// not closed is pending, policy C.4).
             public init(_ file: FiledHousehold) {
                 self.init(
                     category: file.subject.category, prefectureCode: file.subject.prefectureCode,
                     countyCode: file.divisionCode, filedOn: file.subject.filedOn,
                     measures: file.subject.measures.map(\.code), decisions: file.decisions,
-                    exitDate: file.readiness.exitDate, closure: file.closure, earlierFile: file.earlierFile)
+                    exitDate: nil, closure: file.closure, earlierFile: file.earlierFile,
+                    proposedOn: file.readiness.exitDate)
             }
         }
 
@@ -388,6 +408,10 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
 
         /// Adds one filed household, from what the report counts of it.
         public mutating func add(_ file: File) {
+            var file = file
+            if let closure = file.closure, closure.reason == .exited {
+                file.visitDates = followUp.visitsDue(after: closure.closedOn)
+            }
             Self.add(file, to: &whole)
             for index in yearSections.indices { Self.add(file, to: &yearSections[index]) }
             // A later decision of a measure replaces an earlier one (a correction, an update).
@@ -607,6 +631,11 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                     figures.years[index].newFiles += 1
                     if file.earlierFile?.isRelapse == true { figures.years[index].relapses += 1 }
                 }
+                // Proposed by 31 December and not yet closed then: in review or 公示 (policy C.4).
+                if let proposed = file.proposedOn, proposed < end, closure.map({ $0.closedOn >= end }) ?? true {
+                    figures.years[index].exitsPending += 1
+                }
+                figures.years[index].visitsDue += file.visitDates.filter { $0 >= start && $0 < end }.count
                 if let closure, closure.closedOn >= start, closure.closedOn < end {
                     switch closure.reason {
                     case .exited: figures.years[index].exits += 1

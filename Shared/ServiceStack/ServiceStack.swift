@@ -65,7 +65,8 @@ public final class ServiceStack {
     ///   - secure: Whether to run CURVE.
     ///   - portOffset: Added to every port of `deploy/local` (7100–7799).
     ///   - policy: The policy file's path.
-    ///   - reviewing: The departments that decide in `review` mode.
+    ///   - reviewing: The departments that decide in `review` mode, and the union when staff take exits through
+    ///     their procedure (`exitProcedure: review`, policy C.4).
     ///   - evidenceSuite: The suite of the agencies' signing keys and chains.
     public init(
         folder: URL, executables: URL, templates: URL? = nil, secure: Bool, portOffset: Int, policy: String,
@@ -345,6 +346,7 @@ public final class ServiceStack {
                     lines.append("store: \(folder.appendingPathComponent("stores/\(agency.rawValue).sqlite").path)")
                 } else if line.hasPrefix("policy:") {
                     lines.append("policy: \(policy)")
+                    if agency == .union, reviewing.contains(.union) { lines.append("exitProcedure: review") }
                 } else if line.hasPrefix("decisionMode:"), reviewing.contains(agency) {
                     lines.append("decisionMode: review")
                 } else if line.hasPrefix("insecure:") {

@@ -136,6 +136,18 @@ struct DepartmentDeskTests {
         }
         #expect(exits.map(\.subject) == run.files.map(\.subject.fileNumber))
         #expect(exits.map(\.effectiveDate) == run.files.map { $0.readiness.exitDate?.description })
+        // Proposals only (policy C.4): until the union approves and closes the files, no exit is counted.
+        let proposed = try coordinatorStore.writer.read { db in try coordinator.report(in: db) }
+        #expect(proposed.province.cumulativeExits == 0)
+        #expect(proposed.province.years.first?.exitsPending == exits.count)
+        // The union's word: each file closed as exited on its approval date (ExitSchedule, as in the run).
+        for exit in exits {
+            let proposedOn = try #require(exit.effectiveDate.flatMap { LocalDate($0) })
+            let approvedOn = ExitSchedule(proposedOn: proposedOn, policy: policy).approvedOn
+            try coordinate(
+                try Self.event(
+                    HouseholdClosed(fileNumber: try #require(exit.subject), reason: .exited, closedOn: approvedOn)))
+        }
         let report = try coordinatorStore.writer.read { db in try coordinator.report(in: db) }
         #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))
     }

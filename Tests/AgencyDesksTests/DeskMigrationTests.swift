@@ -199,9 +199,17 @@ struct DeskMigrationTests {
                 let view = HouseholdView(
                     for: .coordinator, household: old.household(file.subject.fileNumber),
                     assessment: old.assessment(file.subject.fileNumber), helper: nil, persons: old.policy.persons)
+                // An exited file as the union's `household.closed` left it: closed on its closure date.
                 try db.execute(
-                    sql: "INSERT INTO coord_households (file_number, view, status, exit_date) VALUES (?, ?, 'open', ?)",
-                    arguments: [view.fileNumber, try Self.json(view), file.readiness.exitDate?.description])
+                    sql: """
+                        INSERT INTO coord_households (file_number, view, status, exit_date, closed_reason, closed_on)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        view.fileNumber, try Self.json(view), file.closure == nil ? "open" : "closed",
+                        file.readiness.exitDate?.description, file.closure?.reason.rawValue,
+                        file.closure?.closedOn.description,
+                    ])
                 for decision in file.decisions {
                     try db.execute(
                         sql: "INSERT INTO coord_decisions (measure_id, file_number, decision) VALUES (?, ?, ?)",

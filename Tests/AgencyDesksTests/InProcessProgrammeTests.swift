@@ -128,6 +128,22 @@ struct InProcessProgrammeTests {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM union_files WHERE status = 'closed'")
         }
         #expect(closed == sequential.province.cumulativeExits)
+        // Each exit closed on the same day in both: the approval date of its procedure (policy C.4). From the day
+        // the guarantees held through the approval there are exactly 7 working days: the review's (the first on or
+        // after that day), 5 of 公示, and the approval's.
+        let unionClosures = try programme.unionStore.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT file_number, closed_on FROM union_files WHERE status = 'closed'"
+            ).map { ($0["file_number"] as String, LocalDate($0["closed_on"] as String)!) }
+        }
+        let runClosures = run.files.compactMap { file in
+            file.closure.map { (file.subject.fileNumber, $0.closedOn) }
+        }
+        #expect(Dictionary(uniqueKeysWithValues: unionClosures) == Dictionary(uniqueKeysWithValues: runClosures))
+        for file in run.files {
+            guard let proposed = file.readiness.exitDate, let closure = file.closure else { continue }
+            #expect(policy.workingCalendar.workingDays(from: proposed, through: closure.closedOn) == 7)
+        }
     }
 
     @Test("relapses: exited households filed again (返困) give the sequential run's report, linked both ways")
@@ -146,7 +162,10 @@ struct InProcessProgrammeTests {
         // The exits as the coordinator knows them, then the relapse import at the union.
         var exits: [String: LocalDate] = [:]
         for file in try programme.coordinatorStore.writer.read({ db in try programme.coordinator.files(in: db) }) {
-            if let exit = file.readiness.exitDate { exits[file.subject.fileNumber] = exit }
+            // The exit date is the approval's (policy C.4): the closure the union sent.
+            if let closure = file.closure, closure.reason == .exited {
+                exits[file.subject.fileNumber] = closure.closedOn
+            }
         }
         let relapseFile = relapses.csv(caseload: csv, exits: exits)
         #expect(relapseFile.households > 20)
@@ -161,8 +180,10 @@ struct InProcessProgrammeTests {
             try run.file(try #require(entry.household))
         }
         var sequentialExits: [String: LocalDate] = [:]
-        for file in run.files { sequentialExits[file.subject.fileNumber] = file.readiness.exitDate }
-        #expect(sequentialExits.compactMapValues { $0 } == exits)
+        for file in run.files where file.closure?.reason == .exited {
+            sequentialExits[file.subject.fileNumber] = file.closure?.closedOn
+        }
+        #expect(sequentialExits == exits)
         for entry in try HouseholdImporter(today: today).read(
             bytes: Array(relapses.csv(caseload: csv, exits: exits).csv.utf8)
         ).entries.sortedInFilingOrder(by: { $0.facts.filedOn }) {

@@ -98,6 +98,9 @@ struct SevenServicesTests {
                 body: try MessageCoding.encode(HouseholdQuery(fileNumber: "KM-2017-0001"))))
         #expect(state.readiness.exitDate == LocalDate("2017-06-13"))
         #expect(state.status == "closed" && state.closedReason == "exited")
+        // Proposed Tuesday 2017-06-13 and reviewed that day; 公示 on 14, 15, 16, 19 and 20 June (5 working days);
+        // approved, and closed, on Wednesday 21 June (policy C.4, the union's simulated staff).
+        #expect(state.closedOn == "2017-06-21")
 
         // SIGTERM: every service stops cleanly within seconds.
         let exits = stack.stop()

@@ -195,6 +195,36 @@ struct StaffAuthorisationTests {
             (.union, Operation.update, try Self.json(RegisterRequest(csv: try Self.sampleCSV())), [.clerk]),
             (.union, Operation.close, close, [.clerk]),
             (.union, Operation.search, try Self.json(SearchRequest(text: "KM")), [.clerk, .approver, .auditor]),
+            // The exit procedure (policy C.4, C.6): the desk answers each (here mostly with its own refusal: no
+            // exit is under way for a file of the samples, no objection #1).
+            (.union, Operation.exitList, try Self.json(ExitListRequest()), [.clerk, .approver, .auditor]),
+            (.union, Operation.exitRequest, try Self.json(ExitActRequest(fileNumber: "KM-2099-0001")), [.clerk]),
+            (
+                .union, Operation.exitReview,
+                try Self.json(ExitActRequest(fileNumber: "KM-2099-0001", decision: "同意")), [.clerk]
+            ),
+            (
+                .union, Operation.exitObjection,
+                try Self.json(ExitActRequest(fileNumber: "KM-2099-0001", reason: "异议")), [.clerk]
+            ),
+            (
+                .union, Operation.exitObjectionResolve,
+                try Self.json(ExitActRequest(fileNumber: "", decision: "驳回", reason: "不成立", objection: 1)),
+                [.approver]
+            ),
+            (.union, Operation.exitApprove, try Self.json(ExitActRequest(fileNumber: "KM-2099-0001")), [.approver]),
+            (
+                .union, Operation.exitNotice, try Self.json(ExitActRequest(fileNumber: "KM-2099-0001")),
+                [.clerk, .approver, .auditor]
+            ),
+            (
+                .union, Operation.visitRecord,
+                try Self.json(VisitRecordRequest(fileNumber: "KM-2099-0001", stable: "yes", findings: "")), [.clerk]
+            ),
+            (
+                .union, Operation.visitList, try Self.json(VisitListRequest(overdueOnly: false)),
+                [.clerk, .approver, .auditor]
+            ),
             (
                 .union, Operation.file, try Self.json(FileQuery(fileNumber: "KM-2017-0001")),
                 [.clerk, .approver, .auditor]
@@ -242,7 +272,11 @@ struct StaffAuthorisationTests {
                 Operation.register: [.clerk], Operation.update: [.clerk], Operation.close: [.clerk],
                 Operation.search: [.clerk, .approver, .auditor], Operation.file: [.clerk, .approver, .auditor],
                 Operation.budget: [.finance, .auditor, .clerk, .approver],
-                Operation.budgetAct: [.finance],
+                Operation.budgetAct: [.finance], Operation.exitRequest: [.clerk],
+                Operation.exitReview: [.clerk], Operation.exitObjection: [.clerk],
+                Operation.exitObjectionResolve: [.approver], Operation.exitApprove: [.approver],
+                Operation.exitList: [.clerk, .approver, .auditor], Operation.exitNotice: [.clerk, .approver, .auditor],
+                Operation.visitRecord: [.clerk], Operation.visitList: [.clerk, .approver, .auditor],
             ])
         #expect(
             DepartmentDesk.operationRoles == [

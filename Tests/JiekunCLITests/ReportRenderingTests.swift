@@ -71,10 +71,13 @@ struct ReportRenderingTests {
         let lines = output.text.split(separator: "\n").map(String.init)
         // 2017: none open on 1 January, 2 new, 1 exit, 1 death; X's relapse: 1 of 1 exit = 100.0 %.
         // 2018: X and Y closed before 1 January: none open; Z new, a relapse; no exit, no relapse rate.
+        // No exit pending approval; X's visits fall due 2017-12-01 and 2018-06-01 (6 and 12 months after its exit).
         #expect(
             lines.filter { $0.hasPrefix("  昆明市  ") && $0.contains("   201") } == [
-                "  昆明市                      2017         0       2       1     1     0       0     0     0  1 100.0%",
-                "  昆明市                      2018         0       1       0     0     0       0     0     1         -",
+                "  昆明市                      2017         0       2       1     1     0       0     0     0  1 100.0%"
+                    + "       0       1",
+                "  昆明市                      2018         0       1       0     0     0       0     0     1         -"
+                    + "       0       1",
             ], "\(output.text)")
         #expect(
             lines.filter { $0.hasPrefix("  昆明市 ") && $0.contains("区") } == [

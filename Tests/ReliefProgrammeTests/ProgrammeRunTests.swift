@@ -73,7 +73,7 @@ struct ProgrammeRunTests {
         var text = try String(contentsOfFile: Self.policyPath, encoding: .utf8)
         let range = try #require(text.range(of: "          education.student-aid: 720000"))
         text.replaceSubrange(range, with: "          education.student-aid: 1500")
-        let policy = try Policy.load(yaml: text, source: "test")
+        let policy = try Policy.load(yaml: text, source: Self.policyPath)
         var ledger = Ledger(policy: policy, measures: [.educationStudentAid])
         let amount = Yuan(yuan: 1500)
         let due = LocalDate("2017-04-14")!
@@ -99,7 +99,7 @@ struct ProgrammeRunTests {
         }
         try replaceInQujing("        publicRentalUnits: 110", with: "        publicRentalUnits: 0")
         try replaceInQujing("          housing.rental-subsidy: 170000", with: "          housing.rental-subsidy: 2400")
-        let policy = try Policy.load(yaml: text, source: "test")
+        let policy = try Policy.load(yaml: text, source: Self.policyPath)
         let qujing = try #require(try Self.sampleHouseholds().first { $0.fileNumber == "QJ-2017-0007" })
         var second = qujing
         second.fileNumber = "QJ-2017-0008"

@@ -57,8 +57,15 @@ struct ProvinceReportClosureTests {
         //   1 January), J = 2; exits F, I = 2; E to the safety net; J is a relapse, of F, exited this year:
         //   1 of 2 exits = 50.0 %. 2 ÷ 5 = 40.0 % ✓.
         // 2020: open on 1 January = H, J = 2 (I exited on 31 December); no new files; exits H = 1. 1 ÷ 2 = 50.0 %.
+        // Visits (Part C.5), 6 and 12 months after each exit: A 2018-03-01, 2018-09-01; G 2019-05-30, 2019-11-30;
+        // F 2019-11-01, 2020-05-01; I 2020-06-30, 2020-12-31; H 2020-08-01 (and 2021-02-01): 0, 2, 3, 4 a year.
+        #expect(kunming.years.map(\.visitsDue) == [0, 2, 3, 4])
         #expect(
-            kunming.years == [
+            kunming.years.map {
+                var year = $0
+                year.visitsDue = 0
+                return year
+            } == [
                 Year(
                     year: 2017, openAtStart: 0, newFiles: 5, exits: 1, deaths: 1, movedAway: 0, notEligible: 0,
                     safetyNet: 0, relapses: 0, relapsedExits: 1),

@@ -30,12 +30,20 @@ extension Policy {
     ///   - yaml: the file's text.
     ///   - source: the file's name, for messages.
     ///   - counties: the divisions whose prefectures must all be present.
+    ///   - directory: where a file the policy names (`workingCalendar`) is looked for; `nil`: the directory of
+    ///     `source`.
     /// - Returns: the policy.
     /// - Throws: ``PolicyError`` naming the first missing or invalid entry.
-    public static func load(yaml: String, source: String, counties: CountyRegistry = .yunnan) throws(PolicyError)
-        -> Policy
-    {
-        let reader = PolicyReader(source: source)
+    ///
+    /// Optional sections (policy Part C): `workingCalendar` (a calendar file beside the policy file, C.7; weekends
+    /// only without it), `exitProcedure: {publicityWorkingDays}` (C.4, default 5), `followUp: {months,
+    /// visitEveryMonths}` (C.5, default 12 and 6).
+    public static func load(
+        yaml: String, source: String, counties: CountyRegistry = .yunnan, directory: String? = nil
+    ) throws(PolicyError) -> Policy {
+        let reader = PolicyReader(
+            source: source,
+            directory: directory ?? URL(fileURLWithPath: source).deletingLastPathComponent().path)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else { throw reader.error("", "the file is empty") }
@@ -74,6 +82,8 @@ extension Policy {
 /// Reads the YAML node tree, naming each entry by its dotted path in errors.
 private struct PolicyReader {
     let source: String
+    /// Where files the policy names are read from.
+    let directory: String
 
     func error(_ path: String, _ message: String) -> PolicyError {
         PolicyError(source: source, path: path, message: message)
@@ -234,7 +244,29 @@ private struct PolicyReader {
             name: name, version: version, eligibility: eligibility, persons: persons, measures: measures,
             prefectures: prefectures)
         if let node = top["makerChecker"] { policy.makerChecker = try makerChecker(node) }
+        if top["workingCalendar"] != nil {
+            policy.workingCalendar = try workingCalendar(try string(top, "workingCalendar", ""))
+        }
+        if let node = top["exitProcedure"] {
+            let section = try mapping(node, "exitProcedure")
+            policy.exitProcedure = Policy.ExitProcedure(
+                publicityWorkingDays: try integer(section, "publicityWorkingDays", "exitProcedure", range: 1...60))
+        }
+        if let node = top["followUp"] {
+            let section = try mapping(node, "followUp")
+            policy.followUp = Policy.FollowUp(
+                months: try integer(section, "months", "followUp", range: 0...120),
+                visitEveryMonths: try integer(section, "visitEveryMonths", "followUp", range: 1...120))
+        }
         return policy
+    }
+
+    /// The calendar file named by `workingCalendar`, relative to the policy file's directory (policy C.7).
+    func workingCalendar(_ name: String) throws -> WorkingCalendar {
+        let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else { throw error("workingCalendar", "cannot read the calendar file \(path)") }
+        return try WorkingCalendar(csv: text, source: path)
     }
 
     /// The optional `makerChecker` section: `secondApproverAbove` (yuan), `measures` (code → yuan) and

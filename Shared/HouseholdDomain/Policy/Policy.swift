@@ -24,6 +24,12 @@ public struct Policy: Sendable {
     /// Maker-checker: second approvers and refusal reasons (policy C.6); ``MakerChecker/standard`` when the file
     /// has no `makerChecker` section.
     public var makerChecker = MakerChecker.standard
+    /// The working days deadlines count on (policy C.7); weekends only when the file names no `workingCalendar`.
+    public var workingCalendar = WorkingCalendar.weekendsOnly
+    /// The exit procedure's parameters (policy C.4); ``ExitProcedure/standard`` without an `exitProcedure` section.
+    public var exitProcedure = ExitProcedure.standard
+    /// Follow-up after exit (policy C.5); ``FollowUp/standard`` without a `followUp` section.
+    public var followUp = FollowUp.standard
 
     /// Creates a policy.
     init(
@@ -184,6 +190,51 @@ extension Policy {
             self.code = code
             self.chinese = chinese
             self.english = english
+        }
+    }
+}
+
+extension Policy {
+    /// The exit procedure's parameters (policy C.4): proposal, review, publicity (公示), approval, notice.
+    public struct ExitProcedure: Sendable, Hashable {
+        /// The least number of working days a proposal is published (公示) before it may be approved (C.4: 5).
+        public var publicityWorkingDays: Int
+
+        /// Creates the parameters.
+        public init(publicityWorkingDays: Int) {
+            self.publicityWorkingDays = publicityWorkingDays
+        }
+
+        /// Publicity for 5 working days (policy C.4).
+        public static let standard = ExitProcedure(publicityWorkingDays: 5)
+    }
+
+    /// Follow-up after exit (policy C.5, 回访): how long an exited household is watched and how often it is visited.
+    public struct FollowUp: Sendable, Hashable {
+        /// Calendar months the household is watched after its exit (12, project default).
+        public var months: Int
+        /// Calendar months between visits, the first that long after the exit (6).
+        public var visitEveryMonths: Int
+
+        /// Creates the parameters.
+        public init(months: Int, visitEveryMonths: Int) {
+            self.months = months
+            self.visitEveryMonths = visitEveryMonths
+        }
+
+        /// 12 months, a visit every 6 (policy C.5).
+        public static let standard = FollowUp(months: 12, visitEveryMonths: 6)
+
+        /// The visits due after an exit on `exitDate`: every ``visitEveryMonths`` calendar months from the exit
+        /// (``LocalDate/adding(months:)``: 2018-03-31 + 6 months = 2018-09-30), while within ``months``.
+        ///
+        /// - Parameter exitDate: the exit (approval) date.
+        /// - Returns: the due dates, in order: 2 with the standard parameters.
+        public func visitsDue(after exitDate: LocalDate) -> [LocalDate] {
+            guard visitEveryMonths > 0 else { return [] }
+            return stride(from: visitEveryMonths, through: months, by: visitEveryMonths).map {
+                exitDate.adding(months: $0)
+            }
         }
     }
 }

@@ -22,14 +22,15 @@ extension AgencyConfiguration {
 
     /// The top-level keys of a configuration file.
     static let topLevelKeys = [
-        "agency", "store", "policy", "keys", "decisionMode", "insecure", "listen", "peers", "upstream", "helpers",
-        "heartbeat", "logLevel",
+        "agency", "store", "policy", "keys", "decisionMode", "exitProcedure", "insecure", "listen", "peers",
+        "upstream", "helpers", "heartbeat", "logLevel",
     ]
 
     /// The settings an environment variable may override, by key path. Lists and mappings (`listen.feeds`,
     /// `peers`, `upstream`, `helpers`) are the file's alone.
     public static let overridableKeyPaths = [
-        "agency", "store", "policy", "keys.secret", "decisionMode", "insecure", "listen.replay", "listen.requests",
+        "agency", "store", "policy", "keys.secret", "decisionMode", "exitProcedure", "insecure", "listen.replay",
+        "listen.requests",
         "listen.http",
         "heartbeat.interval", "heartbeat.timeout", "logLevel",
     ]
@@ -216,6 +217,7 @@ private struct ConfigurationBuilder {
         let keyFiles = values["keys"].map { readKeys(node: $0) }
         let secretKeyFile = keyFiles?.secret
         let decisionMode = agency.flatMap { readDecisionMode(values["decisionMode"], agency: $0, parent: root) }
+        let exitProcedure = values["exitProcedure"].flatMap { readExitProcedure($0, agency: agency, parent: root) }
         let logLevel =
             values["logLevel"].flatMap {
                 reader.choice(
@@ -236,6 +238,7 @@ private struct ConfigurationBuilder {
             upstream: upstream, helpers: helpers, heartbeat: heartbeat, logLevel: logLevel, warnings: warnings
         )
         configuration.signingKeyFile = keyFiles?.signing
+        configuration.exitProcedure = exitProcedure
         readSecretKey(into: &configuration)
         readSigningKey(into: &configuration)
         checkSecurity(of: &configuration, values: values)
@@ -284,6 +287,21 @@ private struct ConfigurationBuilder {
             node, path, parent: parent, what: "a decision mode", choices: modes,
             make: AgencyConfiguration.DecisionMode.init(rawValue:)
         )
+    }
+
+    /// `exitProcedure`: the union's only (policy C.4), `auto` or `review`.
+    private func readExitProcedure(
+        _ node: Node, agency: Agency?, parent: Node
+    ) -> AgencyConfiguration.DecisionMode? {
+        let path = ConfigurationPath.root.key("exitProcedure")
+        guard agency == .union else {
+            reader.report(path, "only the union runs exit procedures; remove exitProcedure here", at: node)
+            return nil
+        }
+        return reader.choice(
+            node, path, parent: parent, what: "an exit procedure mode",
+            choices: AgencyConfiguration.DecisionMode.allCases.map(\.rawValue),
+            make: AgencyConfiguration.DecisionMode.init(rawValue:))
     }
 
     /// `heartbeat: {interval, timeout}`.

@@ -18,6 +18,7 @@ import ZeroMQ
 ///   secret: /etc/jiekun/keys/housing.key  # written by `jiekun keys generate`, mode 0600
 ///   signing: /etc/jiekun/keys/housing.signing.key  # optional: signs the feeds' heads (ed25519-sha256 | sm2-sm3)
 /// decisionMode: review                  # auto | review; the five departments only, required there
+/// exitProcedure: review                 # auto | review; the union only, default auto (policy C.4)
 /// insecure: false                       # true: plain TCP, no CURVE (local stack only)
 /// listen:
 ///   replay: tcp://0.0.0.0:7500
@@ -60,6 +61,9 @@ public struct AgencyConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var signingKey: SigningKey?
     /// How a department decides measures (`decisionMode`); `nil` for the union and the coordinator.
     public var decisionMode: DecisionMode?
+    /// How the union takes exits through their procedure (`exitProcedure`, policy C.4): `auto` (the demo's
+    /// simulated staff; the default when not given) or `review` (staff); `nil` for the other agencies.
+    public var exitProcedure: DecisionMode?
     /// Whether every endpoint runs plain, without CURVE (`insecure`, default `false`).
     public var insecure: Bool
     /// The endpoints this instance binds (`listen`).
