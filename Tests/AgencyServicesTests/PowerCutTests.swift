@@ -234,10 +234,13 @@ struct PowerCutTests {
         return (outcome, journals, operations)
     }
 
-    /// The seeds of `make test` (short) and of the soak (`JIEKUN_POWERCUT_SEEDS=N`, by hand).
+    /// The seeds of `make test` (1 to 3) and of a soak run by hand (`make powercut-soak`: `JIEKUN_POWERCUT_SEEDS`
+    /// seeds from `JIEKUN_POWERCUT_FIRST_SEED`).
     static var seeds: [UInt64] {
-        let count = ProcessInfo.processInfo.environment["JIEKUN_POWERCUT_SEEDS"].flatMap(Int.init) ?? 3
-        return (1...UInt64(max(1, count))).map { $0 }
+        let environment = ProcessInfo.processInfo.environment
+        let count = environment["JIEKUN_POWERCUT_SEEDS"].flatMap(UInt64.init) ?? 3
+        let first = environment["JIEKUN_POWERCUT_FIRST_SEED"].flatMap(UInt64.init) ?? 1
+        return Array(first..<(first + max(1, count)))
     }
 
     @Test("A busy run cut at seeded points: every run ends equal to a clean run's, or with an alarm naming it")

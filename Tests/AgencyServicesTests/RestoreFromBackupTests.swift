@@ -22,6 +22,15 @@ struct RestoreFromBackupTests {
         stack.folder.appendingPathComponent("stores/\(agency.rawValue).sqlite").path
     }
 
+    /// The status of every agency but `stopped` (`jiekun status` at each).
+    static func statuses(_ stack: ServiceStack, except stopped: Agency) throws -> [Agency: StatusReport] {
+        var statuses: [Agency: StatusReport] = [:]
+        for agency in Agency.allCases where agency != stopped {
+            statuses[agency] = try StatusReport.decode(try stack.request(agency, StatusReport.operation))
+        }
+        return statuses
+    }
+
     /// Files batches at the union and waits for each answer.
     static func file(_ batches: ArraySlice<CSVBatches.Batch>, at stack: ServiceStack) throws -> [RegisterReply] {
         try batches.map { batch in
@@ -51,6 +60,22 @@ struct RestoreFromBackupTests {
             try files.moveItem(atPath: path + suffix, toPath: path + ".replaced" + suffix)
         }
         try files.copyItem(atPath: backup, toPath: path)
+    }
+
+    /// A configuration without its `upstream:` section: the service publishes its restored journal's heads but
+    /// consumes nothing, so it journals nothing new until its consumers have stopped the feeds that went back.
+    static func withoutUpstream(_ configuration: String) -> String {
+        var lines: [Substring] = []
+        var skipping = false
+        for line in configuration.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("upstream:") {
+                skipping = true
+                continue
+            }
+            if skipping, let first = line.first, first != " ", first != "-", first != "#" { skipping = false }
+            if !skipping { lines.append(line) }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The restored agency's published feeds whose consumers stopped them, with the highest cursor of each.
@@ -95,25 +120,37 @@ struct RestoreFromBackupTests {
         // The feeds that must stop: those of the agency whose consumers applied beyond the backup's journal.
         let backupHeads = try StorePositions.read(path: backup).heads
         let before = try stack.statuses()
-        let expectedStops = Feed.all.filter { feed in
-            feed.publisher == agency
-                && feed.consumers.contains { (before[$0]?.cursors?[feed.name] ?? 0) > (backupHeads[feed.name] ?? 0) }
-        }.map(\.name).sorted()
+        // Every consumer whose cursor is beyond the backup's journal must stop that feed.
+        let expectedConsumers = Dictionary(
+            uniqueKeysWithValues: Feed.all.filter { $0.publisher == agency }.map { feed in
+                (
+                    feed.name,
+                    feed.consumers.filter {
+                        (before[$0]?.cursors?[feed.name] ?? 0) > (backupHeads[feed.name] ?? 0)
+                    }.map(\.rawValue).sorted()
+                )
+            }
+        ).filter { !$0.value.isEmpty }
+        let expectedStops = expectedConsumers.keys.sorted()
         #expect(!expectedStops.isEmpty)
 
         // 1. Stop the agency's service; the backup in place of its store (the replaced one kept aside).
         #expect(stack.stop(agency) == 0)
         try Self.replace(Self.store(stack, agency), by: backup)
         // 2. Every consumer of its feeds is running (status answers).
-        _ = try stack.statuses()
-        // 3. Start the restored service.
+        _ = try Self.statuses(stack, except: agency)
+        // 3. Start the restored service without its upstream feeds (its configuration kept aside), so that it
+        // journals nothing before its consumers have compared positions.
+        let configuration = stack.configuration(agency)
+        let original = try String(contentsOf: configuration, encoding: .utf8)
+        try Self.withoutUpstream(original).write(to: configuration, atomically: true, encoding: .utf8)
         try stack.start(agency)
         // 4. Every consumer that applied more than the restored journal holds stops that feed and says so.
         var stopped: [String: (consumers: [Agency], highest: UInt64)] = [:]
         _ = waitUntil(timeout: .seconds(30)) {
             guard let statuses = try? stack.statuses() else { return false }
             stopped = Self.stoppedFeeds(statuses, publisher: agency)
-            return stopped.keys.sorted() == expectedStops
+            return stopped.mapValues { $0.consumers.map(\.rawValue).sorted() } == expectedConsumers
         }
         // `jiekun feed positions` at a consumer prints the same from its store (exit status 3: a feed stopped).
         if let (feed, stop) = stopped.first, let consumer = stop.consumers.first {
@@ -143,13 +180,18 @@ struct RestoreFromBackupTests {
             try stack.start(consumer)
         }
         // 7. Enter again at the restored agency what it lost: for the union, import again the households filed
-        // since the backup (the same file numbers); a department re-derives its decisions from the union's feed.
+        // since the backup (the same file numbers), before it hears the coordinator's exits again.
         var refiled = 0
         if agency == .union {
             refiled = try Self.file(afterBackup, at: stack).reduce(0) { sum, reply in
                 sum + reply.households.filter { $0.status == .filed }.count
             }
         }
+        // 8. Stop it, give it its configuration back, start it: it catches up on its upstream feeds from the
+        // backup's cursors (a department re-derives its decisions from the union's feed, after the fences).
+        #expect(stack.stop(agency) == 0)
+        try original.write(to: configuration, atomically: true, encoding: .utf8)
+        try stack.start(agency)
         #expect(try await stack.settle(), "\(stack.tails())")
         let statuses = try stack.statuses()
         let report = try MessageCoding.decode(
