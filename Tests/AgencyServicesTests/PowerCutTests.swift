@@ -74,7 +74,8 @@ struct PowerCutTests {
 
         var description: String {
             "seed \(seed): \(victim.rawValue) cut at operation \(cutAt) (\(cut ? "cut, \(undone) undone" : "not reached")): "
-                + (reportEqual && journalDifferences.isEmpty ? "equal to a clean run" : "DIFFERENT \(journalDifferences)")
+                + (reportEqual && journalDifferences.isEmpty
+                    ? "equal to a clean run" : "DIFFERENT \(journalDifferences)")
                 + (alarms.isEmpty ? "" : ", alarms \(alarms)")
         }
     }
@@ -95,7 +96,8 @@ struct PowerCutTests {
         guard sampled.status == 0 else { throw ServiceStack.Failure(description: "jiekun sample: \(sampled.error)") }
         let csv = try String(contentsOfFile: path, encoding: .utf8)
         let policy = try Policy.load(contentsOfFile: SevenServicesTests.policyPath)
-        let imported = try HouseholdImporter(today: .today(clock: Int64(Date().timeIntervalSince1970))).read(contentsOfFile: path)
+        let imported = try HouseholdImporter(today: .today(clock: Int64(Date().timeIntervalSince1970))).read(
+            contentsOfFile: path)
         var run = ProgrammeRun(policy: policy)
         for household in imported.entries.compactMap(\.household).sortedInFilingOrder(by: { $0.filedOn }) {
             _ = try? run.file(household)
@@ -185,7 +187,8 @@ struct PowerCutTests {
         guard !stack.isRunning(victim) else { return }
         #expect(stack.waitForEnd(victim, timeout: .seconds(10)))
         let log = try String(contentsOf: stack.log(victim), encoding: .utf8)
-        try #require(log.contains("jiekun-powercut: power cut before operation \(outcome.cutAt) "), "\(stack.tail(victim))")
+        try #require(
+            log.contains("jiekun-powercut: power cut before operation \(outcome.cutAt) "), "\(stack.tail(victim))")
         outcome.cut = true
         outcome.undone += try PowerCut.discardUnsynced(
             store: stack.folder.appendingPathComponent("stores/\(victim.rawValue).sqlite").path)
@@ -254,7 +257,9 @@ struct PowerCutTests {
         // range of the cut points).
         let (clean, cleanJournals, operations) = try await Self.run(
             seed: 0, victim: .union, cutAt: 0, caseload: caseload, cleanJournals: nil)
-        print("power cut: a clean run under the shim: operations \(operations.sorted { $0.key.rawValue < $1.key.rawValue })")
+        print(
+            "power cut: a clean run under the shim: operations \(operations.sorted { $0.key.rawValue < $1.key.rawValue })"
+        )
         #expect(clean.reportEqual, "the clean run's report differs from the sequential run's")
         #expect(clean.alarms.isEmpty, "\(clean.alarms)")
         #expect(!clean.cut)

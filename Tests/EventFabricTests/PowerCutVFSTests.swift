@@ -44,7 +44,9 @@ struct PowerCutVFSTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.sqlite-powercut").path))
     }
 
-    @Test("WAL, synchronous = FULL: every committed transaction survives a cut; with OFF, the commits after the last sync are gone")
+    @Test(
+        "WAL, synchronous = FULL: every committed transaction survives a cut; with OFF, the commits after the last sync are gone"
+    )
     func commitsAfterTheLastSyncAreLost() throws {
         let folder = try Self.poweredFolder()
         defer {
