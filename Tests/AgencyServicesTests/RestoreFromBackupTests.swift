@@ -202,6 +202,44 @@ struct RestoreFromBackupTests {
         )
     }
 
+    @Test(
+        "A department restored and started with its upstream feeds at once: a stop or a signed-head alarm, never silent"
+    )
+    func departmentRestoredWithoutHoldingItsUpstream() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-restore-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let caseload = try PowerCutTests.caseload(households: 120, seed: 2018, folder: folder)
+        let beforeBackup = caseload.batches.prefix(caseload.batches.count / 2)
+        let stack = try SevenServicesTests.stack(secure: false)
+        defer { try? FileManager.default.removeItem(at: stack.folder) }
+        try stack.start()
+        defer { _ = stack.stop() }
+        _ = try stack.statuses()
+        _ = try Self.file(beforeBackup, at: stack)
+        #expect(try await stack.settle(), "\(stack.tails())")
+        let backup = folder.appendingPathComponent("housing-backup.sqlite").path
+        try Self.backup(Self.store(stack, .housing), to: backup)
+        _ = try Self.file(caseload.batches.dropFirst(beforeBackup.count), at: stack)
+        #expect(try await stack.settle(), "\(stack.tails())")
+        #expect(PowerCutTests.alarms(try stack.statuses()).isEmpty, "an alarm before the restore")
+        #expect(stack.stop(.housing) == 0)
+        try Self.replace(Self.store(stack, .housing), by: backup)
+        // Started with its configuration as it is: it replays the union's feed from the backup's cursors and
+        // journals again under positions its consumers applied, racing their first heartbeat from it.
+        try stack.start(.housing)
+        var alarms: [String] = []
+        let raised = waitUntil(timeout: .seconds(30)) {
+            guard let statuses = try? stack.statuses() else { return false }
+            alarms = PowerCutTests.alarms(statuses).filter { $0.contains(".housing") }
+            return !alarms.isEmpty
+        }
+        // Whichever way the race goes, the coordinator says so: the feed stops (journal behind the cursor), or the
+        // restored journal's heads are refused (signed later for earlier positions, or another hash at a position).
+        #expect(raised, "no alarm after housing was restored\n\(stack.tails())")
+        print("restore housing with its upstream at once: \(alarms)")
+    }
+
     @Test("The union restored from an older copy: its consumers stop, fence and resume, re-import; report as clean")
     func unionRestored() async throws {
         let result = try await Self.rehearse(restoring: .union)
