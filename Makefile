@@ -8,7 +8,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 SOURCES := Package.swift Services Shared Tests $(wildcard Benchmarks)
 
-.PHONY: demo test deps test-deps build build-release lint test-only bench clean
+.PHONY: demo test deps test-deps build build-release lint test-only bench clean powercut-soak
 
 APT_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev
 ## The browser test's headless Chromium, its WebDriver and a CJK font for its screenshots (Tests/WorkbenchTests/BrowserTests.swift).
@@ -60,6 +60,15 @@ test-only:
 	$(SWIFT) test --skip-build --no-parallel
 
 test: build lint test-only
+
+## powercut-soak: the power-cut test with many seeds, by hand after `make build` (make test runs seeds 1–3).
+##   make powercut-soak SEEDS=30 FIRST_SEED=4 HOUSEHOLDS=200
+SEEDS ?= 30
+FIRST_SEED ?= 4
+HOUSEHOLDS ?= 200
+powercut-soak:
+	JIEKUN_POWERCUT_SEEDS=$(SEEDS) JIEKUN_POWERCUT_FIRST_SEED=$(FIRST_SEED) JIEKUN_POWERCUT_HOUSEHOLDS=$(HOUSEHOLDS) \
+		$(SWIFT) test --skip-build --no-parallel --filter PowerCutTests
 
 demo: build-release
 	@./.build/release/jiekun demo

@@ -23,6 +23,8 @@ let package = Package(
         .executable(name: "coordinator", targets: ["Coordinator"]),
         .executable(name: "assess-bench", targets: ["AssessBenchmark"]),
         .executable(name: "fabric-bench", targets: ["FabricBenchmark"]),
+        // Test-only: the power-cut SQLite VFS, loaded into service processes by the power-cut tests (LD_PRELOAD).
+        .library(name: "PowerCutVFS", type: .dynamic, targets: ["PowerCutVFS"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "HouseholdDomain", targets: ["HouseholdDomain"]),
     ],
@@ -299,6 +301,12 @@ let package = Package(
             path: "Shared/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // A SQLite VFS that loses what was not synced when the power is cut (tests only, never in a service's build).
+        .target(
+            name: "PowerCutVFS",
+            path: "Tests/PowerCutVFS",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         .testTarget(
             name: "ZeroMQTests",
             dependencies: ["ZeroMQ", "CZeroMQ", "TestSupport"],
@@ -325,6 +333,7 @@ let package = Package(
             name: "EventFabricTests",
             dependencies: [
                 "EventFabric",
+                "PowerCutVFS",
                 "ZeroMQ",
                 "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -387,7 +396,7 @@ let package = Package(
         .testTarget(
             name: "AgencyServicesTests",
             dependencies: [
-                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "ProgrammeEvents",
+                "AgencyDesks", "AgencyServices", "EventFabric", "HouseholdDomain", "PowerCutVFS", "ProgrammeEvents",
                 "ReliefProgramme", "ServiceRuntime", "ServiceStack", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -43,6 +43,9 @@ public final class ServiceStack {
     public let evidenceSuite: EvidenceSuite
     /// Each agency's public signing key, listed under `peers.signing` in every configuration.
     public private(set) var signingKeys: [Agency: PublicSigningKey] = [:]
+    /// Variables added to an agency's environment when its process starts (``start(_:)``), such as the power-cut
+    /// tests' `LD_PRELOAD` of their SQLite VFS; empty for the demo.
+    public var environment: [Agency: [String: String]] = [:]
     private var processes: [Agency: Process] = [:]
     private var ended: [Agency: DispatchSemaphore] = [:]
     private var publicKeys: [Agency: String] = [:]
@@ -403,6 +406,9 @@ public final class ServiceStack {
         let process = Process()
         process.executableURL = executables.appendingPathComponent(agency.rawValue)
         process.arguments = ["--config", configuration(agency).path]
+        if let added = environment[agency], !added.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(added) { $1 }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
@@ -546,6 +552,41 @@ public final class ServiceStack {
         ended[agency]?.wait()
         processes[agency] = nil
     }
+
+    /// Stops one agency's service with SIGTERM and waits for it (an operator's `systemctl stop`).
+    ///
+    /// - Parameter agency: The agency.
+    /// - Returns: Its exit status; `nil` when it had to be killed after 20 s.
+    @discardableResult
+    public func stop(_ agency: Agency) -> Int32? {
+        guard let process = processes[agency] else { return nil }
+        if process.isRunning { process.terminate() }
+        defer { processes[agency] = nil }
+        guard ended[agency]?.wait(timeout: .now() + 20) == .success else {
+            _ = kill(process.processIdentifier, SIGKILL)
+            ended[agency]?.wait()
+            return nil
+        }
+        return process.terminationReason == .exit ? process.terminationStatus : -1
+    }
+
+    /// Waits for an agency's process to end by itself (the power-cut tests' services cut their own power).
+    ///
+    /// - Parameters:
+    ///   - agency: The agency.
+    ///   - timeout: The longest wait.
+    /// - Returns: Whether it ended in time (then it is forgotten, as after ``crash(_:)``).
+    public func waitForEnd(_ agency: Agency, timeout: Duration) -> Bool {
+        guard let process = processes[agency] else { return true }
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        guard ended[agency]?.wait(timeout: .now() + seconds) == .success else { return false }
+        _ = process.terminationStatus
+        processes[agency] = nil
+        return true
+    }
+
+    /// Whether an agency's process is running.
+    public func isRunning(_ agency: Agency) -> Bool { processes[agency]?.isRunning ?? false }
 
     /// Each service's peak resident memory (`VmHWM` of /proc/PID/status), KiB.
     public func peakMemory() -> [Agency: Int] {
