@@ -16,11 +16,24 @@ import traceback
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+
+
+def replaced(element):
+    """A wait condition: the page holding `element` was replaced. Chromium reports a replaced page's element as stale,
+    or, in a race while the new document loads, as a node that "does not belong to the document"; both mean gone
+    (selenium's own staleness_of knows only the first)."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+    return check
 
 def start_browser():
     options = webdriver.ChromeOptions()
@@ -74,12 +87,12 @@ def main():
         driver.find_element(By.ID, "password").send_keys(password)
         button = driver.find_element(By.ID, "login")
         button.click()
-        wait.until(expected_conditions.staleness_of(button))
+        wait.until(replaced(button))
 
     def log_out():
         button = driver.find_element(By.ID, "logout")
         button.click()
-        wait.until(expected_conditions.staleness_of(button))
+        wait.until(replaced(button))
         wait.until(expected_conditions.url_contains("/login"))
 
     def rows():
@@ -107,7 +120,7 @@ def main():
             row.find_element(By.CSS_SELECTOR, "input.reason").send_keys("材料齐全")
             button = row.find_element(By.CSS_SELECTOR, "button.propose-button")
             button.click()
-            wait.until(expected_conditions.staleness_of(button))
+            wait.until(replaced(button))
             wait.until(expected_conditions.presence_of_element_located((By.ID, "message")))
             result["proposedMessage"] = driver.find_element(By.ID, "message").text
             proposed.append(measure)
@@ -137,7 +150,7 @@ def main():
             driver.find_element(By.CSS_SELECTOR, f"input.select[value='{measure}']").click()
         button = driver.find_element(By.ID, "approve-selected")
         button.click()
-        wait.until(expected_conditions.staleness_of(button))
+        wait.until(replaced(button))
         wait.until(expected_conditions.presence_of_element_located((By.ID, "results")))
         result["resultsSummary"] = driver.find_element(By.ID, "results-summary").text
         result["outcomes"] = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")]

@@ -15,7 +15,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -34,6 +34,19 @@ MEMBERS = [
      "choices": {"relation": "子女", "health": "健康", "work_status": "在学", "school_level": "初中"}},
 ]
 
+
+
+def replaced(element):
+    """A wait condition: the page holding `element` was replaced. Chromium reports a replaced page's element as stale,
+    or, in a race while the new document loads, as a node that "does not belong to the document"; both mean gone
+    (selenium's own staleness_of knows only the first)."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+    return check
 
 def start_browser(downloads):
     options = webdriver.ChromeOptions()
@@ -72,7 +85,7 @@ def main():
 
     def click_and_wait(element):
         element.click()
-        wait.until(expected_conditions.staleness_of(element))
+        wait.until(replaced(element))
 
     def log_in(staff, password):
         driver.get(base + "/login")

@@ -16,11 +16,24 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+
+
+def replaced(element):
+    """A wait condition: the page holding `element` was replaced. Chromium reports a replaced page's element as stale,
+    or, in a race while the new document loads, as a node that "does not belong to the document"; both mean gone
+    (selenium's own staleness_of knows only the first)."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+    return check
 
 def start_browser():
     options = webdriver.ChromeOptions()
@@ -60,12 +73,12 @@ def main():
         driver.find_element(By.ID, "password").send_keys(password)
         button = driver.find_element(By.ID, "login")
         button.click()
-        wait.until(expected_conditions.staleness_of(button))
+        wait.until(replaced(button))
 
     def log_out():
         button = driver.find_element(By.ID, "logout")
         button.click()
-        wait.until(expected_conditions.staleness_of(button))
+        wait.until(replaced(button))
         wait.until(expected_conditions.url_contains("/login"))
 
     try:
