@@ -2,6 +2,7 @@ import EventFabric
 import Foundation
 import GRDB
 import HouseholdDomain
+import ReliefProgramme
 
 extension UnionDesk {
     /// `register`, `update` and `close`: clerks, for households of their area; `search` and `file` (the household
@@ -93,6 +94,16 @@ extension UnionDesk {
             if asker.area != .province, !county.isEmpty, !asker.covers(county: county) {
                 try audit(AuditLog.outsideAreaCode)
                 return try .refused(because: asker.outsideArea(body.fileNumber))
+            }
+            // An exit closes a file only through its procedure: review, 公示, approval by another person (policy
+            // C.4, C.6), never by a clerk's `close`.
+            guard body.reason != .exited else {
+                try audit("close.exit-procedure")
+                return .error(
+                    try MessageCoding.encode(
+                        ErrorReply(
+                            reason: "解困销档须经退出程序（审核、公示、审批）：jiekun exit … (an exit closes a file only through "
+                                + "the exit procedure: review, publicity, approval; policy C.4)")))
             }
             guard try close(body.fileNumber, reason: body.reason, on: body.closedOn, in: db, journal: journal) else {
                 try audit("file.not-open")

@@ -135,6 +135,12 @@ struct UnionOperationsTests {
         let before = try StatusReport.decode(try await client.request(StatusReport.operation, body: []).body)
         #expect(before.journal?["households.housing"] == 3 && before.journal?["union.support"] == 0)
 
+        // Closing as exited is no clerk's act (policy C.4: review, 公示, approval): refused, the file still open.
+        let asExited = try await request(
+            Operation.close,
+            CloseRequest(fileNumber: "DL-2017-0042", reason: .exited, closedOn: LocalDate("2017-07-01")!))
+        #expect(asExited.status == .error)
+        #expect(try MessageCoding.decode(ErrorReply.self, from: asExited.body).reason.contains("policy C.4"))
         // Close: once, then an error.
         let close = CloseRequest(fileNumber: "DL-2017-0042", reason: .movedAway, closedOn: LocalDate("2017-07-01")!)
         let closed = try await request(Operation.close, close)
