@@ -9,16 +9,14 @@ page is saved in the artefacts folder. Exits 2 when the browser cannot be starte
 
 import json
 import os
-import shutil
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from pages import Browser
 
 HOUSEHOLD = {
     "file_number": "KM-2017-0001", "division_code": "530102", "monthly_income": "1200",
@@ -35,63 +33,14 @@ MEMBERS = [
 ]
 
 
-
-def replaced(element):
-    """A wait condition: the page holding `element` was replaced. Chromium reports a replaced page's element as stale,
-    or, in a race while the new document loads, as a node that "does not belong to the document"; both mean gone
-    (selenium's own staleness_of knows only the first)."""
-    def check(_driver):
-        try:
-            element.is_enabled()
-            return False
-        except (StaleElementReferenceException, WebDriverException):
-            return True
-    return check
-
-def start_browser(downloads):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2400",
-                     "--lang=zh-CN"):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {
-        "download.default_directory": downloads, "download.prompt_for_download": False,
-    })
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary:
-        options.binary_location = binary
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    return webdriver.Chrome(service=Service(driver_path), options=options)
-
-
 def main():
     settings = json.loads(sys.argv[1])
     base = settings["base"]
     artefacts = settings["artefacts"]
     downloads = os.path.join(artefacts, "downloads")
-    os.makedirs(downloads, exist_ok=True)
-    try:
-        driver = start_browser(downloads)
-    except Exception as error:  # noqa: BLE001 - report any start failure as such
-        print(json.dumps({"error": f"cannot start headless Chromium: {error}"}))
-        sys.exit(2)
-    result = {"screenshots": []}
-    # A page replaced while an element is read: look again rather than fail (the race of reading the old page).
-    wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
-
-    def shot(name):
-        path = os.path.join(artefacts, name + ".png")
-        driver.save_screenshot(path)
-        result["screenshots"].append(path)
-
-    def click_and_wait(element):
-        element.click()
-        wait.until(replaced(element))
-
-    def log_in(staff, password):
-        driver.get(base + "/login")
-        driver.find_element(By.ID, "staff-id").send_keys(staff)
-        driver.find_element(By.ID, "password").send_keys(password)
-        click_and_wait(driver.find_element(By.ID, "login"))
+    browser = Browser(settings, window="1280,2400", downloads=downloads)
+    driver, wait, result, shot = browser.driver, browser.wait, browser.result, browser.shot
+    log_in, click_and_wait = browser.log_in, browser.click_and_wait
 
     def type_into(name, value):
         field = driver.find_element(By.ID, name)

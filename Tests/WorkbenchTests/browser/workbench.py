@@ -8,78 +8,22 @@ page is saved in the artefacts folder. Exits 2 when the browser cannot be starte
 """
 
 import json
-import os
-import shutil
 import sys
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-
-
-def replaced(element):
-    """A wait condition: the page holding `element` was replaced. Chromium reports a replaced page's element as stale,
-    or, in a race while the new document loads, as a node that "does not belong to the document"; both mean gone
-    (selenium's own staleness_of knows only the first)."""
-    def check(_driver):
-        try:
-            element.is_enabled()
-            return False
-        except (StaleElementReferenceException, WebDriverException):
-            return True
-    return check
-
-def start_browser():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600",
-                     "--lang=zh-CN"):
-        options.add_argument(argument)
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary:
-        options.binary_location = binary
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    return webdriver.Chrome(service=Service(driver_path), options=options)
+from pages import Browser
 
 
 def main():
     settings = json.loads(sys.argv[1])
     base = settings["base"]
-    artefacts = settings["artefacts"]
-    os.makedirs(artefacts, exist_ok=True)
-    try:
-        driver = start_browser()
-    except Exception as error:  # noqa: BLE001 - report any start failure as such
-        print(json.dumps({"error": f"cannot start headless Chromium: {error}"}))
-        sys.exit(2)
-    result = {"screenshots": []}
-    # A page replaced while an element is read: look again rather than fail (the race of reading the old page).
-    wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
-
-    def shot(name):
-        path = os.path.join(artefacts, name + ".png")
-        driver.save_screenshot(path)
-        result["screenshots"].append(path)
-
-    def log_in(staff, password):
-        driver.get(base + "/login")
-        driver.find_element(By.ID, "staff-id").clear()
-        driver.find_element(By.ID, "staff-id").send_keys(staff)
-        driver.find_element(By.ID, "password").send_keys(password)
-        button = driver.find_element(By.ID, "login")
-        button.click()
-        wait.until(replaced(button))
-
-    def log_out():
-        button = driver.find_element(By.ID, "logout")
-        button.click()
-        wait.until(replaced(button))
-        wait.until(expected_conditions.url_contains("/login"))
+    browser = Browser(settings, window="1280,1600")
+    driver, wait, result, shot = browser.driver, browser.wait, browser.result, browser.shot
+    log_in, log_out = browser.log_in, browser.log_out
 
     try:
         year = settings["year"]
