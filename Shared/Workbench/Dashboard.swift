@@ -30,6 +30,14 @@ public enum Dashboard {
         public var hasFiles: Bool
         /// Exits still needed to reach 30 %: `⌈30 × base ÷ 100⌉ − exits`, at least 0.
         public var shortfall: Int
+        /// Exits under way on 31 December (proposed, in review or 公示, not yet approved; policy C.4); for the
+        /// current year, those under way now.
+        public var pending: Int
+        /// The rate the year reaches if every exit under way is approved in it: `(exits + pending) ÷ base` in per
+        /// mille, rounded half up like the rate; `nil` without files.
+        public var forecastPerMille: Int?
+        /// The forecast as shown: `31.2%`.
+        public var forecast: String
         /// The page of the area.
         public var href: String
 
@@ -45,6 +53,9 @@ public enum Dashboard {
             meets = year?.meetsTarget ?? false
             hasFiles = base > 0
             shortfall = Dashboard.shortfall(exits: exits, base: base)
+            pending = year?.exitsPending ?? 0
+            forecastPerMille = Dashboard.perMille(exits + pending, of: base)
+            forecast = Labels.percent(forecastPerMille)
             self.href = href
         }
     }
@@ -252,6 +263,12 @@ public enum Dashboard {
         public var hasFiles: Bool
         /// Exits still needed to reach 30 %.
         public var shortfall: Int
+        /// Exits under way on 31 December (``Row/pending``).
+        public var pending: Int
+        /// The rate with the exits under way (``Row/forecastPerMille``).
+        public var forecastPerMille: Int?
+        /// The forecast as shown.
+        public var forecast: String
     }
 
     /// Exits still needed to reach the 30 % target: `⌈30 × base ÷ 100⌉ − exits`, at least 0 (policy §2.1).
@@ -262,6 +279,12 @@ public enum Dashboard {
     /// - Returns: Households.
     public static func shortfall(exits: Int, base: Int) -> Int {
         max(0, (ProvinceReport.targetPercent * base + 99) / 100 - exits)
+    }
+
+    /// `part ÷ whole` in per mille, rounded half up (as ``ProvinceReport/Year/exitRatePerMille``); `nil` when
+    /// `whole` is 0.
+    public static func perMille(_ part: Int, of whole: Int) -> Int? {
+        whole == 0 ? nil : (part * 2000 + whole) / (2 * whole)
     }
 
     /// The year shown when the page names none: the report's latest year up to `today`'s, else its first.
@@ -371,7 +394,8 @@ public enum Dashboard {
             ?? prefecture.years.map {
                 YearTableRow(
                     year: $0.year, openAtStart: 0, newFiles: 0, exits: 0, ratePerMille: nil, rate: Labels.percent(nil),
-                    meets: false, hasFiles: false, shortfall: 0)
+                    meets: false, hasFiles: false, shortfall: 0, pending: 0, forecastPerMille: nil,
+                    forecast: Labels.percent(nil))
             }
         return CountyPage(
             code: code, name: name, prefectureCode: prefecture.code, prefectureName: prefecture.name, year: year,
@@ -385,7 +409,11 @@ public enum Dashboard {
                 year: entry.year, openAtStart: entry.openAtStart, newFiles: entry.newFiles, exits: entry.exits,
                 ratePerMille: entry.exitRatePerMille, rate: Labels.percent(entry.exitRatePerMille),
                 meets: entry.meetsTarget, hasFiles: entry.openAtStart + entry.newFiles > 0,
-                shortfall: shortfall(exits: entry.exits, base: entry.openAtStart + entry.newFiles))
+                shortfall: shortfall(exits: entry.exits, base: entry.openAtStart + entry.newFiles),
+                pending: entry.exitsPending,
+                forecastPerMille: perMille(entry.exits + entry.exitsPending, of: entry.openAtStart + entry.newFiles),
+                forecast: Labels.percent(
+                    perMille(entry.exits + entry.exitsPending, of: entry.openAtStart + entry.newFiles)))
         }
     }
 
@@ -393,13 +421,14 @@ public enum Dashboard {
     public static func csvRows(_ page: ProvincePage, language: Language) -> [[String]] {
         let header = [
             "col_code", "col_prefecture", "col_open_at_start", "col_new_files", "col_exits", "col_rate",
-            "col_target", "col_shortfall",
+            "col_target", "col_shortfall", "col_pending", "col_forecast",
         ].map { Labels.text($0, language) }
         return [header]
             + (page.rows + [page.province]).map { row in
                 [
                     row.code, row.name, String(row.openAtStart), String(row.newFiles), String(row.exits), row.rate,
                     target(row.hasFiles, meets: row.meets, language: language), String(row.shortfall),
+                    String(row.pending), row.forecast,
                 ]
             }
     }
@@ -431,13 +460,14 @@ public enum Dashboard {
     public static func countiesCSVRows(_ page: PrefecturePage, language: Language) -> [[String]] {
         let header = [
             "col_code", "col_county", "col_open_at_start", "col_new_files", "col_exits", "col_rate", "col_target",
-            "col_shortfall",
+            "col_shortfall", "col_pending", "col_forecast",
         ].map { Labels.text($0, language) }
         return [header]
             + (page.counties + [page.row]).map { row in
                 [
                     row.code, row.name, String(row.openAtStart), String(row.newFiles), String(row.exits), row.rate,
                     target(row.hasFiles, meets: row.meets, language: language), String(row.shortfall),
+                    String(row.pending), row.forecast,
                 ]
             }
     }
@@ -450,12 +480,14 @@ public enum Dashboard {
     private static func yearsCSVRows(_ yearTable: [YearTableRow], language: Language) -> [[String]] {
         let header = [
             "col_year", "col_open_at_start", "col_new_files", "col_exits", "col_rate", "col_target", "col_shortfall",
+            "col_pending", "col_forecast",
         ].map { Labels.text($0, language) }
         return [header]
             + yearTable.map { row in
                 [
                     String(row.year), String(row.openAtStart), String(row.newFiles), String(row.exits), row.rate,
                     target(row.hasFiles, meets: row.meets, language: language), String(row.shortfall),
+                    String(row.pending), row.forecast,
                 ]
             }
     }

@@ -86,9 +86,13 @@ public enum Labels {
         "dash_year": ("年度", "Year"),
         "dash_as_of": ("数据生成日期", "Figures as of"),
         "dash_rule": (
-            "脱困率 = 当年脱困户数 ÷（1月1日在档户数 + 当年新建档户数）；目标：每年不低于 30%（云政办发〔2017〕20号）。",
-            "Exit rate = exits in the year ÷ (files open on 1 January + files opened in the year); target: at "
-                + "least 30 % each year (云政办发〔2017〕20号)."
+            "脱困率 = 当年脱困户数（按审批日期）÷（1月1日在档户数 + 当年新建档户数）；目标：每年不低于 30%（云政办发〔2017〕20号）。"
+                + "在途退出：已提出、在审核或公示中、年末（当年为现在）尚未审批的退出；含在途预计脱困率 = "
+                + "（当年脱困 + 在途退出）÷ 同一基数，即在途退出均于当年获批时的脱困率。",
+            "Exit rate = exits in the year (by approval date) ÷ (files open on 1 January + files opened in the year); "
+                + "target: at least 30 % each year (云政办发〔2017〕20号). Exits under way: proposed, in review or "
+                + "公示, not approved by 31 December (this year: by now); the rate with exits under way = (exits + "
+                + "exits under way) ÷ the same base, the year's rate if every one of them is approved in it."
         ),
         "dash_chart_title": ("各州市脱困率与 30% 目标", "Exit rate per prefecture against the 30 % target"),
         "dash_years_title": ("2017—2020 年对比", "2017–2020 side by side"),
@@ -108,6 +112,8 @@ public enum Labels {
         "col_code": ("代码", "Code"),
         "col_prefecture": ("州市", "Prefecture"),
         "col_county": ("县（市、区）", "County"),
+        "col_pending": ("在途退出（审核、公示中）", "Exits under way (review, 公示)"),
+        "col_forecast": ("含在途预计脱困率", "Rate with exits under way"),
         "col_open_at_start": ("1月1日在档户数", "Files open on 1 January"),
         "col_new_files": ("当年新建档", "Files opened"),
         "col_exits": ("当年脱困", "Exits"),

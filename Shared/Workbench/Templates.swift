@@ -100,11 +100,11 @@ enum Templates {
         <figure class="chart">{{{chart}}}</figure>
         <h2>{{t.col_prefecture}} <small class="export"><a id="csv" href="{{csvLink}}">{{t.dash_export_csv}}</a> · <a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
         <table id="prefectures">
-          <thead><tr><th>{{t.col_code}}</th><th>{{t.col_prefecture}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th></tr></thead>
+          <thead><tr><th>{{t.col_code}}</th><th>{{t.col_prefecture}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
           <tbody>
-          {{#rows}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td></tr>
+          {{#rows}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/rows}}
-          <tr class="total" data-code="{{province.code}}"><td>{{province.code}}</td><td>{{t.dash_province}}</td><td class="n">{{province.openAtStart}}</td><td class="n">{{province.newFiles}}</td><td class="n">{{province.exits}}</td><td class="n rate">{{province.rate}}</td><td>{{#province.hasFiles}}{{#province.meets}}{{t.meets_yes}}{{/province.meets}}{{^province.meets}}{{t.meets_no}}{{/province.meets}}{{/province.hasFiles}}{{^province.hasFiles}}-{{/province.hasFiles}}</td><td class="n">{{province.shortfall}}</td></tr>
+          <tr class="total" data-code="{{province.code}}"><td>{{province.code}}</td><td>{{t.dash_province}}</td><td class="n">{{province.openAtStart}}</td><td class="n">{{province.newFiles}}</td><td class="n">{{province.exits}}</td><td class="n rate">{{province.rate}}</td><td>{{#province.hasFiles}}{{#province.meets}}{{t.meets_yes}}{{/province.meets}}{{^province.meets}}{{t.meets_no}}{{/province.meets}}{{/province.hasFiles}}{{^province.hasFiles}}-{{/province.hasFiles}}</td><td class="n">{{province.shortfall}}</td><td class="n">{{province.pending}}</td><td class="n forecast">{{province.forecast}}</td></tr>
           </tbody>
         </table>
         <h2>{{t.dash_years_title}} <small class="export"><a id="years-csv" href="{{yearsCsvLink}}">{{t.dash_export_csv}}</a></small></h2>
@@ -129,8 +129,8 @@ enum Templates {
         <figure class="chart">{{{chart}}}</figure>
         <h2>{{t.dash_years_title}} <small class="export"><a id="csv" href="{{csvLink}}">{{t.dash_export_csv}}</a> · <a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
         <table id="years">
-          <thead><tr><th>{{t.col_year}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th></tr></thead>
-          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td></tr>
+          <thead><tr><th>{{t.col_year}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
+          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/yearTable}}</tbody>
         </table>
         <h2>{{t.dash_why_title}}</h2>
@@ -138,11 +138,11 @@ enum Templates {
         <h2>{{t.dash_counties_title}} · {{year}} <small class="export"><a id="counties-csv" href="{{countiesCsvLink}}">{{t.dash_export_csv}}</a></small></h2>
         {{^hasCounties}}<p id="counties-none">{{t.dash_counties_none}}</p>{{/hasCounties}}
         {{#hasCounties}}<table id="counties">
-          <thead><tr><th>{{t.col_code}}</th><th>{{t.col_county}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th></tr></thead>
+          <thead><tr><th>{{t.col_code}}</th><th>{{t.col_county}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
           <tbody>
-          {{#counties}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate{{^meets}}{{#hasFiles}} below{{/hasFiles}}{{/meets}}">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td></tr>
+          {{#counties}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate{{^meets}}{{#hasFiles}} below{{/hasFiles}}{{/meets}}">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/counties}}
-          <tr class="total" data-code="{{row.code}}"><td>{{row.code}}</td><td>{{name}}</td><td class="n">{{row.openAtStart}}</td><td class="n">{{row.newFiles}}</td><td class="n">{{row.exits}}</td><td class="n rate">{{row.rate}}</td><td>{{#row.hasFiles}}{{#row.meets}}{{t.meets_yes}}{{/row.meets}}{{^row.meets}}{{t.meets_no}}{{/row.meets}}{{/row.hasFiles}}{{^row.hasFiles}}-{{/row.hasFiles}}</td><td class="n">{{row.shortfall}}</td></tr>
+          <tr class="total" data-code="{{row.code}}"><td>{{row.code}}</td><td>{{name}}</td><td class="n">{{row.openAtStart}}</td><td class="n">{{row.newFiles}}</td><td class="n">{{row.exits}}</td><td class="n rate">{{row.rate}}</td><td>{{#row.hasFiles}}{{#row.meets}}{{t.meets_yes}}{{/row.meets}}{{^row.meets}}{{t.meets_no}}{{/row.meets}}{{/row.hasFiles}}{{^row.hasFiles}}-{{/row.hasFiles}}</td><td class="n">{{row.shortfall}}</td><td class="n">{{row.pending}}</td><td class="n forecast">{{row.forecast}}</td></tr>
           </tbody>
         </table>{{/hasCounties}}
         """
@@ -158,8 +158,8 @@ enum Templates {
         <figure class="chart">{{{chart}}}</figure>
         <h2>{{t.dash_years_title}} <small class="export"><a id="csv" href="{{csvLink}}">{{t.dash_export_csv}}</a> · <a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
         <table id="years">
-          <thead><tr><th>{{t.col_year}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th></tr></thead>
-          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td></tr>
+          <thead><tr><th>{{t.col_year}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
+          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/yearTable}}</tbody>
         </table>
         <h2>{{t.dash_why_title}}</h2>

@@ -122,6 +122,11 @@ struct BrowserTests {
                 Labels.text(kunmingYear.meetsTarget ? "meets_yes" : "meets_no", .chinese),
                 String(
                     Dashboard.shortfall(exits: kunmingYear.exits, base: kunmingYear.openAtStart + kunmingYear.newFiles)),
+                String(kunmingYear.exitsPending),
+                Labels.percent(
+                    Dashboard.perMille(
+                        kunmingYear.exits + kunmingYear.exitsPending, of: kunmingYear.openAtStart + kunmingYear.newFiles
+                    )),
             ])
         #expect(output["prefectureRate"] as? String == Labels.percent(kunmingYear.exitRatePerMille))
         let county = try #require(kunming.counties.first, "no county of Kunming has files")

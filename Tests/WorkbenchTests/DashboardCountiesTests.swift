@@ -65,4 +65,32 @@ struct DashboardCountiesTests {
         #expect(Dashboard.csvRows(wuhua, language: .chinese).dropFirst().map { $0[5] } == ["未达标", "未达标", "未达标", "未达标"])
         #expect(Dashboard.county("530199", of: Self.report, year: 2017, language: .chinese) == nil)
     }
+
+    @Test("exits under way and the rate with them: (exits + under way) ÷ base, per year, area and county")
+    func exitsUnderWay() throws {
+        var tally = ProvinceReport.Tally(years: [2017, 2018])
+        // 盘龙区 (530103), four files of February 2017: one exited on 1 August, one proposed on 20 December and
+        // never approved, two without a proposal.
+        let files: [ProvinceReport.Tally.File] = [
+            Self.file("530103", filed: "2017-02-01", exited: "2017-08-01"),
+            .init(
+                category: .one, prefectureCode: "530100", countyCode: "530103", filedOn: LocalDate("2017-02-02")!,
+                measures: [], decisions: [], exitDate: nil, closure: nil, proposedOn: LocalDate("2017-12-20")!),
+            Self.file("530103", filed: "2017-02-03"), Self.file("530103", filed: "2017-02-04"),
+        ]
+        for file in files { tally.add(file) }
+        let report = tally.report
+        let kunming = try #require(Dashboard.prefecture("530100", of: report, year: 2017, language: .chinese))
+        // 2017: 1 ÷ 4 = 25.0 %; with the one under way 2 ÷ 4 = 50.0 %. 2018: open on 1 January the three not
+        // exited, none exits, the proposal still under way: 0 ÷ 3, with it 1 ÷ 3 = 33.3 %.
+        #expect(kunming.row.rate == "25.0%" && kunming.row.pending == 1 && kunming.row.forecast == "50.0%")
+        #expect(kunming.yearTable.map(\.pending) == [1, 1])
+        #expect(kunming.yearTable.map(\.forecast) == ["50.0%", "33.3%"])
+        #expect(kunming.counties.map(\.forecast) == ["50.0%"])
+        let csv = Dashboard.countiesCSVRows(kunming, language: .chinese)
+        #expect(csv[0].suffix(2) == ["在途退出（审核、公示中）", "含在途预计脱困率"])
+        #expect(csv.dropFirst().map { Array($0.suffix(2)) } == [["1", "50.0%"], ["1", "50.0%"]])
+        let province = Dashboard.province(report, year: 2018, language: .english)
+        #expect(province.province.pending == 1 && province.province.forecast == "33.3%")
+    }
 }

@@ -30,7 +30,7 @@ struct WorkbenchPagesTests {
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(Array(csv.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = String(buffer: csv.body).split(separator: "\r\n")
-            #expect(lines.first?.hasSuffix(Labels.text("col_shortfall", .chinese)) == true)
+            #expect(lines.first?.hasSuffix(Labels.text("col_forecast", .chinese)) == true)
             #expect(lines.last?.hasPrefix("530000,全省,0,0,0,-,") == true)
             let json = try await browser.send("/api/dashboard?year=2017")
             #expect(json.status == .ok)
