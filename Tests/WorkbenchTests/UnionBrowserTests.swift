@@ -16,6 +16,35 @@ struct UnionBrowserTests {
     static let script = Fixtures.packageRoot.appendingPathComponent("Tests/WorkbenchTests/browser/union.py")
     static let gbk = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/import/households-gbk.csv")
 
+    /// The union alone on free ports, with a clerk of 昆明市 and an auditor who may log in. A port found free may be
+    /// taken before the union binds it (``LocalPorts/freeOffset()``: another run, in that moment only): a union that
+    /// stops on a port in use is started again on other ports, up to three times.
+    static func startUnion() throws -> (
+        stack: ServiceStack, clerk: ServiceStack.WorkbenchLogin, auditor: ServiceStack.WorkbenchLogin
+    ) {
+        for attempt in 1...3 {
+            let stack = try ServiceStack(
+                folder: FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "jiekun-union-browser-\(UUID().uuidString)"),
+                executables: Fixtures.productsDirectory,
+                templates: Fixtures.packageRoot.appendingPathComponent("deploy/local"),
+                secure: true, portOffset: try LocalPorts.freeOffset(), policy: BrowserTests.policyPath)
+            let clerk = try stack.addWorkbenchLogin(.union, role: .clerk, area: "530100")
+            let auditor = try stack.addWorkbenchLogin(.union, role: .auditor)
+            try stack.start(.union)
+            let port = Int(stack.workbench(.union).split(separator: ":").last ?? "") ?? 0
+            let listening = waitUntil(timeout: .seconds(20)) {
+                !LocalPorts.isFree(port) || stack.tail(.union).contains("is in use")
+            }
+            if attempt == 3 || (listening && !stack.tail(.union).contains("is in use")) {
+                return (stack, clerk, auditor)
+            }
+            _ = stack.stop()
+            try? FileManager.default.removeItem(at: stack.folder)
+        }
+        preconditionFailure("unreachable: the third attempt returns")
+    }
+
     @Test("a clerk files, uploads, downloads, searches and reads; an auditor reads without changing")
     func unionDeskInChromium() async throws {
         if let missing = BrowserTests.missingBrowser() {
@@ -26,16 +55,8 @@ struct UnionBrowserTests {
             }
             return
         }
-        let stack = try ServiceStack(
-            folder: FileManager.default.temporaryDirectory.appendingPathComponent(
-                "jiekun-union-browser-\(UUID().uuidString)"),
-            executables: Fixtures.productsDirectory,
-            templates: Fixtures.packageRoot.appendingPathComponent("deploy/local"),
-            secure: true, portOffset: try LocalPorts.freeOffset(), policy: BrowserTests.policyPath)
+        let (stack, clerk, auditor) = try Self.startUnion()
         defer { try? FileManager.default.removeItem(at: stack.folder) }
-        let clerk = try stack.addWorkbenchLogin(.union, role: .clerk, area: "530100")
-        let auditor = try stack.addWorkbenchLogin(.union, role: .auditor)
-        try stack.start(.union)
         defer { _ = stack.stop() }
         let base = stack.workbench(.union)
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
