@@ -351,12 +351,9 @@ public struct Workbench: Sendable {
                 return redirect(base + area.code + suffix, request: request)
             }
             let report: ProvinceReport
-            switch try await self.report(as: member) {
-            case .success(let value): report = value
-            case .failure(let refusal):
-                return refused(
-                    request, reason: refusal.reason, format: format, language: language, member: member,
-                    session: session)
+            switch try await dashboardReport(request, member: member, session: session, format: format) {
+            case .report(let value): report = value
+            case .refused(let response): return response
             }
             let year = selectedYear(request, report: report)
             let data = Dashboard.province(report, year: year, language: language)
@@ -409,12 +406,9 @@ public struct Workbench: Sendable {
                 return refusedArea(request, format: format, language: language, member: member, session: session)
             }
             let report: ProvinceReport
-            switch try await self.report(as: member) {
-            case .success(let value): report = value
-            case .failure(let refusal):
-                return refused(
-                    request, reason: refusal.reason, format: format, language: language, member: member,
-                    session: session)
+            switch try await dashboardReport(request, member: member, session: session, format: format) {
+            case .report(let value): report = value
+            case .refused(let response): return response
             }
             let year = selectedYear(request, report: report)
             guard let data = Dashboard.prefecture(code, of: report, year: year, language: language) else {
@@ -428,26 +422,13 @@ public struct Workbench: Sendable {
                 return csv(
                     Dashboard.countiesCSVRows(data, language: language), name: "jiekun-\(code)-counties-\(year).csv")
             case .html:
-                let chart = Charts.vertical(
-                    data.yearTable.map {
-                        Charts.Bar(label: String($0.year), ratePerMille: $0.ratePerMille, meets: $0.meets)
-                    },
-                    title: Labels.text("dash_years_chart_title", language) + " \(data.name)",
-                    targetLabel: Labels.text("dash_target_line", language))
-                let path = "/dashboard/prefecture/\(code)"
-                let body = render(
-                    "prefecture",
-                    [
-                        "code": code, "name": data.name, "year": year, "row": data.row, "yearTable": data.yearTable,
-                        "shortfalls": data.shortfalls, "chart": chart, "today": today(language),
-                        "provinceLink": "/dashboard?year=\(year)",
-                        "yearLinks": data.years.map {
-                            Dashboard.YearLink(year: $0, href: "\(path)?year=\($0)", current: $0 == year)
-                        },
-                        "csvLink": "\(path)/csv?year=\(year)", "jsonLink": "/api\(path)?year=\(year)",
-                        "counties": data.counties, "hasCounties": !data.counties.isEmpty,
-                        "countiesCsvLink": "\(path)/counties.csv?year=\(year)",
-                    ], language: language)
+                var values = areaPageValues(
+                    code: code, name: data.name, path: "/dashboard/prefecture/\(code)", year: year, years: data.years,
+                    row: data.row, yearTable: data.yearTable, shortfalls: data.shortfalls, language: language)
+                values["counties"] = data.counties
+                values["hasCounties"] = !data.counties.isEmpty
+                values["countiesCsvLink"] = "/dashboard/prefecture/\(code)/counties.csv?year=\(year)"
+                let body = render("prefecture", values, language: language)
                 return page(
                     body, title: "\(data.name) · " + Labels.text("dash_title", language), request: request,
                     language: language, member: member, csrf: session.csrf)
@@ -464,12 +445,9 @@ public struct Workbench: Sendable {
                 return refusedArea(request, format: format, language: language, member: member, session: session)
             }
             let report: ProvinceReport
-            switch try await self.report(as: member) {
-            case .success(let value): report = value
-            case .failure(let refusal):
-                return refused(
-                    request, reason: refusal.reason, format: format, language: language, member: member,
-                    session: session)
+            switch try await dashboardReport(request, member: member, session: session, format: format) {
+            case .report(let value): report = value
+            case .refused(let response): return response
             }
             let year = selectedYear(request, report: report)
             guard let data = Dashboard.county(code, of: report, year: year, language: language) else {
@@ -480,31 +458,55 @@ public struct Workbench: Sendable {
             case .csv, .yearsCSV, .countiesCSV:
                 return csv(Dashboard.csvRows(data, language: language), name: "jiekun-\(code)-years.csv")
             case .html:
-                let chart = Charts.vertical(
-                    data.yearTable.map {
-                        Charts.Bar(label: String($0.year), ratePerMille: $0.ratePerMille, meets: $0.meets)
-                    },
-                    title: Labels.text("dash_years_chart_title", language) + " \(data.name)",
-                    targetLabel: Labels.text("dash_target_line", language))
-                let path = "/dashboard/county/\(code)"
-                let body = render(
-                    "county",
-                    [
-                        "code": code, "name": data.name, "year": year, "row": data.row, "yearTable": data.yearTable,
-                        "shortfalls": data.shortfalls, "chart": chart, "today": today(language),
-                        "provinceLink": "/dashboard?year=\(year)",
-                        "prefectureLink": "/dashboard/prefecture/\(data.prefectureCode)?year=\(year)",
-                        "prefectureName": data.prefectureName,
-                        "yearLinks": data.years.map {
-                            Dashboard.YearLink(year: $0, href: "\(path)?year=\($0)", current: $0 == year)
-                        },
-                        "csvLink": "\(path)/csv?year=\(year)", "jsonLink": "/api\(path)?year=\(year)",
-                    ], language: language)
+                var values = areaPageValues(
+                    code: code, name: data.name, path: "/dashboard/county/\(code)", year: year, years: data.years,
+                    row: data.row, yearTable: data.yearTable, shortfalls: data.shortfalls, language: language)
+                values["prefectureLink"] = "/dashboard/prefecture/\(data.prefectureCode)?year=\(year)"
+                values["prefectureName"] = data.prefectureName
+                let body = render("county", values, language: language)
                 return page(
                     body, title: "\(data.name) · " + Labels.text("dash_title", language), request: request,
                     language: language, member: member, csrf: session.csrf)
             }
         }
+    }
+
+    /// The provincial report for a dashboard page, or the page to answer instead: the request handler's refusal.
+    private enum DashboardReport {
+        case report(ProvinceReport)
+        case refused(Response)
+    }
+
+    /// The provincial report asked as the member (``report(as:)``), or its refusal as the page's answer.
+    private func dashboardReport(
+        _ request: Request, member: StaffMember, session: WebSessions.Session, format: Format
+    ) async throws -> DashboardReport {
+        switch try await report(as: member) {
+        case .success(let report): return .report(report)
+        case .failure(let refusal):
+            return .refused(
+                refused(
+                    request, reason: refusal.reason, format: format, language: language(of: request), member: member,
+                    session: session))
+        }
+    }
+
+    /// What a prefecture's and a county's page both show: the area's years as a table and a chart, why it is
+    /// behind, the links to its other years, its CSV and JSON.
+    private func areaPageValues(
+        code: String, name: String, path: String, year: Int, years: [Int], row: Dashboard.Row,
+        yearTable: [Dashboard.YearTableRow], shortfalls: [Dashboard.WhyBehind], language: Language
+    ) -> [String: Any] {
+        let chart = Charts.vertical(
+            yearTable.map { Charts.Bar(label: String($0.year), ratePerMille: $0.ratePerMille, meets: $0.meets) },
+            title: Labels.text("dash_years_chart_title", language) + " \(name)",
+            targetLabel: Labels.text("dash_target_line", language))
+        return [
+            "code": code, "name": name, "year": year, "row": row, "yearTable": yearTable, "shortfalls": shortfalls,
+            "chart": chart, "today": today(language), "provinceLink": "/dashboard?year=\(year)",
+            "yearLinks": years.map { Dashboard.YearLink(year: $0, href: "\(path)?year=\($0)", current: $0 == year) },
+            "csvLink": "\(path)/csv?year=\(year)", "jsonLink": "/api\(path)?year=\(year)",
+        ]
     }
 
     /// The year of `?year=`, when the report has it; else ``Dashboard/defaultYear(of:today:)``.
