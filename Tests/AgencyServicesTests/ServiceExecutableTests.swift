@@ -53,19 +53,13 @@ struct ServiceExecutableTests {
         return configuration
     }
 
-    @Test("a port in use names the endpoint and its configuration key on standard error, and exits non-zero")
-    func portInUse() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-port-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Another process's socket holds the port of housing's outcomes feed.
-        let context = try Context()
-        let holder = try context.socket(.pull)
-        try holder.setLinger(.zero)
-        defer { holder.close() }
-        let endpoint = try holder.bind("tcp://127.0.0.1:*")
-        let configuration = try Self.housingConfiguration(in: folder, feedEndpoint: endpoint)
-
+    /// Runs the housing executable with a configuration, expecting it to stop on its own within 30 s with status 1.
+    ///
+    /// - Parameters:
+    ///   - configuration: Its configuration file.
+    ///   - folder: Where its standard error is kept.
+    /// - Returns: The lines of its standard error; `nil` when it was still running after 30 s (it is then stopped).
+    static func runHousingToItsEnd(configuration: URL, in folder: URL) throws -> [String]? {
         let process = Process()
         process.executableURL = Fixtures.productsDirectory.appendingPathComponent("housing")
         process.arguments = ["--config", configuration.path]
@@ -80,11 +74,29 @@ struct ServiceExecutableTests {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
+            return nil
+        }
+        #expect(process.terminationStatus == 1)
+        return try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    @Test("a port in use names the endpoint and its configuration key on standard error, and exits non-zero")
+    func portInUse() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jiekun-port-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Another process's socket holds the port of housing's outcomes feed.
+        let context = try Context()
+        let holder = try context.socket(.pull)
+        try holder.setLinger(.zero)
+        defer { holder.close() }
+        let endpoint = try holder.bind("tcp://127.0.0.1:*")
+        let configuration = try Self.housingConfiguration(in: folder, feedEndpoint: endpoint)
+
+        guard let lines = try Self.runHousingToItsEnd(configuration: configuration, in: folder) else {
             Issue.record("housing kept running with its feed's port in use")
             return
         }
-        #expect(process.terminationStatus == 1)
-        let lines = try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
         // Not necessarily the last line: the fabric's threads may still log while the process ends.
         #expect(lines.contains("error: listen.feeds.outcomes.housing.endpoint: \(endpoint) is in use"), "\(lines)")
         #expect(
@@ -107,25 +119,10 @@ struct ServiceExecutableTests {
         defer { close(holder.descriptor) }
         #expect(listen(holder.descriptor, 1) == 0)
 
-        let process = Process()
-        process.executableURL = Fixtures.productsDirectory.appendingPathComponent("housing")
-        process.arguments = ["--config", configuration.path]
-        let errorLog = folder.appendingPathComponent("stderr.log")
-        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errorLog)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        guard let lines = try Self.runHousingToItsEnd(configuration: configuration, in: folder) else {
             Issue.record("housing kept running with its workbench's port in use")
             return
         }
-        #expect(process.terminationStatus == 1)
-        let lines = try String(contentsOf: errorLog, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.contains("error: listen.http: \(address) is in use"), "\(lines)")
         #expect(lines.contains { $0.contains("jiekun failed to start") && $0.contains("listen.http") })
     }

@@ -63,21 +63,7 @@ struct BrowserTests {
         _ = try stack.statuses()
 
         // A small caseload, filed at the union; wait until every consumer has caught up, twice in a row.
-        let policy = try Policy.load(contentsOfFile: Self.policyPath)
-        let csvURL = stack.folder.appendingPathComponent("caseload.csv")
-        _ = FileManager.default.createFile(atPath: csvURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: csvURL)
-        _ = try CaseloadGenerator(policy: policy, seed: 11, year: 2017).write(households: 300, to: handle)
-        try handle.close()
-        let csv = try String(contentsOf: csvURL, encoding: .utf8)
-        _ = try stack.request(.union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
-        var previous: ServiceStack.Progress?
-        let settled = try waitUntil(timeout: .seconds(120)) {
-            let progress = ServiceStack.progress(try stack.statuses(), of: Agency.allCases)
-            defer { previous = progress }
-            return progress.caughtUp && previous?.applied == progress.applied
-        }
-        #expect(settled, "the services did not catch up\n\(stack.tails())")
+        #expect(try Self.fileCaseload(households: 300, at: stack), "the services did not catch up\n\(stack.tails())")
 
         // The figures the page must show, from the coordinator's report through its request endpoint.
         let report = try JSONDecoder().decode(
@@ -151,6 +137,30 @@ struct BrowserTests {
         let screenshots = output["screenshots"] as? [String] ?? []
         #expect(screenshots.count == 9)  // 01–08 and 04b (the county)
         for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+    }
+
+    /// Files a generated 2017 caseload (seed 11) at the union of a running stack and waits, at most 120 s, until
+    /// every consumer has caught up, twice in a row with nothing applied in between.
+    ///
+    /// - Parameters:
+    ///   - households: The caseload's size.
+    ///   - stack: The running stack.
+    /// - Returns: Whether it settled in time.
+    static func fileCaseload(households: Int, at stack: ServiceStack) throws -> Bool {
+        let policy = try Policy.load(contentsOfFile: policyPath)
+        let csvURL = stack.folder.appendingPathComponent("caseload.csv")
+        _ = FileManager.default.createFile(atPath: csvURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: csvURL)
+        _ = try CaseloadGenerator(policy: policy, seed: 11, year: 2017).write(households: households, to: handle)
+        try handle.close()
+        let csv = try String(contentsOf: csvURL, encoding: .utf8)
+        _ = try stack.request(.union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
+        var previous: ServiceStack.Progress?
+        return try waitUntil(timeout: .seconds(120)) {
+            let progress = ServiceStack.progress(try stack.statuses(), of: Agency.allCases)
+            defer { previous = progress }
+            return progress.caughtUp && previous?.applied == progress.applied
+        }
     }
 
     /// Runs python3 with arguments; returns its exit status, standard output and standard error.

@@ -44,21 +44,8 @@ struct DepartmentDeskBrowserTests {
         defer { _ = stack.stop() }
         _ = try stack.statuses()
 
-        let policy = try Policy.load(contentsOfFile: BrowserTests.policyPath)
-        let csvURL = stack.folder.appendingPathComponent("caseload.csv")
-        _ = FileManager.default.createFile(atPath: csvURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: csvURL)
-        _ = try CaseloadGenerator(policy: policy, seed: 11, year: 2017).write(households: 60, to: handle)
-        try handle.close()
-        let csv = try String(contentsOf: csvURL, encoding: .utf8)
-        _ = try stack.request(.union, Operation.register, body: try MessageCoding.encode(RegisterRequest(csv: csv)))
-        var previous: ServiceStack.Progress?
-        let settled = try waitUntil(timeout: .seconds(120)) {
-            let progress = ServiceStack.progress(try stack.statuses(), of: Agency.allCases)
-            defer { previous = progress }
-            return progress.caughtUp && previous?.applied == progress.applied
-        }
-        #expect(settled, "the services did not catch up\n\(stack.tails())")
+        #expect(
+            try BrowserTests.fileCaseload(households: 60, at: stack), "the services did not catch up\n\(stack.tails())")
 
         // What waits for staff, asked through the request endpoint's `awaiting` (not the page's `worklist`).
         let awaiting = try MessageCoding.decode(
