@@ -10,7 +10,7 @@ enum Templates {
     /// Template name → text.
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "refused": refused, "dashboard": dashboard,
-        "prefecture": prefecture, "county": county, "why": why,
+        "prefecture": prefecture, "county": county, "area_years": areaYears, "why": why, "target": target,
     ].merging(unionDesk) { own, _ in own }.merging(departmentDesk) { own, _ in own }
 
     /// Every template, parsed once.
@@ -95,16 +95,16 @@ enum Templates {
         <p class="rule">{{t.dash_rule}} {{t.dash_as_of}}: {{today}}</p>
         <nav class="years">{{t.dash_year}}: {{#yearLinks}}<a href="{{href}}"{{#current}} class="current"{{/current}}>{{year}}</a> {{/yearLinks}}</nav>
         <p class="province">{{t.dash_province}}: <strong id="province-rate">{{province.rate}}</strong>
-          ({{province.exits}} / {{province.base}}) {{#province.hasFiles}}{{#province.meets}}{{t.meets_yes}}{{/province.meets}}{{^province.meets}}{{t.meets_no}}{{/province.meets}}{{/province.hasFiles}}{{^province.hasFiles}}-{{/province.hasFiles}}</p>
+          ({{province.exits}} / {{province.base}}) {{#province}}{{> target}}{{/province}}</p>
         <h2>{{t.dash_chart_title}}</h2>
         <figure class="chart">{{{chart}}}</figure>
         <h2>{{t.col_prefecture}} <small class="export"><a id="csv" href="{{csvLink}}">{{t.dash_export_csv}}</a> · <a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
         <table id="prefectures">
           <thead><tr><th>{{t.col_code}}</th><th>{{t.col_prefecture}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
           <tbody>
-          {{#rows}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
+          {{#rows}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{> target}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/rows}}
-          <tr class="total" data-code="{{province.code}}"><td>{{province.code}}</td><td>{{t.dash_province}}</td><td class="n">{{province.openAtStart}}</td><td class="n">{{province.newFiles}}</td><td class="n">{{province.exits}}</td><td class="n rate">{{province.rate}}</td><td>{{#province.hasFiles}}{{#province.meets}}{{t.meets_yes}}{{/province.meets}}{{^province.meets}}{{t.meets_no}}{{/province.meets}}{{/province.hasFiles}}{{^province.hasFiles}}-{{/province.hasFiles}}</td><td class="n">{{province.shortfall}}</td><td class="n">{{province.pending}}</td><td class="n forecast">{{province.forecast}}</td></tr>
+          <tr class="total" data-code="{{province.code}}"><td>{{province.code}}</td><td>{{t.dash_province}}</td><td class="n">{{province.openAtStart}}</td><td class="n">{{province.newFiles}}</td><td class="n">{{province.exits}}</td><td class="n rate">{{province.rate}}</td><td>{{#province}}{{> target}}{{/province}}</td><td class="n">{{province.shortfall}}</td><td class="n">{{province.pending}}</td><td class="n forecast">{{province.forecast}}</td></tr>
           </tbody>
         </table>
         <h2>{{t.dash_years_title}} <small class="export"><a id="years-csv" href="{{yearsCsvLink}}">{{t.dash_export_csv}}</a></small></h2>
@@ -124,25 +124,16 @@ enum Templates {
         <p class="rule">{{t.dash_rule}} {{t.dash_as_of}}: {{today}}</p>
         <p><a href="{{provinceLink}}">{{t.dash_province}}</a></p>
         <nav class="years">{{t.dash_year}}: {{#yearLinks}}<a href="{{href}}"{{#current}} class="current"{{/current}}>{{year}}</a> {{/yearLinks}}</nav>
-        <p class="province">{{name}}: <strong id="prefecture-rate">{{row.rate}}</strong> ({{row.exits}} / {{row.base}}) {{#row.hasFiles}}{{#row.meets}}{{t.meets_yes}}{{/row.meets}}{{^row.meets}}{{t.meets_no}}{{/row.meets}}{{/row.hasFiles}}{{^row.hasFiles}}-{{/row.hasFiles}}</p>
-        <h2>{{t.dash_years_chart_title}}</h2>
-        <figure class="chart">{{{chart}}}</figure>
-        <h2>{{t.dash_years_title}} <small class="export"><a id="csv" href="{{csvLink}}">{{t.dash_export_csv}}</a> · <a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
-        <table id="years">
-          <thead><tr><th>{{t.col_year}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
-          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
-          {{/yearTable}}</tbody>
-        </table>
-        <h2>{{t.dash_why_title}}</h2>
-        {{> why}}
+        <p class="province">{{name}}: <strong id="prefecture-rate">{{row.rate}}</strong> ({{row.exits}} / {{row.base}}) {{#row}}{{> target}}{{/row}}</p>
+        {{> area_years}}
         <h2>{{t.dash_counties_title}} · {{year}} <small class="export"><a id="counties-csv" href="{{countiesCsvLink}}">{{t.dash_export_csv}}</a></small></h2>
         {{^hasCounties}}<p id="counties-none">{{t.dash_counties_none}}</p>{{/hasCounties}}
         {{#hasCounties}}<table id="counties">
           <thead><tr><th>{{t.col_code}}</th><th>{{t.col_county}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
           <tbody>
-          {{#counties}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate{{^meets}}{{#hasFiles}} below{{/hasFiles}}{{/meets}}">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
+          {{#counties}}<tr data-code="{{code}}"><td>{{code}}</td><td><a href="{{href}}">{{name}}</a></td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate{{^meets}}{{#hasFiles}} below{{/hasFiles}}{{/meets}}">{{rate}}</td><td>{{> target}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/counties}}
-          <tr class="total" data-code="{{row.code}}"><td>{{row.code}}</td><td>{{name}}</td><td class="n">{{row.openAtStart}}</td><td class="n">{{row.newFiles}}</td><td class="n">{{row.exits}}</td><td class="n rate">{{row.rate}}</td><td>{{#row.hasFiles}}{{#row.meets}}{{t.meets_yes}}{{/row.meets}}{{^row.meets}}{{t.meets_no}}{{/row.meets}}{{/row.hasFiles}}{{^row.hasFiles}}-{{/row.hasFiles}}</td><td class="n">{{row.shortfall}}</td><td class="n">{{row.pending}}</td><td class="n forecast">{{row.forecast}}</td></tr>
+          <tr class="total" data-code="{{row.code}}"><td>{{row.code}}</td><td>{{name}}</td><td class="n">{{row.openAtStart}}</td><td class="n">{{row.newFiles}}</td><td class="n">{{row.exits}}</td><td class="n rate">{{row.rate}}</td><td>{{#row}}{{> target}}{{/row}}</td><td class="n">{{row.shortfall}}</td><td class="n">{{row.pending}}</td><td class="n forecast">{{row.forecast}}</td></tr>
           </tbody>
         </table>{{/hasCounties}}
         """
@@ -153,17 +144,29 @@ enum Templates {
         <p class="rule">{{t.dash_rule}} {{t.dash_as_of}}: {{today}}</p>
         <p><a href="{{provinceLink}}">{{t.dash_province}}</a> › <a id="prefecture-link" href="{{prefectureLink}}">{{prefectureName}}</a></p>
         <nav class="years">{{t.dash_year}}: {{#yearLinks}}<a href="{{href}}"{{#current}} class="current"{{/current}}>{{year}}</a> {{/yearLinks}}</nav>
-        <p class="province">{{name}}: <strong id="county-rate">{{row.rate}}</strong> ({{row.exits}} / {{row.base}}) {{#row.hasFiles}}{{#row.meets}}{{t.meets_yes}}{{/row.meets}}{{^row.meets}}{{t.meets_no}}{{/row.meets}}{{/row.hasFiles}}{{^row.hasFiles}}-{{/row.hasFiles}}</p>
+        <p class="province">{{name}}: <strong id="county-rate">{{row.rate}}</strong> ({{row.exits}} / {{row.base}}) {{#row}}{{> target}}{{/row}}</p>
+        {{> area_years}}
+        """
+
+    /// An area's years (a partial of the prefecture's and the county's page): the chart, the table with its CSV and
+    /// JSON links, and why behind.
+    static let areaYears = """
         <h2>{{t.dash_years_chart_title}}</h2>
         <figure class="chart">{{{chart}}}</figure>
         <h2>{{t.dash_years_title}} <small class="export"><a id="csv" href="{{csvLink}}">{{t.dash_export_csv}}</a> · <a href="{{jsonLink}}">{{t.dash_json}}</a></small></h2>
         <table id="years">
           <thead><tr><th>{{t.col_year}}</th><th>{{t.col_open_at_start}}</th><th>{{t.col_new_files}}</th><th>{{t.col_exits}}</th><th>{{t.col_rate}}</th><th>{{t.col_target}}</th><th>{{t.col_shortfall}}</th><th>{{t.col_pending}}</th><th>{{t.col_forecast}}</th></tr></thead>
-          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
+          <tbody>{{#yearTable}}<tr><td>{{year}}</td><td class="n">{{openAtStart}}</td><td class="n">{{newFiles}}</td><td class="n">{{exits}}</td><td class="n rate">{{rate}}</td><td>{{> target}}</td><td class="n">{{shortfall}}</td><td class="n">{{pending}}</td><td class="n forecast">{{forecast}}</td></tr>
           {{/yearTable}}</tbody>
         </table>
         <h2>{{t.dash_why_title}}</h2>
         {{> why}}
+        """
+
+    /// Whether an area met the target in a year (a partial, in the context of a row): met, not met, or `-` without
+    /// files (neither).
+    static let target = """
+        {{#hasFiles}}{{#meets}}{{t.meets_yes}}{{/meets}}{{^meets}}{{t.meets_no}}{{/meets}}{{/hasFiles}}{{^hasFiles}}-{{/hasFiles}}
         """
 
     /// Why behind: one block per area below the target in the year (a partial of both dashboard pages).
