@@ -405,15 +405,13 @@ public enum Dashboard {
     /// An area's years as table rows.
     private static func yearTable(_ area: ProvinceReport.Prefecture) -> [YearTableRow] {
         area.years.map { entry in
-            YearTableRow(
+            let base = entry.openAtStart + entry.newFiles
+            let forecast = perMille(entry.exits + entry.exitsPending, of: base)
+            return YearTableRow(
                 year: entry.year, openAtStart: entry.openAtStart, newFiles: entry.newFiles, exits: entry.exits,
                 ratePerMille: entry.exitRatePerMille, rate: Labels.percent(entry.exitRatePerMille),
-                meets: entry.meetsTarget, hasFiles: entry.openAtStart + entry.newFiles > 0,
-                shortfall: shortfall(exits: entry.exits, base: entry.openAtStart + entry.newFiles),
-                pending: entry.exitsPending,
-                forecastPerMille: perMille(entry.exits + entry.exitsPending, of: entry.openAtStart + entry.newFiles),
-                forecast: Labels.percent(
-                    perMille(entry.exits + entry.exitsPending, of: entry.openAtStart + entry.newFiles)))
+                meets: entry.meetsTarget, hasFiles: base > 0, shortfall: shortfall(exits: entry.exits, base: base),
+                pending: entry.exitsPending, forecastPerMille: forecast, forecast: Labels.percent(forecast))
         }
     }
 
