@@ -64,9 +64,12 @@ public final class WALCheckpointer: Sendable {
         self.pages = max(1, pages)
         self.logger = logger
         finished.enter()
-        let thread = Thread { [self] in
-            run()
-            finishRun()
+        // The thread holds this object only while it works: once `finished` is left, the store that owns it is its
+        // last owner, so the store's pool (held here too) closes its connections when the store goes, on the
+        // store's thread, not later on this one (a new store on the same file would meet a stale WAL-index).
+        let thread = Thread { [weak self, finished] in
+            self?.run()
+            self?.finishRun()
             finished.leave()
         }
         thread.name = "wal-checkpointer"
