@@ -52,7 +52,12 @@ extension UnionDesk {
     }
 
     /// Keeps the union's budget book in step with its answer to a payment request: a payment recorded against its
-    /// line, a payment waiting for money queued in filing order.
+    /// line, a payment waiting for money queued in filing order — unless the file is already closed here.
+    ///
+    /// A department's request can arrive after the union closed the file (it was sent before the department heard
+    /// of the closure). The closure took the file's payments out of the queue (policy §5.2: a closed file's
+    /// payments stop), so a request that comes after it is not queued either: the department withdraws the measure
+    /// when the closure reaches it, and the queue does not depend on which of the two came first.
     func keepBudgetBook(_ request: SupportRequest, answer: SupportAnswer, fileNumber: String, in db: Database)
         throws
     {
@@ -61,10 +66,17 @@ extension UnionDesk {
             try BudgetBook.pay(
                 measureID: request.measureID, fileNumber: fileNumber, prefecture: request.prefecture,
                 year: paidOn.year, measure: request.measure, amount: request.amount, paidOn: paidOn, in: db)
-        } else {
+        } else if try isOpen(fileNumber, in: db) {
             try BudgetBook.wait(
                 measureID: request.measureID, fileNumber: fileNumber, prefecture: request.prefecture,
                 measure: request.measure, amount: request.amount, dueOn: request.dueOn, in: db)
         }
+    }
+
+    /// Whether the file is open at the union.
+    private func isOpen(_ fileNumber: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT status = 'open' FROM union_files WHERE file_number = ?"),
+            arguments: [fileNumber]) ?? false
     }
 }

@@ -132,6 +132,48 @@ struct BudgetBookTests {
         #expect(delivered.map(\.effectiveDate) == ["2017-06-15"])
     }
 
+    @Test("the union queues a payment it cannot make for an open file, never for a file it already closed (§5.2)")
+    func unionQueuesOpenFilesOnly() throws {
+        // Kunming's mutual-aid lines are 0 in every year: every payment asked of the union waits for money.
+        var policy = try Policy.load(contentsOfFile: StaffToolsDeskTests.policyPath)
+        for year in policy.budgetYears {
+            policy.prefectures["530100"]!.years[year]!.budgets[.medicalMutualAid] = .zero
+        }
+        let union = UnionDesk(policy: policy, helpers: ["530102": ["周帮扶"]])
+        let store = try StaffToolsDeskTests.store { UnionDesk.registerMigrations(&$0) }
+        let imported = try StaffToolsDeskTests.samples()
+        /// Medical insurance asks the union to pay KM-2017-0001's mutual-aid fee (measure instance `id`).
+        func ask(_ id: String, in db: Database) throws {
+            let request = SupportRequest(
+                measureID: "KM-2017-0001/\(id)", measure: .medicalMutualAid, kind: .payment, from: .medicalInsurance,
+                to: .union, amount: Yuan(yuan: 180), prefecture: "530100", dueOn: LocalDate("2017-04-14")!)
+            let event = try CloudEvent(
+                source: "/jiekun/medical-insurance", type: SupportRequested.type, subject: "KM-2017-0001",
+                effectiveDate: "2017-04-14",
+                payload: SupportRequested(fileNumber: "KM-2017-0001", requests: [request]),
+                encoder: EventCoding.makeEncoder())
+            try union.apply(event, in: db, journal: store.journal)
+        }
+        func queued(in db: Database) throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT measure_id FROM budget_waiting ORDER BY measure_id")
+        }
+        try store.writer.write { db in
+            try union.seedBudgets(in: db)
+            _ = try union.file(
+                imported.entries.sortedInFilingOrder { $0.facts.filedOn }, headers: imported.headers, in: db,
+                journal: store.journal)
+            try ask("medical.mutual-aid", in: db)
+            #expect(try queued(in: db) == ["KM-2017-0001/medical.mutual-aid"], "open: it waits for money")
+            try union.close(
+                "KM-2017-0001", reason: .death, on: LocalDate("2017-05-02")!, in: db, journal: store.journal)
+            #expect(try queued(in: db) == [], "the closure takes it out of the queue")
+            // The request again, as when it was sent before the department heard of the closure and arrives after it:
+            // answered, not queued.
+            try ask("medical.mutual-aid", in: db)
+            #expect(try queued(in: db) == [])
+        }
+    }
+
     @Test(
         "a 2017 decision never spends 2018's money in 2017; a new year's appropriation pays the waiting, never forgotten"
     )
