@@ -77,7 +77,8 @@ struct ImportCommand: ParsableCommand {
             if case .unreadable(_, var reason) = error.reason {
                 if reason.hasSuffix(".") { reason.removeLast() }
                 Terminal.error(
-                    "cannot read \(file): \(reason); check the path (a sample: deploy/samples/households.csv)")
+                    "无法读取 \(file) (cannot read \(file): \(reason)); check the path (a sample: "
+                        + "deploy/samples/households.csv)")
             } else {
                 Terminal.error("\(file): \(error)")
             }

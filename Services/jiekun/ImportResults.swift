@@ -26,7 +26,7 @@ extension ImportResults {
                     ? "\n不再符合条件，已关闭 (closed as no longer eligible) \(notEligible.count):\n"
                     : "\n不符合条件 (not eligible) \(notEligible.count):\n")
             for line in notEligible.prefix(limit) {
-                output.write("  row \(line.row.map(String.init) ?? "?") \(line.fileNumber): \(line.reason)\n")
+                output.write("  第 \(line.row.map(String.init) ?? "?") 行 \(line.fileNumber)：\(line.reason)\n")
             }
             if notEligible.count > limit {
                 output.write("  … 另有 \(notEligible.count - limit) 户 (\(notEligible.count - limit) more)\(more)\n")

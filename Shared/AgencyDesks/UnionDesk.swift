@@ -150,7 +150,8 @@ public struct UnionDesk: AgencyDesk {
                 ImportIssue(
                     code: "register.file_number.exists", row: row,
                     column: headers[.fileNumber] ?? HouseholdImport.Column.fileNumber.rawValue,
-                    value: household.fileNumber, message: "a file with this number is already on the register"))
+                    value: household.fileNumber,
+                    message: "此档案编号已在登记册中 (a file with this number is already on the register)"))
         }
         var earlier: (file: String, division: String, reason: String, closedOn: String)?
         for (index, member) in household.members.enumerated() {
@@ -171,8 +172,9 @@ public struct UnionDesk: AgencyDesk {
                         ImportIssue(
                             code: "register.id_number.on_file", row: memberRow, column: column,
                             value: member.identityNumber.masked,
-                            message: "this person is already on the register in file \(fileNumber), which is open; "
-                                + "a person is in one open file at a time"))
+                            message: "此人已在未关闭的档案 \(fileNumber) 中；一人同时只能在一个未关闭的档案中 "
+                                + "(this person is already on the register in file \(fileNumber), which is open; "
+                                + "a person is in one open file at a time)"))
                     continue
                 }
                 guard newFile, let reason: String = other[3], let closedOn: String = other[4] else { continue }
@@ -181,8 +183,9 @@ public struct UnionDesk: AgencyDesk {
                         ImportIssue(
                             code: "register.id_number.closed_later", row: memberRow, column: column,
                             value: member.identityNumber.masked,
-                            message: "this person's file \(fileNumber) closed on \(date.chinese); a new file must be "
-                                + "filed after that date"))
+                            message: "此人的档案 \(fileNumber) 于\(date.chinese)关闭；新档案须在此日期之后建立 "
+                                + "(this person's file \(fileNumber) closed on \(date); a new file must be filed after "
+                                + "that date)"))
                     continue
                 }
                 let candidate = (file: fileNumber, division: other[2] as String, reason: reason, closedOn: closedOn)
@@ -320,7 +323,8 @@ public struct UnionDesk: AgencyDesk {
                         errors: [
                             ImportIssue(
                                 code: "register.file_number.not_open", row: entry.householdRow, column: column,
-                                value: household.fileNumber, message: "no open file has this number: nothing to update")
+                                value: household.fileNumber,
+                                message: "没有此编号的未关闭档案，无可更新 (no open file has this number: nothing to update)")
                         ]))
                 continue
             }

@@ -60,8 +60,8 @@ struct ImportCommandTests {
             let lines = run.text.components(separatedBy: "\n")
             #expect(lines.first == "\(input.path): 读取为 GBK (GB18030) 编码的 CSV (read as GBK (GB18030))")
             #expect(lines.contains("已建档 3，不符合条件 1，不予受理 1 (filed 3, not eligible 1, refused 1)"), "\(run.text)")
-            #expect(run.text.contains("不予受理 (refused) 1:\n  KM-2017-0010: row 11, 公民身份号码 \"530102********0032\""))
-            #expect(run.text.contains("不符合条件 (not eligible) 1:\n  row 9 KM-2017-0009: 人均月收入 1500.00 元不低于低保标准"))
+            #expect(run.text.contains("不予受理 (refused) 1:\n  KM-2017-0010: 第 11 行，公民身份号码 \"530102********0032\""))
+            #expect(run.text.contains("不符合条件 (not eligible) 1:\n  第 9 行 KM-2017-0009：人均月收入 1500.00 元不低于低保标准"))
             #expect(!run.text.contains("530102197003030032"), "identity numbers masked")
 
             let bytes = try Data(contentsOf: results)
@@ -79,7 +79,7 @@ struct ImportCommandTests {
                         + "家庭月收入超过第二类上限；无第二类致困原因；"), "\(rows[4])")
             #expect(rows[4].contains("(§3.1 category 1: per-capita income 1500.00 is not below S 496.00"))
             #expect(
-                rows[5].hasPrefix("11,KM-2017-0010,不予受理 (refused),\"row 11, 公民身份号码 \"\"530102********0032\"\": "),
+                rows[5].hasPrefix("11,KM-2017-0010,不予受理 (refused),\"第 11 行，公民身份号码 \"\"530102********0032\"\"："),
                 "quoted, its quotes doubled: \(rows[5])")
         }
     }

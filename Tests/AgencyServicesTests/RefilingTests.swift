@@ -48,8 +48,9 @@ struct RefilingTests {
             #expect(
                 whileOpen.errors?.map(\.message)
                     == Array(
-                        repeating: "this person is already on the register in file KM-2017-0001, which is open; a "
-                            + "person is in one open file at a time", count: 3))
+                        repeating: "此人已在未关闭的档案 KM-2017-0001 中；一人同时只能在一个未关闭的档案中 (this person is "
+                            + "already on the register in file KM-2017-0001, which is open; a person is in one open "
+                            + "file at a time)", count: 3))
 
             // Closed (moved away) on 30 September 2017.
             let close = CloseRequest(
@@ -63,8 +64,9 @@ struct RefilingTests {
             #expect(
                 sameDay.errors?.map(\.message)
                     == Array(
-                        repeating: "this person's file KM-2017-0001 closed on 2017年9月30日; a new file must be "
-                            + "filed after that date", count: 3))
+                        repeating: "此人的档案 KM-2017-0001 于2017年9月30日关闭；新档案须在此日期之后建立 (this person's "
+                            + "file KM-2017-0001 closed on 2017-09-30; a new file must be filed after that date)",
+                        count: 3))
 
             // The next year the household is filed again, linked to the closed file; an update of the new file
             // finds its persons in the closed file and is no conflict.

@@ -276,7 +276,7 @@ struct SevenServicesTests {
             "jiekun", ["import", Self.sampleCSV, "--endpoint", union, "--batch", "1", "--results", results])
         #expect(again.status == 1)
         #expect(again.text.contains("\n已建档 0，不符合条件 0，不予受理 3 (filed 0, not eligible 0, refused 3)\n"))
-        #expect(again.text.contains("DL-2017-0042: row 7, 档案编号 \"DL-2017-0042\""), "\(again.text)")
+        #expect(again.text.contains("DL-2017-0042: 第 7 行，档案编号 \"DL-2017-0042\""), "\(again.text)")
         #expect(!again.text.contains("532901198604097331"), "identity numbers are printed masked")
         // To the coordinator by mistake: the service does not take `register`; the file could not be read there.
         let misdirected = try CommandRunner.run(

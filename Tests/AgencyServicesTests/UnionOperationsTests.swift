@@ -111,7 +111,9 @@ struct UnionOperationsTests {
         let again = try MessageCoding.decode(
             RegisterReply.self, from: try await request(Operation.register, RegisterRequest(csv: sample)).body)
         try #require(again.households.map(\.status) == [.refused, .refused, .refused])
-        #expect(again.households[0].errors?.first?.message == "a file with this number is already on the register")
+        #expect(
+            again.households[0].errors?.first?.message
+                == "此档案编号已在登记册中 (a file with this number is already on the register)")
         #expect(errors.map(\.value) == ["530302********5174", "530302********6243"], "masked")
 
         // People already filed, under a new file number: each is named on their own row.
@@ -205,8 +207,9 @@ struct UnionOperationsTests {
             #expect(dali.map(\.code) == ["import.division_code.disagrees"])
             #expect(
                 dali.map(\.message) == [
-                    "differs from the household's row 4, which has \"532901\"; on the household's other rows this "
-                        + "column must be empty or hold the same value"
+                    "与该户第 4 行不一致（该行为 \"532901\"）；户的其他行此列须为空或相同 (differs from the household's "
+                        + "row 4, which has \"532901\"; on the household's other rows this column must be empty or "
+                        + "hold the same value)"
                 ])
         }
     }

@@ -49,7 +49,8 @@ struct CSVBatchesTests {
         }
         let whole = try ImportFixture.importer.read(bytes: Array(text.utf8)).entries.flatMap(\.errors)
         #expect(issues.map(\.row) == [6])
-        #expect(issues.first?.message.hasPrefix("differs from the household's row 3, which has \"2017-05-02\"") == true)
+        #expect(issues.first?.message.hasPrefix("与该户第 3 行不一致（该行为 \"2017-05-02\"）") == true)
+        #expect(issues.first?.message.contains("(differs from the household's row 3, which has \"2017-05-02\"") == true)
         #expect(issues == whole, "as `jiekun assess` reads the whole file")
     }
 
@@ -60,6 +61,6 @@ struct CSVBatchesTests {
         let broken = #expect(throws: CSVBatches.Failure.self) {
             try CSVBatches.split("档案编号,姓名\nA-1,\"张\n三\"\nB-2,李\"四\n", householdsPerBatch: 10)
         }
-        #expect(try #require(broken).description.hasPrefix("row 3: broken quoting"))
+        #expect(try #require(broken).description.hasPrefix("第 3 行的引号不配对 (row 3: broken quoting"))
     }
 }

@@ -284,7 +284,7 @@ struct HouseholdImporterTests {
         let result = try ImportFixture.sample.setting("公民身份号码", to: "530102197506121315", row: 2).read()
         let error = try #require(result.allErrors.first)
         #expect(error.code == "import.id_number.check_character")
-        #expect(error.description.hasPrefix("row 2, 公民身份号码 \"530102********1315\": "))
+        #expect(error.description.hasPrefix("第 2 行，公民身份号码 \"530102********1315\"：校验码（最后一位）与前 17 位不符"))
         #expect(!error.message.contains("197506"))
     }
 }

@@ -56,7 +56,7 @@ struct ImportFileTests {
         let imported = try ImportFixture.importer.read(contentsOfFile: Self.fixture("households-numeric-id.xlsx"))
         #expect(
             imported.formatWarnings == [
-                "row 2, 公民身份号码: 数字超过 15 位，Excel 只保留前 15 位，请把该列设为文本格式后重新录入 (a number of more "
+                "第 2 行，公民身份号码：数字超过 15 位，Excel 只保留前 15 位，请把该列设为文本格式后重新录入 (a number of more "
                     + "than 15 digits: Excel keeps only 15, so its last digits are lost; format the column as text "
                     + "and type the numbers again)"
             ])

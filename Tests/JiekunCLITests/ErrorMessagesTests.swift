@@ -16,11 +16,13 @@ struct ErrorMessagesTests {
         let imported = try CommandRunner.run("jiekun", ["import", missing, "--endpoint", "tcp://127.0.0.1:1"])
         #expect(imported.status == 2)
         #expect(
-            imported.error == "error: cannot read \(missing): No such file or directory; check the path (a sample: "
+            imported.error == "error: 无法读取 \(missing) (cannot read \(missing): No such file or directory); "
+                + "check the path (a sample: "
                 + "deploy/samples/households.csv)\n")
         let assessed = try CommandRunner.run("jiekun", ["assess", missing])
         #expect(assessed.status == 2)
-        #expect(assessed.error == "error: cannot read \(missing): No such file or directory\n")
+        #expect(
+            assessed.error == "error: 无法读取 \(missing) (cannot read \(missing): No such file or directory)\n")
     }
 
     @Test(

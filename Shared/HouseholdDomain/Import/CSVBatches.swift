@@ -37,11 +37,12 @@ public enum CSVBatches {
                 return try reader.readRecord(into: &fields)
             } catch {
                 throw Failure(
-                    description: "row \(error.row): broken quoting (a quoted field must be closed, then followed by "
-                        + "a comma or a line break; a quote inside a field is doubled)")
+                    description: "第 \(error.row) 行的引号不配对 (row \(error.row): broken quoting; a quoted field "
+                        + "must be closed, then followed by a comma or a line break; a quote inside a field is doubled)"
+                )
             }
         }
-        guard try readRecord() else { throw Failure(description: "the file is empty") }
+        guard try readRecord() else { throw Failure(description: "文件为空 (the file is empty)") }
         let header = String(decoding: bytes[reader.recordBytes], as: UTF8.self)
         let names = fields.map(HouseholdImporter.trimmed)
         let column = HouseholdImport.Column.fileNumber

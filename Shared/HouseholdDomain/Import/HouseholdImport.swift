@@ -138,15 +138,18 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
     /// The reason alone, without the context.
     private var reasonDescription: String {
         switch reason {
-        case .unreadable(let path, let detail): return "cannot read \(path): \(detail)"
+        case .unreadable(let path, let detail): return "无法读取 \(path) (cannot read \(path): \(detail))"
         case .notUTF8(let offset):
-            return "the file is not UTF-8 (first bad byte at offset \(offset)); save it as \"CSV UTF-8\" "
-                + "(a spreadsheet's plain CSV export in China is usually GB18030/GBK)"
-        case .brokenQuoting(let row): return "broken CSV quoting at row \(row)"
+            return "文件不是 UTF-8 编码，请另存为“CSV UTF-8” (the file is not UTF-8, first bad byte at offset "
+                + "\(offset); save it as \"CSV UTF-8\": a spreadsheet's plain CSV export in China is usually "
+                + "GB18030/GBK)"
+        case .brokenQuoting(let row): return "第 \(row) 行的 CSV 引号不配对 (broken CSV quoting at row \(row))"
         case .missingColumns(let names):
-            return "required columns missing from the header: \(names.joined(separator: ", "))"
-        case .duplicateColumn(let name): return "column \(name) appears twice in the header"
-        case .empty: return "the file is empty: no header row"
+            return "表头缺少必填列：\(names.joined(separator: "、")) "
+                + "(required columns missing from the header: \(names.joined(separator: ", ")))"
+        case .duplicateColumn(let name):
+            return "表头中 \(name) 列出现两次 (column \(name) appears twice in the header)"
+        case .empty: return "文件为空，没有表头行 (the file is empty: no header row)"
         case .notImportFile(let kind): return kind.description
         case .unreadableWorkbook(let detail):
             return "无法读取此 .xlsx 工作簿，请在 Excel 或 WPS 中重新保存 (this .xlsx file cannot be read: \(detail); "

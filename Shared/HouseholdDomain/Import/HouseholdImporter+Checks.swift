@@ -23,10 +23,11 @@ extension HouseholdImporter {
         func missing(_ column: Column, row: Int) -> ImportIssue {
             let place =
                 column.isHouseholdColumn
-                ? "on the household's row (the worker's row, 与职工关系 本人)" : "on every row"
+                ? ("户的那一行（职工本人所在行，与职工关系 本人）", "on the household's row (the worker's row, 与职工关系 本人)")
+                : ("每一行", "on every row")
             return issue(
                 "import.\(column.rawValue).missing", column, row: row, value: "",
-                message: "a value is required \(place), but the field is empty")
+                message: "\(place.0)必须填写，此处为空 (a value is required \(place.1), but the field is empty)")
         }
 
         /// `text` masked to its first 6 and last 4 characters when it looks like an identity number (15 to 18
@@ -49,18 +50,20 @@ extension HouseholdImporter {
             switch failure {
             case .wrongLength(let count):
                 code = "length"
-                message = "must be 18 characters (GB 11643-1999) but has \(count)"
+                message =
+                    "应为 18 位 (GB 11643-1999)，实为 \(count) 位 (must be 18 characters, GB 11643-1999, but has \(count))"
             case .invalidCharacter:
                 code = "character"
-                message = "must be 17 digits followed by a digit or X (GB 11643-1999)"
+                message = "应为 17 位数字加一位数字或 X (GB 11643-1999) (must be 17 digits followed by a digit or X)"
             case .invalidBirthDate:
                 code = "birth_date"
-                message = "characters 7 to 14 are not a real date of birth (YYYYMMDD)"
+                message = "第 7 至 14 位不是有效的出生日期 (YYYYMMDD) (characters 7 to 14 are not a real date of birth)"
             case .wrongCheckCharacter:
                 // Never the expected character: it would tell more of a personal number than the masked form.
                 code = "check_character"
                 message =
-                    "the check character (the last one) does not match the first 17 digits; the number is mistyped"
+                    "校验码（最后一位）与前 17 位不符，号码有误 "
+                    + "(the check character, the last one, does not match the first 17 digits; the number is mistyped)"
             }
             return issue("import.id_number.\(code)", .idNumber, row: row, value: text, message: message)
         }
@@ -81,7 +84,8 @@ extension HouseholdImporter {
             errors.append(
                 issue(
                     "import.\(column.rawValue).invalid", column, row: row, value: text,
-                    message: "must be one of: \(labels.list)\(HouseholdImporter.defaultNote(column))"))
+                    message: "应为以下之一：\(labels.list)\(HouseholdImporter.defaultNote(column))"
+                        + " (must be one of these)"))
             return nil
         }
 
@@ -92,7 +96,7 @@ extension HouseholdImporter {
             errors.append(
                 issue(
                     "import.\(column.rawValue).invalid", column, row: row, value: text,
-                    message: "must be 是 or 否 (empty means 否)"))
+                    message: "应为 是 或 否（空即为 否） (must be 是 or 否; empty means 否)"))
             return nil
         }
     }

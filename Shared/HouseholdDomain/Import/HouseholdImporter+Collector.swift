@@ -104,8 +104,9 @@ extension HouseholdImporter {
                         ImportIssue(
                             code: "import.header.unknown_column", row: 1, column: written, value: written,
                             message: written.isEmpty
-                                ? "column \(position + 1) has no header; it is ignored"
-                                : "not a column of the household file (docs/IMPORT-FORMAT.md); it is ignored"))
+                                ? "第 \(position + 1) 列没有表头，已忽略 (column \(position + 1) has no header; it is ignored)"
+                                : "不是户籍导入文件的列，已忽略 "
+                                    + "(not a column of the household file, docs/IMPORT-FORMAT.md; it is ignored)"))
                     continue
                 }
                 if let first = headers[column.ordinal] {
@@ -166,8 +167,9 @@ extension HouseholdImporter {
                 errors.append(
                     ImportIssue(
                         code: "import.row.extra_fields", row: row, column: "", value: "\(fields.count) fields",
-                        message: "the row has \(fields.count) fields but the header has \(ordinals.count); "
-                            + "a value that holds a comma must be quoted"))
+                        message: "此行有 \(fields.count) 个字段，表头只有 \(ordinals.count) 个；含逗号的值须加引号 "
+                            + "(the row has \(fields.count) fields but the header has \(ordinals.count); "
+                            + "a value that holds a comma must be quoted)"))
             }
             var record = RowRecord(row: row, name: values[Column.name.ordinal])
             if householdOrdinals.contains(where: { !values[$0].isEmpty }) {
@@ -256,15 +258,17 @@ extension HouseholdImporter {
                 errors.append(
                     checks.issue(
                         "import.relation.no_worker", .relation, row: rows[0].row, value: pending.firstRelation,
-                        message: "the household has no worker: exactly one of its rows must have 与职工关系 本人"))
+                        message: "该户没有职工本人：须有且只有一行的与职工关系为 本人 "
+                            + "(the household has no worker: exactly one of its rows must have 与职工关系 本人)"))
             }
             for position in workerPositions.dropFirst() {
                 errors.append(
                     checks.issue(
                         "import.relation.extra_worker", .relation, row: rows[position].row,
                         value: Household.Member.Relation.worker.rawValue,
-                        message: "the household's worker (本人) is already on row \(householdRow); "
-                            + "exactly one row per household is 本人"))
+                        message: "该户的职工本人已在第 \(householdRow) 行；每户只能有一行为 本人 "
+                            + "(the household's worker, 本人, is already on row \(householdRow); "
+                            + "exactly one row per household is 本人)"))
             }
 
             var parser = HouseholdParser(
@@ -277,13 +281,17 @@ extension HouseholdImporter {
                 for (ordinal, other) in householdValues(record)
                 where !HouseholdImporter.agrees(HouseholdImporter.columns[ordinal], text[ordinal], other) {
                     let column = HouseholdImporter.columns[ordinal]
-                    let shown = text[ordinal].isEmpty ? "leaves it empty" : "has \"\(checks.masked(text[ordinal]))\""
+                    let shown =
+                        text[ordinal].isEmpty
+                        ? ("为空", "leaves it empty")
+                        : ("为 \"\(checks.masked(text[ordinal]))\"", "has \"\(checks.masked(text[ordinal]))\"")
                     errors.append(
                         checks.issue(
                             "import.\(column.rawValue).disagrees", column,
                             row: record.row, value: other,
-                            message: "differs from the household's row \(householdRow), which \(shown); on the "
-                                + "household's other rows this column must be empty or hold the same value"))
+                            message: "与该户第 \(householdRow) 行不一致（该行\(shown.0)）；户的其他行此列须为空或相同 "
+                                + "(differs from the household's row \(householdRow), which \(shown.1); on the "
+                                + "household's other rows this column must be empty or hold the same value)"))
                 }
             }
             let identities = rows.map { $0.identityKey.flatMap(HouseholdImporter.identity(key:)) }
@@ -293,7 +301,8 @@ extension HouseholdImporter {
                     errors.append(
                         checks.issue(
                             "import.id_number.born_after_filing", .idNumber, row: record.row, value: identity.value,
-                            message: "the date of birth in the identity number is after the filing date \(filedOn)"))
+                            message: "身份证号码中的出生日期晚于建档日期 \(filedOn) "
+                                + "(the date of birth in the identity number is after the filing date \(filedOn))"))
                 }
             }
 
@@ -369,14 +378,19 @@ extension HouseholdImporter {
             if first.household == household {
                 return checks.issue(
                     "import.id_number.duplicate_in_household", .idNumber, row: row, value: number.value,
-                    message: "the same identity number is already on row \(first.row) of this household; "
-                        + "each person has one row")
+                    message: "同一身份证号码已在本户第 \(first.row) 行；每人只占一行 "
+                        + "(the same identity number is already on row \(first.row) of this household; "
+                        + "each person has one row)")
             }
             let fileNumber = households[first.household].fileNumber
-            let place = fileNumber.isEmpty ? "on row \(first.row)" : "in household \(fileNumber) (row \(first.row))"
+            let place =
+                fileNumber.isEmpty
+                ? ("第 \(first.row) 行", "on row \(first.row)")
+                : ("户 \(fileNumber)（第 \(first.row) 行）", "in household \(fileNumber) (row \(first.row))")
             return checks.issue(
                 "import.id_number.duplicate", .idNumber, row: row, value: number.value,
-                message: "the same identity number is already \(place); a person can be filed in one household only")
+                message: "同一身份证号码已在\(place.0)；一人只能在一户建档 "
+                    + "(the same identity number is already \(place.1); a person can be filed in one household only)")
         }
     }
 
@@ -388,8 +402,8 @@ extension HouseholdImporter {
     /// The note on what an empty optional enumerated column means (`""` for a required column).
     static func defaultNote(_ column: Column) -> String {
         switch column {
-        case .pensionInsurance, .medicalInsurance: return " (empty means 未参保)"
-        case .schoolLevel: return " (empty means 无)"
+        case .pensionInsurance, .medicalInsurance: return "（空即为 未参保）"
+        case .schoolLevel: return "（空即为 无）"
         default: return ""
         }
     }

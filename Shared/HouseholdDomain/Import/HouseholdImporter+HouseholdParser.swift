@@ -89,7 +89,8 @@ extension HouseholdImporter {
             if !isValid {
                 error(
                     "format", .fileNumber, text,
-                    "must be 1 to 32 characters, each a letter A–Z or a–z, a digit or '-' (e.g. KM-2017-0001)")
+                    "应为 1 至 32 个字符，每个是字母、数字或 '-'，如 KM-2017-0001 "
+                        + "(must be 1 to 32 characters, each a letter A–Z or a–z, a digit or '-', e.g. KM-2017-0001)")
             }
         }
 
@@ -100,11 +101,15 @@ extension HouseholdImporter {
                 return nil
             }
             guard let date = LocalDate(text) else {
-                error("format", .filedOn, text, "must be a real date written YYYY-MM-DD, e.g. 2017-03-15")
+                error(
+                    "format", .filedOn, text,
+                    "应为有效日期，写作 YYYY-MM-DD，如 2017-03-15 (must be a real date written YYYY-MM-DD, e.g. 2017-03-15)")
                 return nil
             }
             if date > today {
-                error("future", .filedOn, text, "is after today (\(today)); a filing date cannot be in the future")
+                error(
+                    "future", .filedOn, text,
+                    "晚于今天 (\(today))，建档日期不能在将来 (is after today, \(today); a filing date cannot be in the future)")
             }
             return date
         }
@@ -121,30 +126,36 @@ extension HouseholdImporter {
             else {
                 error(
                     "format", .divisionCode, text,
-                    "must be a six-digit county-level division code (GB/T 2260), e.g. 530102")
+                    "应为六位县级行政区划代码 (GB/T 2260)，如 530102 "
+                        + "(must be a six-digit county-level division code, GB/T 2260, e.g. 530102)")
                 return (nil, nil)
             }
             guard let county = counties.county(code: text) else {
                 error(
                     "unknown", .divisionCode, text,
-                    "is not a county-level division of the reference list (Yunnan, GB/T 2260)")
+                    "不是云南省县级行政区划代码 (GB/T 2260) "
+                        + "(is not a county-level division of the reference list: Yunnan, GB/T 2260)")
                 return (text, nil)
             }
             guard let filedOn, !county.isValid(on: filedOn) else { return (text, county) }
             let unit = "\(text) (\(county.name))"
             if let validTo = county.validTo, filedOn >= validTo {
-                var message = "\(unit) is valid only before \(validTo), and the filing date is \(filedOn)"
+                var chinese = "\(unit) 只在 \(validTo) 之前有效，建档日期为 \(filedOn)"
+                var english = "\(unit) is valid only before \(validTo), and the filing date is \(filedOn)"
                 if let successor = county.successor {
                     let name = counties.county(code: successor).map { " (\($0.name))" } ?? ""
-                    message += "; it was replaced by \(successor)\(name)"
+                    chinese += "；已由 \(successor)\(name) 取代"
+                    english += "; it was replaced by \(successor)\(name)"
                 }
-                error("retired", .divisionCode, text, message)
+                error("retired", .divisionCode, text, "\(chinese) (\(english))")
             } else if let validFrom = county.validFrom {
-                var message = "\(unit) is valid only from \(validFrom), and the filing date is \(filedOn)"
+                var chinese = "\(unit) 自 \(validFrom) 起才有效，建档日期为 \(filedOn)"
+                var english = "\(unit) is valid only from \(validFrom), and the filing date is \(filedOn)"
                 if let predecessor = counties.counties.first(where: { $0.successor == text }) {
-                    message += "; before that date the code was \(predecessor.code) (\(predecessor.name))"
+                    chinese += "；此前的代码为 \(predecessor.code) (\(predecessor.name))"
+                    english += "; before that date the code was \(predecessor.code) (\(predecessor.name))"
                 }
-                error("not_yet_valid", .divisionCode, text, message)
+                error("not_yet_valid", .divisionCode, text, "\(chinese) (\(english))")
             }
             return (text, county)
         }
@@ -161,15 +172,19 @@ extension HouseholdImporter {
             case .failure(.notANumber):
                 error(
                     "not_a_number", column, text,
-                    "must be an amount in yuan: digits with at most two decimals, e.g. 1200.50")
+                    "应为以元为单位的金额，最多两位小数，如 1200.50 "
+                        + "(must be an amount in yuan: digits with at most two decimals, e.g. 1200.50)")
             case .failure(.negative):
-                error("negative", column, text, "must not be negative")
+                error("negative", column, text, "不能为负数 (must not be negative)")
             case .failure(.tooManyDecimals):
                 error(
                     "too_many_decimals", column, text,
-                    "has more than two decimals; amounts are in yuan to the fen, e.g. 1200.35")
+                    "小数超过两位，金额以元计、精确到分，如 1200.35 "
+                        + "(has more than two decimals; amounts are in yuan to the fen, e.g. 1200.35)")
             case .failure(.tooLarge):
-                error("too_large", column, text, "is too large (more than 15 digits before the decimal point)")
+                error(
+                    "too_large", column, text,
+                    "数额过大，整数部分超过 15 位 (is too large: more than 15 digits before the decimal point)")
             }
             return nil
         }
@@ -181,11 +196,14 @@ extension HouseholdImporter {
                 let named = invalid.map { "\"\($0)\"" }.joined(separator: ", ")
                 error(
                     "invalid", .secondaryCauses, text,
-                    "\(named) \(invalid.count == 1 ? "is not a cause" : "are not causes"); each cause must be one of: "
-                        + "\(Labels.cause.list), separated by 、 or ;")
+                    "\(named) 不是致困原因；每个原因应为以下之一：\(Labels.cause.list)，以 、 或 ; 分隔 "
+                        + "(\(invalid.count == 1 ? "is not a cause" : "are not causes"); each cause must be one of "
+                        + "these, separated by 、 or ;)")
             }
             if count > 3 {
-                error("too_many", .secondaryCauses, text, "gives \(count) causes; at most three are allowed")
+                error(
+                    "too_many", .secondaryCauses, text,
+                    "填了 \(count) 个原因，最多三个 (gives \(count) causes; at most three are allowed)")
             }
             return invalid.isEmpty && count <= 3 ? causes : nil
         }
@@ -198,18 +216,22 @@ extension HouseholdImporter {
             switch failure {
             case .wrongLength(let count):
                 code = "length"
-                message = "should be 18 characters (GB 32100-2015) but has \(count)"
+                message = "应为 18 位，实为 \(count) 位 (should be 18 characters but has \(count))"
             case .invalidCharacter:
                 code = "character"
-                message = "holds a character other than 0–9 and the capital letters A–Y without I, O, S, V, Z"
+                message =
+                    "含有 0–9 和大写字母 A–Y（不含 I、O、S、V、Z）以外的字符 "
+                    + "(holds a character other than 0–9 and the capital letters A–Y without I, O, S, V, Z)"
             case .wrongCheckCharacter(let expected):
                 code = "check_character"
-                message = "the check character (the last one) should be \(expected) for the first 17 characters"
+                message =
+                    "按前 17 位，校验码（最后一位）应为 \(expected) "
+                    + "(the check character, the last one, should be \(expected) for the first 17 characters)"
             }
             warnings.append(
                 checks.issue(
                     "import.employer_uscc.\(code)", .employerCreditCode, row: row, value: text,
-                    message: message + " (GB 32100-2015); a warning only, it does not stop filing"))
+                    message: message + "；仅为警告，不影响建档 (GB 32100-2015; a warning only, it does not stop filing)"))
         }
     }
 }

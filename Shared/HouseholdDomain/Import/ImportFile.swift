@@ -94,7 +94,7 @@ public struct ImportFile: Sendable {
                 return ImportFile(
                     format: .xlsx(sheet: sheet.name), csv: sheet.csv,
                     warnings: sheet.longNumbers.map { row, column in
-                        "row \(row), \(column): 数字超过 15 位，Excel 只保留前 15 位，请把该列设为文本格式后重新录入 "
+                        "第 \(row) 行，\(column)：数字超过 15 位，Excel 只保留前 15 位，请把该列设为文本格式后重新录入 "
                             + "(a number of more than 15 digits: Excel keeps only 15, so its last digits are lost; "
                             + "format the column as text and type the numbers again)"
                     })

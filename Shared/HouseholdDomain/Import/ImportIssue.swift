@@ -12,7 +12,7 @@ public struct ImportIssue: Sendable, Hashable, Codable, CustomStringConvertible 
     public var column: String
     /// The value as written, identity numbers masked.
     public var value: String
-    /// What is wrong, for the person who must fix the input.
+    /// What is wrong, for the person who must fix the input: Chinese first, the English in brackets.
     public var message: String
 
     /// The longest value an issue repeats: a longer one is cut, saying how long it was.
@@ -53,9 +53,10 @@ public struct ImportIssue: Sendable, Hashable, Codable, CustomStringConvertible 
         try container.encode(message, forKey: .message)
     }
 
-    /// `row 3, 公民身份号码 "530102********1314": wrong check character …`.
+    /// `第 3 行，公民身份号码 "530102********1314"：校验码（最后一位）与前 17 位不符 …`: the row, the column as the
+    /// file's header writes it, the value and the message (Chinese first, English in brackets).
     public var description: String {
-        let place = column.isEmpty ? "row \(row)" : "row \(row), \(column)"
-        return "\(place) \"\(value)\": \(message)"
+        let place = column.isEmpty ? "第 \(row) 行" : "第 \(row) 行，\(column)"
+        return "\(place) \"\(value)\"：\(message)"
     }
 }

@@ -92,13 +92,15 @@ public struct Assessor: Sendable {
     {
         guard let county = counties.county(code: divisionCode) else {
             throw AssessmentError(
-                code: "assess.county.unknown", message: "county \(divisionCode) is not in the reference list")
+                code: "assess.county.unknown",
+                message: "县 \(divisionCode) 不在行政区划参考表中 (county \(divisionCode) is not in the reference list)")
         }
         guard let standard = policy.minimumLivingStandard(prefecture: county.prefectureCode, year: date.year) else {
             throw AssessmentError(
                 code: "assess.standard.missing",
-                message: "the policy (version \(policy.version)) has no minimum living standard S for prefecture "
-                    + "\(county.prefectureCode) (\(county.prefectureName)) in \(date.year)")
+                message: "政策文件（版本 \(policy.version)）没有 \(county.prefectureName) \(date.year) 年的低保标准 S "
+                    + "(the policy, version \(policy.version), has no minimum living standard S for prefecture "
+                    + "\(county.prefectureCode) (\(county.prefectureName)) in \(date.year))")
         }
         return (standard, county.prefectureCode)
     }
