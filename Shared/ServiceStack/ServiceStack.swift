@@ -453,11 +453,20 @@ public final class ServiceStack {
     public var pids: [Agency: Int32] { processes.mapValues(\.processIdentifier) }
 
     /// Sends one request and returns the reply, whatever its status.
+    ///
+    /// A request that fails while a service of the stack has exited fails with that service's exit and the end of
+    /// its log (``checkAlive()``): the request's own error would blame the wrong thing — for a service that could
+    /// not bind its port because another stack holds it, the request reached that other stack's service.
     public func reply(_ agency: Agency, _ operation: String, body: [UInt8] = []) throws -> ServiceReply {
         guard let client = operation == Operation.register ? registerClient : clients[agency] else {
             throw Failure(description: "the stack is not started")
         }
-        return try client.request(operation, body: body)
+        do {
+            return try client.request(operation, body: body)
+        } catch {
+            try checkAlive()
+            throw error
+        }
     }
 
     /// Sends one request; returns an `ok` reply's body, throws otherwise.
