@@ -254,7 +254,8 @@ enum PageLoad {
         let probe = try await Session.open(host: host, port: port, login: login)
         let prefectureJSON = try await probe.get("/api/dashboard/prefecture/\(options.prefecture)?year=\(options.year)")
         guard prefectureJSON.status == 200,
-            let object = try JSONSerialization.jsonObject(with: Data(prefectureJSON.body.readableBytesView)) as? [String: Any],
+            let object = try JSONSerialization.jsonObject(with: Data(prefectureJSON.body.readableBytesView))
+                as? [String: Any],
             let counties = object["counties"] as? [[String: Any]], let county = counties.first?["code"] as? String
         else {
             throw WorkbenchBenchmark.Failure(
@@ -348,7 +349,8 @@ enum FilingLatency {
         defer { fabric.shutdown() }
         let client = try RequestClient(
             fabric: fabric, endpoint: profile.endpoint,
-            security: .curveClient(keyPair: try SecretKeyFile.read(path: profile.key), serverPublicKey: profile.serverKey),
+            security: .curveClient(
+                keyPair: try SecretKeyFile.read(path: profile.key), serverPublicKey: profile.serverKey),
             options: .init(timeout: .seconds(30), retries: 1), logger: logger)
         defer { client.close() }
 

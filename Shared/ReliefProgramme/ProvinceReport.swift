@@ -352,7 +352,9 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                     Appropriation(prefecture: line.prefecture, year: line.year, measure: line.measure, amount: amount))
             }
         }
-        return lines.sorted { ($0.prefecture, $0.year, $0.measure.rawValue) < ($1.prefecture, $1.year, $1.measure.rawValue) }
+        return lines.sorted {
+            ($0.prefecture, $0.year, $0.measure.rawValue) < ($1.prefecture, $1.year, $1.measure.rawValue)
+        }
     }
 
     /// The report's figures added up one filed household at a time, so that a report over any number of files
@@ -597,7 +599,8 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                         .payments += 1
                     budgetLines[key]?.paid += decision.amount
                 } else if decision.status == .granted {
-                    let key = BudgetKey(prefecture: file.prefectureCode, year: decision.dueOn.year, measure: decision.code)
+                    let key = BudgetKey(
+                        prefecture: file.prefectureCode, year: decision.dueOn.year, measure: decision.code)
                     budgetLines[key, default: BudgetFigures(code: key.prefecture, year: key.year, measure: key.measure)]
                         .waiting += 1
                     budgetLines[key]?.waitingYuan += decision.amount
@@ -634,7 +637,9 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
                 let areaOrder = Dictionary(
                     uniqueKeysWithValues: (areas + ["530000"]).enumerated().map { ($0.element, $0.offset) })
                 return lines.sorted {
-                    (areaOrder[$0.code] ?? 0, order[$0.measure] ?? 0) < (areaOrder[$1.code] ?? 0, order[$1.measure] ?? 0)
+                    (areaOrder[$0.code] ?? 0, order[$0.measure] ?? 0) < (
+                        areaOrder[$1.code] ?? 0, order[$1.measure] ?? 0
+                    )
                 }.map { line in
                     var line = line
                     line.remaining = line.appropriated - line.paid

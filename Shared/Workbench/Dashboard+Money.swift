@@ -67,7 +67,8 @@ extension Dashboard {
             waiting = lines.reduce(0) { $0 + $1.waiting }
             waitingYuan = lines.reduce(.zero) { $0 + $1.waitingYuan }
             remaining = appropriated - paid
-            paidPerMille = appropriated.fen > 0 ? Int((paid.fen * 2000 + appropriated.fen) / (2 * appropriated.fen)) : nil
+            paidPerMille =
+                appropriated.fen > 0 ? Int((paid.fen * 2000 + appropriated.fen) / (2 * appropriated.fen)) : nil
             paidShare = Labels.percent(paidPerMille)
             overdrawn = remaining < .zero
             shown = Shown(
@@ -107,8 +108,7 @@ extension Dashboard {
     ///   - year: The budget year shown.
     ///   - language: The page's language.
     /// - Returns: The page's data, or `nil` for a code that is neither the province nor a prefecture of the report.
-    public static func money(_ code: String, of report: ProvinceReport, year: Int, language: Language) -> MoneyPage?
-    {
+    public static func money(_ code: String, of report: ProvinceReport, year: Int, language: Language) -> MoneyPage? {
         let isProvince = code == report.province.code
         guard isProvince || report.prefectures.contains(where: { $0.code == code }) else { return nil }
         let provinceName = Labels.text("dash_province", language)

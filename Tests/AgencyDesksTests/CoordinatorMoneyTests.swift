@@ -193,7 +193,8 @@ struct CoordinatorMoneyTests {
         }
         #expect(try offices.line("530100", 2018) == nil, "nothing was kept")
         // An amount of 0 does not decode.
-        let zero = #"{"agency":"housing","act":1,"kind":"top-up","prefecture":"530100","year":2018,"#
+        let zero =
+            #"{"agency":"housing","act":1,"kind":"top-up","prefecture":"530100","year":2018,"#
             + #""measure":"housing.rental-subsidy","amount":"0.00","reference":"x","arrivedOn":"2018-02-01"}"#
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(BudgetAppropriated.self, from: Data(zero.utf8))

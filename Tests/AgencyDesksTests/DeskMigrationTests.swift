@@ -259,7 +259,9 @@ struct DeskMigrationTests {
         }
         try queue.read { db in
             var tally = ProvinceReport.Tally(years: old.policy.budgetYears)
-            for appropriation in ProvinceReport.openingAppropriations(of: old.policy) { tally.appropriate(appropriation) }
+            for appropriation in ProvinceReport.openingAppropriations(of: old.policy) {
+                tally.appropriate(appropriation)
+            }
             for file in try desk.files(in: db) { tally.add(file) }
             #expect(try desk.report(in: db) == tally.report)
             #expect(try desk.report(in: db).province.filesOpened == old.files.count)
