@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "coordinator", targets: ["Coordinator"]),
         .executable(name: "assess-bench", targets: ["AssessBenchmark"]),
         .executable(name: "fabric-bench", targets: ["FabricBenchmark"]),
+        .executable(name: "workbench-bench", targets: ["WorkbenchBenchmark"]),
         // Test-only: the power-cut SQLite VFS, loaded into service processes by the power-cut tests (LD_PRELOAD).
         .library(name: "PowerCutVFS", type: .dynamic, targets: ["PowerCutVFS"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
@@ -292,6 +293,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/FabricBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkbenchBenchmark",
+            dependencies: [
+                "AgencyDesks", "BuildVersion", "EventFabric", "HouseholdDomain", "SampleCaseload", "ServiceRuntime",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Benchmarks/WorkbenchBenchmark",
             swiftSettings: swiftSettings
         ),
 

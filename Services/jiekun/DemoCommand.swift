@@ -420,7 +420,9 @@ struct DemoCommand: ParsableCommand {
                 _ = try? run.file(household)
             }
         }
-        return ProvinceReport(files: run.files, years: policy.budgetYears, followUp: policy.followUp)
+        return ProvinceReport(
+            files: run.files, years: policy.budgetYears, followUp: policy.followUp,
+            appropriations: run.appropriations)
     }
 
     /// The file numbers of an import file (the first field of each row after the header), each once, in order.

@@ -5,7 +5,7 @@ import HouseholdDomain
 import ProgrammeEvents
 
 extension CoordinatorDesk {
-    /// The desk's tables (migration `coordinator.desk.v1`).
+    /// The desk's tables (migrations `coordinator.desk.v1` to `coordinator.desk.v7`).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("coordinator.desk.v1") { db in
             try db.execute(
@@ -41,6 +41,9 @@ extension CoordinatorDesk {
         }
         migrator.registerMigration("coordinator.desk.v6") { db in
             try addCountyAndEarlierFileColumns(db)
+        }
+        migrator.registerMigration("coordinator.desk.v7") { db in
+            try addBudgetActs(db)
         }
     }
 

@@ -44,6 +44,8 @@ public struct CoordinatorDesk: AgencyDesk {
     /// - `household.closed`: records the closure.
     /// - `measure.decided`: keeps each decision (the latest per measure), then judges exit. A department can only
     ///   decide its own measures: a decision whose department is not the event's source is refused.
+    /// - `budget.appropriated`: keeps the money act for the money table (once per agency and act); an act of
+    ///   another agency than the event's source, or for a measure its source does not pay, is refused.
     /// - `measure.delivered`, `support.requested`, `support.provided`: accepted; the decisions already carry what
     ///   exit needs.
     /// - Throws: ``DeskRefusal`` for an event it cannot use; `DatabaseError`, `DecodingError`.
@@ -80,6 +82,8 @@ public struct CoordinatorDesk: AgencyDesk {
                 try DecisionColumns.keep(decision, of: decided.fileNumber, in: "coord_decisions", db: db)
             }
             try judge(decided.fileNumber, in: db, journal: journal)
+        case BudgetAppropriated.type:
+            try keep(try event.decodeData(as: BudgetAppropriated.self, using: decoder), from: event.source, in: db)
         case MeasuresDelivered.type, SupportRequested.type, SupportProvided.type:
             return
         default:
@@ -315,6 +319,7 @@ public struct CoordinatorDesk: AgencyDesk {
     /// - Throws: `DatabaseError` naming a file whose columns hold a value Jiekun does not write.
     public func report(in db: Database) throws -> ProvinceReport {
         var tally = ProvinceReport.Tally(years: policy.budgetYears, followUp: policy.followUp)
+        for appropriation in try appropriations(in: db) { tally.appropriate(appropriation) }
         let files = try Row.fetchCursor(
             db, sql: "SELECT \(ReportColumns.names) FROM coord_households ORDER BY file_number")
         let decisionRows = try Row.fetchCursor(

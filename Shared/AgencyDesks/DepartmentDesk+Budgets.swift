@@ -2,10 +2,12 @@ import EventFabric
 import Foundation
 import GRDB
 import HouseholdDomain
+import ProgrammeEvents
 import ReliefProgramme
 
 extension DepartmentDesk {
-    /// Answers `budget` and `budget.act` (``BudgetOperations``): after a money act, the measures waiting for that
+    /// Answers `budget` and `budget.act` (``BudgetOperations``): a money act is published (`budget.appropriated`
+    /// on `outcomes.<department>`, for the coordinator's money table); then the measures waiting for that
     /// prefecture's money are paid in filing order, dated the day the money arrived, and published
     /// (`measure.decided`, `measure.delivered`; policy §5.2).
     ///
@@ -26,6 +28,9 @@ extension DepartmentDesk {
         case .failure(let refusal):
             return try .refused(because: refusal.description)
         case .success(let act):
+            if let feed = Feed.outcomes(of: department)?.name {
+                try BudgetBook.publish(act, of: department, on: feed, in: db, journal: journal)
+            }
             var paid: [(BudgetBook.Waiting, LocalDate)] = []
             if let measure = act.measure {
                 paid = try releaseWaiting(

@@ -74,6 +74,7 @@ public struct DepartmentDesk: AgencyDesk {
     /// - `support.provided`: finalizes the measures that waited for that answer.
     /// - `support.requested` (civil affairs only, from `requests.housing`): reviews housing's rent reductions and
     ///   answers on `support.civil-affairs` (§4.2.5).
+    /// - `budget.appropriated` (medical insurance and education, from `union.support`): accepted and left.
     ///
     /// No feed brings a department other types (``Feed/consumed(by:)``): no department reads another's decisions.
     /// - Parameters:
@@ -93,6 +94,9 @@ public struct DepartmentDesk: AgencyDesk {
         case SupportProvided.type:
             let provided = try event.decodeData(as: SupportProvided.self, using: decoder)
             try finalize(provided, in: db, journal: journal)
+        case BudgetAppropriated.type:
+            // The union's money for the measures it pays (on `union.support`): the coordinator's, not a lead's.
+            return
         case SupportRequested.type where department == .civilAffairs:
             let requested = try event.decodeData(as: SupportRequested.self, using: decoder)
             try review(requested, from: event.source, in: db, journal: journal)

@@ -7,7 +7,8 @@ import ReliefProgramme
 
 extension UnionDesk {
     /// Answers `budget` and `budget.act` for the union's lines (mutual-aid fees, Golden Autumn grants;
-    /// ``BudgetOperations``): after a money act, the payments waiting for that prefecture's money are made in
+    /// ``BudgetOperations``): a money act is published (`budget.appropriated` on `union.support`, for the
+    /// coordinator's money table); then the payments waiting for that prefecture's money are made in
     /// filing order, dated the day the money arrived, and answered on `union.support` so the lead department
     /// delivers them (policy §4.2.2, §4.2.3, §5.2).
     ///
@@ -26,6 +27,7 @@ extension UnionDesk {
         case .failure(let refusal):
             return try .refused(because: refusal.description)
         case .success(let act):
+            try BudgetBook.publish(act, of: .union, on: Self.supportFeed, in: db, journal: journal)
             guard let measure = act.measure else { return try BudgetOperations.reply(to: act, paid: [], in: db) }
             let paid = try BudgetBook.release(
                 prefecture: act.prefecture, measure: measure, arrivedOn: act.businessDate,

@@ -21,10 +21,11 @@ public protocol EventPayload: Codable, Sendable, Hashable {
 ///
 /// Source: DESIGN "Events"; policy §4.1, §4.2, §2.3.
 public enum EventCatalogue {
-    /// The payload types, in the order of the event life cycle (registration to exit).
+    /// The payload types, in the order of the event life cycle (registration to exit), then the budget's.
     public static let payloads: [any EventPayload.Type] = [
         HouseholdRegistered.self, HouseholdUpdated.self, HouseholdClosed.self, MeasuresDecided.self,
         MeasuresDelivered.self, SupportRequested.self, SupportProvided.self, HouseholdExitReady.self,
+        BudgetAppropriated.self,
     ]
 
     /// The event type strings, in the order of ``payloads``.

@@ -40,7 +40,8 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A department's decisions and deliveries: `outcomes.<department>`, consumed by the coordinator, which keeps
-    /// every plan, judges §2.3 on them and lists each household's timeline.
+    /// every plan, judges §2.3 on them and lists each household's timeline; and the money finance recorded for the
+    /// department's budget lines (`budget.appropriated`, §5.2), which the coordinator's money table counts.
     ///
     /// - Parameter department: one of the five departments.
     /// - Returns: the feed, or `nil` for the union and the coordinator.
@@ -49,7 +50,7 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
         guard department != .union, department != .coordinator else { return nil }
         return Feed(
             name: "outcomes.\(department.rawValue)", publisher: department, consumers: [.coordinator],
-            eventTypes: [MeasuresDecided.type, MeasuresDelivered.type], viewAgency: nil)
+            eventTypes: [MeasuresDecided.type, MeasuresDelivered.type, BudgetAppropriated.type], viewAgency: nil)
     }
 
     /// A lead department's requests to the agencies that support its measures: `requests.<department>`, consumed by
@@ -89,12 +90,14 @@ public struct Feed: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The union's answers to payment requests, `union.support`: the mutual-aid fee (§4.2.2) and the Golden Autumn
-    /// grant (§4.2.3), consumed by medical insurance, education and the coordinator.
+    /// grant (§4.2.3), consumed by medical insurance, education and the coordinator; and the money finance recorded
+    /// for the union's lines of those two measures (`budget.appropriated`, §5.2: the lead departments accept and
+    /// leave it, the coordinator counts it).
     ///
-    /// Source: policy §4.2.2, §4.2.3.
+    /// Source: policy §4.2.2, §4.2.3, §5.2.
     public static let unionSupport = Feed(
         name: "union.support", publisher: .union, consumers: [.medicalInsurance, .education, .coordinator],
-        eventTypes: [SupportProvided.type], viewAgency: nil)
+        eventTypes: [SupportProvided.type, BudgetAppropriated.type], viewAgency: nil)
 
     /// The coordinator's exit readiness, `coordinator.exits`, consumed by the union, which closes the file.
     ///

@@ -15,6 +15,9 @@ public struct ProgrammeRun: Sendable {
     public private(set) var files: [FiledHousehold] = []
     /// The files of each person, by identity number: indexes into ``files``, in filing order.
     private var personFiles: [String: [Int]] = [:]
+    /// The money each paying agency received: the policy file's opening appropriations, then every
+    /// ``receive(_:for:paidBy:prefecture:year:arrivedOn:)`` (the report's money table, policy §5.2).
+    public private(set) var appropriations: [ProvinceReport.Appropriation]
     /// The file numbers of the households refused by the register check (a person in a file that has not closed,
     /// or that closes on or after the new filing date), in the order filed.
     public private(set) var refused: [String] = []
@@ -30,6 +33,7 @@ public struct ProgrammeRun: Sendable {
                 includesUnits: agency == .housing)
         }
         self.ledgers = ledgers
+        appropriations = ProvinceReport.openingAppropriations(of: policy)
     }
 
     /// Files one household: checks its persons against the files already made, assesses it and, when eligible,
@@ -103,6 +107,8 @@ public struct ProgrammeRun: Sendable {
         arrivedOn: LocalDate
     ) {
         ledgers[payer]!.add(amount, for: measure, prefecture: prefecture, year: year)
+        appropriations.append(
+            ProvinceReport.Appropriation(prefecture: prefecture, year: year, measure: measure, amount: amount))
         var changed: [Int] = []
         release: for index in files.indices
         where files[index].subject.prefectureCode == prefecture && files[index].closure == nil {

@@ -19,9 +19,10 @@ public enum Language: String, Sendable, Hashable, CaseIterable {
 /// the code by id; no label text lives in a template or in code (a unit test checks that every id a template uses
 /// is here in both languages).
 public enum Labels {
-    /// Label id → (Chinese, English): the workbench's own labels and the department desk's
-    /// (``departmentDesk``).
+    /// Label id → (Chinese, English): the workbench's own labels, the department desk's (``departmentDesk``) and
+    /// the money pages' (``money``).
     public static let table: [String: (zh: String, en: String)] = workbench.merging(departmentDesk) { own, _ in own }
+        .merging(money) { own, _ in own }
 
     /// The labels of the layout, login, home page and dashboard.
     static let workbench: [String: (zh: String, en: String)] = [

@@ -11,7 +11,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "refused": refused, "dashboard": dashboard,
         "prefecture": prefecture, "county": county, "area_years": areaYears, "why": why, "target": target,
-    ].merging(unionDesk) { own, _ in own }.merging(departmentDesk) { own, _ in own }
+    ].merging(unionDesk) { own, _ in own }.merging(departmentDesk) { own, _ in own }.merging(money) { own, _ in own }
 
     /// Every template, parsed once.
     static let library: MustacheLibrary = {
@@ -116,6 +116,7 @@ enum Templates {
         <h2>{{t.dash_why_title}}</h2>
         {{> why}}
         <p class="note">{{t.dash_counties_note}}</p>
+        <p><a id="money-link" href="{{moneyLink}}">{{t.money_link}}</a></p>
         """
 
     /// The page of one prefecture: its years, why behind, and its counties in the year.
@@ -126,6 +127,7 @@ enum Templates {
         <nav class="years">{{t.dash_year}}: {{#yearLinks}}<a href="{{href}}"{{#current}} class="current"{{/current}}>{{year}}</a> {{/yearLinks}}</nav>
         <p class="province">{{name}}: <strong id="prefecture-rate">{{row.rate}}</strong> ({{row.exits}} / {{row.base}}) {{#row}}{{> target}}{{/row}}</p>
         {{> area_years}}
+        <p><a id="money-link" href="{{moneyLink}}">{{t.money_link}}</a></p>
         <h2>{{t.dash_counties_title}} · {{year}} <small class="export"><a id="counties-csv" href="{{countiesCsvLink}}">{{t.dash_export_csv}}</a></small></h2>
         {{^hasCounties}}<p id="counties-none">{{t.dash_counties_none}}</p>{{/hasCounties}}
         {{#hasCounties}}<table id="counties">

@@ -138,6 +138,7 @@ public struct Workbench: Sendable {
             router.get("/api/dashboard/county/:code") { request, context in
                 try await workbench.countyPage(request, code: context.parameters.get("code") ?? "", as: .json)
             }
+            addMoneyRoutes(to: router)
         }
         registerDepartmentDesk(on: router)
         return router
@@ -383,7 +384,7 @@ public struct Workbench: Sendable {
                             Dashboard.YearLink(year: $0, href: "/dashboard?year=\($0)", current: $0 == year)
                         },
                         "csvLink": "/dashboard.csv?year=\(year)", "yearsCsvLink": "/dashboard-years.csv",
-                        "jsonLink": "/api/dashboard?year=\(year)",
+                        "jsonLink": "/api/dashboard?year=\(year)", "moneyLink": "/dashboard/money?year=\(year)",
                     ], language: language)
                 return page(
                     body, title: Labels.text("dash_title", language), request: request, language: language,
@@ -428,6 +429,7 @@ public struct Workbench: Sendable {
                 values["counties"] = data.counties
                 values["hasCounties"] = !data.counties.isEmpty
                 values["countiesCsvLink"] = "/dashboard/prefecture/\(code)/counties.csv?year=\(year)"
+                values["moneyLink"] = "/dashboard/money/\(code)?year=\(year)"
                 let body = render("prefecture", values, language: language)
                 return page(
                     body, title: "\(data.name) · " + Labels.text("dash_title", language), request: request,
@@ -472,13 +474,13 @@ public struct Workbench: Sendable {
     }
 
     /// The provincial report for a dashboard page, or the page to answer instead: the request handler's refusal.
-    private enum DashboardReport {
+    enum DashboardReport {
         case report(ProvinceReport)
         case refused(Response)
     }
 
     /// The provincial report asked as the member (``report(as:)``), or its refusal as the page's answer.
-    private func dashboardReport(
+    func dashboardReport(
         _ request: Request, member: StaffMember, session: WebSessions.Session, format: Format
     ) async throws -> DashboardReport {
         switch try await report(as: member) {
@@ -510,7 +512,7 @@ public struct Workbench: Sendable {
     }
 
     /// The year of `?year=`, when the report has it; else ``Dashboard/defaultYear(of:today:)``.
-    private func selectedYear(_ request: Request, report: ProvinceReport) -> Int {
+    func selectedYear(_ request: Request, report: ProvinceReport) -> Int {
         if let year = request.uri.queryParameters.get("year").flatMap({ Int($0) }),
             report.province.years.contains(where: { $0.year == year })
         {
@@ -683,7 +685,7 @@ public struct Workbench: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.sorted.encode(value))))
     }
 
-    private func csv(_ rows: [[String]], name: String) -> Response {
+    func csv(_ rows: [[String]], name: String) -> Response {
         Response(
             status: .ok,
             headers: [

@@ -149,7 +149,11 @@ struct DepartmentDeskTests {
                     HouseholdClosed(fileNumber: try #require(exit.subject), reason: .exited, closedOn: approvedOn)))
         }
         let report = try coordinatorStore.writer.read { db in try coordinator.report(in: db) }
-        #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))
+        #expect(
+            report
+                == ProvinceReport(
+                    files: run.files, years: policy.budgetYears,
+                    appropriations: ProvinceReport.openingAppropriations(of: policy)))
     }
 
     @Test("medical insurance: the mutual-aid fee waits for the union's payment, then is delivered")

@@ -259,11 +259,18 @@ struct DeskMigrationTests {
         }
         try queue.read { db in
             var tally = ProvinceReport.Tally(years: old.policy.budgetYears)
+            for appropriation in ProvinceReport.openingAppropriations(of: old.policy) {
+                tally.appropriate(appropriation)
+            }
             for file in try desk.files(in: db) { tally.add(file) }
             #expect(try desk.report(in: db) == tally.report)
             #expect(try desk.report(in: db).province.filesOpened == old.files.count)
             // v4: the report reads the category and prefecture from columns filled from the views.
-            #expect(try desk.report(in: db) == ProvinceReport(files: old.files, years: old.policy.budgetYears))
+            #expect(
+                try desk.report(in: db)
+                    == ProvinceReport(
+                        files: old.files, years: old.policy.budgetYears,
+                        appropriations: ProvinceReport.openingAppropriations(of: old.policy)))
         }
     }
 }

@@ -291,5 +291,12 @@ struct InProcessProgrammeTests {
         #expect(report.prefectures == sequential.prefectures)
         #expect(report.departments == sequential.departments)
         #expect(report.money == sequential.money)
+        // The money table: the coordinator learnt the two top-ups from `budget.appropriated`, the sequential run
+        // from its own acts. Kunming's 2018 medical assistance line: 0 opening + 9,000 top-up.
+        let withMoney = ProvinceReport(files: run.files, years: policy.budgetYears, appropriations: run.appropriations)
+        #expect(report.budgets == withMoney.budgets)
+        let assistance2018 = try #require(
+            report.budgets.first { $0.code == "530100" && $0.year == 2018 && $0.measure == .medicalAssistance })
+        #expect(assistance2018.appropriated == Yuan(yuan: 9_000))
     }
 }

@@ -104,7 +104,9 @@ struct PowerCutTests {
         }
         return Caseload(
             csv: csv, batches: try CSVBatches.split(csv, householdsPerBatch: 20, filingOrder: true),
-            report: ProvinceReport(files: run.files, years: policy.budgetYears))
+            report: ProvinceReport(
+                files: run.files, years: policy.budgetYears,
+                appropriations: ProvinceReport.openingAppropriations(of: policy)))
     }
 
     /// Files the batches at the union on a thread of its own, with its own client (10 s per attempt, retried for

@@ -88,7 +88,11 @@ struct SevenServicesTests {
         for household in imported.entries.compactMap(\.household).sortedInFilingOrder(by: { $0.filedOn }) {
             try run.file(household)
         }
-        #expect(report == ProvinceReport(files: run.files, years: policy.budgetYears))
+        #expect(
+            report
+                == ProvinceReport(
+                    files: run.files, years: policy.budgetYears,
+                    appropriations: ProvinceReport.openingAppropriations(of: policy)))
 
         // One household as the coordinator sees it: exited on its exit date.
         let state = try MessageCoding.decode(

@@ -46,7 +46,9 @@ struct FeedTests {
         }
         for department in Agency.allCases {
             let outcomes = Feed.outcomes(of: department)?.eventTypes
-            #expect(outcomes == nil || outcomes == [MeasuresDecided.type, MeasuresDelivered.type])
+            #expect(
+                outcomes == nil
+                    || outcomes == [MeasuresDecided.type, MeasuresDelivered.type, BudgetAppropriated.type])
             let requests = Feed.requests(of: department)?.eventTypes
             #expect(requests == nil || requests == [SupportRequested.type])
             let support = Feed.support(of: department)?.eventTypes
@@ -54,7 +56,7 @@ struct FeedTests {
         }
         #expect(Feed.requests(of: .humanResources) == nil && Feed.requests(of: .civilAffairs) == nil)
         #expect(Feed.support(of: .housing) == nil && Feed.support(of: .union) == nil)
-        #expect(Feed.unionSupport.eventTypes == [SupportProvided.type])
+        #expect(Feed.unionSupport.eventTypes == [SupportProvided.type, BudgetAppropriated.type])
         #expect(Feed.coordinatorExits.eventTypes == [HouseholdExitReady.type])
         #expect(Feed.named("households.union-registry") == nil && Feed.households(for: .union) == nil)
         #expect(Feed.outcomes(of: .coordinator) == nil && Feed.outcomes(of: .union) == nil)

@@ -45,12 +45,13 @@ struct PayloadTests {
         return try open(payload)
     }
 
-    @Test("the catalogue: eight versioned past-tense types, each with its payload")
+    @Test("the catalogue: nine versioned past-tense types, each with its payload")
     func catalogue() throws {
         #expect(
             EventCatalogue.types == [
                 "household.registered", "household.updated", "household.closed", "measure.decided",
                 "measure.delivered", "support.requested", "support.provided", "household.exit-ready",
+                "budget.appropriated",
             ])
         #expect(Set(EventCatalogue.types).count == EventCatalogue.types.count)
         #expect(

@@ -122,6 +122,14 @@ enum Samples {
             return SupportProvided(fileNumber: file, answers: support.answers.filter { $0.kind == kind })
         case HouseholdExitReady.type:
             return exitReady
+        case BudgetAppropriated.type:
+            let measure = Measure.Code.allCases.first {
+                AutomaticDecisions.budgetMeasures(of: feed.publisher, policy: policy).contains($0)
+            }!
+            return BudgetAppropriated(
+                agency: feed.publisher, act: 42, kind: .topUp, prefecture: "530100", year: 2017, measure: measure,
+                amount: Yuan(yuan: 120_000), staffID: "fin-0001", reference: "云财社〔2017〕88号",
+                arrivedOn: LocalDate("2017-06-01")!)
         default:
             fatalError("no sample for \(type)")
         }
@@ -142,10 +150,10 @@ enum Samples {
     static func envelope(_ payload: some EventPayload, publisher: Agency) throws -> [String: Any] {
         [
             "specversion": "1.0", "id": UUID().uuidString.lowercased(), "source": "/jiekun/\(publisher.rawValue)",
-            "type": type(of: payload).type, "subject": payload.fileNumber, "time": "2017-04-01T08:00:00Z",
+            "type": type(of: payload).type, "time": "2017-04-01T08:00:00Z",
             "datacontenttype": "application/json", "sequence": "00000000000000000042",
             "incarnation": "9d2f6c1e-0a4b-4f3c-8e5d-7b1a2c3d4e5f", "effectivedate": "2017-04-01",
             "data": try jsonObject(payload),
-        ]
+        ].merging(payload.fileNumber.isEmpty ? [:] : ["subject": payload.fileNumber]) { own, _ in own }
     }
 }

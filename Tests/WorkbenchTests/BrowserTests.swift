@@ -1,6 +1,10 @@
 import AgencyDesks
+import AgencyServices
+import EventFabric
 import Foundation
+import GRDB
 import HouseholdDomain
+import Logging
 import ReliefProgramme
 import SampleCaseload
 import ServiceRuntime
@@ -9,6 +13,7 @@ import Synchronization
 import TestSupport
 import Testing
 import Workbench
+import ZeroMQ
 
 /// The coordinator's workbench in a real headless Chromium (Debian's `chromium` and `chromium-driver`, Python's
 /// `selenium`: `make test-deps` installs them), over the seven services as processes with a small caseload.
@@ -64,6 +69,17 @@ struct BrowserTests {
 
         // A small caseload, filed at the union; wait until every consumer has caught up, twice in a row.
         #expect(try Self.fileCaseload(households: 300, at: stack), "the services did not catch up\n\(stack.tails())")
+
+        // Medical insurance's finance officer tops up Kunming's 2017 medical assistance by 9,000 yuan (jiekun budget
+        // top-up, as that person); the coordinator learns it from `budget.appropriated`.
+        let topUp = try CommandRunner.run(
+            "jiekun",
+            [
+                "budget", "top-up", "--prefecture", "530100", "--year", "2017", "--measure", "medical.assistance",
+                "--yuan", "9000", "--on", "2017-12-01", "--reference", "昆财社〔2017〕99号",
+            ] + (try Self.financeArguments(.medicalInsurance, at: stack)))
+        #expect(topUp.status == 0, "\(topUp.error)")
+        #expect(try Self.settle(stack), "the services did not catch up\n\(stack.tails())")
 
         // The figures the page must show, from the coordinator's report through its request endpoint.
         let report = try JSONDecoder().decode(
@@ -134,8 +150,29 @@ struct BrowserTests {
             output["lockMessages"] as? [String]
                 == Array(repeating: Labels.text("login_failed", .chinese), count: 4)
                 + [Labels.text("login_locked", .chinese)])
+        // Money: Kunming's 2017 medical assistance, appropriated 1,300,000 (policy file) + 9,000 (the top-up) =
+        // 1,309,000; Kunming's 2017 total, 600,000 + 140,000 + 1,300,000 + 25,000 + 720,000 + 210,000 + 170,000 +
+        // 190,000 + 910,000 (policy file) + 9,000 = 4,274,000. Paid and waiting as the coordinator's report has them.
+        let assistance = try #require(
+            report.budgets.first { $0.code == "530100" && $0.year == year && $0.measure == .medicalAssistance })
+        #expect(assistance.appropriated == Yuan(yuan: 1_309_000))
+        let moneyRow = output["moneyMeasureRow"] as? [String] ?? []
+        #expect(
+            moneyRow.prefix(7)
+                == [
+                    "医疗救助", "1,309,000.00", String(assistance.payments), Dashboard.groupedYuan(assistance.paid),
+                    String(assistance.waiting), Dashboard.groupedYuan(assistance.waitingYuan),
+                    Dashboard.groupedYuan(Yuan(yuan: 1_309_000) - assistance.paid),
+                ])
+        #expect(output["moneyTotalAppropriated"] as? String == "4,274,000.00")
+        #expect((output["moneyPrefectureRow"] as? [String] ?? []).prefix(3) == ["530100", "昆明市", "4,274,000.00"])
+        #expect(output["moneyCharts"] as? Int == 1)
+        #expect(output["moneyCSVBOM"] as? Bool == true)
+        #expect(
+            (output["moneyCSVLine"] as? String)?.hasPrefix("2017,530100,昆明市,医疗救助,1309000.00,") == true,
+            "\(output["moneyCSVLine"] ?? "none")")
         let screenshots = output["screenshots"] as? [String] ?? []
-        #expect(screenshots.count == 9)  // 01–08 and 04b (the county)
+        #expect(screenshots.count == 10)  // 01–08, 04b (the county) and 04c (the money page)
         for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
     }
 
@@ -161,6 +198,38 @@ struct BrowserTests {
             defer { previous = progress }
             return progress.caughtUp && previous?.applied == progress.applied
         }
+    }
+
+    /// Waits, at most 120 s, until every consumer of a running stack has caught up, twice in a row with nothing
+    /// applied in between.
+    static func settle(_ stack: ServiceStack) throws -> Bool {
+        var previous: ServiceStack.Progress?
+        return try waitUntil(timeout: .seconds(120)) {
+            let progress = ServiceStack.progress(try stack.statuses(), of: Agency.allCases)
+            defer { previous = progress }
+            return progress.caughtUp && previous?.applied == progress.applied
+        }
+    }
+
+    /// The `jiekun` options that reach `agency` as a province-wide finance officer (财务) added for the test beside
+    /// the running service, through the staff register as `jiekun staff add` does, with a CURVE key of their own.
+    static func financeArguments(_ agency: Agency, at stack: ServiceStack) throws -> [String] {
+        let configuration = try AgencyConfiguration.load(
+            file: stack.configuration(agency).path, options: .init(readsSecretKey: false))
+        let store = try AgencyAssembly.openStore(for: configuration, logger: Logger(label: "test"))
+        let pair = try CurveKeyPair.generate()
+        _ = try store.writer.write { db in
+            try StaffRegister.add(
+                displayName: "测试财务", roles: [.finance], area: .province, publicKey: pair.publicKey, agency: agency,
+                by: "test", in: db)
+        }
+        let path = stack.folder.appendingPathComponent("finance-\(agency.rawValue).key").path
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((pair.secretKey + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ServiceStack.Failure(description: "cannot write \(path)") }
+        let key = try #require(stack.publicKey(agency))
+        return ["--endpoint", stack.requests(agency), "--server-key=\(key)", "--key", path]
     }
 
     /// Runs python3 with arguments; returns its exit status, standard output and standard error.

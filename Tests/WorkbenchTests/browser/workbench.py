@@ -56,6 +56,25 @@ def main():
         result["countyRate"] = driver.find_element(By.ID, "county-rate").text
         shot("04b-county")
 
+        # Money against appropriations: the prefecture's page, its CSV (UTF-8 with a BOM), the province's row.
+        driver.get(base + f"/dashboard/money/{settings['prefecture']}?year={year}")
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "money-measures")))
+        row = driver.find_element(By.CSS_SELECTOR, "#money-measures tr[data-measure='medical.assistance']")
+        result["moneyMeasureRow"] = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        result["moneyTotalAppropriated"] = driver.find_element(By.ID, "total-appropriated").text
+        result["moneyCharts"] = len(driver.find_elements(By.CSS_SELECTOR, "figure.chart svg"))
+        shot("04c-money")
+        csv_link = driver.find_element(By.ID, "csv").get_attribute("href")
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+        with urllib.request.urlopen(urllib.request.Request(csv_link, headers={"Cookie": cookies})) as response:
+            body = response.read()
+        result["moneyCSVBOM"] = body.startswith(b"\xef\xbb\xbf")
+        lines = body.decode("utf-8-sig").split("\r\n")
+        result["moneyCSVLine"] = next((line for line in lines if ",医疗救助," in line), "")
+        driver.get(base + f"/dashboard/money?year={year}")
+        row = driver.find_element(By.CSS_SELECTOR, f"#money-prefectures tr[data-code='{settings['prefecture']}']")
+        result["moneyPrefectureRow"] = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+
         # English, then back to Chinese.
         driver.get(base + f"/dashboard?year={year}")
         driver.find_element(By.ID, "lang").click()
