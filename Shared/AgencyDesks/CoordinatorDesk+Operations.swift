@@ -4,6 +4,7 @@ import GRDB
 import HouseholdDomain
 import ProgrammeEvents
 import ReliefProgramme
+import Synchronization
 
 extension CoordinatorDesk {
     /// `report` only reads; `household` reads too but runs as a command, in a write transaction, to log the
@@ -28,7 +29,7 @@ extension CoordinatorDesk {
     {
         switch request.operation {
         case Operation.report:
-            return .ok(try MessageCoding.encode(try report(in: db)))
+            return .ok(try reportJSON(in: db))
         case Operation.household:
             guard let query = try? MessageCoding.decode(HouseholdQuery.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"fileNumber\": \"…\"}")
@@ -61,5 +62,45 @@ extension CoordinatorDesk {
         default:
             return try .refused(because: "unknown operation")
         }
+    }
+}
+
+extension CoordinatorDesk {
+    /// The report as the `report` operation answers it (``ProvinceReport`` JSON), computed once per state of the
+    /// store: every page of the dashboard asks for it, and computing it reads every file.
+    ///
+    /// The report is a function of what the coordinator applied, and everything it applied moved a cursor in the
+    /// same transaction (its own operations change no file, decision or money act). So the cursors' positions
+    /// (feed, incarnation, sequence) name the state a report was computed in: a reader that finds the same positions
+    /// gets the same bytes; one that finds others computes the report again and keeps it.
+    ///
+    /// - Throws: `DatabaseError`, `EncodingError`.
+    func reportJSON(in db: Database) throws -> [UInt8] {
+        let positions =
+            try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT group_concat(feed || ' ' || COALESCE(incarnation, '') || ' ' || sequence, ';')
+                        FROM (SELECT feed, incarnation, sequence FROM cursors ORDER BY feed)
+                        """)) ?? ""
+        if let body = reportCache.body(at: positions) { return body }
+        let body = try MessageCoding.encode(try report(in: db))
+        reportCache.keep(body, at: positions)
+        return body
+    }
+}
+
+/// The coordinator's last report JSON and the feed positions it was computed at (``CoordinatorDesk/reportJSON(in:)``).
+final class ReportCache: Sendable {
+    private let last = Mutex<(positions: String, body: [UInt8])?>(nil)
+
+    /// The body computed at `positions`, if it is the one kept.
+    func body(at positions: String) -> [UInt8]? {
+        last.withLock { $0?.positions == positions ? $0?.body : nil }
+    }
+
+    /// Keeps `body`, computed at `positions`, in place of the one kept.
+    func keep(_ body: [UInt8], at positions: String) {
+        last.withLock { $0 = (positions, body) }
     }
 }

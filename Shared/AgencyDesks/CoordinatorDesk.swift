@@ -27,6 +27,9 @@ public struct CoordinatorDesk: AgencyDesk {
     /// How many timeline entries are indexed by file at a time.
     public let timelineIndexStep: Int
 
+    /// The last `report` answered, with the feed positions it was computed at (``reportJSON(in:)``).
+    let reportCache = ReportCache()
+
     /// Creates the desk.
     ///
     /// - Parameters:
