@@ -123,6 +123,9 @@ struct DepartmentDeskBrowserTests {
         // Still awaiting after the page's work: what was not proposed.
         let after = try MessageCoding.decode(
             AwaitingReply.self, from: try stack.request(.medicalInsurance, Operation.awaiting))
-        #expect(after.measureIDs.count == awaiting.measureIDs.count - 3, "two proposals and the delivered measure's")
+        // Not the two proposals nor the delivered measure. (A household whose last guarantee an approval completes
+        // may exit meanwhile, and its other waiting measures are withdrawn with its file: fewer, never new ones.)
+        #expect(Set(after.measureIDs).isSubset(of: Set(awaiting.measureIDs)))
+        #expect(Set(after.measureIDs).isDisjoint(with: proposed + [delivered]))
     }
 }

@@ -122,7 +122,7 @@ def main():
         # A measure without money to wait for (an enrolment: 0 yuan) proposed by the clerk and approved by the
         # approver; the clerk then records its delivery from the due list (登记发放).
         log_in(*settings["clerk"])
-        driver.get(base + "/desk/worklist/to-propose")
+        driver.get(base + "/desk/worklist/to-propose?lang=zh")
         wait.until(expected_conditions.presence_of_element_located((By.ID, "worklist")))
         row = driver.find_element(
             By.CSS_SELECTOR,
