@@ -16,7 +16,7 @@ struct Jiekun: ParsableCommand {
             CloseCommand.self, StatusCommand.self, ReportCommand.self, HouseholdCommand.self, DecideCommand.self,
             StaffCommand.self, AuditCommand.self, SearchCommand.self, WorklistCommand.self, FeedCommand.self,
             VerifyCommand.self, EvidenceCommand.self, ReconcileCommand.self, BudgetCommand.self, ExitCommand.self,
-            VisitCommand.self,
+            VisitCommand.self, DeliverCommand.self,
         ]
     )
 

@@ -215,7 +215,9 @@ struct HouseholdCommand: ParsableCommand {
             }
             let reply = try MessageCoding.decode(HistoryReply.self, from: body)
             // Named departments are shown even without acts; the profile's only when they have some.
-            if !reply.acts.isEmpty || !history.isEmpty { output.write(Self.render(reply)) }
+            if !reply.acts.isEmpty || !(reply.deliveries ?? []).isEmpty || !history.isEmpty {
+                output.write(Self.render(reply))
+            }
         }
     }
 
@@ -244,6 +246,26 @@ struct HouseholdCommand: ParsableCommand {
             if !reason.isEmpty { line += "  \(reason.joined(separator: " "))" }
             lines.append(line)
         }
+        if let deliveries = reply.deliveries, !deliveries.isEmpty {
+            lines.append("  发放记录 deliveries (\(reply.agency.rawValue)):")
+            for delivery in deliveries { lines.append("    " + Self.render(delivery)) }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One recorded delivery on a line: date, number, measure, amount, reference, the kind's facts, the clerk, and
+    /// for a correction the record it corrects and why.
+    static func render(_ delivery: DepartmentDesk.Delivery) -> String {
+        var line =
+            "\(AuditCommand.chinese(delivery.deliveredOn))  #\(delivery.id)  \(delivery.measureID)  发放 delivered  "
+            + "\(delivery.amount) 元  凭证 \(delivery.reference)"
+        if let code = delivery.employerCode { line += "  单位 \(code)" }
+        if let start = delivery.startOn { line += "  上岗 \(AuditCommand.chinese(start))" }
+        if let unit = delivery.unit { line += "  房源 \(unit)" }
+        if let month = delivery.firstMonth { line += "  首月 \(month)" }
+        if let monthly = delivery.monthlyAmount { line += "  月额 \(monthly) 元" }
+        line += "  \(delivery.staffID ?? "-")"
+        if let corrected = delivery.corrects { line += "  更正 corrects #\(corrected): \(delivery.reason ?? "")" }
+        return line
     }
 }

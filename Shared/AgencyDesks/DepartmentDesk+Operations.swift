@@ -10,12 +10,13 @@ extension DepartmentDesk {
     public static var queries: Set<String> { [] }
 
     /// `propose`: clerks (经办人), in their area; `decide`: approvers (审核人), in their area, never on their own
-    /// proposal (policy C.6); `awaiting` and `worklist`: clerks, approvers and auditors, listing their area's.
+    /// proposal (policy C.6); `deliver`: clerks, in their area (policy §5.2); `awaiting` and `worklist`: clerks,
+    /// approvers and auditors, listing their area's.
     public static var operationRoles: [String: Set<StaffRole>] {
         [
             Operation.propose: [.clerk], Operation.decide: [.approver],
             Operation.awaiting: [.clerk, .approver, .auditor], Operation.worklist: [.clerk, .approver, .auditor],
-            Operation.history: [.clerk, .approver, .auditor],
+            Operation.history: [.clerk, .approver, .auditor], Operation.deliver: [.clerk],
         ].merging(BudgetOperations.roles) { $1 }
     }
 
@@ -81,6 +82,8 @@ extension DepartmentDesk {
                     DecideReply(
                         measureID: body.measureID, decision: decision.rawValue,
                         awaitsSecondApprover: second ? true : nil)))
+        case Operation.deliver:
+            return try answerDeliver(request, as: asker, in: db)
         case Operation.awaiting:
             let measureIDs =
                 asker.area == .province
@@ -125,7 +128,8 @@ extension DepartmentDesk {
                     HistoryReply(
                         agency: department, fileNumber: query.fileNumber,
                         acts: try staffActs(of: query.fileNumber, in: db),
-                        refusalReasons: policy.makerChecker.refusalReasons)))
+                        refusalReasons: policy.makerChecker.refusalReasons,
+                        deliveries: try deliveries(of: query.fileNumber, in: db))))
         case Operation.worklist:
             guard let query = try? MessageCoding.decode(WorklistRequest.self, from: request.body) else {
                 return try .refused(
@@ -185,5 +189,40 @@ extension DepartmentDesk {
             area.contains(county: try DeskCoding.decode(KeptView.self, from: row["view_data"]).view.divisionCode)
                 ? row["measure_id"] : nil
         }
+    }
+}
+
+extension DepartmentDesk {
+    /// Answers `deliver` (``DeliverRequest`` → ``DeliverReply``): a clerk records a delivery of a measure of a
+    /// household in their area (``deliver(_:by:simulated:in:)``); the act, or its refusal, lands in the audit log.
+    func answerDeliver(_ request: ServiceRequest, as asker: Asker, in db: Database) throws -> ServiceReply {
+        guard let body = try? MessageCoding.decode(DeliverRequest.self, from: request.body) else {
+            return try .refused(
+                because:
+                    "the body is not {\"measureID\", \"on\": \"YYYY-MM-DD\", \"amount\": \"0.00\", "
+                    + "\"reference\", …}")
+        }
+        let fileNumber = String(body.measureID.prefix { $0 != "/" })
+        let county = try self.county(ofFile: fileNumber, in: db)
+        func audit(_ refusalCode: String?) throws {
+            try AuditLog.record(
+                [AuditLog.Touch(fileNumber: fileNumber, county: county ?? "", refusalCode: refusalCode)],
+                of: request, by: asker, on: body.on, in: db)
+        }
+        if asker.area != .province, let county, !asker.covers(county: county) {
+            try audit(AuditLog.outsideAreaCode)
+            return try .refused(because: asker.outsideArea(body.measureID))
+        }
+        let delivery: Delivery
+        do {
+            delivery = try deliver(body, by: asker.staffID, in: db)
+        } catch let refusal as DeskRefusal {
+            try audit(refusal.code)
+            return try .refused(because: "\(refusal.code): \(refusal.description)")
+        }
+        try audit(nil)
+        return .ok(
+            try MessageCoding.encode(
+                DeliverReply(measureID: delivery.measureID, number: delivery.id, corrects: delivery.corrects)))
     }
 }

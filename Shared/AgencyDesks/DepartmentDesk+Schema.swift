@@ -5,7 +5,7 @@ import HouseholdDomain
 import ProgrammeEvents
 
 extension DepartmentDesk {
-    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`–`v5`).
+    /// The desk's tables (migrations `agency.budgets.v1` and `department.desk.v1`–`v6`).
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         StoredBudgets.registerMigrations(&migrator)
         migrator.registerMigration("department.desk.v1") { db in
@@ -105,5 +105,6 @@ extension DepartmentDesk {
                     BEGIN SELECT RAISE(ABORT, 'desk_staff_acts is append-only'); END;
                     """)
         }
+        registerDeliveryMigration(&migrator)
     }
 }

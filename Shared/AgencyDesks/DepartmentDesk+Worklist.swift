@@ -15,13 +15,14 @@ extension DepartmentDesk {
     /// - `awaiting`: measures a clerk proposed, awaiting an approver (`review` mode); for an asker holding the
     ///   approver role, only those someone else proposed (they may not approve their own, policy C.6).
     /// - `due`: granted measures not delivered by `date` whose processing days end on or after it.
-    /// - `overdue`: granted measures whose processing days ended before `date` and that were not delivered by it.
+    /// - `overdue`: granted measures whose processing days ended before `date` and that were not delivered by it
+    ///   (policy Part B, "Reports": overdue per department).
     ///
-    /// Deliveries are not recorded yet: "delivered" here is the delivery date the rules computed when the measure was
-    /// decided (the end of its processing days, or the day a later budget year's money is available) and `nil`
-    /// while it waits for money. So on a past date a measure is overdue when its computed delivery came late (money
-    /// of a later year) and on any date when it still waits for money; a measure delivered late in fact but on time
-    /// by the rules is not shown (docs/OPERATIONS.md, "Worklists").
+    /// "Delivered by `date`" means a delivery recorded (``deliver(_:by:simulated:in:)``; the latest record of the
+    /// measure, a correction replacing what it corrects) dated on or before `date`. In `auto` mode the simulated
+    /// clerk records each delivery on the day the rules scheduled it, so a measure waiting for money (of a later
+    /// year, or a top-up) is overdue until it is paid; in `review` mode a measure is overdue until a clerk records
+    /// its delivery (docs/OPERATIONS.md, "Worklists").
     ///
     /// - Parameters:
     ///   - list: Which list.
@@ -89,15 +90,10 @@ extension DepartmentDesk {
             }
         case .due, .overdue:
             let day = date.description
-            let sql =
-                list == .due
-                ? """
-                SELECT \(DecisionColumns.names) FROM desk_decisions WHERE status = 'granted'
-                AND (delivered_on IS NULL OR delivered_on > ?) AND due_on >= ? ORDER BY due_on, measure_id
-                """
-                : """
-                SELECT \(DecisionColumns.names) FROM desk_decisions WHERE status = 'granted'
-                AND (delivered_on IS NULL OR delivered_on > ?) AND due_on < ? ORDER BY due_on, measure_id
+            let sql = """
+                SELECT \(DecisionColumns.names) FROM desk_decisions d WHERE status = 'granted'
+                AND NOT \(Self.deliveredByDateCondition) AND due_on \(list == .due ? ">=" : "<") ?
+                ORDER BY due_on, measure_id
                 """
             let rows = try Row.fetchCursor(db, sql: sql, arguments: [day, day])
             while let row = try rows.next() {

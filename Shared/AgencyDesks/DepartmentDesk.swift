@@ -427,7 +427,8 @@ public struct DepartmentDesk: AgencyDesk {
 
     // MARK: Records and events
 
-    /// Stores decisions and publishes them: `measure.decided`, then `measure.delivered` for those delivered.
+    /// Stores decisions and publishes them: `measure.decided`, then `measure.delivered` for those delivered; in
+    /// `auto` mode the simulated clerk records each delivery (``recordScheduledDeliveries(of:fileNumber:in:)``).
     ///
     /// A decision the department pays keeps the budget book in step (``BudgetBook``): granted and not delivered, it
     /// joins the queue waiting for money (filing order); delivered, its payment is recorded against the line of its
@@ -462,6 +463,7 @@ public struct DepartmentDesk: AgencyDesk {
                 try BudgetBook.stopWaiting(measureID: decision.measureID, in: db)
             }
         }
+        try recordScheduledDeliveries(of: decisions, fileNumber: fileNumber, in: db)
         try append(
             MeasuresDecided(fileNumber: fileNumber, decisions: decisions), effectiveOn: effectiveOn, in: db,
             journal: journal)

@@ -160,15 +160,18 @@ public struct HistoryReply: Codable, Sendable, Hashable {
     public var acts: [DepartmentDesk.StaffAct]
     /// The refusal reasons of the policy file (`makerChecker.refusalReasons`), for a correction's form.
     public var refusalReasons: [Policy.RefusalReason]?
+    /// The deliveries recorded for the household's measures, corrections included, oldest first.
+    public var deliveries: [DepartmentDesk.Delivery]?
 
     /// Creates a reply.
     public init(
         agency: Agency, fileNumber: String, acts: [DepartmentDesk.StaffAct],
-        refusalReasons: [Policy.RefusalReason]? = nil
+        refusalReasons: [Policy.RefusalReason]? = nil, deliveries: [DepartmentDesk.Delivery]? = nil
     ) {
         self.agency = agency
         self.fileNumber = fileNumber
         self.acts = acts
         self.refusalReasons = refusalReasons
+        self.deliveries = deliveries
     }
 }

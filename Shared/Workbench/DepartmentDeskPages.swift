@@ -9,8 +9,9 @@ import ReliefProgramme
 
 /// A department's desk in the browser (issue "The workbench", item 4): the worklists — to propose, to approve,
 /// due, overdue — with the department's view of each household, proposing (clerks), approving or returning one
-/// proposal or a selection at once (approvers, never their own: policy C.6), a household's history of acts with
-/// the correction form, and a JSON API beside each worklist and history page.
+/// proposal or a selection at once (approvers, never their own: policy C.6), recording a delivery from a due or
+/// overdue row (clerks), a household's history of acts and deliveries with the correction form, and a JSON API beside
+/// each worklist and history page.
 ///
 /// Every page runs the department's request operations (`worklist`, `propose`, `decide`, `history`) in process as
 /// the logged-in member (``Workbench/perform(_:body:as:)``): the same role checks, area checks, refusals and audit
@@ -52,6 +53,7 @@ extension Workbench {
         router.post("/desk/propose") { request, _ in try await workbench.proposeAction(request) }
         router.post("/desk/decide") { request, _ in try await workbench.decideAction(request) }
         router.post("/desk/correct") { request, _ in try await workbench.correctAction(request) }
+        router.post("/desk/deliver") { request, _ in try await workbench.deliverAction(request) }
     }
 
     // MARK: Home
@@ -156,6 +158,7 @@ extension Workbench {
                     "toPropose": list == .toPropose, "awaiting": list == .awaiting,
                     "delivery": list == .due || list == .overdue, "overdue": list == .overdue,
                     "canPropose": list == .toPropose && isClerk,
+                    "canDeliver": (list == .due || list == .overdue) && isClerk,
                     "canDecide": list == .awaiting && isApprover && rows.contains { $0["selectable"] as? Bool == true },
                     "jsonLink": "/api" + back,
                 ], language: language)
@@ -211,6 +214,8 @@ extension Workbench {
             "proposedBy": item.proposedBy ?? "", "proposedOn": item.proposedOn.map { Labels.date($0, language) } ?? "",
             "corrects": item.corrects.map { "#\($0)" } ?? "", "hasCorrects": item.corrects != nil,
             "notes": notes.joined(separator: "；"), "selectable": selectable,
+            "deliverPlacement": item.code == .employmentPlacement, "deliverUnit": item.code == .housingPublicRental,
+            "deliverDibao": item.code == .reliefDibao, "scheduled": item.deliveryComputedOn != nil,
         ]
     }
 
@@ -339,6 +344,42 @@ extension Workbench {
         }
     }
 
+    /// A clerk records a delivery from a due or overdue row (`deliver` as the member: policy §4.2, §5.2), then back
+    /// to the list; the operation checks the fields and names the one it refuses.
+    func deliverAction(_ request: Request) async throws -> Response {
+        try await withMember(request) { member, session in
+            let language = language(of: request)
+            let form = try await formPairs(of: request)
+            guard Self.value("csrf", in: form) == session.csrf else { return refusedCSRF(request, language: language) }
+            func text(_ name: String) -> String? {
+                Self.value(name, in: form).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap {
+                    $0.isEmpty ? nil : $0
+                }
+            }
+            let amount = text("amount").map { Yuan($0) }
+            let monthly = text("monthlyAmount").map { Yuan($0) }
+            let start = text("start").map { LocalDate($0) }
+            guard let on = Self.date(in: form, default: todayDate()), amount != .some(nil), monthly != .some(nil),
+                start != .some(nil)
+            else {
+                return refused(
+                    request, reason: Labels.text("desk_bad_delivery", language), format: .html, language: language,
+                    member: member, session: session)
+            }
+            let body = DeliverRequest(
+                measureID: text("measure") ?? "", on: on, amount: amount ?? nil, reference: text("reference") ?? "",
+                employerCode: text("employerCode"), startOn: start ?? nil, unit: text("unit"),
+                firstMonth: text("firstMonth"), monthlyAmount: monthly ?? nil)
+            let reply = try await perform(Operation.deliver, body: try MessageCoding.encode(body), as: member.id)
+            guard reply.status == .ok else {
+                return refused(
+                    request, reason: Self.reason(of: reply), format: .html, language: language, member: member,
+                    session: session)
+            }
+            return redirect(Self.back(in: form, default: "/desk/worklist/due", message: "delivered"), request: request)
+        }
+    }
+
     // MARK: Household
 
     /// A household's history of acts at this department (who proposed, who approved, when, the correction chain)
@@ -385,12 +426,29 @@ extension Workbench {
                     "approveSelected": decided.decision == "refuse", "refuseSelected": decided.decision == "approve",
                 ])
             }
+            let deliveries = (history.deliveries ?? []).map { delivery -> [String: Any] in
+                let details = [
+                    delivery.employerCode.map { Labels.text("desk_employer_code", language) + " " + $0 },
+                    delivery.startOn.map { Labels.text("desk_start_on", language) + " " + Labels.date($0, language) },
+                    delivery.unit.map { Labels.text("desk_unit", language) + " " + $0 },
+                    delivery.firstMonth.map { Labels.text("desk_first_month", language) + " " + $0 },
+                    delivery.monthlyAmount.map { Labels.text("desk_monthly_amount", language) + " " + $0.description },
+                ].compactMap { $0 }
+                return [
+                    "id": delivery.id, "measureID": delivery.measureID,
+                    "date": Labels.date(delivery.deliveredOn, language),
+                    "amount": delivery.amount.description, "reference": delivery.reference,
+                    "details": details.joined(separator: "；"), "staff": delivery.staffID ?? "-",
+                    "corrects": delivery.corrects.map { "#\($0) \(delivery.reason ?? "")" } ?? "",
+                ]
+            }
             let message = request.uri.queryParameters.get("m").flatMap { Self.deskMessages[String($0)] }
                 .map { Labels.text($0, language) }
             let page = render(
                 "desk_household",
                 [
                     "fileNumber": fileNumber, "acts": acts, "empty": acts.isEmpty, "corrections": corrections,
+                    "deliveries": deliveries, "hasDeliveries": !deliveries.isEmpty,
                     "canCorrect": member.roles.contains(.clerk) && !corrections.isEmpty, "csrf": session.csrf,
                     "reasons": reasons.map {
                         ["code": $0.code, "text": language == .chinese ? $0.chinese : $0.english]
@@ -409,6 +467,7 @@ extension Workbench {
     /// The messages a desk page shows for `?m=`: id in the query → label id.
     static let deskMessages: [String: String] = [
         "proposed": "desk_message_proposed", "corrected": "desk_message_corrected",
+        "delivered": "desk_message_delivered",
     ]
 
     /// The label id of a list's name: `desk_list_to_propose`.

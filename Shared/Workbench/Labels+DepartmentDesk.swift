@@ -87,6 +87,22 @@ extension Labels {
         "desk_back_to_list": ("返回清单", "Back to the list"),
         "desk_message_proposed": ("已提议，等待审核人审核", "Proposed: it awaits an approver"),
         "desk_message_corrected": ("更正已提议，等待审核人审核", "Correction proposed: it awaits an approver"),
+        "desk_message_delivered": ("已登记发放", "Delivery recorded"),
+        "desk_deliver": ("登记发放", "Record delivery"),
+        "desk_amount": ("金额（元）", "Amount (yuan)"),
+        "desk_reference": ("付款或凭证号", "Payment or voucher reference"),
+        "desk_employer_code": ("统一社会信用代码", "Employer's unified social credit code"),
+        "desk_start_on": ("上岗日期", "Start date"),
+        "desk_unit": ("房源", "Unit"),
+        "desk_first_month": ("首发月份", "First month"),
+        "desk_monthly_amount": ("月发放金额（元）", "Monthly amount (yuan)"),
+        "desk_deliveries": ("发放记录", "Deliveries"),
+        "desk_deliveries_empty": ("尚无发放记录。", "No delivery recorded."),
+        "desk_col_delivered_on": ("发放日期", "Delivered on"),
+        "desk_col_details": ("明细", "Details"),
+        "desk_bad_delivery": (
+            "金额须为元（如 2400 或 2400.50），日期须为 年-月-日。", "Amounts are yuan (2400 or 2400.50) and dates YYYY-MM-DD."
+        ),
 
         "desk_household_title": ("家庭办理记录", "Household's record"),
         "desk_history": ("办理经过", "History of acts"),

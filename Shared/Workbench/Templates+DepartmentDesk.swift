@@ -45,7 +45,7 @@ extension Templates {
         <input type="hidden" name="back" value="{{back}}">{{/canDecide}}
         <table id="worklist">
           <thead><tr>{{#canDecide}}<th>{{t.desk_select}}</th>{{/canDecide}}<th>{{t.col_measure}}</th><th>{{t.desk_col_file}}</th><th>{{t.desk_county}}</th><th>{{t.desk_col_category}}</th><th>{{t.desk_col_person}}</th><th>{{t.desk_col_filed_on}}</th><th>{{t.desk_col_amount}}</th>
-          {{#delivery}}<th>{{t.desk_col_due_on}}</th>{{#overdue}}<th>{{t.desk_col_days_overdue}}</th><th>{{t.desk_col_delivery}}</th>{{/overdue}}{{/delivery}}
+          {{#delivery}}<th>{{t.desk_col_due_on}}</th>{{#overdue}}<th>{{t.desk_col_days_overdue}}</th><th>{{t.desk_col_delivery}}</th>{{/overdue}}{{#canDeliver}}<th>{{t.desk_deliver}}</th>{{/canDeliver}}{{/delivery}}
           {{#awaiting}}<th>{{t.desk_col_proposal}}</th><th>{{t.desk_col_proposed_by}}</th><th>{{t.desk_col_notes}}</th>{{#canDecide}}<th></th>{{/canDecide}}{{/awaiting}}
           {{#toPropose}}<th>{{t.desk_col_notes}}</th>{{#canPropose}}<th>{{t.desk_propose}}</th>{{/canPropose}}{{/toPropose}}</tr></thead>
           <tbody>
@@ -55,7 +55,20 @@ extension Templates {
             <td><a href="{{householdHref}}">{{fileNumber}}</a></td><td>{{county}}</td><td class="n">{{category}}</td>
             <td>{{person}}{{#hasHouseholdSize}}<br><small>{{t.desk_household_size}} {{householdSize}}</small>{{/hasHouseholdSize}}</td>
             <td>{{filedOn}}</td><td class="n">{{amount}}</td>
-            {{#delivery}}<td>{{dueOn}}</td>{{#overdue}}<td class="n below">{{daysOverdue}}</td><td>{{deliveryOn}}</td>{{/overdue}}{{/delivery}}
+            {{#delivery}}<td>{{dueOn}}</td>{{#overdue}}<td class="n below">{{daysOverdue}}</td><td>{{deliveryOn}}</td>{{/overdue}}
+            {{#canDeliver}}<td>{{^scheduled}}{{t.desk_waiting_money}}{{/scheduled}}{{#scheduled}}<form method="post" action="/desk/deliver" class="deliver">
+              <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="back" value="{{back}}">
+              <input type="hidden" name="measure" value="{{measureID}}">
+              <input type="date" name="on" value="{{dateValue}}" title="{{t.desk_col_delivered_on}}">
+              <input name="amount" class="amount" value="{{amount}}" placeholder="{{t.desk_amount}}" title="{{t.desk_amount}}">
+              <input name="reference" class="reference" placeholder="{{t.desk_reference}}" title="{{t.desk_reference}}" required>
+              {{#deliverPlacement}}<input name="employerCode" class="employer-code" placeholder="{{t.desk_employer_code}}" maxlength="18" required>
+              <label>{{t.desk_start_on}} <input type="date" name="start" required></label>{{/deliverPlacement}}
+              {{#deliverUnit}}<input name="unit" class="unit" placeholder="{{t.desk_unit}}" required>{{/deliverUnit}}
+              {{#deliverDibao}}<input type="month" name="firstMonth" class="first-month" title="{{t.desk_first_month}}" required>
+              <input name="monthlyAmount" class="monthly-amount" placeholder="{{t.desk_monthly_amount}}" required>{{/deliverDibao}}
+              <button type="submit" class="deliver-button">{{t.desk_deliver}}</button>
+            </form>{{/scheduled}}</td>{{/canDeliver}}{{/delivery}}
             {{#awaiting}}<td class="proposal">{{proposal}}{{#hasCorrects}} ({{t.desk_corrects}} {{corrects}}){{/hasCorrects}}{{#hasProposalCode}}<br>{{proposalCode}}{{/hasProposalCode}}{{#hasProposalReason}}<br><small>{{proposalReason}}</small>{{/hasProposalReason}}</td>
             <td>{{proposedBy}}<br><small>{{proposedOn}}</small></td><td class="notes">{{notes}}</td>
             {{#canDecide}}<td>{{#selectable}}<button type="submit" name="one" value="{{measureID}}" class="approve-one">{{t.desk_approve}}</button>{{/selectable}}</td>{{/canDecide}}{{/awaiting}}
@@ -112,6 +125,13 @@ extension Templates {
           <tbody>{{#acts}}<tr data-act="{{id}}" data-kind="{{kindCode}}"><td class="n">#{{id}}</td><td>{{measureID}}</td><td>{{kind}}</td><td>{{decision}}</td><td>{{reasonCode}}</td><td>{{reason}}</td><td class="staff">{{staff}}</td><td>{{date}}</td><td>{{corrects}}</td></tr>
           {{/acts}}</tbody>
         </table>{{/empty}}
+        <h2>{{t.desk_deliveries}}</h2>
+        {{^hasDeliveries}}<p id="deliveries-empty">{{t.desk_deliveries_empty}}</p>{{/hasDeliveries}}
+        {{#hasDeliveries}}<table id="deliveries">
+          <thead><tr><th>{{t.desk_col_act_number}}</th><th>{{t.col_measure}}</th><th>{{t.desk_col_delivered_on}}</th><th>{{t.desk_amount}}</th><th>{{t.desk_reference}}</th><th>{{t.desk_col_details}}</th><th>{{t.desk_col_staff}}</th><th>{{t.desk_corrects}}</th></tr></thead>
+          <tbody>{{#deliveries}}<tr data-delivery="{{id}}" data-measure="{{measureID}}"><td class="n">#{{id}}</td><td>{{measureID}}</td><td>{{date}}</td><td class="n">{{amount}}</td><td class="reference">{{reference}}</td><td>{{details}}</td><td class="staff">{{staff}}</td><td>{{corrects}}</td></tr>
+          {{/deliveries}}</tbody>
+        </table>{{/hasDeliveries}}
         {{#canCorrect}}<h2>{{t.desk_correction}}</h2>
         <p class="hint">{{t.desk_correction_hint}}</p>
         {{#corrections}}<form method="post" action="/desk/correct" class="correct" data-measure="{{measureID}}">
@@ -134,12 +154,14 @@ extension Templates {
         form.filter label, fieldset.selection label { margin-right: 1em; }
         form.propose { display: flex; flex-wrap: wrap; gap: .3em; }
         form.propose input.reason { width: 10em; }
+        form.deliver { display: flex; flex-wrap: wrap; gap: .3em; }
+        form.deliver input.amount, form.deliver input.monthly-amount { width: 6em; }
         .done { color: #1a6b1a; }
         tr.refused td { color: #b00; }
         td.notes { max-width: 14em; font-size: .9em; }
         form.correct fieldset { margin: .5em 0; }
         @media print {
-          nav.tabs, form.filter, form.propose, form.correct, fieldset.selection, button { display: none; }
+          nav.tabs, form.filter, form.propose, form.deliver, form.correct, fieldset.selection, button { display: none; }
         }
         """
 }

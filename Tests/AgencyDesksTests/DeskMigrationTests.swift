@@ -180,6 +180,14 @@ struct DeskMigrationTests {
                 let kept = try JSONDecoder().decode(KeptView.self, from: row["view_data"] as Data)
                 #expect(kept.view == views[fileNumber])
                 #expect(row["category"] as Int? == file.subject.category?.rawValue)
+                // department.desk.v6: each delivery computed before it, kept as a record of the rules.
+                #expect(
+                    try desk.deliveries(of: fileNumber, in: db).map {
+                        "\($0.measureID) \($0.deliveredOn) \($0.amount) \($0.reference) \($0.staffID ?? "-")"
+                    }.sorted()
+                        == expected.filter { $0.status == .granted && $0.deliveredOn != nil }.map {
+                            "\($0.measureID) \($0.deliveredOn!) \($0.amount) department.desk.v6 -"
+                        }.sorted())
             }
         }
     }

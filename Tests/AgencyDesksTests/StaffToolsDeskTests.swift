@@ -96,7 +96,8 @@ struct StaffToolsDeskTests {
         }
     }
 
-    /// Housing in review mode with the samples received, and four decisions kept as a department keeps them.
+    /// Housing in review mode with the samples received, and four decisions kept as a department keeps them, the
+    /// two delivered with their deliveries recorded.
     static func housing() throws -> (DepartmentDesk, EventStore) {
         let policy = try Policy.load(contentsOfFile: policyPath)
         let housing = DepartmentDesk(department: .housing, policy: policy, mode: .review)
@@ -126,6 +127,14 @@ struct StaffToolsDeskTests {
                             reason, amount_fen, paid_by, due_on, delivered_on)
                         VALUES (?, ?, 'housing.rental-subsidy', NULL, 'housing', ?, '', 240000, 'housing', ?, ?)
                         """, arguments: [measure, file, status, due, delivered])
+            }
+            // Their deliveries recorded on the days the rules computed.
+            for (measure, _, _, _, delivered) in decisions where delivered != nil {
+                try housing.deliver(
+                    DeliverRequest(
+                        measureID: measure, on: delivered.flatMap(LocalDate.init), amount: Yuan(yuan: 2400),
+                        reference: "test"),
+                    by: "housing-0001", in: db)
             }
         }
         return (housing, store)

@@ -245,6 +245,11 @@ struct StaffAuthorisationTests {
                 try Self.json(DecideRequest(measureID: "KM-2099-0001/none", decision: "approve", reason: "")),
                 [.approver]
             ),
+            (
+                .housing, Operation.deliver,
+                try Self.json(DeliverRequest(measureID: "KM-2099-0001/none", amount: .zero, reference: "matrix")),
+                [.clerk]
+            ),
             (.coordinator, Operation.report, [], [.clerk, .approver, .finance, .auditor]),
             (
                 .coordinator, Operation.household, try Self.json(HouseholdQuery(fileNumber: "KM-2017-0001")),
@@ -282,7 +287,7 @@ struct StaffAuthorisationTests {
             DepartmentDesk.operationRoles == [
                 Operation.propose: [.clerk], Operation.decide: [.approver],
                 Operation.awaiting: [.clerk, .approver, .auditor], Operation.worklist: [.clerk, .approver, .auditor],
-                Operation.history: [.clerk, .approver, .auditor],
+                Operation.history: [.clerk, .approver, .auditor], Operation.deliver: [.clerk],
                 Operation.budget: [.finance, .auditor, .clerk, .approver], Operation.budgetAct: [.finance],
             ])
         #expect(Set(CoordinatorDesk.operationRoles.keys) == [Operation.report, Operation.household])

@@ -38,4 +38,20 @@ public enum CreditCode {
         }
         return nil
     }
+
+    /// The check character that completes the first 17 characters of a code (GB 32100-2015: the weighted sum of
+    /// their values, weights 3^i mod 31, subtracted from 31, modulo 31).
+    ///
+    /// - Parameter text: the first 17 characters.
+    /// - Returns: the check character, or `nil` when `text` is not 17 characters of the code's alphabet.
+    public static func checkCharacter(for text: some StringProtocol) -> Character? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 17 else { return nil }
+        var sum = 0
+        for (index, byte) in bytes.enumerated() {
+            guard let value = alphabet.firstIndex(of: byte) else { return nil }
+            sum += value * weights[index]
+        }
+        return Character(Unicode.Scalar(alphabet[(31 - sum % 31) % 31]))
+    }
 }

@@ -3,7 +3,7 @@
 Tests/WorkbenchTests/DepartmentDeskBrowserTests.swift.
 
 Input: one JSON argument: {"base": "http://127.0.0.1:7350", "clerk": [id, password], "approver": [id, password],
-"proposals": 2, "artefacts": folder}. The clerk also holds the approver role (to show that nobody approves their own
+"proposals": 2, "reference": "…", "artefacts": folder}. The clerk also holds the approver role (to show that nobody approves their own
 proposal). Output on stdout: one JSON object with what the pages showed; the Swift test asserts on it. A screenshot
 of each page is saved in the artefacts folder. Exits 2 when the browser cannot be started.
 """
@@ -117,6 +117,50 @@ def main():
         wait.until(expected_conditions.presence_of_element_located((By.ID, "list-name")))
         result["englishHeading"] = driver.find_element(By.ID, "list-name").text
         shot("desk-09-due-english")
+        log_out()
+
+        # A measure without money to wait for (an enrolment: 0 yuan) proposed by the clerk and approved by the
+        # approver; the clerk then records its delivery from the due list (登记发放).
+        log_in(*settings["clerk"])
+        driver.get(base + "/desk/worklist/to-propose?lang=zh")
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "worklist")))
+        row = driver.find_element(
+            By.CSS_SELECTOR,
+            "#worklist tbody tr[data-measure*='medical.basic-enrolment'], "
+            "#worklist tbody tr[data-measure*='medical.catastrophic']")
+        delivered = row.get_attribute("data-measure")
+        button = row.find_element(By.CSS_SELECTOR, "button.propose-button")
+        button.click()
+        wait.until(replaced(button))
+        log_out()
+        log_in(*settings["approver"])
+        driver.get(base + "/desk/worklist/awaiting")
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "worklist")))
+        button = driver.find_element(By.CSS_SELECTOR, f"button.approve-one[value='{delivered}']")
+        button.click()
+        wait.until(replaced(button))
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "results")))
+        log_out()
+        log_in(*settings["clerk"])
+        driver.get(base + "/desk/worklist/due")
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "worklist")))
+        result["dueBeforeDelivery"] = rows()
+        row = driver.find_element(By.CSS_SELECTOR, f"#worklist tbody tr[data-measure='{delivered}']")
+        row.find_element(By.CSS_SELECTOR, "form.deliver input.reference").send_keys(settings["reference"])
+        button = row.find_element(By.CSS_SELECTOR, "button.deliver-button")
+        button.click()
+        wait.until(replaced(button))
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "message")))
+        result["delivered"] = delivered
+        result["deliveredMessage"] = driver.find_element(By.ID, "message").text
+        result["dueAfterDelivery"] = rows()
+        shot("desk-10-delivered")
+        driver.get(base + "/desk/household/" + delivered.split("/")[0])
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "deliveries")))
+        result["deliveryRows"] = [(row.get_attribute("data-measure"), row.find_element(By.CSS_SELECTOR, "td.reference").text,
+                                   row.find_element(By.CSS_SELECTOR, "td.staff").text)
+                                  for row in driver.find_elements(By.CSS_SELECTOR, "#deliveries tbody tr")]
+        shot("desk-11-household-deliveries")
     except Exception:  # noqa: BLE001 - say where it stopped, with the page it was on
         result["error"] = traceback.format_exc()
         result["url"] = driver.current_url
