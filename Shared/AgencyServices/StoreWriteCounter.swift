@@ -7,8 +7,9 @@ import ServiceRuntime
 /// per row, so that the count costs nothing per event.
 ///
 /// The rows of a statement that later rolled back are counted too (SQLite counts a change when its statement
-/// completes): the count measures the work done, not what the store keeps. A transaction that changed nothing
-/// (a `status` request's) is a commit too: it still takes the writer.
+/// completes): the count measures the work done, not what the store keeps. A write transaction that changed
+/// nothing is a commit too: it still took the writer. Reads (queries such as `status`) run on reader connections
+/// and are not counted.
 final class StoreWriteCounter: TransactionObserver {
     /// Where the rows are counted.
     private let counters: Counters
