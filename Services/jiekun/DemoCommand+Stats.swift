@@ -148,7 +148,8 @@ extension DemoCommand {
     ]
 
     /// The work tables the demo prints after the processor time: a row per service and a total row, first the
-    /// counts since each service started, then the same per household filed (one decimal).
+    /// counts since each service started, then the same per household filed (two decimals: a
+    /// transaction is shared by hundreds of households).
     ///
     /// - Parameter statistics: The services' work.
     /// - Returns: The tables' lines.
@@ -162,7 +163,7 @@ extension DemoCommand {
         let perHousehold = named.map { name, work in
             [name]
                 + work.counts.map { count in
-                    filed > 0 ? String(format: "%.1f", Double(count) / Double(filed)) : "–"
+                    filed > 0 ? String(format: "%.2f", Double(count) / Double(filed)) : "–"
                 }
         }
         let header = ["service"] + countColumns
