@@ -23,7 +23,10 @@ struct DemoCommandTests {
 
     @Test("Distributed equals sequential: the coordinator's report on 300 households equals ProgrammeRun's")
     func distributedEqualsSequential() throws {
-        let result = try Self.demo([])
+        let statsFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jiekun-work-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: statsFile) }
+        let result = try Self.demo(["--stats-json", statsFile.path])
         #expect(result.status == 0, "\(result.text)\n\(result.error)")
         #expect(result.text.contains("Distributed vs sequential"), "\(result.text)")
         #expect(result.text.contains("): identical\n"), "\(result.text)")
@@ -90,6 +93,12 @@ struct DemoCommandTests {
         }
         // Each of the union's events has at least one consumer, and every consumer has applied everything.
         #expect(total[2] >= union[6])
+        // `--stats-json`: the same counts, for benchmarks.
+        let statistics = try JSONDecoder().decode(
+            DemoCommand.WorkStatistics.self, from: try Data(contentsOf: statsFile))
+        #expect(statistics.households == Int(filed))
+        #expect(statistics.total.counts == total)
+        #expect(statistics.services["union-registry"]?.counts == union)
     }
 
     @Test("Housing killed with SIGKILL after the import and restarted on its store: the report is still identical")
