@@ -21,7 +21,8 @@ struct DemoCommand: ParsableCommand {
             Makes a fresh working folder (configurations, stores, keys, logs), starts the seven service \
             executables found beside this one, imports the caseload through the union registry, waits until every \
             event is applied everywhere, prints the provincial report, whether it equals the sequential run and \
-            each service's work (events, journal entries and bytes, rows written, JSON encodes and decodes, per household filed), \
+            each service's work (events received, applied, refused and sent, journal entries and bytes, rows written, \
+            transactions, JSON encodes and decodes, requests, store size; in all and per household filed), \
             then stops the services (SIGTERM) unless --keep-running.
             """)
 
@@ -61,6 +62,14 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The agencies' signing keys and journal chains: ed25519-sha256 (default) or sm2-sm3.")
     var evidenceSuite: String = EvidenceSuite.standard.rawValue
+
+    @Option(
+        name: .customLong("stats-json"),
+        help: ArgumentHelp(
+            "Also write each service's work (the work tables' counts, and per feed) as JSON to this file, for "
+                + "benchmarks.",
+            valueName: "file"))
+    var statsJSON: String?
 
     @Option(help: .hidden)
     var crash: String?
@@ -335,7 +344,15 @@ struct DemoCommand: ParsableCommand {
                     processor[agency].map { "\(agency.rawValue) \(String(format: "%.1f", $0)) s" }
                 }.joined(separator: ", ")
                 + " (\(String(format: "%.1f", processor.values.reduce(0, +))) s in all)\n")
-        output.write(Self.workTable(try stack.statuses(), filed: tally.filed + relapseTally.filed))
+        let work = WorkStatistics(
+            statuses: try stack.statuses(),
+            storeBytes: Dictionary(uniqueKeysWithValues: Agency.allCases.map { ($0, stack.storeBytes($0)) }),
+            households: tally.filed + relapseTally.filed)
+        output.write(Self.workTable(work))
+        if let statsJSON {
+            try work.json().write(to: URL(fileURLWithPath: statsJSON))
+            output.write("Work as JSON: \(statsJSON)\n")
+        }
         output.write("Logs: \(stack.folder.path)/logs/<agency>.log\n")
         if keepRunning {
             let reviewing = try reviewingDepartments()

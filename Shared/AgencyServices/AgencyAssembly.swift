@@ -135,7 +135,7 @@ public enum AgencyAssembly {
         precondition(desk.agency == configuration.agency, "a \(desk.agency.rawValue) desk for \(configuration.agency)")
         let store = try openStore(
             Desk.self, path: configuration.store, suite: configuration.signingKey?.suite ?? .standard, logger: logger)
-        RowsWrittenCounter.install(on: store.writer, counters: counters)
+        StoreWriteCounter.install(on: store.writer, counters: counters)
         try store.writer.write { db in try desk.seedBudgets(in: db) }
         let metrics = CountingMetricsFactory(counters: counters)
         let fabric = try FabricContext(

@@ -106,6 +106,8 @@ struct SevenServicesTests {
         // approved, and closed, on Wednesday 21 June (policy C.4, the union's simulated staff).
         #expect(state.closedOn == "2017-06-21")
 
+        try Self.expectWorkCounted(try stack.statuses(), households: 3)
+
         // SIGTERM: every service stops cleanly within seconds.
         let exits = stack.stop()
         for agency in Agency.allCases {
@@ -320,6 +322,55 @@ struct SevenServicesTests {
                 CloseRequest(fileNumber: "KM-2017-0001", reason: .death, closedOn: LocalDate("2018-01-01")!)))
         #expect(close.status == .error)
         #expect(stack.stop().values.allSatisfy { $0 == .some(0) })
+    }
+
+    /// The work counters of a fresh stack once `households` sample households were filed and exited, every event
+    /// applied everywhere (issue 18's "count before cutting"; the demo's work tables print these counters).
+    static func expectWorkCounted(_ statuses: [Agency: StatusReport], households: Int64) throws {
+        // The union publishes, on each of its six household feeds (five departments and the coordinator),
+        // `household.registered` once per household and, when its exit is approved, `household.closed` once:
+        // 3 + 3 = 6 events per feed, 6 × 6 = 36 in all (docs/asyncapi.yaml, households.*).
+        let union = try #require(statuses[.union])
+        let householdFeeds = Agency.allCases.compactMap(Feed.households(for:))
+        for feed in householdFeeds {
+            #expect(union.feeds[feed.name]?.published == 2 * households, "\(feed.name)")
+            // Its one consumer receives and applies each once.
+            let consumer = try #require(statuses[feed.consumers[0]])
+            #expect(consumer.feeds[feed.name]?.applied == 2 * households, "\(feed.name)")
+        }
+        // The coordinator publishes one `household.exit-ready` per household (each exits); the union applies each.
+        let coordinator = try #require(statuses[.coordinator])
+        #expect(coordinator.feeds[Feed.coordinatorExits.name]?.published == households)
+        #expect(union.feeds[Feed.coordinatorExits.name]?.applied == households)
+        // Every other feed: whatever its publisher journaled (a fresh store: all of it since the start) it sent live
+        // once, and each consumer applied exactly that many.
+        for feed in Feed.all {
+            let publisher = try #require(statuses[feed.publisher])
+            let journaled = Int64(publisher.journal?[feed.name] ?? 0)
+            #expect(publisher.feeds[feed.name]?.published ?? 0 == journaled, "\(feed.name)")
+            for consumer in feed.consumers {
+                let counts = statuses[consumer]?.feeds[feed.name]
+                #expect(counts?.applied ?? 0 == journaled, "\(consumer.rawValue) on \(feed.name)")
+                #expect(counts?.refused ?? 0 == 0 && counts?.duplicates == nil, "\(consumer.rawValue) on \(feed.name)")
+            }
+        }
+        for agency in Agency.allCases {
+            let status = try #require(statuses[agency])
+            // It journaled every event it published (journaled = Σ published), one row each at least, in committed
+            // transactions; it wrote an envelope for each entry and read one for each event applied.
+            let published = Feed.published(by: agency).reduce(Int64(0)) {
+                $0 + (status.feeds[$1.name]?.published ?? 0)
+            }
+            let applied = Feed.consumed(by: agency).reduce(Int64(0)) { $0 + (status.feeds[$1.name]?.applied ?? 0) }
+            #expect(status.journaled == published, "\(agency.rawValue)")
+            #expect((status.rowsWritten ?? 0) >= published + applied, "\(agency.rawValue)")
+            #expect((status.transactions ?? 0) > 0, "\(agency.rawValue)")
+            #expect((status.envelopeEncodes ?? 0) >= published, "\(agency.rawValue)")
+            #expect((status.envelopeDecodes ?? 0) >= applied, "\(agency.rawValue)")
+        }
+        // The union journaled its 36 household events and its support answers: 36 + union.support.
+        let answers = union.feeds[Feed.unionSupport.name]?.published ?? 0
+        #expect(union.journaled == 6 * 2 * households + answers)
     }
 }
 

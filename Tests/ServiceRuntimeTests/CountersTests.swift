@@ -86,7 +86,10 @@ struct CountersTests {
         let report = StatusReport(
             agency: "housing", started: started, counters: counters, journal: ["outcomes.housing": 118],
             cursors: ["households.housing": 121, "outcomes.civil-affairs": 0])
-        #expect(report.feeds["households.housing"] == .init(applied: 120, refused: 1, replayed: 40))
+        // The one refusal is a duplicate: refused 1, of which duplicates 1.
+        var housing = StatusReport.FeedCounts(applied: 120, refused: 1, replayed: 40)
+        housing.duplicates = 1
+        #expect(report.feeds["households.housing"] == housing)
         #expect(report.feeds["outcomes.housing"] == .init(published: 118))
         #expect(report.feeds["outcomes.civil-affairs"] == .init())
         #expect(report.requests["requests"] == .init(executed: 3, failed: 1))
@@ -105,12 +108,22 @@ struct CountersTests {
         counters.increment(Counters.Label.journalBytes, by: 1_500)
         counters.increment(Counters.Label.journalBytes, by: 700)
         counters.increment(Counters.Label.rowsWritten, by: 9)
+        counters.increment(Counters.Label.transactionsCommitted)
+        counters.increment(Counters.Label.transactionsCommitted)
+        // Refused on households.housing: 2 duplicates and 1 of an unknown type; 3 refusals, 2 of them duplicates.
+        counters.increment(
+            Counters.Label.eventsRefused, dimensions: [("feed", "households.housing"), ("reason", "duplicate")], by: 2)
+        counters.increment(
+            Counters.Label.eventsRefused, dimensions: [("feed", "households.housing"), ("reason", "type.unknown")])
         let report = StatusReport(
             agency: "union-registry", started: Date(timeIntervalSince1970: 1_740_816_000), counters: counters,
             journal: ["households.housing": 3])
         #expect(report.journaled == 3)
         #expect(report.journaledBytes == 2_200)
         #expect(report.rowsWritten == 9)
+        #expect(report.transactions == 2)
+        #expect(report.feeds["households.housing"]?.refused == 3)
+        #expect(report.feeds["households.housing"]?.duplicates == 2)
         let json = try report.json()
         let text = String(decoding: json, as: UTF8.self)
         #expect(text.contains(#""journaled":3,"journaledBytes":2200,"#))
@@ -119,6 +132,8 @@ struct CountersTests {
         var counted = report
         counted.jsonEncodes = 240
         counted.jsonDecodes = 410
+        counted.envelopeEncodes = 118
+        counted.envelopeDecodes = 121
         #expect(try StatusReport.decode(try counted.json()) == counted)
 
         // A service built before these counts answers without them.
@@ -129,6 +144,9 @@ struct CountersTests {
         #expect(decoded.rowsWritten == nil)
         #expect(decoded.jsonEncodes == nil)
         #expect(decoded.jsonDecodes == nil)
+        #expect(decoded.transactions == nil)
+        #expect(decoded.envelopeEncodes == nil)
+        #expect(decoded.envelopeDecodes == nil)
     }
 
     @Test("The status report lists the consumed feeds that stopped, with why (DESIGN Evidence)")

@@ -9,6 +9,7 @@ extension CloudEvent {
     ///
     /// - Returns: The UTF-8 bytes of the event's JSON object.
     public func jsonBytes() -> [UInt8] {
+        EnvelopeCodingCounts.countEncode()
         var output: [UInt8] = []
         output.reserveCapacity(data.count + 160 + id.utf8.count + source.utf8.count + type.utf8.count)
         output.append(contentsOf: #"{"specversion":"1.0","id":"#.utf8)
@@ -179,6 +180,7 @@ extension CloudEvent {
     /// - Parameter buffer: The JSON text.
     /// - Returns: The event, or the reason it is refused.
     static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<CloudEvent, EnvelopeError> {
+        EnvelopeCodingCounts.countDecode()
         do {
             return .success(try parseThrowing(buffer))
         } catch let error as JSONScanner.InvalidJSON {

@@ -26,6 +26,9 @@ public final class Counters: Sendable {
         public static let journalBytes = "jiekun.journal.bytes"
         /// Rows the process's store inserted, updated and deleted on its writer connection, no dimension.
         public static let rowsWritten = "jiekun.rows.written"
+        /// Transactions the process's store committed on its writer connection (a batch of applied events, a
+        /// request, a publisher's bookkeeping), no dimension.
+        public static let transactionsCommitted = "jiekun.transactions.committed"
         /// Requests executed by a request server, dimension `server`.
         public static let requestsExecuted = "jiekun.requests.executed"
         /// Retried requests answered from the store, dimension `server`.

@@ -12,16 +12,19 @@ import StreamingJSON
 ///  "requests":{"requests":{"executed":3,"failed":0,"outOfArea":0,"refused":0,"replayed":0,"selfApprovals":0,
 ///                           "unauthorised":0}},
 ///  "journal":{"outcomes.housing":118},"cursors":{"households.housing":121},
-///  "journaled":118,"journaledBytes":94400,"rowsWritten":1210,"jsonEncodes":240,"jsonDecodes":410}
+///  "journaled":118,"journaledBytes":94400,"rowsWritten":1210,"transactions":130,"jsonEncodes":240,"jsonDecodes":410,
+///  "envelopeEncodes":118,"envelopeDecodes":121}
 /// ```
 ///
 /// Counts since the start come from ``Counters``; `journal` (the latest sequence of each published feed) and
 /// `cursors` (the last sequence applied of each consumed feed) come from the store and survive restarts: a
 /// consumer has caught up with a feed when its cursor equals the publisher's journal sequence. `journaled` and
 /// `journaledBytes` count the entries appended to the journal since the start and their JSON bytes, `rowsWritten`
-/// the rows the store's writer inserted, updated and deleted, `jsonEncodes` and `jsonDecodes` the documents the
-/// process's streaming JSON coders wrote and read (``JSONCodingCounts``; each absent in a report of an older
-/// service). `diverged` lists
+/// the rows the store's writer inserted, updated and deleted, `transactions` the transactions it committed,
+/// `jsonEncodes` and `jsonDecodes` the documents the process's streaming JSON coders wrote and read
+/// (``JSONCodingCounts``), `envelopeEncodes` and `envelopeDecodes` the CloudEvents envelopes it wrote and read
+/// (``EnvelopeCodingCounts``); each absent in a report of an older service. A feed's `duplicates` are the events
+/// among its `refused` that were applied before (their id already recorded). `diverged` lists
 /// the consumed feeds the subscriber stopped applying because their publisher's journal went backwards or was
 /// replaced (``Cursors/Position/divergence``); `jiekun status` shows them and fails.
 public struct StatusReport: Codable, Sendable, Hashable {
@@ -41,6 +44,9 @@ public struct StatusReport: Codable, Sendable, Hashable {
         /// Signed heads refused (subscriber): an alarm (docs/SECURITY.md); `nil` when none or from an older
         /// service.
         public var headsRefused: Int64?
+        /// Of the events refused, those already applied (an id applied before: a re-delivery skipped); `nil` when
+        /// none or from an older service.
+        public var duplicates: Int64?
 
         /// Creates counts.
         ///
@@ -135,12 +141,21 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var journaledBytes: Int64?
     /// Rows the store's writer inserted, updated and deleted since the start; `nil` from an older service.
     public var rowsWritten: Int64?
+    /// Transactions the store's writer committed since the start (``Counters/Label/transactionsCommitted``); `nil`
+    /// from an older service.
+    public var transactions: Int64?
     /// Documents the process's streaming JSON encoder wrote since the start (payloads, stored JSON;
     /// ``JSONCodingCounts``), set by ``handler(agency:started:counters:store:publishedFeeds:consumedFeeds:next:)``;
     /// `nil` otherwise and from an older service.
     public var jsonEncodes: Int64?
     /// Documents its streaming JSON decoder read since the start, as ``jsonEncodes``.
     public var jsonDecodes: Int64?
+    /// CloudEvents envelopes the process wrote since the start (``EnvelopeCodingCounts``), set by
+    /// ``handler(agency:started:counters:store:publishedFeeds:consumedFeeds:next:)``; `nil` otherwise and from an
+    /// older service.
+    public var envelopeEncodes: Int64?
+    /// CloudEvents envelopes it read since the start, as ``envelopeEncodes``.
+    public var envelopeDecodes: Int64?
 
     /// Published feed → the chain hash (hexadecimal) of its latest entry (``JournalChain``); `nil` from an older
     /// service.
@@ -152,6 +167,9 @@ public struct StatusReport: Codable, Sendable, Hashable {
     /// The chain hashes a request asked for (body `{"chains": {FEED: [SEQUENCE, …]}}`, `jiekun reconcile`):
     /// published feed → sequence (decimal) → hash (hexadecimal); positions beyond the journal are left out.
     public var chains: [String: [String: String]]?
+
+    /// The refusal reason of an event already applied (the subscriber's `duplicate`).
+    public static let duplicateReason = "duplicate"
 
     /// The most signed heads per consumed feed a report lists.
     public static let heldHeadsReported = 32
@@ -209,6 +227,7 @@ public struct StatusReport: Codable, Sendable, Hashable {
         journaled = counters.value(Counters.Label.journalAppended)
         journaledBytes = counters.value(Counters.Label.journalBytes)
         rowsWritten = counters.value(Counters.Label.rowsWritten)
+        transactions = counters.value(Counters.Label.transactionsCommitted)
         var feeds: [String: FeedCounts] = [:]
         var requests: [String: RequestCounts] = [:]
         for (key, value) in counters.snapshot() {
@@ -216,7 +235,11 @@ public struct StatusReport: Codable, Sendable, Hashable {
                 switch key.label {
                 case Counters.Label.eventsPublished: feeds[feed, default: FeedCounts()].published += value
                 case Counters.Label.eventsApplied: feeds[feed, default: FeedCounts()].applied += value
-                case Counters.Label.eventsRefused: feeds[feed, default: FeedCounts()].refused += value
+                case Counters.Label.eventsRefused:
+                    feeds[feed, default: FeedCounts()].refused += value
+                    if key.dimension("reason") == Self.duplicateReason {
+                        feeds[feed, default: FeedCounts()].duplicates = (feeds[feed]?.duplicates ?? 0) + value
+                    }
                 case Counters.Label.eventsReplayed: feeds[feed, default: FeedCounts()].replayed += value
                 case Counters.Label.headsRefused:
                     feeds[feed, default: FeedCounts()].headsRefused =
@@ -316,6 +339,8 @@ public struct StatusReport: Codable, Sendable, Hashable {
             report.cursorIncarnations = positions.compactMapValues(\.incarnation)
             report.jsonEncodes = Int64(JSONCodingCounts.encodes)
             report.jsonDecodes = Int64(JSONCodingCounts.decodes)
+            report.envelopeEncodes = Int64(EnvelopeCodingCounts.encodes)
+            report.envelopeDecodes = Int64(EnvelopeCodingCounts.decodes)
             return .ok(try report.json())
         }
     }
