@@ -76,7 +76,10 @@ struct UnionBrowserTests {
             try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "not JSON: \(run.output)")
         #expect(output["error"] == nil, "\(output["error"] ?? "")\n\(stack.tails())")
 
-        #expect(output["homeLinks"] as? [String] == ["link-search", "link-register", "link-import"])
+        #expect(
+            output["homeLinks"] as? [String] == [
+                "link-search", "link-register", "link-import", "link-exits", "link-visits",
+            ])
         #expect(output["keptAfterAdd"] as? String == "李某")
         #expect(output["filedURL"] as? String == "/households/KM-2017-0001?m=filed")
         // S for 昆明市 in 2017 is 496; 1,200 yuan / 3 members = 400 < 496: category 1 (policy §3.1).
