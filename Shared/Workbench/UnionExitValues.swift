@@ -41,7 +41,8 @@ enum UnionExitPages {
 
     /// The county filter, `?county=530102`; `nil` for all counties of the member's area.
     static func county(_ request: Request) -> String? {
-        request.uri.queryParameters.get("county").map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        guard let code = request.uri.queryParameters.get("county"), !code.isEmpty else { return nil }
+        return String(code)
     }
 
     /// The query string that keeps the day and the county: `?on=2017-06-05&county=530102`.

@@ -91,7 +91,9 @@ struct UnionExitPagesTests {
             #expect(open.status == .conflict)
             #expect(String(buffer: open.body).contains("异议"))
             let objections = try await browser.send("/api/households/\(Self.file)/exit")
-            let exit = try JSONDecoder().decode(ExitFileReply.self, from: Data(objections.body.readableBytesView))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601  // the JSON API's dates (``JSONEncoder/sorted``)
+            let exit = try decoder.decode(ExitFileReply.self, from: Data(objections.body.readableBytesView))
             let id = try #require(exit.objections.first?.id)
             #expect(exit.objections.first?.text == "异议人：邻居王某；家中新购轿车")
             let dismissed = try await Self.act(
