@@ -50,9 +50,9 @@ extension Templates {
           <tr><th>{{t.exit_state}}</th><td id="exit-state" data-state="{{state}}">{{stateText}}</td></tr>
           <tr><th>{{t.exit_origin}}</th><td>{{origin}}</td></tr>
           <tr><th>{{t.exit_proposed_on}}</th><td>{{proposedOn}} · {{proposedBy}}</td></tr>
-          <tr><th>{{t.exit_reviewed_on}}</th><td>{{reviewedOn}} · {{reviewedBy}}</td></tr>
-          <tr><th>{{t.exit_publicity}}</th><td id="publicity">{{from}} – {{until}}</td></tr>
-          <tr><th>{{t.exit_approved_on}}</th><td>{{approvedOn}} · {{approvedBy}}</td></tr>
+          <tr><th>{{t.exit_reviewed_on}}</th><td>{{reviewedOn}}{{#reviewedBy}} · {{reviewedBy}}{{/reviewedBy}}</td></tr>
+          <tr><th>{{t.exit_publicity}}</th><td id="publicity">{{#from}}{{from}} – {{until}}{{/from}}</td></tr>
+          <tr><th>{{t.exit_approved_on}}</th><td>{{approvedOn}}{{#approvedBy}} · {{approvedBy}}{{/approvedBy}}</td></tr>
           <tr><th>{{t.union_th_reason}}</th><td>{{reason}}</td></tr>
         </tbody></table>{{/procedure}}
         {{^hasProcedure}}<p class="note" id="no-procedure">{{t.exit_none}}</p>{{/hasProcedure}}

@@ -168,7 +168,10 @@ enum UnionExitPages {
                 "date": Labels.date(act.businessDate, language),
                 "act": Labels.text(labelID(act: act.act), language),
                 "actor": actor(act.staffID, language), "recordedAt": UnionPages.clockText(act.recordedAt),
-                "detail": act.reason, "simulated": act.simulated,
+                "detail": act.act == "proposed"
+                    ? UnionDesk.ExitOrigin(rawValue: act.reason).map { Labels.text(labelID(origin: $0), language) }
+                        ?? act.reason : act.reason,
+                "simulated": act.simulated,
             ] as [String: Any]
         }
     }
