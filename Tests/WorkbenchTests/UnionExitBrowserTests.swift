@@ -19,8 +19,8 @@ struct UnionExitBrowserTests {
     static let script = Fixtures.packageRoot.appendingPathComponent("Tests/WorkbenchTests/browser/exits.py")
 
     /// The union alone on free ports in review mode, with two clerks and an approver of 昆明市. A port found free
-    /// may be taken before the union binds it: a union that stops on a port in use is started again on other ports,
-    /// up to three times (as ``UnionBrowserTests/startUnion()``).
+    /// may be taken before the union binds it (another run, in that moment only): a union that does not log that it
+    /// listens on its workbench port is started again on other ports, up to three times.
     static func startUnion() throws -> (stack: ServiceStack, logins: [ServiceStack.WorkbenchLogin]) {
         for attempt in 1...3 {
             let stack = try ServiceStack(
@@ -36,11 +36,16 @@ struct UnionExitBrowserTests {
                 try stack.addWorkbenchLogin(.union, role: .approver, area: "530100", name: "审核丙"),
             ]
             try stack.start(.union)
+            // Its own log says it listens (HummingbirdCore's line with the port), or that a port is in use: another
+            // process answering on the port is never taken for the union.
             let port = Int(stack.workbench(.union).split(separator: ":").last ?? "") ?? 0
-            let listening = waitUntil(timeout: .seconds(20)) {
-                !LocalPorts.isFree(port) || stack.tail(.union).contains("is in use")
+            func log() -> String { (try? String(contentsOf: stack.log(.union), encoding: .utf8)) ?? "" }
+            _ = waitUntil(timeout: .seconds(60)) {
+                log().contains("listening on 127.0.0.1:\(port)") || log().contains("is in use")
             }
-            if attempt == 3 || (listening && !stack.tail(.union).contains("is in use")) { return (stack, logins) }
+            if attempt == 3 || (log().contains("listening on 127.0.0.1:\(port)") && !log().contains("is in use")) {
+                return (stack, logins)
+            }
             _ = stack.stop()
             try? FileManager.default.removeItem(at: stack.folder)
         }
