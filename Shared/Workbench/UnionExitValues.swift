@@ -79,6 +79,16 @@ enum UnionExitPages {
         "proposed", "reviewed", "returned", "objection", "objection-dismissed", "objection-upheld", "approved", "visit",
     ]
 
+    /// The exit procedure's operations as the readers' table names them: operation → label id.
+    static let operationLabels: [String: String] = [
+        Operation.exitList: "exit_op_list", Operation.exitFile: "exit_op_file",
+        Operation.exitPublicity: "exit_op_publicity", Operation.exitRequest: "exit_op_request",
+        Operation.exitReview: "exit_op_review", Operation.exitObjection: "exit_op_objection",
+        Operation.exitObjectionResolve: "exit_op_resolve", Operation.exitApprove: "exit_op_approve",
+        Operation.exitNotice: "exit_op_notice", Operation.visitRecord: "exit_op_visit_record",
+        Operation.visitList: "exit_op_visit_list",
+    ]
+
     /// The exit page's notes after an act (`?m=`): act → label id.
     static let messages: [String: String] = [
         "request": "exit_msg_request", "review": "exit_msg_review", "objection": "exit_msg_objection",

@@ -130,6 +130,22 @@ struct UnionExitPagesTests {
         }
     }
 
+    @Test("every label id the exit pages compute exists in both languages: states, origins, acts, stages, operations")
+    func computedLabels() throws {
+        let states: [UnionDesk.ExitState] = [.proposed, .publicity, .approved, .returned, .reopened]
+        var ids = states.map(UnionExitPages.labelID(state:))
+        ids += [UnionDesk.ExitOrigin.coordinator, .household].map(UnionExitPages.labelID(origin:))
+        ids += ["dismissed", "upheld"].map(UnionExitPages.labelID(resolution:))
+        ids += UnionExitPages.acts.map(UnionExitPages.labelID(act:))
+        ids += UnionExitPages.Stage.allCases.map(\.labelID)
+        ids += Array(UnionExitPages.operationLabels.values) + Array(UnionExitPages.messages.values)
+        #expect(ids.count == 5 + 2 + 2 + 8 + 4 + 11 + 6)
+        for id in ids {
+            let entry = try #require(Labels.table[id], "missing label \(id)")
+            #expect(!entry.zh.isEmpty && !entry.en.isEmpty, "\(id)")
+        }
+    }
+
     @Test("refusals: no CSRF token, out of area, an auditor acting, the reviewer approving")
     func refusals() async throws {
         let fixture = try UnionWorkbenchFixture()
