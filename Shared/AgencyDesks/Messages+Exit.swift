@@ -20,6 +20,11 @@ extension Operation {
     public static let visitRecord = "visit-record"
     /// Union: the visits due or overdue in the asker's area (``VisitListRequest`` → ``VisitListReply``).
     public static let visitList = "visit-list"
+    /// Union: one file's exit procedure, objections, acts and visits (``ExitActRequest`` → ``ExitFileReply``).
+    public static let exitFile = "exit-file"
+    /// Union: the households in publicity (公示) in the asker's area, as a county union posts them
+    /// (``ExitListRequest`` → ``ExitPublicityReply``).
+    public static let exitPublicity = "exit-publicity"
 }
 
 /// The body of the exit acts on one file: `exit-request`, `exit-review`, `exit-objection`,
@@ -168,6 +173,79 @@ public struct VisitListReply: Codable, Sendable, Hashable {
     /// Creates a reply.
     public init(visits: [UnionDesk.FollowUpVisit], on: LocalDate) {
         self.visits = visits
+        self.on = on
+    }
+}
+
+/// The reply to `exit-file`: everything the union keeps of one file's exit (policy C.4, C.5).
+public struct ExitFileReply: Codable, Sendable, Hashable {
+    /// The procedure, `nil` when no exit was ever proposed.
+    public var procedure: UnionDesk.ExitProcedure?
+    /// Its objections, oldest first, resolved ones included.
+    public var objections: [UnionDesk.ExitObjection]
+    /// Every act, oldest first: who, when (clock), the business date.
+    public var acts: [UnionDesk.ExitAct]
+    /// Its follow-up visits, in order (none before the approval).
+    public var visits: [UnionDesk.FollowUpVisit]
+
+    /// Creates a reply.
+    public init(
+        procedure: UnionDesk.ExitProcedure?, objections: [UnionDesk.ExitObjection], acts: [UnionDesk.ExitAct],
+        visits: [UnionDesk.FollowUpVisit]
+    ) {
+        self.procedure = procedure
+        self.objections = objections
+        self.acts = acts
+        self.visits = visits
+    }
+}
+
+/// The reply to `exit-publicity`: the households whose exit is published (公示) and not yet approved, by county and
+/// file number, with only what a notice board shows (policy C.4; no identity number, income or cause).
+public struct ExitPublicityReply: Codable, Sendable, Hashable {
+    /// One household on the notice board.
+    public struct Entry: Codable, Sendable, Hashable {
+        /// 档案编号.
+        public var fileNumber: String
+        /// The county's division code.
+        public var county: String
+        /// The county's name.
+        public var countyName: String
+        /// The prefecture's name.
+        public var prefectureName: String
+        /// The worker's (household head's) name: how the community knows the household.
+        public var worker: String
+        /// The worker's employer (公示 is posted at the community or the workplace, policy C.4).
+        public var employer: String
+        /// Publicity's first day.
+        public var publicityFrom: LocalDate
+        /// Publicity's last day.
+        public var publicityUntil: LocalDate
+
+        /// Creates an entry.
+        public init(
+            fileNumber: String, county: String, countyName: String, prefectureName: String, worker: String,
+            employer: String, publicityFrom: LocalDate, publicityUntil: LocalDate
+        ) {
+            self.fileNumber = fileNumber
+            self.county = county
+            self.countyName = countyName
+            self.prefectureName = prefectureName
+            self.worker = worker
+            self.employer = employer
+            self.publicityFrom = publicityFrom
+            self.publicityUntil = publicityUntil
+        }
+    }
+
+    /// The households, by county then file number.
+    public var entries: [Entry]
+    /// The day the list is for: publicity ending before it is left out.
+    public var on: LocalDate
+
+    /// Creates a reply.
+    public init(entries: [Entry], on: LocalDate) {
+        self.entries = entries
         self.on = on
     }
 }

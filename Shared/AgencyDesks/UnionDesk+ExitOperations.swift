@@ -12,6 +12,7 @@ extension UnionDesk {
         Operation.exitObjectionResolve: [.approver], Operation.exitApprove: [.approver],
         Operation.exitList: [.clerk, .approver, .auditor], Operation.exitNotice: [.clerk, .approver, .auditor],
         Operation.visitRecord: [.clerk], Operation.visitList: [.clerk, .approver, .auditor],
+        Operation.exitFile: [.clerk, .approver, .auditor], Operation.exitPublicity: [.clerk, .approver, .auditor],
     ]
 
     /// Answers the exit procedure's operations (``Operation/exitRequest`` … ``Operation/visitList``), each in the
@@ -35,6 +36,24 @@ extension UnionDesk {
                 procedures.map { AuditLog.Touch(fileNumber: $0.fileNumber, county: $0.county) }, of: request,
                 by: asker, in: db)
             return .ok(try MessageCoding.encode(ExitListReply(procedures: procedures, objections: objections)))
+        case Operation.exitPublicity:
+            let day = (try? MessageCoding.decode(ExitListRequest.self, from: request.body))?.on ?? today
+            let entries = try publicityList(on: day, within: asker.area, in: db)
+            try AuditLog.record(
+                entries.map { AuditLog.Touch(fileNumber: $0.fileNumber, county: $0.county) }, of: request, by: asker,
+                in: db)
+            return .ok(try MessageCoding.encode(ExitPublicityReply(entries: entries, on: day)))
+        case Operation.exitFile:
+            guard let body = try? MessageCoding.decode(ExitActRequest.self, from: request.body) else {
+                return try .refused(because: "the body is not {\"fileNumber\"}")
+            }
+            let file = body.fileNumber
+            return try act(on: file, request, as: asker, on: nil, in: db) { _ in
+                try MessageCoding.encode(
+                    ExitFileReply(
+                        procedure: try exitProcedure(of: file, in: db), objections: try objections(of: file, in: db),
+                        acts: try exitActs(of: file, in: db), visits: try visits(of: file, in: db)))
+            }
         case Operation.visitList:
             guard let body = try? MessageCoding.decode(VisitListRequest.self, from: request.body) else {
                 return try .refused(because: "the body is not {\"overdueOnly\": true|false, \"on\": \"YYYY-MM-DD\"}")

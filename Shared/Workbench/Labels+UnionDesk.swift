@@ -41,11 +41,8 @@ extension Labels {
             "upload the file form (CSV in UTF-8 or GBK, or .xlsx), see each household's result and download the results"
         ),
         "union_home_note": (
-            "解困退出程序（审核、公示、异议、审批、通知书）和回访目前用 jiekun exit、jiekun visit 命令办理；"
-                + "各部门的决定、落实情况请在各部门的工作台或 jiekun household 查看。",
-            "The exit procedure (review, 公示, objections, approval, the notice) and follow-up visits are done with "
-                + "jiekun exit and jiekun visit for now; the departments' decisions and deliveries are on their "
-                + "workbenches or in jiekun household."
+            "各部门的决定、落实情况请在各部门的工作台或 jiekun household 查看。",
+            "The departments' decisions and deliveries are on their workbenches or in jiekun household."
         ),
         "union_search_title": ("档案查询", "Search files"),
         "union_search_hint": (

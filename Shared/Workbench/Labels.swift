@@ -156,7 +156,7 @@ public enum Labels {
         "measure_housing_rent_reduction": ("租金减免", "Rent reduction"),
         "measure_relief_dibao": ("最低生活保障", "Minimum living allowance (低保)"),
         "measure_relief_temporary": ("临时救助", "Temporary assistance"),
-    ].merging(unionDesk) { own, _ in own }
+    ].merging(unionDesk) { own, _ in own }.merging(unionExits) { own, _ in own }
 
     /// A label's text.
     ///

@@ -13,6 +13,8 @@ extension Templates {
           {{#canSearch}}<li><a id="link-search" href="/search">{{t.union_search_title}}</a> — {{t.union_home_search}}</li>{{/canSearch}}
           {{#isClerk}}<li><a id="link-register" href="/register">{{t.union_register_title}}</a> — {{t.union_home_register}}</li>
           <li><a id="link-import" href="/import">{{t.union_import_title}}</a> — {{t.union_home_import}}</li>{{/isClerk}}
+          {{#canSearch}}<li><a id="link-exits" href="/exits">{{t.exit_list_title}}</a> — {{t.union_home_exits}}</li>
+          <li><a id="link-visits" href="/visits">{{t.visit_list_title}}</a> — {{t.union_home_visits}}</li>{{/canSearch}}
         </ul>
         <p class="note">{{t.union_home_note}}</p>
         """
@@ -61,7 +63,7 @@ extension Templates {
           <tbody>{{#timeline}}<tr><td>{{date}}</td><td>{{what}}</td><td>{{actor}}</td><td>{{recordedAt}}</td><td>{{details}}</td></tr>{{/timeline}}</tbody>
         </table>
         <h2>{{t.union_exit}}</h2>
-        <p class="note" id="exit-note">{{t.union_exit_note}}</p>
+        {{> union_exit_summary}}
         <h2>{{t.union_readers}}</h2>
         {{#hasReaders}}<table id="readers">
           <thead><tr><th>{{t.union_th_staff}}</th><th>{{t.union_th_operation}}</th><th>{{t.union_th_date}}</th><th>{{t.union_th_recorded}}</th><th>{{t.union_th_outcome}}</th></tr></thead>

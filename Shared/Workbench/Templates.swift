@@ -12,6 +12,7 @@ enum Templates {
         "layout": layout, "login": login, "home": home, "refused": refused, "dashboard": dashboard,
         "prefecture": prefecture, "county": county, "area_years": areaYears, "why": why, "target": target,
     ].merging(unionDesk) { own, _ in own }.merging(departmentDesk) { own, _ in own }.merging(money) { own, _ in own }
+        .merging(unionExits) { own, _ in own }
 
     /// Every template, parsed once.
     static let library: MustacheLibrary = {

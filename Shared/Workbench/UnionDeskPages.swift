@@ -51,6 +51,12 @@ extension Workbench {
         router.post("/households/:file/close") { request, context in
             try await workbench.closePost(request, file: context.parameters.get("file") ?? "")
         }
+        router.get("/static/print.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: Templates.printCSS)))
+        }
+        addUnionExitRoutes(to: router)
     }
 
     // MARK: Asking the desk
@@ -154,6 +160,7 @@ extension Workbench {
     struct HouseholdData: Encodable {
         var file: FileRecord
         var readers: [AuditEntry]?
+        var exit: ExitFileReply?
     }
 
     private func householdPage(_ request: Request, file: String, json: Bool) async throws -> Response {
@@ -177,15 +184,23 @@ extension Workbench {
             {
                 readers = reply.entries
             }
-            if json { return try jsonResponse(HouseholdData(file: record, readers: readers)) }
+            var exit: ExitFileReply?
+            if case .value(let reply) = try await ask(
+                Operation.exitFile, ExitActRequest(fileNumber: file), as: member, reply: ExitFileReply.self)
+            {
+                exit = reply
+            }
+            if json { return try jsonResponse(HouseholdData(file: record, readers: readers, exit: exit)) }
             let isClerk = member.roles.contains(.clerk)
             let message = request.uri.queryParameters.get("m").flatMap { UnionPages.messages[String($0)] }
-            let body = render(
-                "union_household",
-                UnionPages.householdValues(
-                    record, readers: readers, isAuditor: member.roles.contains(.auditor),
-                    canChange: isClerk && record.status == "open", message: message.map { Labels.text($0, language) },
-                    language: language), language: language)
+            var values = UnionPages.householdValues(
+                record, readers: readers, isAuditor: member.roles.contains(.auditor),
+                canChange: isClerk && record.status == "open", message: message.map { Labels.text($0, language) },
+                language: language)
+            values.merge(UnionExitPages.summaryValues(exit, file: file, today: todayDate(), language: language)) {
+                _, new in new
+            }
+            let body = render("union_household", values, language: language)
             return page(
                 body, title: "\(record.fileNumber) · " + Labels.text("union_household_title", language),
                 request: request, language: language, member: member, csrf: session.csrf)

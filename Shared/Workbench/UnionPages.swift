@@ -46,7 +46,7 @@ enum UnionPages {
     static let operationLabels: [String: String] = [
         Operation.register: "union_op_register", Operation.update: "union_op_update",
         Operation.close: "union_op_close", Operation.search: "union_op_search", Operation.file: "union_op_file",
-    ]
+    ].merging(UnionExitPages.operationLabels) { own, _ in own }
 
     /// The household page's notes after an act (`?m=`): query value → label id.
     static let messages: [String: String] = [

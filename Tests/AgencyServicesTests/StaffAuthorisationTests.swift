@@ -226,6 +226,11 @@ struct StaffAuthorisationTests {
                 [.clerk, .approver, .auditor]
             ),
             (
+                .union, Operation.exitFile, try Self.json(ExitActRequest(fileNumber: "KM-2017-0001")),
+                [.clerk, .approver, .auditor]
+            ),
+            (.union, Operation.exitPublicity, try Self.json(ExitListRequest()), [.clerk, .approver, .auditor]),
+            (
                 .union, Operation.file, try Self.json(FileQuery(fileNumber: "KM-2017-0001")),
                 [.clerk, .approver, .auditor]
             ),
@@ -282,6 +287,8 @@ struct StaffAuthorisationTests {
                 Operation.exitObjectionResolve: [.approver], Operation.exitApprove: [.approver],
                 Operation.exitList: [.clerk, .approver, .auditor], Operation.exitNotice: [.clerk, .approver, .auditor],
                 Operation.visitRecord: [.clerk], Operation.visitList: [.clerk, .approver, .auditor],
+                Operation.exitFile: [.clerk, .approver, .auditor],
+                Operation.exitPublicity: [.clerk, .approver, .auditor],
             ])
         #expect(
             DepartmentDesk.operationRoles == [

@@ -198,11 +198,12 @@ struct UnionDeskPagesTests {
             #expect(file?["category"] as? Int == 1)
             #expect(object?["readers"] == nil)
         }
-        // register (filed), search (one file shown), api search, the page, the page's JSON: each audited.
+        // register (filed), search (one file shown), api search, the page and its exit section, the page's JSON
+        // and its exit section: each audited.
         #expect(
             try fixture.auditRows("KM-2017-0001") == [
                 "\(clerk) register done", "\(clerk) search done", "\(clerk) search done", "\(clerk) file done",
-                "\(clerk) file done",
+                "\(clerk) exit-file done", "\(clerk) file done", "\(clerk) exit-file done",
             ])
     }
 
