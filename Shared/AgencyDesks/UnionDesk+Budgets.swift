@@ -32,11 +32,7 @@ extension UnionDesk {
             let paid = try BudgetBook.release(
                 prefecture: act.prefecture, measure: measure, arrivedOn: act.businessDate,
                 years: try BudgetBook.years(policy: policy, in: db), in: db
-            ) { waiting in
-                try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT status FROM union_files WHERE file_number = ?"),
-                    arguments: [waiting.fileNumber]) == "open"
-            }
+            ) { waiting in try isOpen(waiting.fileNumber, in: db) }
             for (waiting, paidOn) in paid {
                 let answer = SupportAnswer(
                     measureID: waiting.measureID, kind: .payment, approved: true, effectiveOn: paidOn,
